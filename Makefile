@@ -1,0 +1,72 @@
+# One entry point for the kit: `make demo` and `make test` set everything up on a machine with python3, git, make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PYTHON ?= python3
+# The venv's Node 24 and the pinned CLI come first, whatever the machine has installed.
+export PATH := $(BIN):$(PATH)
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_CLI_TELEMETRY_DISABLED := 1
+export NPM_CONFIG_UPDATE_NOTIFIER := false
+
+LAB ?= LabEc2
+PYTEST_ARGS ?=
+
+.PHONY: help setup test lint typecheck unit demo bench synth check leftovers cost preflight clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+setup: $(VENV)/.installed node_modules/.installed $(VENV)/bin/cdk  ## install Python deps, Node 24 and the pinned CDK CLI (idempotent)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/bin/cdk: scripts/cdk $(VENV)/.installed
+	install -m 755 scripts/cdk $@
+
+test: setup lint typecheck unit  ## lint, type-check and run every test (no AWS credentials needed)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
+	$(BIN)/labkit demo
+
+bench: setup  ## measure synth, handler and suite figures as ratios in one run
+	$(BIN)/python -m bench
+
+synth: setup  ## synthesize every lab into cdk.out
+	$(BIN)/cdk synth --all --quiet
+
+check: setup  ## check a deployed lab: make check LAB=LabEc2
+	$(BIN)/labkit check $(LAB)
+
+leftovers: setup  ## list resources the labs left behind in the current account
+	$(BIN)/labkit leftovers
+
+cost: setup  ## each lab's cost per hour, against the same lab on CDK defaults
+	$(BIN)/labkit cost
+
+preflight: setup  ## quotas a deploy of LAB would hit: make preflight LAB=LabEc2
+	$(BIN)/labkit preflight $(LAB)
+
+clean:  ## remove build output (keeps the venv and node_modules)
+	rm -rf cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""CDK entry point: read context and environment once, refuse non-sandbox accounts, build the labs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+
+from aws_cdk import App
+
+from labs.kit import build_labs
+from labs.settings import LabSettings, SettingsError
+
+
+def main() -> None:
+    app = App()
+    try:
+        settings = LabSettings.from_context(app.node.try_get_context, os.environ, now=datetime.now(UTC))
+        warning = settings.check_target_account()
+    except SettingsError as error:
+        print(f"labkit: {error}", file=sys.stderr)
+        sys.exit(1)
+    if warning:
+        print(warning, file=sys.stderr)
+    build_labs(app, settings)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

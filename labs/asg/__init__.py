@@ -1,0 +1,1 @@
+"""LabAsg — "Auto Scaling group": stack.py builds it, check.py proves it worked."""

@@ -1,0 +1,37 @@
+"""The CSV writer of labs 3 and 4: its own bucket and a function that may only put objects into it."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from constructs import Construct
+
+from labs.common.functions import LabFunction
+from labs.common.nag import acknowledge
+from labs.common.storage import LabBucket
+
+CSV_WRITER_HANDLER = "csv_writer.handler.handler"
+
+
+class CsvWriter(Construct):
+    """Function `csv_writer.handler.handler` writing into a private bucket of its own."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.output = LabBucket(self, "Output")
+        self.bucket = self.output.bucket
+        self.writer = LabFunction(
+            self,
+            "Writer",
+            handler=CSV_WRITER_HANDLER,
+            description="Writes DynamoDB stream batches or Step Functions input as CSV into the lab bucket",
+            timeout=Duration.seconds(30),
+            environment={"BUCKET_NAME": self.bucket.bucket_name, "LOG_LEVEL": "INFO"},
+        )
+        self.function = self.writer.function
+        self.writer.allow(actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects("*")])
+        acknowledge(
+            self.writer,
+            "AwsSolutions-IAM5",
+            "Object keys are derived from each batch at run time: PutObject only, only in this bucket; "
+            "log stream names are created by Lambda inside the function's own log group.",
+        )

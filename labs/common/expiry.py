@@ -1,0 +1,59 @@
+"""Auto-expiry: EventBridge Scheduler deletes the lab's own stack once its time-to-live is over."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_scheduler as scheduler
+from constructs import Construct
+
+# Scheduler's universal target: calls CloudFormation's DeleteStack API with the input below
+DELETE_STACK_TARGET = "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
+
+
+def at_expression(moment: datetime) -> str:
+    """Scheduler's one-time expression; the time zone goes in ScheduleExpressionTimezone."""
+    return f"at({moment:%Y-%m-%dT%H:%M:%S})"
+
+
+class StackExpiry(Construct):
+    """A one-time schedule that calls DeleteStack on this stack only, with a role allowed nothing else."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, expires_at: datetime) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.expires_at = expires_at
+        self.role = iam.Role(
+            self,
+            "DeleteStackRole",
+            description="Lets EventBridge Scheduler delete this one lab stack when its time-to-live ends",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            ),
+        )
+        # CloudFormation deletes the resources with the stack's own execution role (CDK bootstrap's),
+        # so the scheduler needs DeleteStack on this stack's id and nothing more.
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["cloudformation:DeleteStack"], resources=[stack.stack_id])
+        )
+        self.schedule = scheduler.CfnSchedule(
+            self,
+            "DeleteStackSchedule",
+            description=f"Deletes lab stack {stack.stack_name} at {expires_at:%Y-%m-%d %H:%M} UTC",
+            schedule_expression=at_expression(expires_at),
+            schedule_expression_timezone="UTC",
+            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            target=scheduler.CfnSchedule.TargetProperty(
+                arn=DELETE_STACK_TARGET,
+                role_arn=self.role.role_arn,
+                input=stack.to_json_string({"StackName": stack.stack_id}),
+                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                    maximum_event_age_in_seconds=3600, maximum_retry_attempts=5
+                ),
+            ),
+        )
+        # the policy must exist before the schedule can fire with the role
+        self.schedule.node.add_dependency(self.role)

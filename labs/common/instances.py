@@ -1,0 +1,25 @@
+"""What every lab instance shares: the cheapest Graviton size, Amazon Linux 2023, an encrypted gp3 root."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_ec2 as ec2
+
+LAB_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO)
+ROOT_VOLUME_GIB = 8  # the AL2023 image's snapshot size: the smallest root it accepts
+
+
+def amazon_linux_2023_arm() -> ec2.IMachineImage:
+    """AL2023 from the public SSM parameter, resolved by CloudFormation at deploy time (no synth lookup)."""
+    return ec2.MachineImage.latest_amazon_linux2023(cpu_type=ec2.AmazonLinuxCpuType.ARM_64)
+
+
+def encrypted_gp3_root() -> ec2.BlockDevice:
+    return ec2.BlockDevice(
+        device_name="/dev/xvda",
+        volume=ec2.BlockDeviceVolume.ebs(
+            ROOT_VOLUME_GIB,
+            encrypted=True,
+            volume_type=ec2.EbsDeviceVolumeType.GP3,
+            delete_on_termination=True,
+        ),
+    )

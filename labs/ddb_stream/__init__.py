@@ -1,0 +1,1 @@
+"""LabDdbStream — "React to DynamoDB Streams, write CSV to S3": stack.py builds it, check.py proves it."""

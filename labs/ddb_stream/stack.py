@@ -1,0 +1,103 @@
+"""LabDdbStream: a `Users` table whose stream triggers the CSV writer, which writes the new items to S3."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from labs.common.csv_writer import CsvWriter
+from labs.common.lab_stack import LabStack
+from labs.common.nag import acknowledge
+from labs.settings import LabSettings
+
+PARTITION_KEY = "userId"
+STREAM_BATCH_SIZE = 100
+STREAM_RETRY_ATTEMPTS = 2
+SAMPLE_ITEM = '{"userId":{"S":"u-100"},"name":{"S":"Ada Lovelace"},"email":{"S":"ada@example.com"}}'
+
+
+class LabDdbStreamStack(LabStack):
+    def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
+        super().__init__(
+            scope,
+            "LabDdbStream",
+            settings=settings,
+            description="a Users table whose stream triggers a Lambda that writes new items as CSV into S3",
+        )
+        self.table = dynamodb.Table(
+            self,
+            "Users",
+            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            self.table,
+            "AwsSolutions-DDB3",
+            "The table holds a few test users for an hour and is deleted with the lab: "
+            "point-in-time recovery would protect nothing.",
+        )
+        self.csv_writer = CsvWriter(self, "CsvWriter")
+
+        # records that still fail after the bounded retries land here instead of blocking the shard
+        self.failures = sqs.Queue(
+            self,
+            "StreamFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(4),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            self.failures,
+            "AwsSolutions-SQS3",
+            "This queue is itself the stream's on-failure destination; nothing consumes it automatically.",
+        )
+        stream_arn = self.table.table_stream_arn
+        if stream_arn is None:  # pragma: no cover - the table above always has a stream
+            raise RuntimeError("the Users table must have a stream")
+        self.csv_writer.writer.allow(
+            actions=[
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
+            resources=[stream_arn],
+        )
+        self.trigger = lambda_.EventSourceMapping(
+            self,
+            "UsersStreamTrigger",
+            target=self.csv_writer.function,
+            event_source_arn=stream_arn,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=STREAM_BATCH_SIZE,
+            retry_attempts=STREAM_RETRY_ATTEMPTS,
+            bisect_batch_on_error=True,
+            max_record_age=Duration.hours(1),
+            report_batch_item_failures=True,
+            on_failure=event_sources.SqsDlq(self.failures),
+        )
+        # the role's stream permissions must exist before Lambda validates the mapping
+        self.trigger.node.add_dependency(self.csv_writer.writer.role)
+
+        table, bucket = self.table.table_name, self.csv_writer.bucket.bucket_name
+        self.output("TableName", table, "The Users table")
+        self.output("BucketName", bucket, "Where the CSV files land")
+        self.output(
+            "PutItemCommand",
+            f"aws dynamodb put-item --table-name {table} --item '{SAMPLE_ITEM}'",
+            "Create a user: the stream triggers the CSV writer",
+        )
+        self.output("ListCsvCommand", f"aws s3 ls s3://{bucket}/ --recursive", "List the CSV files")
+        self.output(
+            "FailedRecordsCommand",
+            f"aws sqs receive-message --queue-url {self.failures.queue_url}",
+            "Records the writer could not convert after its retries",
+        )

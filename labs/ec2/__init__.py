@@ -1,0 +1,1 @@
+"""LabEc2 — "My first EC2 instance": stack.py builds it, check.py proves it worked."""

@@ -1,0 +1,159 @@
+"""Typed settings of the kit, parsed once from CDK context and the environment in app.py."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+LAB_IDS = ("LabEc2", "LabAsg", "LabDdbStream", "LabStepFunction")
+DEFAULT_TTL_HOURS = 8.0
+MAX_TTL_HOURS = 24.0 * 14
+DEFAULT_PING_CIDR = "0.0.0.0/0"
+
+_OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+class SettingsError(ValueError):
+    """A context value the kit cannot use; the message names the key, the value and what is expected."""
+
+
+class AccountNotAllowedError(SettingsError):
+    """The target account is not one of the sandbox accounts the kit may deploy into."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabSettings:
+    """Everything the lab stacks need to know, resolved before any construct is built."""
+
+    owner: str | None = None
+    sandbox_accounts: tuple[str, ...] = ()
+    ping_cidr: str = DEFAULT_PING_CIDR
+    ttl_hours: float = DEFAULT_TTL_HOURS
+    # accounts the deploy may target: the CLI's default account and an explicit one, when known
+    target_accounts: tuple[str, ...] = ()
+    # the synth's clock, read once so every stack of one synth expires at the same minute
+    now: datetime = field(default_factory=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+
+    def stack_name(self, lab_id: str) -> str:
+        """`alice-LabEc2` when an owner is set, else the lab id itself."""
+        return f"{self.owner}-{lab_id}" if self.owner else lab_id
+
+    @property
+    def owner_tag(self) -> str:
+        return self.owner or "unset"
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """When every stack of this synth deletes itself (minute precision), or None with TTL off."""
+        if self.ttl_hours == 0:
+            return None
+        moment = self.now.astimezone(UTC) + timedelta(hours=self.ttl_hours)
+        # round up to the next whole minute: the schedule never fires before the promised TTL
+        rounded = moment.replace(second=0, microsecond=0)
+        return rounded if rounded == moment else rounded + timedelta(minutes=1)
+
+    def check_target_account(self) -> str | None:
+        """Raise for a known target outside the sandbox list; return a warning when there is no list."""
+        if not self.sandbox_accounts:
+            return (
+                "labkit: no sandboxAccounts set (-c sandboxAccounts=111111111111,...): "
+                "nothing stops a deploy into a non-sandbox account."
+            )
+        for account in self.target_accounts:
+            if account not in self.sandbox_accounts:
+                raise AccountNotAllowedError(
+                    f"labkit refuses to synthesize for account {account}: it is not a sandbox account "
+                    f"(sandboxAccounts: {', '.join(self.sandbox_accounts)}). Switch to a sandbox account's "
+                    "credentials, or add this account to sandboxAccounts if it really is one."
+                )
+        return None
+
+    @classmethod
+    def from_context(
+        cls,
+        context: Callable[[str], Any],
+        environ: Mapping[str, str],
+        *,
+        now: datetime,
+    ) -> LabSettings:
+        """Parse `-c key=value` context (strings from the CLI, typed values from cdk.json) and env."""
+        targets = [
+            environ.get("CDK_DEPLOY_ACCOUNT", ""),
+            _text(context("account")),
+            environ.get("CDK_DEFAULT_ACCOUNT", ""),
+        ]
+        known_targets = tuple(dict.fromkeys(a.strip() for a in targets if a and a.strip()))
+        for account in known_targets:
+            if not _ACCOUNT.match(account):
+                raise SettingsError(f"target account {account!r} is not a 12-digit AWS account id")
+        return cls(
+            owner=parse_owner(context("owner")),
+            sandbox_accounts=parse_accounts(context("sandboxAccounts")),
+            ping_cidr=parse_cidr(context("pingCidr")),
+            ttl_hours=parse_ttl_hours(context("ttlHours")),
+            target_accounts=known_targets,
+            now=now,
+        )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_owner(value: Any) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not _OWNER.match(text):
+        raise SettingsError(
+            f"owner={text!r} cannot prefix stack names: use 1-32 lowercase letters, digits or hyphens, "
+            "starting with a letter (for example -c owner=alice)"
+        )
+    return text
+
+
+def parse_accounts(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list | tuple) else _text(value).split(",")
+    accounts = tuple(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+    bad = [a for a in accounts if not _ACCOUNT.match(a)]
+    if bad:
+        raise SettingsError(
+            f"sandboxAccounts has {', '.join(repr(b) for b in bad)}: each entry must be a 12-digit "
+            "account id (for example -c sandboxAccounts=111111111111,222222222222)"
+        )
+    return accounts
+
+
+def parse_cidr(value: Any) -> str:
+    text = _text(value) or DEFAULT_PING_CIDR
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError as error:
+        raise SettingsError(
+            f"pingCidr={text!r} is not an IPv4 network: give one like 203.0.113.7/32 ({error})"
+        ) from None
+    if network.version != 4:
+        raise SettingsError(f"pingCidr={text!r} is IPv6; the lab VPC is IPv4 only, give an IPv4 CIDR")
+    return str(network)
+
+
+def parse_ttl_hours(value: Any) -> float:
+    text = _text(value)
+    if not text:
+        return DEFAULT_TTL_HOURS
+    try:
+        hours = float(text)
+    except ValueError:
+        raise SettingsError(
+            f"ttlHours={text!r} is not a number of hours (for example -c ttlHours=4)"
+        ) from None
+    if not 0 <= hours <= MAX_TTL_HOURS:
+        raise SettingsError(f"ttlHours={text!r} must be between 0 (never expire) and {MAX_TTL_HOURS:g}")
+    if 0 < hours < 1 / 6:
+        raise SettingsError(f"ttlHours={text!r} is shorter than 10 minutes: a deploy could outlive its lab")
+    return hours

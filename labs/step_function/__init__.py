@@ -1,0 +1,1 @@
+"""LabStepFunction — "My first Step Function": stack.py builds it, check.py proves it worked."""

@@ -1,0 +1,100 @@
+"""LabStepFunction: Wait 5 seconds, invoke the CSV writer, Succeed (or Fail after retries)."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Duration
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from labs.common.csv_writer import CsvWriter
+from labs.common.lab_stack import LabStack
+from labs.common.log_groups import lab_log_group
+from labs.common.nag import acknowledge
+from labs.settings import LabSettings
+
+WAIT_SECONDS = 5
+SAMPLE_INPUT = {"userId": "u-200", "name": "Grace Hopper", "email": "grace@example.com"}
+
+
+class LabStepFunctionStack(LabStack):
+    def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
+        super().__init__(
+            scope,
+            "LabStepFunction",
+            settings=settings,
+            description="a state machine: Wait 5 seconds, then call the CSV writer Lambda, then Succeed",
+        )
+        # its own writer and bucket, so this lab deploys and destroys without LabDdbStream
+        self.csv_writer = CsvWriter(self, "CsvWriter")
+
+        write_csv = tasks.LambdaInvoke(
+            self,
+            "WriteCsv",
+            lambda_function=self.csv_writer.function,
+            payload_response_only=True,
+            retry_on_service_exceptions=False,
+            task_timeout=sfn.Timeout.duration(Duration.seconds(30)),
+        )
+        write_csv.add_retry(
+            errors=[
+                "Lambda.ServiceException",
+                "Lambda.AWSLambdaException",
+                "Lambda.SdkClientException",
+                "Lambda.TooManyRequestsException",
+            ],
+            interval=Duration.seconds(2),
+            max_attempts=3,
+            backoff_rate=2,
+        )
+        write_csv.add_catch(
+            sfn.Fail(
+                self, "WriteFailed", error="CsvWriteFailed", cause="The CSV writer failed after retries"
+            ),
+            result_path="$.error",
+        )
+        definition = (
+            sfn.Wait(self, "WaitFiveSeconds", time=sfn.WaitTime.duration(Duration.seconds(WAIT_SECONDS)))
+            .next(write_csv)
+            .next(sfn.Succeed(self, "Done"))
+        )
+        self.log_group = lab_log_group(self, "StateMachineLogs")
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            timeout=Duration.minutes(5),
+            logs=sfn.LogOptions(
+                destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True
+            ),
+        )
+        acknowledge(
+            self.state_machine,
+            "AwsSolutions-SF2",
+            "X-Ray tracing would add a wildcard IAM grant and a second console to a three-state lab.",
+        )
+        acknowledge(
+            self.state_machine,
+            "AwsSolutions-IAM5",
+            "Invoke is granted on the writer and its versions (`:*`); CloudWatch Logs delivery actions "
+            "do not support resource-level permissions.",
+        )
+
+        arn = self.state_machine.state_machine_arn
+        self.output("StateMachineArn", arn, "The state machine")
+        self.output("BucketName", self.csv_writer.bucket.bucket_name, "Where the CSV files land")
+        self.output(
+            "StartExecutionCommand",
+            f"aws stepfunctions start-execution --state-machine-arn {arn} "
+            f"--input '{json.dumps(SAMPLE_INPUT, separators=(',', ':'))}'",
+            "Start an execution with a sample user",
+        )
+        self.output(
+            "ShowResultCommand",
+            "aws stepfunctions describe-execution --query '[status,output]' --execution-arn "
+            f'"$(aws stepfunctions list-executions --state-machine-arn {arn} --max-results 1 '
+            "--query 'executions[0].executionArn' --output text)\"",
+            "Status and output (bucket, key, rows) of the latest execution",
+        )

@@ -1,0 +1,1 @@
+"""Lambda code of the kit: standard library + boto3 only."""

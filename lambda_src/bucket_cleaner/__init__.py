@@ -1,0 +1,1 @@
+"""Custom resource that empties a lab bucket before CloudFormation deletes it."""

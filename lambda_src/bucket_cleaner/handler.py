@@ -1,0 +1,62 @@
+"""Empties the lab bucket on stack deletion, then answers CloudFormation (custom resource protocol)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from typing import Any
+
+import boto3
+
+LOGGER = logging.getLogger(__name__)
+LOGGER.setLevel(logging.INFO)
+_DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys per call
+
+
+def empty_bucket(s3: Any, bucket: str) -> int:
+    """Delete every object in `bucket`; return how many were deleted. Raises if any delete failed."""
+    deleted = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
+            answer = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise RuntimeError(f"could not delete {first.get('Key')}: {first.get('Message')}")
+            deleted += len(batch)
+    return deleted
+
+
+def _respond(event: dict[str, Any], status: str, reason: str, physical_id: str) -> None:
+    body = json.dumps(
+        {
+            "Status": status,
+            "Reason": reason[:1000],
+            "PhysicalResourceId": physical_id,
+            "StackId": event["StackId"],
+            "RequestId": event["RequestId"],
+            "LogicalResourceId": event["LogicalResourceId"],
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - CloudFormation's pre-signed https response URL
+        event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""}
+    )
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+        pass
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    bucket = event.get("ResourceProperties", {}).get("BucketName", "")
+    physical_id = f"empty-on-delete-{bucket}"
+    status, reason = "SUCCESS", "nothing to do"
+    try:
+        if event["RequestType"] == "Delete":
+            count = empty_bucket(boto3.client("s3"), bucket)
+            reason = f"deleted {count} objects from {bucket}"
+        LOGGER.info(json.dumps({"request": event["RequestType"], "bucket": bucket, "result": reason}))
+    except Exception as error:  # CloudFormation must hear back, or the stack waits an hour
+        status, reason = "FAILED", f"{type(error).__name__}: {error}"
+        LOGGER.exception("emptying %s failed", bucket)
+    _respond(event, status, reason, physical_id)
