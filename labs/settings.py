@@ -67,7 +67,7 @@ class LabSettings:
         for account in self.target_accounts:
             if account not in self.sandbox_accounts:
                 raise AccountNotAllowedError(
-                    f"labkit refuses to synthesize for account {account}: it is not a sandbox account "
+                    f"refusing to synthesize for account {account}: it is not a sandbox account "
                     f"(sandboxAccounts: {', '.join(self.sandbox_accounts)}). Switch to a sandbox account's "
                     "credentials, or add this account to sandboxAccounts if it really is one."
                 )

@@ -6,7 +6,7 @@ from aws_cdk import Duration
 from constructs import Construct
 
 from labs.common.functions import LabFunction
-from labs.common.nag import acknowledge
+from labs.common.nag import acknowledge, arn_finding
 from labs.common.storage import LabBucket
 
 CSV_WRITER_HANDLER = "csv_writer.handler.handler"
@@ -30,8 +30,7 @@ class CsvWriter(Construct):
         self.function = self.writer.function
         self.writer.allow(actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects("*")])
         acknowledge(
-            self.writer,
-            "AwsSolutions-IAM5",
-            "Object keys are derived from each batch at run time: PutObject only, only in this bucket; "
-            "log stream names are created by Lambda inside the function's own log group.",
+            self.writer.role,
+            f"AwsSolutions-IAM5[{arn_finding(self.bucket, '/*')}]",
+            "Object keys are derived from each batch at run time: PutObject only, only in this bucket.",
         )

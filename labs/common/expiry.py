@@ -55,5 +55,6 @@ class StackExpiry(Construct):
                 ),
             ),
         )
-        # the policy must exist before the schedule can fire with the role
-        self.schedule.node.add_dependency(self.role)
+        # the policy (not only the role) must exist before the schedule can fire with the role
+        policy = self.role.node.find_child("DefaultPolicy")
+        self.schedule.node.add_dependency(policy)

@@ -7,7 +7,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from labs.common.functions import LabFunction
-from labs.common.nag import acknowledge
+from labs.common.nag import acknowledge, arn_finding
 
 
 class LabBucket(Construct):
@@ -41,10 +41,9 @@ class LabBucket(Construct):
         self.cleaner.allow(actions=["s3:ListBucket"], resources=[self.bucket.bucket_arn])
         self.cleaner.allow(actions=["s3:DeleteObject"], resources=[self.bucket.arn_for_objects("*")])
         acknowledge(
-            self.cleaner,
-            "AwsSolutions-IAM5",
-            "The cleaner deletes whatever keys the lab wrote (unknown at deploy time), only in this bucket; "
-            "log stream names are created by Lambda at run time inside the function's own log group.",
+            self.cleaner.role,
+            f"AwsSolutions-IAM5[{arn_finding(self.bucket, '/*')}]",
+            "The cleaner deletes whatever keys the lab wrote (unknown at deploy time), only in this bucket.",
         )
         self.empty_on_delete = CustomResource(
             self,
@@ -54,4 +53,6 @@ class LabBucket(Construct):
             properties={"BucketName": self.bucket.bucket_name},
         )
         # deleted first: the cleaner still has its permissions and log group when it runs
-        self.empty_on_delete.node.add_dependency(self.cleaner)
+        self.empty_on_delete.node.add_dependency(
+            self.cleaner.log_group, self.cleaner.role.node.find_child("DefaultPolicy")
+        )

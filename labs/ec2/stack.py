@@ -7,7 +7,12 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from labs.common.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
+from labs.common.instances import (
+    LAB_INSTANCE_TYPE,
+    amazon_linux_2023_arm,
+    encrypted_gp3_root,
+    require_imdsv2,
+)
 from labs.common.lab_stack import LabStack
 from labs.common.nag import acknowledge
 from labs.common.network import LabVpc
@@ -86,7 +91,7 @@ class LabEc2Stack(LabStack):
         )
         acknowledge(
             role,
-            "AwsSolutions-IAM4",
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
             "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager; a copy would "
             "go stale when the agent needs new actions.",
         )
@@ -100,12 +105,12 @@ class LabEc2Stack(LabStack):
             vpc_subnets=ec2.SubnetSelection(subnets=[subnet]),
             instance_type=LAB_INSTANCE_TYPE,
             machine_image=amazon_linux_2023_arm(),
-            require_imdsv2=True,
             security_group=self.security_group,
             role=role,
             block_devices=[encrypted_gp3_root()],
             user_data=user_data,
         )
+        require_imdsv2(self.instance)
         acknowledge(
             self.instance,
             "AwsSolutions-EC28",

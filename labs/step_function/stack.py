@@ -12,7 +12,7 @@ from constructs import Construct
 from labs.common.csv_writer import CsvWriter
 from labs.common.lab_stack import LabStack
 from labs.common.log_groups import lab_log_group
-from labs.common.nag import acknowledge
+from labs.common.nag import acknowledge, arn_finding
 from labs.settings import LabSettings
 
 WAIT_SECONDS = 5
@@ -76,10 +76,15 @@ class LabStepFunctionStack(LabStack):
             "X-Ray tracing would add a wildcard IAM grant and a second console to a three-state lab.",
         )
         acknowledge(
-            self.state_machine,
-            "AwsSolutions-IAM5",
-            "Invoke is granted on the writer and its versions (`:*`); CloudWatch Logs delivery actions "
-            "do not support resource-level permissions.",
+            self.state_machine.role,
+            f"AwsSolutions-IAM5[{arn_finding(self.csv_writer.function, ':*')}]",
+            "Invoke is granted on the writer and its versions or aliases (`:*`), nothing else.",
+        )
+        acknowledge(
+            self.state_machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "CloudWatch Logs delivery actions for state machine logging do not support resource-level "
+            "permissions.",
         )
 
         arn = self.state_machine.state_machine_arn

@@ -1,0 +1,119 @@
+"""Many learners per account and auto-expiry, as synthesized: names, tags and the self-delete schedule."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+
+import pytest
+from aws_cdk import App
+
+from labs.kit import build_labs
+from labs.settings import LAB_IDS, LabSettings
+from tests.synth import FIXED_NOW, Template, only, props, resources, statements
+
+# resource types a learner pays for or finds in the console: each must carry the owner and lab tags
+MUST_BE_TAGGED = {
+    "AWS::EC2::Instance",
+    "AWS::EC2::Volume",
+    "AWS::EC2::EIP",
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::SecurityGroup",
+    "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::Lambda::Function",
+    "AWS::SQS::Queue",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+}
+
+
+def test_owner_names_every_stack_and_keeps_construct_ids() -> None:
+    app = App(outdir=tempfile.mkdtemp())
+    stacks = build_labs(app, LabSettings(owner="alice", now=FIXED_NOW))
+    assert {lab: (s.node.id, s.stack_name) for lab, s in stacks.items()} == {
+        lab: (lab, f"alice-{lab}") for lab in LAB_IDS
+    }
+    assembly = app.synth()
+    # stack tags go to CloudFormation, which copies them onto every resource it can tag
+    for lab in LAB_IDS:
+        assert assembly.get_stack_by_name(f"alice-{lab}").tags == {
+            "labkit:lab": lab,
+            "labkit:owner": "alice",
+            "labkit:expires-at": "2026-01-01T20:01Z",
+        }
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_every_taggable_resource_carries_owner_and_lab(lab_id: str, alice_templates: Template) -> None:
+    template = alice_templates[lab_id]
+    for logical_id, resource in template["Resources"].items():
+        tags = props(resource).get("Tags")
+        if resource["Type"] in MUST_BE_TAGGED:
+            assert tags is not None, f"{logical_id} ({resource['Type']}) is not tagged"
+        if isinstance(tags, list):
+            values = {tag["Key"]: tag["Value"] for tag in tags}
+            assert values.get("labkit:owner") == "alice", logical_id
+            assert values.get("labkit:lab") == lab_id, logical_id
+
+
+def test_instances_of_the_group_are_tagged_at_launch(alice_templates: Template) -> None:
+    group = props(only(alice_templates["LabAsg"], "AWS::AutoScaling::AutoScalingGroup"))
+    tags = {tag["Key"]: (tag["Value"], tag["PropagateAtLaunch"]) for tag in group["Tags"]}
+    assert tags["labkit:owner"] == ("alice", True)
+    assert tags["labkit:lab"] == ("LabAsg", True)
+
+
+def test_two_owners_differ_only_in_tags(alice_templates: Template, templates: Template) -> None:
+    """Same lab for two learners: no physical name differs, so nothing can collide in one account."""
+    bob = LabSettings(owner="bob", ping_cidr="203.0.113.7/32", ttl_hours=0, now=FIXED_NOW)
+    app = App(outdir=tempfile.mkdtemp())
+    stacks = build_labs(app, bob)
+    bob_ec2 = app.synth().get_stack_by_name(stacks["LabEc2"].stack_name).template
+    assert json.dumps(bob_ec2).replace('"bob"', '"alice"') == json.dumps(alice_templates["LabEc2"])
+
+
+class TestExpirySchedule:
+    @pytest.fixture
+    def schedule(self, templates: Template) -> dict[str, object]:
+        return props(only(templates["LabEc2"], "AWS::Scheduler::Schedule"))
+
+    def test_fires_once_at_synth_time_plus_ttl(self, schedule: dict[str, object]) -> None:
+        assert schedule["ScheduleExpression"] == "at(2026-01-01T20:01:00)"
+        assert schedule["ScheduleExpressionTimezone"] == "UTC"
+        assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+
+    def test_targets_delete_stack_of_this_stack_only(self, schedule: dict[str, object]) -> None:
+        target = schedule["Target"]
+        assert isinstance(target, dict)
+        assert target["Arn"] == "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
+        assert target["Input"] == {"Fn::Join": ["", ['{"StackName":"', {"Ref": "AWS::StackId"}, '"}']]}
+
+    @pytest.mark.parametrize("lab_id", LAB_IDS)
+    def test_role_may_delete_this_stack_and_nothing_else(self, lab_id: str, templates: Template) -> None:
+        template = templates[lab_id]
+        schedule = props(only(template, "AWS::Scheduler::Schedule"))
+        role_id = schedule["Target"]["RoleArn"]["Fn::GetAtt"][0]
+        assert statements(template, role_id) == [
+            {"Action": "cloudformation:DeleteStack", "Effect": "Allow", "Resource": {"Ref": "AWS::StackId"}}
+        ]
+        trust = props(template["Resources"][role_id])["AssumeRolePolicyDocument"]["Statement"]
+        assert trust == [
+            {
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+            }
+        ]
+
+    @pytest.mark.parametrize("lab_id", LAB_IDS)
+    def test_outputs_show_when_the_lab_expires(self, lab_id: str, templates: Template) -> None:
+        assert templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "2026-01-01T20:01Z"
+
+    def test_ttl_zero_creates_no_schedule(self, alice_templates: Template) -> None:
+        for lab_id in LAB_IDS:
+            assert resources(alice_templates[lab_id], "AWS::Scheduler::Schedule") == {}
+            assert alice_templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "never (ttlHours=0)"

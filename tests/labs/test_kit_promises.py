@@ -1,0 +1,122 @@
+"""Promises every lab keeps: nothing retained, no NAT, no fixed names, owned log groups, useful outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from labs.settings import LAB_IDS
+from tests.synth import Template, props, resources
+
+STATEFUL_TYPES = {
+    "AWS::EC2::Volume",
+    "AWS::EC2::Instance",
+    "AWS::EC2::EIP",
+    "AWS::DynamoDB::Table",
+    "AWS::S3::Bucket",
+    "AWS::SQS::Queue",
+    "AWS::Logs::LogGroup",
+}
+# properties that would pin a physical name, so two learners in one account would collide
+FIXED_NAME_PROPERTIES = {
+    "BucketName",
+    "TableName",
+    "FunctionName",
+    "RoleName",
+    "QueueName",
+    "StateMachineName",
+    "LogGroupName",
+    "GroupName",
+    "AutoScalingGroupName",
+    "LaunchTemplateName",
+    "Name",
+    "InstanceProfileName",
+}
+
+
+def _all_resources(templates: dict[str, Template]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (lab_id, logical_id, resource)
+        for lab_id, template in templates.items()
+        for logical_id, resource in template["Resources"].items()
+    ]
+
+
+def test_nothing_is_retained_on_destroy(templates: dict[str, Template]) -> None:
+    retained = [
+        f"{lab}/{logical_id}"
+        for lab, logical_id, resource in _all_resources(templates)
+        if resource.get("DeletionPolicy", "Delete") != "Delete"
+        or resource.get("UpdateReplacePolicy", "Delete") != "Delete"
+    ]
+    assert retained == []
+
+
+def test_stateful_resources_say_delete_explicitly(templates: dict[str, Template]) -> None:
+    implicit = [
+        f"{lab}/{logical_id}"
+        for lab, logical_id, resource in _all_resources(templates)
+        if resource["Type"] in STATEFUL_TYPES - {"AWS::EC2::Instance", "AWS::EC2::EIP"}
+        and resource.get("DeletionPolicy") != "Delete"
+    ]
+    assert implicit == []
+
+
+def test_no_nat_gateway_anywhere(templates: dict[str, Template]) -> None:
+    assert [r for _, _, r in _all_resources(templates) if r["Type"] == "AWS::EC2::NatGateway"] == []
+
+
+def test_no_fixed_physical_names(templates: dict[str, Template]) -> None:
+    named = [
+        f"{lab}/{logical_id}.{name}"
+        for lab, logical_id, resource in _all_resources(templates)
+        for name in FIXED_NAME_PROPERTIES & set(props(resource))
+        if isinstance(props(resource)[name], str)
+    ]
+    assert named == []
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_every_log_group_has_retention_and_is_deleted(lab_id: str, templates: dict[str, Template]) -> None:
+    groups = resources(templates[lab_id], "AWS::Logs::LogGroup")
+    for logical_id, group in groups.items():
+        assert props(group).get("RetentionInDays"), logical_id
+        assert group["DeletionPolicy"] == "Delete", logical_id
+
+
+@pytest.mark.parametrize("lab_id", ["LabDdbStream", "LabStepFunction"])
+def test_every_function_logs_to_a_group_of_its_stack(lab_id: str, templates: dict[str, Template]) -> None:
+    template = templates[lab_id]
+    groups = set(resources(template, "AWS::Logs::LogGroup"))
+    functions = resources(template, "AWS::Lambda::Function")
+    assert functions
+    for logical_id, function in functions.items():
+        log_group = props(function)["LoggingConfig"]["LogGroup"]
+        assert log_group["Ref"] in groups, logical_id
+
+
+def test_no_lambda_outside_the_kits_own_code(templates: dict[str, Template]) -> None:
+    """No CDK-provided custom-resource Lambdas: they create log groups the stack never deletes."""
+    custom = [
+        f"{lab}/{logical_id}"
+        for lab, logical_id, resource in _all_resources(templates)
+        if resource["Type"] == "AWS::Lambda::Function"
+        and props(resource).get("Runtime", "").startswith("nodejs")
+    ]
+    assert custom == []
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_outputs_tell_the_learner_what_to_do_next(lab_id: str, templates: dict[str, Template]) -> None:
+    outputs = templates[lab_id]["Outputs"]
+    commands = [name for name in outputs if name.endswith("Command")]
+    assert len(commands) >= 2, commands
+    for name, output in outputs.items():
+        assert output.get("Description"), name
+    assert "ExpiresAt" in outputs
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_every_stack_describes_its_lab(lab_id: str, templates: dict[str, Template]) -> None:
+    assert templates[lab_id]["Description"].startswith(f"labkit {lab_id}: ")

@@ -1,0 +1,71 @@
+"""LabStepFunction keeps its promises: Wait 5 s -> writer (timeout, retries, catch -> Fail) -> Succeed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.synth import Template, only, props, resources
+
+
+@pytest.fixture(scope="module")
+def sfn_template(templates: dict[str, Template]) -> Template:
+    return templates["LabStepFunction"]
+
+
+@pytest.fixture(scope="module")
+def definition(sfn_template: Template) -> dict[str, Any]:
+    parts = props(only(sfn_template, "AWS::StepFunctions::StateMachine"))["DefinitionString"]["Fn::Join"][1]
+    # tokens (partition, function ARN) sit inside the JSON text: name them to parse the rest
+    text = "".join(part if isinstance(part, str) else f"<{next(iter(part.values()))}>" for part in parts)
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
+
+
+def test_wait_five_seconds_then_writer_then_succeed(definition: dict[str, Any]) -> None:
+    states = definition["States"]
+    first = states[definition["StartAt"]]
+    assert first == {"Type": "Wait", "Seconds": 5, "Next": "WriteCsv"}
+    task = states["WriteCsv"]
+    assert task["Type"] == "Task"
+    # the writer's own ARN as the resource: its result becomes the state output as is
+    writer_arn = task["Resource"]
+    assert writer_arn.startswith("<['CsvWriter")
+    assert writer_arn.endswith("'Arn']>")
+    assert states[task["Next"]] == {"Type": "Succeed"}
+
+
+def test_task_timeout_retries_and_catch_to_fail(definition: dict[str, Any]) -> None:
+    task = definition["States"]["WriteCsv"]
+    assert task["TimeoutSeconds"] == 30
+    retried = {error for retry in task["Retry"] for error in retry["ErrorEquals"]}
+    assert {"Lambda.ServiceException", "Lambda.TooManyRequestsException"} <= retried
+    assert all(retry["MaxAttempts"] <= 5 for retry in task["Retry"])
+    (catch,) = task["Catch"]
+    assert catch["ErrorEquals"] == ["States.ALL"]
+    assert definition["States"][catch["Next"]]["Type"] == "Fail"
+
+
+def test_logs_to_its_own_log_group(sfn_template: Template) -> None:
+    machine = props(only(sfn_template, "AWS::StepFunctions::StateMachine"))
+    destination = machine["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]
+    log_group_id = destination["Fn::GetAtt"][0]
+    assert log_group_id in resources(sfn_template, "AWS::Logs::LogGroup")
+    assert machine["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_stands_alone_with_its_own_writer_and_bucket(sfn_template: Template) -> None:
+    assert len(resources(sfn_template, "AWS::S3::Bucket")) == 1
+    handlers = [props(f)["Handler"] for f in resources(sfn_template, "AWS::Lambda::Function").values()]
+    assert "csv_writer.handler.handler" in handlers
+    assert resources(sfn_template, "AWS::DynamoDB::Table") == {}
+
+
+def test_outputs(sfn_template: Template) -> None:
+    outputs = sfn_template["Outputs"]
+    start = str(outputs["StartExecutionCommand"]["Value"])
+    assert "aws stepfunctions start-execution" in start
+    assert '"userId":"u-200"' in start
+    assert "describe-execution" in str(outputs["ShowResultCommand"]["Value"])

@@ -1,0 +1,73 @@
+"""Synthesize the four labs in-process, once per settings, and read templates as plain dicts."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App
+
+from labs.kit import build_labs
+from labs.settings import LAB_IDS, LabSettings
+
+# a fixed synth clock keeps the expiry time, and so every snapshot, deterministic
+FIXED_NOW = datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC)
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+Template = dict[str, Any]
+
+
+def synth_labs(settings: LabSettings) -> dict[str, Template]:
+    """lab id -> synthesized template (the cloud assembly is written to a throwaway directory)."""
+    app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"))
+    stacks = build_labs(app, settings)
+    assembly = app.synth()
+    return {lab_id: assembly.get_stack_by_name(stacks[lab_id].stack_name).template for lab_id in LAB_IDS}
+
+
+def normalized(template: Template) -> Template:
+    """The template with asset hashes masked, so a Lambda code edit does not churn every snapshot."""
+    return json.loads(_ASSET_HASH.sub("<asset-hash>", json.dumps(template)))
+
+
+def resources(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def only(template: Template, resource_type: str) -> dict[str, Any]:
+    found = list(resources(template, resource_type).values())
+    assert len(found) == 1, f"expected one {resource_type}, found {len(found)}"
+    return found[0]
+
+
+def props(resource: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = resource.get("Properties", {})
+    return properties
+
+
+def statements(template: Template, role_logical_id: str) -> list[dict[str, Any]]:
+    """Every policy statement attached to one role, from inline and AWS::IAM::Policy resources."""
+    found: list[dict[str, Any]] = []
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        if {"Ref": role_logical_id} in props(policy)["Roles"]:
+            found.extend(props(policy)["PolicyDocument"]["Statement"])
+    return found
+
+
+def role_of(function: dict[str, Any]) -> str:
+    role_ref: str = props(function)["Role"]["Fn::GetAtt"][0]
+    return role_ref
+
+
+def write_template(template: Template, directory: Path, name: str) -> Path:
+    path = directory / f"{name}.template.json"
+    path.write_text(json.dumps(template))
+    return path

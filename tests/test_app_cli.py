@@ -1,0 +1,57 @@
+"""The real pinned CDK CLI runs app.py: the guard stops a wrong account, owners select stacks by lab id."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CDK = ROOT / ".venv" / "bin" / "cdk"
+
+
+def run_cdk(*args: str, account: str | None = None, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
+    env |= {
+        "CDK_DISABLE_VERSION_CHECK": "1",
+        "CDK_CLI_TELEMETRY_DISABLED": "1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    if account:
+        env["CDK_DEFAULT_ACCOUNT"] = account
+    return subprocess.run(
+        [str(CDK), *args, "--output", str(tmp_path / "cdk.out"), "--no-notices"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_synth_refuses_an_account_outside_the_sandbox_list(tmp_path: Path) -> None:
+    result = run_cdk(
+        "synth",
+        "LabEc2",
+        "--quiet",
+        "-c",
+        "sandboxAccounts=111111111111",
+        account="999999999999",
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "refusing to synthesize for account 999999999999" in result.stderr
+    assert "sandboxAccounts: 111111111111" in result.stderr
+    assert not (tmp_path / "cdk.out" / "LabEc2.template.json").exists()
+
+
+def test_owner_prefixes_stack_names_and_lab_ids_still_select(tmp_path: Path) -> None:
+    result = run_cdk("ls", "-c", "owner=alice", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:4] == [
+        "LabEc2 (alice-LabEc2)",
+        "LabAsg (alice-LabAsg)",
+        "LabDdbStream (alice-LabDdbStream)",
+        "LabStepFunction (alice-LabStepFunction)",
+    ]

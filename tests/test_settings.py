@@ -1,0 +1,119 @@
+"""Context values are parsed once, strictly, with errors that name the key, the value and the fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from labs.settings import (
+    AccountNotAllowedError,
+    LabSettings,
+    SettingsError,
+    parse_accounts,
+    parse_cidr,
+    parse_owner,
+    parse_ttl_hours,
+)
+
+NOW = datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC)
+
+
+def settings_from(context: dict[str, Any], environ: dict[str, str] | None = None) -> LabSettings:
+    return LabSettings.from_context(context.get, environ or {}, now=NOW)
+
+
+def test_defaults_match_cdk_json() -> None:
+    settings = settings_from({})
+    assert settings.owner is None
+    assert settings.sandbox_accounts == ()
+    assert settings.ping_cidr == "0.0.0.0/0"
+    assert settings.ttl_hours == 8
+    assert settings.stack_name("LabEc2") == "LabEc2"
+
+
+def test_cli_strings_and_cdk_json_lists_both_work() -> None:
+    assert parse_accounts("111111111111, 222222222222") == ("111111111111", "222222222222")
+    assert parse_accounts(["111111111111", 222222222222]) == ("111111111111", "222222222222")
+    assert parse_ttl_hours("4") == 4.0
+    assert parse_ttl_hours(2.5) == 2.5
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "named"),
+    [
+        (parse_owner, "Alice", "owner='Alice'"),
+        (parse_owner, "al ice", "owner='al ice'"),
+        (parse_owner, "-alice", "owner='-alice'"),
+        (parse_accounts, "1234,111111111111", "'1234'"),
+        (parse_accounts, "abcdefghijkl", "'abcdefghijkl'"),
+        (parse_cidr, "10.0.0.1/24", "pingCidr='10.0.0.1/24'"),
+        (parse_cidr, "my-laptop", "pingCidr='my-laptop'"),
+        (parse_cidr, "2001:db8::/32", "IPv6"),
+        (parse_ttl_hours, "eight", "ttlHours='eight'"),
+        (parse_ttl_hours, "-1", "ttlHours='-1'"),
+        (parse_ttl_hours, "nan", "ttlHours='nan'"),
+        (parse_ttl_hours, "1000", "ttlHours='1000'"),
+        (parse_ttl_hours, "0.05", "shorter than 10 minutes"),
+    ],
+)
+def test_bad_context_values_get_a_clear_error(parse: Any, value: str, named: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        parse(value)
+    assert named in str(raised.value)
+
+
+def test_ttl_zero_turns_expiry_off() -> None:
+    assert settings_from({"ttlHours": "0"}).expires_at is None
+
+
+def test_expiry_rounds_up_to_the_next_minute_after_the_ttl() -> None:
+    assert settings_from({"ttlHours": "8"}).expires_at == datetime(2026, 1, 1, 20, 1, tzinfo=UTC)
+    on_the_minute = LabSettings(ttl_hours=1, now=datetime(2026, 1, 1, 12, 0, tzinfo=UTC))
+    assert on_the_minute.expires_at == datetime(2026, 1, 1, 13, 0, tzinfo=UTC)
+
+
+@given(st.from_regex(r"[a-z][a-z0-9-]{0,30}[a-z0-9]", fullmatch=True))
+def test_any_valid_owner_prefixes_every_stack_name(owner: str) -> None:
+    settings = LabSettings(owner=parse_owner(owner))
+    assert settings.stack_name("LabAsg") == f"{owner}-LabAsg"
+
+
+class TestAccountGuard:
+    def test_refuses_a_known_account_outside_the_list_and_names_both(self) -> None:
+        settings = settings_from(
+            {"sandboxAccounts": "111111111111,222222222222"}, {"CDK_DEFAULT_ACCOUNT": "999999999999"}
+        )
+        with pytest.raises(AccountNotAllowedError) as refused:
+            settings.check_target_account()
+        message = str(refused.value)
+        assert "999999999999" in message
+        assert "111111111111, 222222222222" in message
+
+    def test_an_explicit_target_is_checked_too(self) -> None:
+        settings = settings_from(
+            {"sandboxAccounts": "111111111111", "account": "333333333333"},
+            {"CDK_DEFAULT_ACCOUNT": "111111111111"},
+        )
+        with pytest.raises(AccountNotAllowedError, match="333333333333"):
+            settings.check_target_account()
+
+    def test_allows_a_sandbox_account(self) -> None:
+        settings = settings_from({"sandboxAccounts": "111111111111"}, {"CDK_DEFAULT_ACCOUNT": "111111111111"})
+        assert settings.check_target_account() is None
+
+    def test_synth_without_credentials_keeps_working(self) -> None:
+        assert settings_from({"sandboxAccounts": "111111111111"}).check_target_account() is None
+
+    def test_no_list_gives_a_one_line_warning(self) -> None:
+        warning = settings_from({}, {"CDK_DEFAULT_ACCOUNT": "999999999999"}).check_target_account()
+        assert warning is not None
+        assert "sandboxAccounts" in warning
+        assert "\n" not in warning
+
+    def test_malformed_target_account_is_an_error(self) -> None:
+        with pytest.raises(SettingsError, match="12-digit"):
+            settings_from({}, {"CDK_DEPLOY_ACCOUNT": "12345"})
