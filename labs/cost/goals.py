@@ -1,0 +1,104 @@
+"""The kit's cost goals: each lab within 5% of its cheapest workable setup and >= 10x below CDK's defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from labs.cost.calculator import TemplateCost
+from labs.cost.prices import PriceTable
+
+WITHIN_CHEAPEST = 0.05
+MIN_RATIO_TO_CDK_DEFAULTS = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheapestSetup:
+    """The least a lab can cost and still teach what it teaches, priced from the same table."""
+
+    description: str
+    usd_per_hour: Callable[[PriceTable], float]
+
+
+def _nano(prices: PriceTable) -> float:
+    return prices.instance("t4g.nano", where="cheapest setup").usd_per_hour
+
+
+def _gp3_gib(prices: PriceTable) -> float:
+    return prices.as_hourly(prices.volume("gp3", where="cheapest setup").usd_per_gib_month)
+
+
+def _idle_serverless(_prices: PriceTable) -> float:
+    return 0.0
+
+
+CHEAPEST_SETUPS = {
+    "LabEc2": CheapestSetup(
+        description="one t4g.nano, its 8 GiB gp3 root, a 1 GiB gp3 data volume, one public IPv4 to ping",
+        usd_per_hour=lambda p: _nano(p) + 9 * _gp3_gib(p) + p.hourly("public_ipv4"),
+    ),
+    "LabAsg": CheapestSetup(
+        description="two t4g.nano with 8 GiB gp3 roots and no public IPv4",
+        usd_per_hour=lambda p: 2 * (_nano(p) + 8 * _gp3_gib(p)),
+    ),
+    "LabDdbStream": CheapestSetup(
+        description="serverless: nothing billed while idle", usd_per_hour=_idle_serverless
+    ),
+    "LabStepFunction": CheapestSetup(
+        description="serverless: nothing billed while idle", usd_per_hour=_idle_serverless
+    ),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabCost:
+    """One lab priced as the kit builds it and as CDK's defaults would, against its goal."""
+
+    lab_id: str
+    kit: TemplateCost
+    cdk_defaults: TemplateCost
+    cheapest_usd_per_hour: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times more the CDK-defaults build costs; None when the kit costs nothing per hour."""
+        return self.cdk_defaults.usd_per_hour / self.kit.usd_per_hour if self.kit.usd_per_hour else None
+
+    @property
+    def within_cheapest(self) -> bool:
+        if self.cheapest_usd_per_hour is None:
+            return False
+        return (
+            abs(self.kit.usd_per_hour - self.cheapest_usd_per_hour)
+            <= WITHIN_CHEAPEST * self.cheapest_usd_per_hour
+        )
+
+    @property
+    def beats_cdk_defaults(self) -> bool:
+        if self.ratio is None:
+            return self.cdk_defaults.usd_per_hour == 0
+        return self.ratio >= MIN_RATIO_TO_CDK_DEFAULTS
+
+    @property
+    def goal_met(self) -> bool:
+        return self.within_cheapest and self.beats_cdk_defaults
+
+    def verdict(self) -> str:
+        if self.cheapest_usd_per_hour is None:
+            return "no goal set for this lab"
+        problems = []
+        if not self.within_cheapest:
+            problems.append(f"${self.kit.usd_per_hour:.5f}/h vs cheapest ${self.cheapest_usd_per_hour:.5f}/h")
+        if not self.beats_cdk_defaults:
+            problems.append(f"only {self.ratio or 0:.1f}x below CDK defaults")
+        return "yes" if not problems else "NO: " + "; ".join(problems)
+
+
+def lab_cost(lab_id: str, *, kit: TemplateCost, cdk_defaults: TemplateCost, prices: PriceTable) -> LabCost:
+    setup = CHEAPEST_SETUPS.get(lab_id)
+    return LabCost(
+        lab_id=lab_id,
+        kit=kit,
+        cdk_defaults=cdk_defaults,
+        cheapest_usd_per_hour=setup.usd_per_hour(prices) if setup else None,
+    )

@@ -1,0 +1,83 @@
+"""The kit's price table (labs/cost/prices.json): a few us-east-1 list prices, dated, read into types."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PRICES_JSON = Path(__file__).resolve().parent / "prices.json"
+
+
+class CostError(ValueError):
+    """A template the kit cannot price honestly; the message names the resource and what is missing."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstancePrice:
+    usd_per_hour: float
+    vcpus: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class VolumePrice:
+    usd_per_gib_month: float
+    included_iops: int = 0
+    usd_per_iops_month: float = 0.0
+    included_throughput_mibps: int = 0
+    usd_per_mibps_month: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceTable:
+    as_of: str
+    region: str
+    source: str
+    hours_per_month: float
+    instance_types: dict[str, InstancePrice]
+    volume_types: dict[str, VolumePrice]
+    usd_per_hour: dict[str, float]
+    usd_per_month: dict[str, float]
+
+    def instance(self, instance_type: str, *, where: str) -> InstancePrice:
+        try:
+            return self.instance_types[instance_type]
+        except KeyError:
+            raise CostError(
+                f"{where}: instance type {instance_type!r} is not in the price table "
+                f"(known: {', '.join(sorted(self.instance_types))}); add it to {PRICES_JSON.name}"
+            ) from None
+
+    def volume(self, volume_type: str, *, where: str) -> VolumePrice:
+        try:
+            return self.volume_types[volume_type]
+        except KeyError:
+            raise CostError(
+                f"{where}: volume type {volume_type!r} is not in the price table "
+                f"(known: {', '.join(sorted(self.volume_types))}); add it to {PRICES_JSON.name}"
+            ) from None
+
+    def hourly(self, item: str) -> float:
+        return self.usd_per_hour[item]
+
+    def monthly_fee_as_hourly(self, item: str) -> float:
+        return self.as_hourly(self.usd_per_month[item])
+
+    def as_hourly(self, usd_per_month: float) -> float:
+        """A monthly price spread over the month's hours, as AWS prorates it."""
+        return usd_per_month / self.hours_per_month
+
+
+def load_prices(path: Path = PRICES_JSON) -> PriceTable:
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return PriceTable(
+        as_of=raw["as_of"],
+        region=raw["region"],
+        source=raw["source"],
+        hours_per_month=float(raw["hours_per_month"]),
+        instance_types={name: InstancePrice(**spec) for name, spec in raw["instance_types"].items()},
+        volume_types={name: VolumePrice(**spec) for name, spec in raw["volume_types"].items()},
+        usd_per_hour={name: float(value) for name, value in raw["usd_per_hour"].items()},
+        usd_per_month={name: float(value) for name, value in raw["usd_per_month"].items()},
+    )

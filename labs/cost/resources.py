@@ -1,0 +1,253 @@
+"""A walk over a synthesized CloudFormation template: which machines, disks and public addresses it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from labs.cost.prices import CostError
+
+Properties = Mapping[str, Any]
+
+INSTANCE = "AWS::EC2::Instance"
+AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
+LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
+LAUNCH_CONFIGURATION = "AWS::AutoScaling::LaunchConfiguration"
+SUBNET = "AWS::EC2::Subnet"
+ELASTIC_IP = "AWS::EC2::EIP"
+EIP_ASSOCIATION = "AWS::EC2::EIPAssociation"
+
+# root device names of the common Linux and Windows AMIs
+ROOT_DEVICE_NAMES = frozenset({"/dev/xvda", "/dev/sda1", "/dev/sda"})
+# a mapping without a root entry keeps the AMI's root: Amazon Linux 2023's is an 8 GiB gp3 snapshot
+AMI_ROOT_GIB, AMI_ROOT_VOLUME_TYPE = 8, "gp3"
+# the EC2 API's volume type when a block device mapping or AWS::EC2::Volume names none
+DEFAULT_VOLUME_TYPE = "gp2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disk:
+    """One EBS volume of each machine."""
+
+    size_gib: float
+    volume_type: str
+    iops: int | None = None
+    throughput_mibps: int | None = None
+    root: bool = False
+    assumed: bool = False
+
+    def describe(self) -> str:
+        role = "root" if self.root else "data"
+        assumed = " (the AMI's, assumed)" if self.assumed else ""
+        return f"{self.size_gib:g} GiB {self.volume_type} {role} volume{assumed}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Machines:
+    """The instances one resource runs: an instance, or an Auto Scaling group's desired capacity."""
+
+    logical_id: str
+    instance_type: str
+    count: int
+    max_count: int
+    disks: tuple[Disk, ...]
+    # an auto-assigned public IPv4 per instance (an Elastic IP replaces it and is counted on its own)
+    public_ipv4: bool
+
+
+class TemplateResources:
+    """The resources of one template, with the references between them resolved."""
+
+    def __init__(self, template: Mapping[str, Any]) -> None:
+        self.resources: dict[str, Mapping[str, Any]] = dict(template.get("Resources", {}))
+
+    def of_type(self, resource_type: str) -> dict[str, Properties]:
+        return {
+            logical_id: resource.get("Properties", {})
+            for logical_id, resource in self.resources.items()
+            if resource.get("Type") == resource_type
+        }
+
+    def count(self, resource_type: str) -> int:
+        return len(self.of_type(resource_type))
+
+    def machines(self) -> list[Machines]:
+        found = [self._instance(logical_id, props) for logical_id, props in self.of_type(INSTANCE).items()]
+        found += [
+            self._group(logical_id, props) for logical_id, props in self.of_type(AUTO_SCALING_GROUP).items()
+        ]
+        return found
+
+    def elastic_ip_targets(self) -> dict[str, str | None]:
+        """Elastic IP logical id -> the instance or NAT gateway it serves, or None when idle."""
+        targets: dict[str, str | None] = {
+            logical_id: referenced_id(props.get("InstanceId"))
+            for logical_id, props in self.of_type(ELASTIC_IP).items()
+        }
+        for props in self.of_type(EIP_ASSOCIATION).values():
+            address = referenced_id(props.get("AllocationId")) or referenced_id(props.get("EIP"))
+            if address in targets:
+                targets[address] = referenced_id(props.get("InstanceId")) or referenced_id(
+                    props.get("NetworkInterfaceId")
+                )
+        for nat_id, props in self.of_type("AWS::EC2::NatGateway").items():
+            address = referenced_id(props.get("AllocationId"))
+            if address in targets:
+                targets[address] = nat_id
+        return targets
+
+    def _instance(self, logical_id: str, props: Properties) -> Machines:
+        where = f"{logical_id} ({INSTANCE})"
+        spec = {**self._launch_template_data(props.get("LaunchTemplate"), where=where), **props}
+        has_elastic_ip = logical_id in self.elastic_ip_targets().values()
+        subnet = spec.get("SubnetId", _primary_interface(spec).get("SubnetId"))
+        return Machines(
+            logical_id=logical_id,
+            instance_type=literal_text(spec.get("InstanceType"), where=f"{where} InstanceType"),
+            count=1,
+            max_count=1,
+            disks=_disks(spec.get("BlockDeviceMappings", []), where=where),
+            public_ipv4=not has_elastic_ip
+            and self._gets_public_ipv4(spec, [subnet] if subnet else [], where=where),
+        )
+
+    def _group(self, logical_id: str, props: Properties) -> Machines:
+        where = f"{logical_id} ({AUTO_SCALING_GROUP})"
+        spec = self._group_launch_spec(props, where=where)
+        desired = props.get("DesiredCapacity", props.get("MinSize"))
+        return Machines(
+            logical_id=logical_id,
+            instance_type=literal_text(spec.get("InstanceType"), where=f"{where} InstanceType"),
+            count=literal_int(desired, where=f"{where} DesiredCapacity"),
+            max_count=literal_int(props.get("MaxSize"), where=f"{where} MaxSize"),
+            disks=_disks(spec.get("BlockDeviceMappings", []), where=where),
+            public_ipv4=self._gets_public_ipv4(spec, props.get("VPCZoneIdentifier"), where=where),
+        )
+
+    def _group_launch_spec(self, props: Properties, *, where: str) -> Properties:
+        if "LaunchConfigurationName" in props:
+            configuration = referenced_id(props["LaunchConfigurationName"])
+            found = self.of_type(LAUNCH_CONFIGURATION).get(configuration or "")
+            if found is None:
+                raise CostError(f"{where}: its launch configuration is not in the template")
+            return found
+        mixed = props.get("MixedInstancesPolicy", {}).get("LaunchTemplate")
+        if mixed is not None:
+            if mixed.get("Overrides"):
+                raise CostError(f"{where}: mixed instance types (Overrides) cannot be priced by the kit")
+            return self._launch_template_data(mixed.get("LaunchTemplateSpecification"), where=where)
+        return self._launch_template_data(props.get("LaunchTemplate"), where=where)
+
+    def _launch_template_data(self, reference: Properties | None, *, where: str) -> Properties:
+        if reference is None:
+            return {}
+        templates = self.of_type(LAUNCH_TEMPLATE)
+        by_id = referenced_id(reference.get("LaunchTemplateId"))
+        if by_id in templates:
+            data: Properties = templates[by_id].get("LaunchTemplateData", {})
+            return data
+        for props in templates.values():
+            if (
+                "LaunchTemplateName" in reference
+                and props.get("LaunchTemplateName") == reference["LaunchTemplateName"]
+            ):
+                named: Properties = props.get("LaunchTemplateData", {})
+                return named
+        raise CostError(
+            f"{where}: its launch template is not in the template, so its instances cannot be priced"
+        )
+
+    def _gets_public_ipv4(self, spec: Properties, subnet_refs: Any, *, where: str) -> bool:
+        explicit = _primary_interface(spec).get(
+            "AssociatePublicIpAddress", spec.get("AssociatePublicIpAddress")
+        )
+        if explicit is not None:
+            return explicit is True or explicit == "true"
+        if not subnet_refs:
+            # no subnet: the default VPC's default subnets, which assign public IPv4 addresses
+            return True
+        return any(self._subnet_maps_public_ip(ref, where=where) for ref in subnet_refs)
+
+    def _subnet_maps_public_ip(self, reference: Any, *, where: str) -> bool:
+        subnet = self.of_type(SUBNET).get(referenced_id(reference) or "")
+        if subnet is None:
+            raise CostError(
+                f"{where}: subnet {reference!r} is not in the template: cannot tell if it assigns public IPs"
+            )
+        return subnet.get("MapPublicIpOnLaunch") in (True, "true")
+
+
+def referenced_id(value: Any) -> str | None:
+    """The logical id behind {"Ref": id} or {"Fn::GetAtt": [id, attribute]}; None for anything else."""
+    if isinstance(value, Mapping):
+        if isinstance(value.get("Ref"), str):
+            return str(value["Ref"])
+        attribute = value.get("Fn::GetAtt")
+        if isinstance(attribute, list) and attribute:
+            return str(attribute[0])
+    return None
+
+
+def literal_text(value: Any, *, where: str) -> str:
+    if not isinstance(value, str):
+        raise CostError(f"{where} must be a literal string to be priced, got {value!r}")
+    return value
+
+
+def literal_int(value: Any, *, where: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise CostError(f"{where} must be a literal number to be priced, got {value!r}") from None
+
+
+def _primary_interface(spec: Properties) -> Properties:
+    for interface in spec.get("NetworkInterfaces", []):
+        if str(interface.get("DeviceIndex", "0")) == "0":
+            found: Properties = interface
+            return found
+    return {}
+
+
+def _disks(mappings: list[Properties], *, where: str) -> tuple[Disk, ...]:
+    disks = tuple(_ebs_disks(mappings, where=where))
+    if any(disk.root for disk in disks):
+        return disks
+    return (Disk(size_gib=AMI_ROOT_GIB, volume_type=AMI_ROOT_VOLUME_TYPE, root=True, assumed=True), *disks)
+
+
+def _ebs_disks(mappings: list[Properties], *, where: str) -> Iterator[Disk]:
+    for mapping in mappings:
+        ebs = mapping.get("Ebs")
+        if ebs is None:  # instance store or NoDevice: nothing billed apart from the instance
+            continue
+        device = mapping.get("DeviceName", "?")
+        if "VolumeSize" not in ebs:
+            raise CostError(
+                f"{where}: block device {device} has no VolumeSize (its snapshot's size is unknown)"
+            )
+        yield Disk(
+            size_gib=float(literal_int(ebs["VolumeSize"], where=f"{where} {device} VolumeSize")),
+            volume_type=str(ebs.get("VolumeType", DEFAULT_VOLUME_TYPE)),
+            iops=_optional_int(ebs.get("Iops"), where=f"{where} {device} Iops"),
+            throughput_mibps=_optional_int(ebs.get("Throughput"), where=f"{where} {device} Throughput"),
+            root=device in ROOT_DEVICE_NAMES,
+        )
+
+
+def _optional_int(value: Any, *, where: str) -> int | None:
+    return None if value is None else literal_int(value, where=where)
+
+
+def volume_disk(logical_id: str, props: Properties) -> Disk:
+    """An AWS::EC2::Volume as a disk (it exists whether or not anything attaches it)."""
+    where = f"{logical_id} (AWS::EC2::Volume)"
+    if "Size" not in props:
+        raise CostError(f"{where} has no Size (its snapshot's size is unknown)")
+    return Disk(
+        size_gib=float(literal_int(props["Size"], where=f"{where} Size")),
+        volume_type=str(props.get("VolumeType", DEFAULT_VOLUME_TYPE)),
+        iops=_optional_int(props.get("Iops"), where=f"{where} Iops"),
+        throughput_mibps=_optional_int(props.get("Throughput"), where=f"{where} Throughput"),
+    )

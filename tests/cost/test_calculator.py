@@ -1,0 +1,238 @@
+"""The calculator on small hand-made templates: each rule a learner's bill depends on, one at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from labs.cost.calculator import price_template
+from labs.cost.prices import CostError, PriceTable, load_prices
+
+HOURS = 730
+NANO = 0.0042
+GP3_GIB = 0.08 / HOURS
+IPV4 = 0.005
+PRIVATE = {"Ref": "Private"}
+
+
+@pytest.fixture(scope="module")
+def prices() -> PriceTable:
+    return load_prices()
+
+
+def template(**resources: dict[str, Any]) -> dict[str, Any]:
+    return {"Resources": resources}
+
+
+def resource(resource_type: str, **properties: Any) -> dict[str, Any]:
+    return {"Type": resource_type, "Properties": properties}
+
+
+def root(size: int = 8, volume_type: str = "gp3", **extra: Any) -> dict[str, Any]:
+    return {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": size, "VolumeType": volume_type, **extra}}
+
+
+def subnet(*, public_ips: bool) -> dict[str, Any]:
+    return resource(
+        "AWS::EC2::Subnet", VpcId="vpc-1", CidrBlock="10.0.0.0/26", MapPublicIpOnLaunch=public_ips
+    )
+
+
+def group(**properties: Any) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "MinSize": "1",
+        "MaxSize": "4",
+        "DesiredCapacity": "2",
+        "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Template"}, "Version": "1"},
+        "VPCZoneIdentifier": [{"Ref": "Private"}],
+    }
+    return resource("AWS::AutoScaling::AutoScalingGroup", **{**defaults, **properties})
+
+
+def launch_template(**data: Any) -> dict[str, Any]:
+    return resource(
+        "AWS::EC2::LaunchTemplate",
+        LaunchTemplateData={"InstanceType": "t4g.nano", "BlockDeviceMappings": [root()], **data},
+    )
+
+
+def test_an_instance_costs_its_type_and_root_volume(prices: PriceTable) -> None:
+    box = resource(
+        "AWS::EC2::Instance", InstanceType="t4g.nano", SubnetId=PRIVATE, BlockDeviceMappings=[root()]
+    )
+
+    cost = price_template(template(Private=subnet(public_ips=False), Box=box), prices)
+
+    assert cost.usd_per_hour == pytest.approx(NANO + 8 * GP3_GIB)
+    assert [item.what for item in cost.items] == ["t4g.nano instance", "8 GiB gp3 root volume"]
+
+
+def test_an_instance_without_a_subnet_lands_in_the_default_vpc_and_pays_for_a_public_ip(
+    prices: PriceTable,
+) -> None:
+    box = resource("AWS::EC2::Instance", InstanceType="t4g.nano", BlockDeviceMappings=[root()])
+
+    cost = price_template(template(Box=box), prices)
+
+    assert cost.usd_per_hour == pytest.approx(NANO + 8 * GP3_GIB + IPV4)
+
+
+def test_an_instance_without_a_root_mapping_is_priced_with_the_amis_root_and_says_so(
+    prices: PriceTable,
+) -> None:
+    box = resource("AWS::EC2::Instance", InstanceType="t4g.nano", SubnetId=PRIVATE)
+
+    cost = price_template(template(Private=subnet(public_ips=False), Box=box), prices)
+
+    assert cost.usd_per_hour == pytest.approx(NANO + 8 * GP3_GIB)
+    assert "assumed" in cost.items[1].what
+
+
+def test_an_unknown_instance_type_is_a_clear_error_not_zero(prices: PriceTable) -> None:
+    box = resource("AWS::EC2::Instance", InstanceType="p5.48xlarge", BlockDeviceMappings=[root()])
+
+    with pytest.raises(CostError, match=r"Box.*'p5\.48xlarge' is not in the price table"):
+        price_template(template(Box=box), prices)
+
+
+def test_an_unknown_volume_type_is_a_clear_error(prices: PriceTable) -> None:
+    with pytest.raises(CostError, match="volume type 'io2' is not in the price table"):
+        price_template(template(Disk=resource("AWS::EC2::Volume", Size=10, VolumeType="io2")), prices)
+
+
+def test_an_unknown_resource_type_is_a_clear_error(prices: PriceTable) -> None:
+    with pytest.raises(CostError, match=r"Db: resource type AWS::RDS::DBInstance is unknown"):
+        price_template(template(Db=resource("AWS::RDS::DBInstance", DBInstanceClass="db.t4g.micro")), prices)
+
+
+def test_an_instance_type_that_is_not_a_literal_cannot_be_priced(prices: PriceTable) -> None:
+    box = resource("AWS::EC2::Instance", InstanceType={"Ref": "TypeParameter"}, BlockDeviceMappings=[root()])
+
+    with pytest.raises(CostError, match="InstanceType must be a literal"):
+        price_template(template(Box=box), prices)
+
+
+def test_a_group_costs_its_desired_capacity_of_its_launch_templates_instances(prices: PriceTable) -> None:
+    cost = price_template(
+        template(Template=launch_template(), Private=subnet(public_ips=False), Group=group()), prices
+    )
+
+    assert cost.usd_per_hour == pytest.approx(2 * (NANO + 8 * GP3_GIB))
+    assert not [item for item in cost.items if "IPv4" in item.what]
+
+
+def test_a_group_whose_launch_template_assigns_public_ips_pays_one_per_instance(prices: PriceTable) -> None:
+    public = launch_template(NetworkInterfaces=[{"DeviceIndex": 0, "AssociatePublicIpAddress": True}])
+
+    cost = price_template(template(Template=public, Private=subnet(public_ips=False), Group=group()), prices)
+
+    addresses = [item for item in cost.items if item.what == "auto-assigned public IPv4"]
+    assert [a.quantity for a in addresses] == [2]
+    assert addresses[0].usd_per_hour == pytest.approx(2 * IPV4)
+    assert cost.usd_per_hour == pytest.approx(2 * (NANO + 8 * GP3_GIB + IPV4))
+
+
+def test_a_group_in_subnets_that_map_public_ips_pays_one_per_instance(prices: PriceTable) -> None:
+    cost = price_template(
+        template(
+            Template=launch_template(),
+            Public=subnet(public_ips=True),
+            Group=group(VPCZoneIdentifier=[{"Ref": "Public"}]),
+        ),
+        prices,
+    )
+
+    assert cost.usd_per_hour == pytest.approx(2 * (NANO + 8 * GP3_GIB + IPV4))
+
+
+def test_an_elastic_ip_replaces_the_auto_assigned_address_instead_of_adding_one(prices: PriceTable) -> None:
+    box = resource(
+        "AWS::EC2::Instance",
+        InstanceType="t4g.nano",
+        SubnetId={"Ref": "Public"},
+        BlockDeviceMappings=[root()],
+    )
+    address = resource("AWS::EC2::EIP", Domain="vpc", InstanceId={"Ref": "Box"})
+
+    with_eip = price_template(template(Public=subnet(public_ips=True), Box=box, Address=address), prices)
+    without_eip = price_template(template(Public=subnet(public_ips=True), Box=box), prices)
+
+    assert with_eip.usd_per_hour == pytest.approx(NANO + 8 * GP3_GIB + IPV4)
+    assert without_eip.usd_per_hour == pytest.approx(NANO + 8 * GP3_GIB + IPV4)
+    assert [i.what for i in with_eip.items if "IPv4" in i.what] == ["public IPv4: Elastic IP of Box"]
+
+
+def test_a_nat_gateway_costs_its_hour_and_its_elastic_ip(prices: PriceTable) -> None:
+    nat = resource(
+        "AWS::EC2::NatGateway",
+        SubnetId={"Ref": "Public"},
+        AllocationId={"Fn::GetAtt": ["NatIp", "AllocationId"]},
+    )
+
+    cost = price_template(
+        template(Public=subnet(public_ips=True), NatIp=resource("AWS::EC2::EIP", Domain="vpc"), Nat=nat),
+        prices,
+    )
+
+    assert cost.usd_per_hour == pytest.approx(0.045 + IPV4)
+    assert "public IPv4: Elastic IP of Nat" in [item.what for item in cost.items]
+
+
+def test_gp3_above_its_included_iops_and_throughput_pays_for_them(prices: PriceTable) -> None:
+    disk = resource("AWS::EC2::Volume", Size=100, VolumeType="gp3", Iops=6000, Throughput=250)
+
+    cost = price_template(template(Disk=disk), prices)
+
+    assert cost.usd_per_hour == pytest.approx((100 * 0.08 + 3000 * 0.005 + 125 * 0.04) / HOURS)
+
+
+def test_interface_endpoints_cost_per_az_and_gateway_endpoints_nothing(prices: PriceTable) -> None:
+    interface = resource(
+        "AWS::EC2::VPCEndpoint", VpcEndpointType="Interface", SubnetIds=["subnet-a", "subnet-b"]
+    )
+    gateway = resource("AWS::EC2::VPCEndpoint", ServiceName="com.amazonaws.us-east-1.s3")
+
+    cost = price_template(template(Ssm=interface, S3=gateway), prices)
+
+    assert cost.usd_per_hour == pytest.approx(2 * 0.01)
+
+
+def test_serverless_resources_are_listed_as_usage_based_at_zero_an_hour(prices: PriceTable) -> None:
+    cost = price_template(
+        template(
+            Fn=resource("AWS::Lambda::Function"),
+            Fn2=resource("AWS::Lambda::Function"),
+            Table=resource("AWS::DynamoDB::Table", BillingMode="PAY_PER_REQUEST"),
+            Role=resource("AWS::IAM::Role"),
+        ),
+        prices,
+    )
+
+    assert cost.usd_per_hour == 0
+    assert cost.usage_summary() == "DynamoDB::Table, Lambda::Function ×2"
+
+
+def test_a_provisioned_table_pays_for_its_capacity_units_every_hour(prices: PriceTable) -> None:
+    table = resource(
+        "AWS::DynamoDB::Table", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+    )
+
+    cost = price_template(template(Table=table), prices)
+
+    assert cost.usd_per_hour == pytest.approx(5 * 0.00013 + 5 * 0.00065)
+    assert cost.usage_based == ()
+
+
+def test_monthly_fees_are_prorated_per_hour(prices: PriceTable) -> None:
+    cost = price_template(template(Alarm=resource("AWS::CloudWatch::Alarm")), prices)
+
+    assert cost.usd_per_hour == pytest.approx(0.10 / HOURS)
+
+
+def test_the_price_table_is_dated_and_sourced(prices: PriceTable) -> None:
+    assert prices.as_of >= "2026-01-01"
+    assert prices.region == "us-east-1"
+    assert "aws.amazon.com" in prices.source
+    assert prices.instance_types["t4g.nano"].usd_per_hour == 0.0042
+    assert prices.hours_per_month == HOURS
