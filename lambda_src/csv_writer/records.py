@@ -1,0 +1,185 @@
+"""DynamoDB stream records into CSV rows, and the poison-record rule that keeps rows exactly-once.
+
+Records come in either shape: the Lambda event (`{"Records": [...]}`, binary as base64 text) or the
+boto3 `dynamodbstreams.get_records` answer (binary as bytes); see `csv_writer.rendering`.
+
+INSERT and MODIFY give one row each from `dynamodb.NewImage`; REMOVE gives none. A record that cannot be
+converted (a non-number `N`, an unknown type tag, no NewImage because the stream view type is KEYS_ONLY
+or OLD_IMAGE, an unknown eventName, ...) is a *failed record*. Which rows go into the object, and which
+records are reported to Lambda, follows from how a stream event source mapping retries with
+`ReportBatchItemFailures`: it checkpoints before the LOWEST reported sequence number and redelivers
+everything from there, as a batch that starts with that record. So:
+
+1. The batch's first record converts (the usual case): rows are written for the records *before* the
+   first failed record only, and that record alone is reported. Nothing after it is written now, so its
+   redelivery cannot duplicate a row.
+2. The batch's first record fails (a redelivery that starts at the poison record): every convertible
+   record of the batch is written, and every failed record is reported. Each retry of it starts at the
+   same record, so it overwrites the same object (keys are derived from the first record, see
+   `csv_writer.keys`) instead of adding rows; when the bounded retries are exhausted, the mapping sends
+   the batch to the on-failure destination and moves on, and its good records are already in S3.
+
+Either way no record is lost (a row in S3, or a reported failure that ends in the on-failure queue with
+the log line naming it and the reason) and no row is written twice. A record without a sequence number
+cannot be reported at all; `MalformedBatchError` then fails the whole invocation before anything is
+written, so Lambda retries and bisects it like any function error.
+
+Assumptions and limits: the mapping must enable ReportBatchItemFailures (without it the response is
+ignored and case 1 would skip the records after the failure), and MaximumRetryAttempts must be bounded
+(the kit uses 2) so a poison record cannot hold the shard. An invocation killed (timeout, out of memory)
+after S3 accepted its object is still exactly-once in the usual case: Lambda bisects the batch, the first
+half starts at the same record and overwrites the object with its own rows, the second half gets its own
+object. The window left is that case with a first half that writes no object at all (only REMOVEs, or S3
+failing until the retries run out): the second half's rows are then in two objects. The S3 client's
+timeouts keep the PUT well inside the function timeout to make a killed invocation unlikely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .rendering import ConversionError, render_cell, render_image
+
+ROW_EVENTS = frozenset({"INSERT", "MODIFY"})
+REMOVE = "REMOVE"
+
+
+class MalformedBatchError(ValueError):
+    """A record the batch response cannot name (no sequence number): the whole invocation must fail."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFailure:
+    """One record reported to Lambda, with the reason for the log."""
+
+    sequence_number: str
+    reason: str
+    index: int
+    event_id: str | None = None
+    keys: Any = None
+
+    def batch_item(self) -> dict[str, str]:
+        return {"itemIdentifier": self.sequence_number}
+
+    def log_entry(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"itemIdentifier": self.sequence_number, "index": self.index}
+        if self.event_id is not None:
+            entry["eventID"] = self.event_id
+        if self.keys is not None:
+            entry["keys"] = self.keys
+        entry["reason"] = self.reason
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPlan:
+    """What one batch turns into, before any S3 call: the table to write and the records to report."""
+
+    columns: list[str]
+    rows: list[dict[str, str]]
+    failures: list[RecordFailure] = field(default_factory=list)
+    removes: int = 0
+    # records after the first failure in case 1: neither written nor reported, Lambda redelivers them
+    deferred: int = 0
+
+
+def sequence_number(record: object, index: int) -> str:
+    """The record's `dynamodb.SequenceNumber`, or MalformedBatchError naming the record's position."""
+    if isinstance(record, dict):
+        data = record.get("dynamodb")
+        if isinstance(data, dict):
+            number = data.get("SequenceNumber")
+            if isinstance(number, str) and number:
+                return number
+    raise MalformedBatchError(
+        f"record {index} has no dynamodb.SequenceNumber, so it cannot be reported as a batch item failure; "
+        "failing the whole batch instead (Lambda retries and bisects it)"
+    )
+
+
+def record_row(record: Mapping[str, Any]) -> tuple[dict[str, str], Sequence[str]] | None:
+    """(cells, key attribute names) for an INSERT/MODIFY record, None for REMOVE; ConversionError if neither.
+
+    Key attributes come from `dynamodb.Keys` (in its order); a key missing from NewImage is taken from Keys.
+    """
+    event_name = record.get("eventName")
+    if event_name == REMOVE:
+        return None
+    if event_name not in ROW_EVENTS:
+        raise ConversionError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
+    data = record["dynamodb"]
+    image = data.get("NewImage")
+    if not isinstance(image, dict):
+        raise ConversionError(
+            "record has no dynamodb.NewImage: the stream view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES"
+        )
+    row = render_image(image)
+    keys = data.get("Keys")
+    if not isinstance(keys, dict):
+        return row, ()
+    for name, value in keys.items():
+        if name not in row:
+            try:
+                row[name] = render_cell(value)
+            except ConversionError as error:
+                raise ConversionError(f"key attribute {name!r}: {error}") from None
+    return row, tuple(keys)
+
+
+def _failure(record: Mapping[str, Any], number: str, index: int, reason: str) -> RecordFailure:
+    event_id = record.get("eventID")
+    keys = record["dynamodb"].get("Keys")
+    return RecordFailure(
+        sequence_number=number,
+        reason=reason,
+        index=index,
+        event_id=event_id if isinstance(event_id, str) else None,
+        keys=keys if isinstance(keys, dict) else None,
+    )
+
+
+def order_columns(key_columns: Mapping[str, None], rows: Sequence[Mapping[str, str]]) -> list[str]:
+    """Key attributes first (first-seen order), then every other attribute name sorted by code point."""
+    others: set[str] = set()
+    for row in rows:
+        others.update(row)
+    others.difference_update(key_columns)
+    return [*key_columns, *sorted(others)]
+
+
+def plan_stream_batch(records: Sequence[Any]) -> StreamPlan:
+    """Rows and reported failures for one batch, following the rule in this module's docstring."""
+    numbers = [sequence_number(record, index) for index, record in enumerate(records)]
+    rows: list[dict[str, str]] = []
+    key_columns: dict[str, None] = {}
+    failures: list[RecordFailure] = []
+    removes = 0
+    deferred = 0
+    for index, record in enumerate(records):
+        try:
+            converted = record_row(record)
+        except (ConversionError, KeyError, TypeError, AttributeError) as error:
+            reason = str(error) if isinstance(error, ConversionError) else f"malformed record: {error!r}"
+            failures.append(_failure(record, numbers[index], index, reason))
+            if failures[0].index != 0:
+                # case 1: stop at the first failure; Lambda redelivers it and everything after it
+                deferred = len(records) - index - 1
+                break
+            # case 2 (the batch starts with a failed record): keep going, report every failed record
+            continue
+        if converted is None:
+            removes += 1
+            continue
+        row, keys = converted
+        rows.append(row)
+        for name in keys:
+            key_columns[name] = None
+    return StreamPlan(
+        columns=order_columns(key_columns, rows) if rows else [],
+        rows=rows,
+        failures=failures,
+        removes=removes,
+        deferred=deferred,
+    )
