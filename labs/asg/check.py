@@ -1,0 +1,206 @@
+"""What "LabAsg works" means: the group holds 2 instances (min 1, max 4) in service across two AZs,
+and with --self-heal, it replaces an instance the check terminates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from labs.checking import CheckReport
+from labs.lab_checks import DEFAULT_TIMEOUT_S, Waiter, begin_report
+
+if TYPE_CHECKING:
+    import boto3
+
+LAB_ID = "LabAsg"
+# labs.asg.stack's sizes (importing it would load the CDK; a test keeps both equal)
+MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 2, 4
+PENDING_STATES = ("Pending", "Pending:Wait", "Pending:Proceed")
+
+
+def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        i
+        for i in group.get("Instances", [])
+        if i.get("LifecycleState") == "InService" and i.get("HealthStatus", "Healthy") == "Healthy"
+    ]
+
+
+def describe_members(group: dict[str, Any]) -> str:
+    members = []
+    for instance in group.get("Instances", []):
+        health = instance.get("HealthStatus", "Healthy")
+        state = instance.get("LifecycleState", "?") + ("" if health == "Healthy" else f", {health}")
+        members.append(f"{instance['InstanceId']} ({instance.get('AvailabilityZone', '?')}, {state})")
+    return ", ".join(members) or "no instances"
+
+
+def check(
+    session: boto3.Session,
+    *,
+    stack_name: str,
+    on_emulator: bool,
+    self_heal: bool = False,
+    waiter: Waiter | None = None,
+    now: datetime | None = None,
+) -> CheckReport:
+    report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
+    if stack is None:
+        return report
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    name = stack.physical_id("AWS::AutoScaling::AutoScalingGroup")
+    autoscaling = session.client("autoscaling")
+    group = describe_group(autoscaling, name) if name else None
+    if name is None or group is None:
+        report.add(
+            "Group size", False, "the stack's Auto Scaling group does not exist", hint="redeploy the lab"
+        )
+        return report
+    check_size(report, group)
+    if any(i.get("LifecycleState") in PENDING_STATES for i in group.get("Instances", [])):
+        group = wait_for_capacity(autoscaling, group, waiter, what="waiting for launching instances") or group
+    check_in_service(report, group)
+    check_zones(report, session.client("ec2"), group, on_emulator=on_emulator)
+    if self_heal:
+        check_self_heal(report, session, group, waiter, on_emulator=on_emulator)
+    return report
+
+
+def describe_group(autoscaling: Any, name: str) -> dict[str, Any] | None:
+    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
+    return groups[0] if groups else None
+
+
+def check_size(report: CheckReport, group: dict[str, Any]) -> None:
+    sizes = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
+    expected = (MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY)
+    report.add(
+        "Group size",
+        sizes == expected,
+        f"desired {sizes[1]} within min {sizes[0]} / max {sizes[2]}"
+        + ("" if sizes == expected else f" (the lab sets desired {DESIRED_CAPACITY}, min 1, max 4)"),
+        hint="redeploy the lab to restore 1/2/4, or: aws autoscaling update-auto-scaling-group "
+        f"--auto-scaling-group-name {group['AutoScalingGroupName']} --min-size 1 --desired-capacity 2 "
+        "--max-size 4",
+    )
+
+
+def check_in_service(report: CheckReport, group: dict[str, Any]) -> None:
+    healthy = in_service(group)
+    desired = group["DesiredCapacity"]
+    report.add(
+        "Instances in service",
+        len(healthy) >= desired > 0,
+        f"{len(healthy)} of {desired} desired in service: {describe_members(group)}",
+        hint="a replacement may be launching: rerun in a minute; the group's scaling activities say why "
+        "(aws autoscaling describe-scaling-activities --auto-scaling-group-name "
+        f"{group['AutoScalingGroupName']})",
+    )
+
+
+def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emulator: bool) -> None:
+    subnet_ids = [s for s in group.get("VPCZoneIdentifier", "").split(",") if s]
+    subnets = ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"] if subnet_ids else []
+    configured = sorted({s["AvailabilityZone"] for s in subnets})
+    report.add(
+        "Group spans two AZs",
+        len(configured) >= 2,
+        f"its subnets are in {', '.join(configured) or 'no AZ'}",
+        hint="the lab VPC has one subnet per AZ in two AZs: redeploy the lab",
+    )
+    used = sorted({i.get("AvailabilityZone", "?") for i in in_service(group)})
+    detail = f"instances in service are in {', '.join(used) or 'no AZ'}"
+    if len(used) >= 2:
+        report.add("Instances in two AZs", True, detail)
+    elif on_emulator:
+        report.not_verifiable(
+            "Instances in two AZs",
+            f"{detail}: moto launches every group instance into the group's first subnet",
+        )
+    else:
+        report.add(
+            "Instances in two AZs",
+            False,
+            detail,
+            hint="Auto Scaling rebalances across AZs after launches, or once the other AZ has capacity "
+            "again: rerun in a few minutes",
+        )
+
+
+def wait_for_capacity(
+    autoscaling: Any, group: dict[str, Any], waiter: Waiter, *, what: str
+) -> dict[str, Any] | None:
+    """The group once `desired` instances are in service, None on timeout."""
+    name, desired = group["AutoScalingGroupName"], group["DesiredCapacity"]
+
+    def probe() -> tuple[dict[str, Any] | None, str]:
+        current = describe_group(autoscaling, name)
+        if current is None:
+            return None, "the group is gone"
+        healthy = in_service(current)
+        status = f"{len(healthy)}/{desired} in service: {describe_members(current)}"
+        return (current if len(healthy) >= desired else None), status
+
+    return waiter.until(probe, what=what).value
+
+
+def check_self_heal(
+    report: CheckReport, session: boto3.Session, group: dict[str, Any], waiter: Waiter, *, on_emulator: bool
+) -> None:
+    name = "Self-heal"
+    healthy = in_service(group)
+    desired = group["DesiredCapacity"]
+    if len(healthy) < desired or desired < 1:
+        report.add(
+            name,
+            False,
+            f"not attempted: only {len(healthy)} of {desired} instances are in service",
+            hint="let the group reach its desired capacity first, then rerun with --self-heal",
+        )
+        return
+    before = {i["InstanceId"] for i in healthy}
+    victim = min(before)
+    session.client("ec2").terminate_instances(InstanceIds=[victim])
+    autoscaling = session.client("autoscaling")
+    waited = waiter.until(
+        lambda: _replaced(autoscaling, group["AutoScalingGroupName"], desired, victim, before),
+        what=f"terminated {victim}; waiting for the group to replace it",
+    )
+    if waited.value is not None:
+        report.add(name, True, f"terminated {victim}; {waited.value} after {waited.elapsed_s:.0f} s")
+        if on_emulator:
+            report.notes.append(
+                "Self-heal on the emulator: moto launched the replacement inside the TerminateInstances call "
+                "(it has no health checks or delay); the check terminated a real emulator instance and only "
+                "read the group afterwards."
+            )
+        return
+    if on_emulator:
+        report.not_verifiable(name, f"terminated {victim}; the emulator did not replace it ({waited.status})")
+        return
+    report.add(
+        name,
+        False,
+        f"terminated {victim}; after {waited.elapsed_s:.0f} s: {waited.status}",
+        hint="replacements take a few minutes (health check, launch, boot): rerun the check later, or "
+        "wait longer with --timeout 600",
+    )
+
+
+def _replaced(
+    autoscaling: Any, name: str, desired: int, victim: str, before: set[str]
+) -> tuple[str | None, str]:
+    """A description of the replacement once the group is back to `desired` without the victim."""
+    current = describe_group(autoscaling, name)
+    if current is None:
+        return None, "the group is gone"
+    healthy = [i for i in in_service(current) if i["InstanceId"] != victim]
+    status = f"{len(healthy)}/{desired} in service: {describe_members(current)}"
+    if len(healthy) < desired:
+        return None, status
+    fresh = [
+        f"{i['InstanceId']} ({i.get('AvailabilityZone', '?')})"
+        for i in healthy
+        if i["InstanceId"] not in before
+    ]
+    return f"back to {len(healthy)} in service with {', '.join(fresh) or 'no new instance'}", status

@@ -1,0 +1,275 @@
+"""What "LabEc2 works" means: the instance runs, its data volume is attached, its Elastic IP points at it,
+its security group lets ping in, and (on a real account) the Elastic IP answers a ping from here."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from labs.checking import CheckReport
+from labs.lab_checks import DEFAULT_TIMEOUT_S, Waiter, begin_report
+from labs.stack_resources import LabStack
+
+if TYPE_CHECKING:
+    import boto3
+
+LAB_ID = "LabEc2"
+PING_COUNT = 3
+PING_WAIT_S = 2
+# pinged only when the Elastic IP does not answer, to tell "ICMP blocked here" from "the lab is broken"
+REFERENCE_HOST = "1.1.1.1"
+ICMP_BLOCKED = (
+    "ICMP seems blocked from this machine (corporate network?); try from another network or CloudShell"
+)
+ECHO_REQUEST_TYPE = 8
+
+
+@dataclass(frozen=True)
+class PingResult:
+    """A ping's exit code (None: no ping command) and what it printed."""
+
+    returncode: int | None
+    output: str
+
+    @property
+    def answered(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def summary(self) -> str:
+        lines = [line.strip() for line in self.output.splitlines() if line.strip()]
+        stats = [line for line in lines if "received" in line or "loss" in line]
+        return (stats or lines or ["no output"])[-1]
+
+
+Pinger = Callable[[str], PingResult]
+
+
+def ping_command(host: str, platform: str = sys.platform) -> list[str]:
+    """`ping` with 3 echoes and a 2 s wait per reply; the wait's unit differs per system."""
+    if platform.startswith("win"):
+        return ["ping", "-n", str(PING_COUNT), "-w", str(PING_WAIT_S * 1000), host]
+    if platform == "darwin":
+        return ["ping", "-c", str(PING_COUNT), "-W", str(PING_WAIT_S * 1000), host]
+    return ["ping", "-c", str(PING_COUNT), "-W", str(PING_WAIT_S), host]
+
+
+def system_ping(host: str) -> PingResult:
+    command = ping_command(host)
+    if shutil.which(command[0]) is None:
+        return PingResult(None, "no ping command on this machine")
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=PING_COUNT * (PING_WAIT_S + 2), check=False
+        )
+    except subprocess.TimeoutExpired:
+        return PingResult(1, "ping timed out")
+    return PingResult(done.returncode, (done.stdout + done.stderr).strip())
+
+
+def check(
+    session: boto3.Session,
+    *,
+    stack_name: str,
+    on_emulator: bool,
+    waiter: Waiter | None = None,
+    pinger: Pinger = system_ping,
+    now: datetime | None = None,
+) -> CheckReport:
+    report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
+    if stack is None:
+        return report
+    ec2 = session.client("ec2")
+    instance = check_instance(
+        report, ec2, stack, waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    )
+    instance_id = instance["InstanceId"] if instance else None
+    check_data_volume(report, ec2, stack, instance_id)
+    address = check_elastic_ip(report, ec2, stack, instance_id)
+    check_ping_rule(report, ec2, stack, instance, on_emulator=on_emulator)
+    check_ping(report, address, on_emulator=on_emulator, pinger=pinger)
+    return report
+
+
+def check_instance(report: CheckReport, ec2: Any, stack: LabStack, waiter: Waiter) -> dict[str, Any] | None:
+    instance_id = stack.physical_id("AWS::EC2::Instance")
+    if not instance_id:
+        report.add("Instance running", False, "the stack has no instance", hint="redeploy the lab")
+        return None
+
+    def describe() -> dict[str, Any] | None:
+        reservations = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
+        found = [i for r in reservations for i in r["Instances"]]
+        return found[0] if found else None
+
+    instance = describe()
+    if instance and instance["State"]["Name"] == "pending":
+        # a fresh deploy: give the instance the time limit to finish booting
+        waited = waiter.until(lambda: _running(describe()), what=f"waiting for {instance_id} to run")
+        instance = waited.value or describe()
+    state = instance["State"]["Name"] if instance else "gone"
+    where = (
+        f" ({instance.get('InstanceType', '?')} in {instance['Placement']['AvailabilityZone']})"
+        if instance
+        else ""
+    )
+    report.add(
+        "Instance running",
+        state == "running",
+        f"{instance_id} is {state}{where}",
+        hint=f"start it (aws ec2 start-instances --instance-ids {instance_id}) or redeploy the lab",
+    )
+    return instance
+
+
+def _running(instance: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str]:
+    state = instance["State"]["Name"] if instance else "gone"
+    return (instance if state != "pending" else None), state
+
+
+def check_data_volume(report: CheckReport, ec2: Any, stack: LabStack, instance_id: str | None) -> None:
+    volume_id = stack.physical_id("AWS::EC2::Volume")
+    if not volume_id:
+        report.add("Data volume attached", False, "the stack has no data volume", hint="redeploy the lab")
+        return
+    volume = ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+    attachments = [a for a in volume.get("Attachments", []) if a.get("State") == "attached"]
+    mine = [a for a in attachments if instance_id and a.get("InstanceId") == instance_id]
+    size = f"{volume.get('Size', '?')} GiB {volume.get('VolumeType', '')}".strip()
+    encrypted = ", encrypted" if volume.get("Encrypted") else ", NOT encrypted"
+    if mine:
+        detail = f"{volume_id} ({size}{encrypted}) is attached to {instance_id} as {mine[0].get('Device')}"
+    elif attachments:
+        detail = f"{volume_id} is attached to {attachments[0].get('InstanceId')}, not to {instance_id}"
+    else:
+        detail = f"{volume_id} ({size}) is {volume.get('State', '?')}: attached to no instance"
+    report.add(
+        "Data volume attached",
+        bool(mine),
+        detail,
+        hint=f"attach it: aws ec2 attach-volume --volume-id {volume_id} --instance-id {instance_id} "
+        "--device /dev/sdf (or redeploy the lab)",
+    )
+
+
+def check_elastic_ip(report: CheckReport, ec2: Any, stack: LabStack, instance_id: str | None) -> str | None:
+    """Checks the association; returns the public address (None when the stack has none)."""
+    physical = stack.physical_id("AWS::EC2::EIP")
+    if not physical:
+        report.add("Elastic IP associated", False, "the stack has no Elastic IP", hint="redeploy the lab")
+        return None
+    # CloudFormation names an EIP by its public address; allocation ids are accepted too
+    query = {"AllocationIds": [physical]} if physical.startswith("eipalloc-") else {"PublicIps": [physical]}
+    addresses = ec2.describe_addresses(**query)["Addresses"]
+    if not addresses:
+        report.add(
+            "Elastic IP associated", False, f"Elastic IP {physical} no longer exists", hint="redeploy the lab"
+        )
+        return None
+    address = addresses[0]
+    public_ip: str = address["PublicIp"]
+    associated = address.get("InstanceId")
+    if associated and associated == instance_id:
+        detail = f"{public_ip} is associated with {instance_id}"
+    elif associated:
+        detail = f"{public_ip} is associated with {associated}, not with the lab instance {instance_id}"
+    else:
+        detail = f"{public_ip} is not associated with any instance"
+    report.add(
+        "Elastic IP associated",
+        bool(associated) and associated == instance_id,
+        detail,
+        hint=f"associate it: aws ec2 associate-address --allocation-id {address.get('AllocationId')} "
+        f"--instance-id {instance_id}",
+    )
+    return public_ip
+
+
+def icmp_echo_sources(permissions: list[dict[str, Any]]) -> list[str]:
+    """CIDRs (and groups) an ingress rule set lets send ICMP echo requests; empty when none may."""
+    sources: list[str] = []
+    for permission in permissions:
+        protocol = str(permission.get("IpProtocol"))
+        all_traffic = protocol == "-1"
+        echo = protocol in ("icmp", "1") and permission.get("FromPort") in (ECHO_REQUEST_TYPE, -1)
+        if all_traffic or echo:
+            sources += [r["CidrIp"] for r in permission.get("IpRanges", [])]
+            sources += [g["GroupId"] for g in permission.get("UserIdGroupPairs", [])]
+    return sources
+
+
+def check_ping_rule(
+    report: CheckReport, ec2: Any, stack: LabStack, instance: dict[str, Any] | None, *, on_emulator: bool
+) -> None:
+    group_id = stack.physical_id("AWS::EC2::SecurityGroup")
+    if not group_id:
+        report.add(
+            "Security group allows ping", False, "the stack has no security group", hint="redeploy the lab"
+        )
+        return
+    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+    sources = icmp_echo_sources(group.get("IpPermissions", []))
+    report.add(
+        "Security group allows ping",
+        bool(sources),
+        f"{group_id} allows ICMP echo from {', '.join(sources)}"
+        if sources
+        else f"{group_id} has no inbound rule for ICMP echo (type 8)",
+        hint="redeploy with -c pingCidr=<your public ip>/32, or add the rule: aws ec2 "
+        f"authorize-security-group-ingress --group-id {group_id} --ip-permissions "
+        "IpProtocol=icmp,FromPort=8,ToPort=-1,IpRanges=[{CidrIp=<your ip>/32}]",
+    )
+    if instance is None:
+        return
+    groups = [g["GroupId"] for g in instance.get("SecurityGroups", [])]
+    detail = f"{instance['InstanceId']} is in {', '.join(groups) or 'no security group'}"
+    if group_id in groups:
+        report.add("Instance uses the group", True, detail)
+    elif on_emulator:
+        report.not_verifiable(
+            "Instance uses the group",
+            f"{detail}: moto's CloudFormation ignores an instance's SecurityGroupIds",
+        )
+    else:
+        report.add(
+            "Instance uses the group",
+            False,
+            f"{detail}, not in {group_id}",
+            hint=f"aws ec2 modify-instance-attribute --instance-id {instance['InstanceId']} "
+            f"--groups {group_id} (or redeploy the lab)",
+        )
+
+
+def check_ping(report: CheckReport, address: str | None, *, on_emulator: bool, pinger: Pinger) -> None:
+    name = "Elastic IP answers ping"
+    if on_emulator:
+        report.not_verifiable(
+            name, f"the emulator's address {address or '(none)'} is not on any network: no ping"
+        )
+        return
+    if address is None:
+        report.not_verifiable(name, "there is no Elastic IP to ping")
+        return
+    result = pinger(address)
+    if result.answered:
+        report.add(name, True, f"ping {address}: {result.summary}")
+    elif result.returncode is None:
+        report.not_verifiable(name, f"no `ping` command here; try from CloudShell: ping -c 3 {address}")
+    elif result.returncode not in (0, 1):
+        # iputils exits 2 (and other pings >1) when it could not send at all: permissions, no route
+        report.not_verifiable(name, f"ping could not run here ({result.summary}); {ICMP_BLOCKED}")
+    elif pinger(REFERENCE_HOST).answered:
+        report.add(
+            name,
+            False,
+            f"no reply from {address} ({result.summary}), while {REFERENCE_HOST} answers this machine",
+            hint="the rule's pingCidr must include your public IP; a fresh instance may still be booting: "
+            "rerun in a minute",
+        )
+    else:
+        report.not_verifiable(name, f"no reply from {address} nor from {REFERENCE_HOST}: {ICMP_BLOCKED}")

@@ -1,0 +1,299 @@
+"""What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the CSV
+writer, Succeed) and the user's row lands in the lab bucket.
+
+The emulator runs Step Functions executions but no Lambda code: there the check says which parts ran in
+the emulator and runs the CSV writer itself, in this process, with the same input.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from labs.checking import CheckReport
+from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
+from labs.stack_resources import LabStack, error_code, template_of
+from lambda_src.csv_writer.batch import write_direct_input
+
+if TYPE_CHECKING:
+    import boto3
+
+LAB_ID = "LabStepFunction"
+STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine"
+WRITER_PREFIX = "CsvWriterFunction"
+# labs.step_function.stack's wait and sample user (importing it would load the CDK; a test keeps them equal)
+WAIT_SECONDS = 5
+SAMPLE_NAME, SAMPLE_EMAIL = "Grace Hopper", "grace@example.com"
+FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+
+
+def sample_input(user_id: str) -> dict[str, str]:
+    return {"userId": user_id, "name": SAMPLE_NAME, "email": SAMPLE_EMAIL}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The state machine's definition and where the check read it."""
+
+    states: dict[str, Any]
+    source: str
+    api_sees_machine: bool
+
+
+@dataclass(frozen=True)
+class Execution:
+    arn: str
+    status: str
+    output: str | None
+    error: str
+
+
+def check(
+    session: boto3.Session,
+    *,
+    stack_name: str,
+    on_emulator: bool,
+    waiter: Waiter | None = None,
+    user_id: str | None = None,
+    now: datetime | None = None,
+) -> CheckReport:
+    report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
+    if stack is None:
+        return report
+    arn = stack.physical_id(STATE_MACHINE_TYPE)
+    bucket = stack.physical_id("AWS::S3::Bucket")
+    if not arn or not bucket:
+        report.add(
+            "State machine", False, "the stack has no state machine or no bucket", hint="redeploy the lab"
+        )
+        return report
+    sfn = session.client("stepfunctions")
+    definition = read_definition(report, session, stack, arn, on_emulator=on_emulator)
+    if definition is None:
+        return report
+    check_definition(report, definition, writer_refs(stack))
+    payload = sample_input(user_id or f"labkit-check-{uuid.uuid4().hex[:8]}")
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    execution = None
+    if definition.api_sees_machine:
+        execution = run_execution(report, sfn, arn, payload, waiter, on_emulator=on_emulator)
+    else:
+        report.not_verifiable(
+            "Execution",
+            "moto keeps state machines created by CloudFormation in a backend that its executing Step "
+            "Functions API does not read: no execution can start here",
+        )
+    if on_emulator:
+        write_in_process(report, session, bucket=bucket, payload=payload)
+    elif execution is not None and execution.status == "SUCCEEDED":
+        check_output_row(report, session, execution, payload)
+    return report
+
+
+def read_definition(
+    report: CheckReport, session: boto3.Session, stack: LabStack, arn: str, *, on_emulator: bool
+) -> Definition | None:
+    try:
+        described = session.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
+    except ClientError as error:
+        if error_code(error) != "StateMachineDoesNotExist":
+            raise
+        if not on_emulator:
+            report.add(
+                "State machine",
+                False,
+                f"CloudFormation lists {arn}, but Step Functions says it does not exist",
+                hint="redeploy the lab",
+            )
+            return None
+        report.add(
+            "State machine",
+            True,
+            f"CloudFormation created {arn.rsplit(':', 1)[-1]} (the emulator's Step Functions API "
+            "cannot see it)",
+        )
+        states = template_definition(template_of(session, stack.name), stack, arn)
+        return Definition(states, "the stack's template", api_sees_machine=False)
+    report.add(
+        "State machine",
+        described.get("status") == "ACTIVE",
+        f"{described['name']} is {described.get('status')}",
+        hint="redeploy the lab",
+    )
+    return Definition(json.loads(described["definition"]), "DescribeStateMachine", api_sees_machine=True)
+
+
+def _placeholder(intrinsic: Any) -> str:
+    """A quote-free stand-in for an intrinsic function inside the definition's JSON text."""
+    if isinstance(intrinsic, dict) and len(intrinsic) == 1:
+        ((name, argument),) = intrinsic.items()
+        if isinstance(argument, list):
+            argument = ".".join(str(part) for part in argument)
+        return f"<{name} {argument}>"
+    return "<intrinsic>"
+
+
+def template_definition(template: dict[str, Any], stack: LabStack, arn: str) -> dict[str, Any]:
+    """The definition the template declares, with intrinsic functions shown as `<Fn::GetAtt X.Arn>`."""
+    logical = next((r.logical_id for r in stack.of_type(STATE_MACHINE_TYPE) if r.physical_id == arn), None)
+    properties = template["Resources"].get(logical or "", {}).get("Properties", {})
+    if isinstance(properties.get("Definition"), dict):
+        return dict(properties["Definition"])
+    raw = properties.get("DefinitionString", "{}")
+    if isinstance(raw, dict) and "Fn::Join" in raw:
+        separator, parts = raw["Fn::Join"]
+        raw = separator.join(part if isinstance(part, str) else _placeholder(part) for part in parts)
+    parsed: dict[str, Any] = json.loads(raw)
+    return parsed
+
+
+def writer_refs(stack: LabStack) -> list[str]:
+    """How a definition names the CSV writer: its function name (API) or its logical id (template)."""
+    writers = [r for r in stack.of_type("AWS::Lambda::Function") if r.logical_id.startswith(WRITER_PREFIX)]
+    return [ref for r in writers for ref in (r.physical_id, r.logical_id)]
+
+
+def invoked_function(task: dict[str, Any]) -> str:
+    """The function a Lambda task calls: its Resource (direct ARN) or lambda:invoke's FunctionName."""
+    resource = str(task.get("Resource", ""))
+    name = (
+        task.get("Parameters", {}).get("FunctionName", resource) if "lambda:invoke" in resource else resource
+    )
+    return str(name).split(":function:")[-1]
+
+
+def flow_problems(states: dict[str, Any], writer: list[str]) -> tuple[list[str], list[str]]:
+    """(the path from StartAt as readable steps, what differs from Wait 5 s -> writer -> Succeed)."""
+    table = states.get("States", {})
+    wait = table.get(states.get("StartAt", ""), {})
+    task = table.get(wait.get("Next", ""), {})
+    done = table.get(task.get("Next", ""), {})
+    function = invoked_function(task)
+    steps = [
+        f"{states.get('StartAt')} (Wait {wait.get('Seconds')} s)",
+        f"{wait.get('Next')} ({task.get('Type')} invoking {function})",
+        f"{task.get('Next')} ({done.get('Type')})",
+    ]
+    problems = []
+    if wait.get("Type") != "Wait" or wait.get("Seconds") != WAIT_SECONDS:
+        problems.append(f"the first state is not Wait {WAIT_SECONDS} s")
+    if task.get("Type") != "Task":
+        problems.append("the second state is not a Task")
+    elif not any(ref and ref in function for ref in writer):
+        problems.append(f"the task invokes {function}, not the lab's CSV writer")
+    if done.get("Type") != "Succeed":
+        problems.append("the writer is not followed by a Succeed state")
+    catchers = [c.get("Next") for c in task.get("Catch", [])]
+    if catchers:
+        steps.append(f"errors -> {', '.join(catchers)}")
+    return steps, problems
+
+
+def check_definition(report: CheckReport, definition: Definition, writer: list[str]) -> None:
+    steps, problems = flow_problems(definition.states, writer)
+    report.add(
+        "Definition",
+        not problems,
+        f"{' -> '.join(steps[:3])}{'; ' + steps[3] if len(steps) > 3 else ''} (read from {definition.source})"
+        if not problems
+        else f"{'; '.join(problems)} (read from {definition.source})",
+        hint="redeploy the lab to restore its definition",
+    )
+
+
+def run_execution(
+    report: CheckReport, sfn: Any, arn: str, payload: dict[str, str], waiter: Waiter, *, on_emulator: bool
+) -> Execution | None:
+    name = f"labkit-check-{uuid.uuid4().hex[:12]}"
+    execution_arn = sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))[
+        "executionArn"
+    ]
+
+    def probe() -> tuple[Execution | None, str]:
+        described = sfn.describe_execution(executionArn=execution_arn)
+        status = described["status"]
+        if status not in FINISHED:
+            return None, status
+        error = f"{described.get('error', '')}: {described.get('cause', '')}".strip(": ")
+        return Execution(execution_arn, status, described.get("output"), error), f"{name} {status}"
+
+    waited = waiter.until(probe, what=f"waiting for execution {name}")
+    history = f"aws stepfunctions get-execution-history --execution-arn {execution_arn}"
+    execution = waited.value
+    if execution is None:
+        report.add(
+            "Execution",
+            False,
+            f"{name} still running after {waited.elapsed_s:.0f} s",
+            hint=f"see where it waits: {history}; or rerun with a longer --timeout",
+        )
+        return None
+    where = (
+        " in the emulator's interpreter (its Lambda task got moto's canned answer: the writer did not run)"
+        if on_emulator
+        else ""
+    )
+    report.add(
+        "Execution",
+        execution.status == "SUCCEEDED",
+        f"{name} {execution.status} after {waited.elapsed_s:.0f} s{where}"
+        + (f" ({execution.error})" if execution.error else ""),
+        hint=f"read the failed step: {history}; and the writer's log group",
+    )
+    return execution
+
+
+def check_output_row(
+    report: CheckReport, session: boto3.Session, execution: Execution, payload: dict[str, str]
+) -> None:
+    output = json.loads(execution.output or "{}")
+    bucket, key = (output.get("bucket"), output.get("key")) if isinstance(output, dict) else (None, None)
+    if not bucket or not key:
+        report.add(
+            "CSV row in the bucket",
+            False,
+            f"the execution's output names no CSV object: {execution.output}",
+            hint="the writer returns {bucket, key, rows}: read its log group",
+        )
+        return
+    found = find_row(session.client("s3"), bucket, key, column="userId", value=payload["userId"])
+    report.add(
+        "CSV row in the bucket",
+        found is not None,
+        f"s3://{bucket}/{key} holds {payload['userId']} ({found.describe()})"
+        if found
+        else f"s3://{bucket}/{key} has no row for {payload['userId']}",
+        hint="the writer reported an object without the row: read its log group",
+    )
+
+
+def write_in_process(
+    report: CheckReport, session: boto3.Session, *, bucket: str, payload: dict[str, str]
+) -> None:
+    report.not_verifiable(
+        "CSV row from the execution",
+        "Lambda code cannot run on the emulator (no container runtime), so no execution writes a row",
+    )
+    s3 = session.client("s3")
+    result = write_direct_input(payload, bucket=bucket, s3_client=s3)
+    found: FoundRow | None = (
+        find_row(s3, bucket, result.key, column="userId", value=payload["userId"]) if result.key else None
+    )
+    report.add(
+        "CSV writer (run in-process)",
+        found is not None,
+        f"with the execution's input it wrote s3://{bucket}/{result.key} holding {payload['userId']} "
+        f"({found.describe()})"
+        if found
+        else f"with the execution's input it wrote no row for {payload['userId']} (key {result.key})",
+        hint="the writer dropped the input: a writer bug",
+    )
+    report.notes.append(
+        "On the emulator the check called csv_writer.batch.write_direct_input in this process with the "
+        "execution's input, as the state machine's task passes it to the deployed function."
+    )
