@@ -1,0 +1,157 @@
+"""The emulator's lifecycle: a free port, an answer, and a stop on every way out of the `with` block."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from labs.emulator import ACCOUNT_ID, EmulatorError, LocalAws, shell_exports
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def answers(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/config", timeout=2) as response:
+            return bool(response.status < 500)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def gone(pid: int, within_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_two_emulators_answer_on_their_own_free_ports_and_stop_after_the_block() -> None:
+    with LocalAws() as first, LocalAws() as second:
+        assert first.port != second.port
+        assert answers(first.endpoint)
+        assert answers(second.endpoint)
+        endpoints = (first.endpoint, second.endpoint)
+    assert not any(answers(endpoint) for endpoint in endpoints)
+
+
+def fail_inside(aws: LocalAws, ports: list[int]) -> None:
+    with aws:
+        ports.append(aws.port)
+        raise RuntimeError("lab step failed")
+
+
+def test_the_emulator_stops_when_the_block_raises() -> None:
+    aws, ports = LocalAws(), []
+    with pytest.raises(RuntimeError, match="lab step failed"):
+        fail_inside(aws, ports)
+    assert port_is_free(ports[0])
+    assert not aws.running
+
+
+def test_children_get_the_emulator_and_never_a_real_profile(
+    local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "a-real-token")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://example.invalid")
+    env = local_aws.env
+    identity = local_aws.session().client("sts").get_caller_identity()
+    exports = "\n".join(shell_exports(local_aws))
+    assert "AWS_PROFILE" not in env
+    assert "AWS_SESSION_TOKEN" not in env
+    assert env["AWS_ENDPOINT_URL"] == aws_endpoint(exports)
+    assert env["LABKIT_EMULATOR"] == "1"
+    assert identity["Account"] == ACCOUNT_ID
+    assert "unset AWS_PROFILE" in exports
+
+
+def aws_endpoint(exports: str) -> str:
+    line = next(line for line in exports.splitlines() if line.startswith("export AWS_ENDPOINT_URL="))
+    return line.split("=", 1)[1]
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from labs.emulator import LocalAws
+    with LocalAws() as aws:
+        print(aws._process.pid, flush=True)
+        time.sleep(60)
+    """
+)
+
+
+def start_holder() -> tuple[subprocess.Popen[str], int]:
+    """A process holding an emulator open, as `labkit demo` does; returns it and the server's pid."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert holder.stdout is not None
+    return holder, int(holder.stdout.readline())
+
+
+def test_sigterm_to_the_process_holding_it_stops_the_emulator() -> None:
+    holder, server_pid = start_holder()
+    holder.send_signal(signal.SIGTERM)
+    holder.wait(timeout=15)
+    assert gone(server_pid)
+
+
+def test_the_emulator_exits_when_the_process_that_started_it_is_killed() -> None:
+    holder, server_pid = start_holder()
+    holder.kill()  # SIGKILL: no clean-up code runs in the holder
+    holder.wait(timeout=15)
+    assert gone(server_pid)
+
+
+def test_labkit_emulator_prints_exports_that_work_and_stops_on_ctrl_c() -> None:
+    command = subprocess.Popen(
+        [sys.executable, "-m", "labs.cli", "emulator"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert command.stdout is not None
+    printed = []
+    for line in command.stdout:
+        printed.append(line)
+        if line.startswith("Ctrl-C stops the emulator"):
+            break
+    endpoint = aws_endpoint("\n".join(line.strip() for line in printed))
+    was_answering = answers(endpoint)
+    command.send_signal(signal.SIGINT)
+    rest, _ = command.communicate(timeout=15)
+
+    assert was_answering
+    assert any("cdk deploy LabEc2" in line for line in printed)
+    assert command.returncode == 0
+    assert "emulator stopped" in rest
+    assert not answers(endpoint)
+
+
+def test_a_port_already_taken_fails_with_the_emulator_s_own_words() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(EmulatorError, match="Address already in use"):
+            LocalAws(port=taken.getsockname()[1]).start()
