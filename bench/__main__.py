@@ -1,0 +1,44 @@
+"""`make bench`: every figure of the kit in one run, each against its goal or its baseline."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from importlib import import_module
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.common import Row
+
+SECTIONS = ("bench.synth", "bench.csv_writer", "bench.suite")
+
+
+def _format(row: Row) -> str:
+    if row.unit == "x":
+        return f"{row.value:.2f}x"
+    if row.unit == "s":
+        return f"{row.value:.3f} s"
+    return f"{row.value:,.0f} {row.unit}"
+
+
+def main() -> int:
+    console = Console()
+    table = Table(title="labkit bench (ratios measured within this run)")
+    for column in ("figure", "value", "goal", "met"):
+        table.add_column(column)
+    all_met = True
+    for section in SECTIONS:
+        with console.status(f"measuring {section.split('.')[-1]} ..."):
+            measure: Callable[[], list[Row]] = import_module(section).measure
+            rows = measure()
+        for row in rows:
+            met = "" if row.ok is None else ("yes" if row.ok else "NO")
+            all_met = all_met and row.ok is not False
+            table.add_row(row.name, _format(row), row.goal, met)
+    console.print(table)
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
