@@ -13,6 +13,8 @@ export CDK_CLI_TELEMETRY_DISABLED := 1
 export NPM_CONFIG_UPDATE_NOTIFIER := false
 
 LAB ?= LabEc2
+# extra labkit options, e.g. make check LAB=LabAsg ARGS=--self-heal, or ARGS='--owner alice'
+ARGS ?=
 PYTEST_ARGS ?=
 
 .PHONY: help setup test lint typecheck unit demo bench synth check leftovers cost preflight clean
@@ -48,7 +50,7 @@ unit: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
-	$(BIN)/labkit demo
+	$(BIN)/labkit demo $(ARGS)
 
 bench: setup  ## measure synth, handler and suite figures as ratios in one run
 	$(BIN)/python -m bench
@@ -56,17 +58,17 @@ bench: setup  ## measure synth, handler and suite figures as ratios in one run
 synth: setup  ## synthesize every lab into cdk.out
 	$(BIN)/cdk synth --all --quiet
 
-check: setup  ## check a deployed lab: make check LAB=LabEc2
-	$(BIN)/labkit check $(LAB)
+check: setup  ## check a deployed lab: make check LAB=LabEc2 [ARGS=--self-heal]
+	$(BIN)/labkit check $(LAB) $(ARGS)
 
 leftovers: setup  ## list resources the labs left behind in the current account
-	$(BIN)/labkit leftovers
+	$(BIN)/labkit leftovers $(ARGS)
 
 cost: setup  ## each lab's cost per hour, against the same lab on CDK defaults
 	$(BIN)/labkit cost
 
 preflight: setup  ## quotas a deploy of LAB would hit: make preflight LAB=LabEc2
-	$(BIN)/labkit preflight $(LAB)
+	$(BIN)/labkit preflight $(LAB) $(ARGS)
 
 clean:  ## remove build output (keeps the venv and node_modules)
 	rm -rf cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis
