@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +98,19 @@ def test_direct_rows_keep_first_seen_column_order() -> None:
     columns, rows = direct_rows([{"b": 1, "a": 2}, {"c": 3, "a": 4}])
     assert columns == ["b", "a", "c"]
     assert rows == [{"b": "1", "a": "2"}, {"c": "3", "a": "4"}]
+
+
+@pytest.mark.parametrize(
+    ("sys_path", "statement"),
+    [
+        ("lambda_src/csv_writer", "import handler as module"),
+        (".", "import lambda_src.csv_writer.handler as module"),
+        ("lambda_src", "import csv_writer.handler as module"),
+    ],
+)
+def test_handler_imports_however_a_test_or_tool_reaches_it(sys_path: str, statement: str) -> None:
+    root = Path(__file__).resolve().parents[2]
+    path = str(root / sys_path)
+    code = f"import sys; sys.path.insert(0, {path!r}); {statement}; print(callable(module.handler))"
+    done = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "True", done.stderr
