@@ -183,12 +183,16 @@ def add_expiry_item(
             hint=f"redeploy the lab to recreate the schedule, or `{destroy}` yourself when done",
         )
         return
-    problems = schedule_problems(expiry.at, schedule.state, schedule.deletes_stack, now)
+    problems = [
+        *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack, now),
+        *schedule.scope_problems,
+    ]
     emulator = " (the emulator never fires schedules)" if on_emulator else ""
     report.add(
         "Auto-expiry",
         not problems,
-        f"schedule {schedule.name} is {schedule.state} and deletes the stack at {when}{emulator}"
+        f"schedule {schedule.name} is {schedule.state} and deletes this stack, with a role allowed "
+        f"nothing else, at {when}{emulator}"
         if not problems
         else f"schedule {schedule.name}: {'; '.join(problems)}",
         hint=f"`{destroy}` now; redeploy only if you still need the lab",

@@ -152,6 +152,8 @@ class ScheduleState:
     state: str
     fires_at: datetime | None
     deletes_stack: bool
+    # what is wrong with the target's scope: the stack it names and the role it runs with ([] = right)
+    scope_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,8 +196,50 @@ def read_expiry(session: boto3.Session, stack: LabStack) -> Expiry:
         state=answer.get("State", "ENABLED"),
         fires_at=parse_at_expression(answer.get("ScheduleExpression", "")),
         deletes_stack=target.get("Arn", "").endswith(":cloudformation:deleteStack"),
+        scope_problems=tuple(target_scope_problems(session, stack, target)),
     )
     return Expiry(tagged, source, declared, schedule=schedule)
+
+
+def target_scope_problems(session: boto3.Session, stack: LabStack, target: Mapping[str, Any]) -> list[str]:
+    """The schedule must delete this stack only, with this stack's role allowed DeleteStack on it only."""
+    problems = []
+    try:
+        named = json.loads(target.get("Input") or "{}").get("StackName", "")
+    except (ValueError, AttributeError):
+        named = ""
+    if named not in {stack.stack_id, stack.name}:
+        problems.append(f"its input names stack {named or 'nothing'!r}, not this one")
+    role_name = str(target.get("RoleArn", "")).rsplit("/", 1)[-1]
+    own_roles = {r.physical_id for r in stack.of_type("AWS::IAM::Role")}
+    if role_name not in own_roles:
+        return [*problems, f"it runs as role {role_name or 'none'!r}, which this stack did not create"]
+    iam = session.client("iam")
+    statements = [
+        statement
+        for policy in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+        for statement in _statements(
+            iam.get_role_policy(RoleName=role_name, PolicyName=policy)["PolicyDocument"]
+        )
+    ]
+    allowed = {
+        (str(s.get("Action")), str(s.get("Resource"))) for s in statements if s.get("Effect") == "Allow"
+    }
+    if allowed != {("cloudformation:DeleteStack", stack.stack_id)}:
+        problems.append(f"its role {role_name} may do more than delete this stack: {sorted(allowed)}")
+    if iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
+        problems.append(f"its role {role_name} has managed policies attached")
+    return problems
+
+
+def _statements(document: Any) -> list[dict[str, Any]]:
+    """A policy document's statements (IAM returns it parsed, or URL-encoded JSON text on some paths)."""
+    if isinstance(document, str):
+        from urllib.parse import unquote
+
+        document = json.loads(unquote(document))
+    statement = document.get("Statement", [])
+    return statement if isinstance(statement, list) else [statement]
 
 
 def describe_remaining(moment: datetime, now: datetime) -> str:

@@ -40,8 +40,39 @@ def session() -> Iterator[boto3.Session]:
         yield mocked
 
 
+STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/LabEc2/x"
+ROLE = "delete-lab"
+
+
+def expiry_role(session: boto3.Session, name: str = ROLE, *, resource: str = STACK_ID) -> None:
+    """The stack's expiry role as the lab creates it: DeleteStack on one stack, nothing more."""
+    iam = session.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "cloudformation:DeleteStack", "Resource": resource}],
+    }
+    iam.put_role_policy(RoleName=name, PolicyName="DefaultPolicy", PolicyDocument=json.dumps(policy))
+
+
 def schedule(
-    session: boto3.Session, name: str, *, at: str = "2030-01-01T08:00:00", state: Any = "ENABLED"
+    session: boto3.Session,
+    name: str,
+    *,
+    at: str = "2030-01-01T08:00:00",
+    state: Any = "ENABLED",
+    stack_id: str = STACK_ID,
+    role: str = ROLE,
 ) -> None:
     session.client("scheduler").create_schedule(
         Name=name,
@@ -51,23 +82,24 @@ def schedule(
         State=state,
         Target={
             "Arn": "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack",
-            "RoleArn": "arn:aws:iam::123456789012:role/delete-lab",
-            "Input": json.dumps(
-                {"StackName": f"arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"}
-            ),
+            "RoleArn": f"arn:aws:iam::123456789012:role/{role}",
+            "Input": json.dumps({"StackName": stack_id}),
         },
     )
 
 
-def lab_stack(schedule_name: str | None, tags: dict[str, str] | None = None) -> LabStack:
+def lab_stack(schedule_name: str | None, tags: dict[str, str] | None = None, role: str = ROLE) -> LabStack:
     resources = (
-        (StackResource("ExpirySchedule", SCHEDULE_TYPE, schedule_name, "CREATE_COMPLETE"),)
+        (
+            StackResource("ExpirySchedule", SCHEDULE_TYPE, schedule_name, "CREATE_COMPLETE"),
+            StackResource("ExpiryDeleteStackRole", "AWS::IAM::Role", role, "CREATE_COMPLETE"),
+        )
         if schedule_name
         else ()
     )
     return LabStack(
         name="LabEc2",
-        stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/LabEc2/x",
+        stack_id=STACK_ID,
         status="CREATE_COMPLETE",
         tags={TAG_EXPIRES: "2030-01-01T08:00Z"} if tags is None else tags,
         resources=resources,
@@ -82,6 +114,11 @@ def expiry_report(
     return report
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _expiry_role(session: boto3.Session) -> None:
+    expiry_role(session)
+
+
 def test_an_enabled_schedule_shows_when_the_lab_deletes_itself(session: boto3.Session) -> None:
     schedule(session, "LabEc2-Expiry-ok")
 
@@ -89,7 +126,39 @@ def test_an_enabled_schedule_shows_when_the_lab_deletes_itself(session: boto3.Se
 
     expiry = item(report, "Auto-expiry")
     assert expiry.outcome is Outcome.PASS
-    assert "deletes the stack at 2030-01-01 08:00 UTC (in 8 h 0 min)" in expiry.detail
+    assert "deletes this stack, with a role allowed nothing else, at 2030-01-01 08:00 UTC (in 8 h 0 min)" in (
+        expiry.detail
+    )
+
+
+def test_a_schedule_that_would_delete_another_stack_fails(session: boto3.Session) -> None:
+    other = "arn:aws:cloudformation:us-east-1:123456789012:stack/bob-LabEc2/y"
+    schedule(session, "LabEc2-Expiry-other", stack_id=other)
+
+    expiry = item(expiry_report(session, lab_stack("LabEc2-Expiry-other")), "Auto-expiry")
+
+    assert expiry.outcome is Outcome.FAIL
+    assert f"its input names stack {other!r}, not this one" in expiry.detail
+
+
+def test_a_schedule_whose_role_may_do_more_fails(session: boto3.Session) -> None:
+    expiry_role(session, "delete-anything", resource="*")
+    schedule(session, "LabEc2-Expiry-broad", role="delete-anything")
+
+    report = expiry_report(session, lab_stack("LabEc2-Expiry-broad", role="delete-anything"))
+
+    expiry = item(report, "Auto-expiry")
+    assert expiry.outcome is Outcome.FAIL
+    assert "its role delete-anything may do more than delete this stack" in expiry.detail
+
+
+def test_a_schedule_running_as_a_foreign_role_fails(session: boto3.Session) -> None:
+    schedule(session, "LabEc2-Expiry-foreign", role="someone-elses")
+
+    expiry = item(expiry_report(session, lab_stack("LabEc2-Expiry-foreign")), "Auto-expiry")
+
+    assert expiry.outcome is Outcome.FAIL
+    assert "runs as role 'someone-elses', which this stack did not create" in expiry.detail
 
 
 def test_a_lab_still_there_after_its_expiry_fails(session: boto3.Session) -> None:
