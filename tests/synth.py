@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_cdk import App
 
+from labs.cost.synth import feature_flags
 from labs.kit import build_labs
 from labs.settings import LAB_IDS, LabSettings
 
@@ -23,7 +24,8 @@ Template = dict[str, Any]
 
 def synth_labs(settings: LabSettings) -> dict[str, Template]:
     """lab id -> synthesized template (the cloud assembly is written to a throwaway directory)."""
-    app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"))
+    # cdk.json's feature flags, as the CLI hands them to app.py: the templates `cdk deploy` ships
+    app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=feature_flags())
     stacks = build_labs(app, settings)
     assembly = app.synth()
     return {lab_id: assembly.get_stack_by_name(stacks[lab_id].stack_name).template for lab_id in LAB_IDS}

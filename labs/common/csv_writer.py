@@ -28,6 +28,8 @@ class CsvWriter(Construct):
             environment={"BUCKET_NAME": self.bucket.bucket_name, "LOG_LEVEL": "INFO"},
         )
         self.function = self.writer.function
+        # deleted before the cleaner runs, so no late invocation refills the emptied bucket
+        self.function.node.add_dependency(self.output.empty_on_delete)
         self.writer.allow(actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects("*")])
         acknowledge(
             self.writer.role,

@@ -34,7 +34,6 @@ class LabFunction(Construct):
         description: str,
         timeout: Duration,
         environment: dict[str, str] | None = None,
-        memory_size: int = 256,
     ) -> None:
         super().__init__(scope, construct_id)
         # created by the stack, not by the first invocation, so `cdk destroy` removes it
@@ -57,7 +56,7 @@ class LabFunction(Construct):
             role=self.role,
             log_group=self.log_group,
             timeout=timeout,
-            memory_size=memory_size,
+            memory_size=256,
             environment=environment or {},
         )
         acknowledge(

@@ -133,7 +133,8 @@ class LabEc2Stack(LabStack):
         self.elastic_ip = ec2.CfnEIP(
             self, "PublicAddress", domain="vpc", instance_id=self.instance.instance_id
         )
-        self.elastic_ip.node.add_dependency(network.vpc.internet_connectivity_established)
+        # after the gateway is attached (create) and released before it is detached (delete)
+        self.elastic_ip.node.add_dependency(network.vpc.node.find_child("VPCGW"))
 
         self.output("ElasticIp", self.elastic_ip.ref, "The instance's public address")
         self.output("PingCommand", f"ping -c 3 {self.elastic_ip.ref}", "Prove the instance answers")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Fn
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
@@ -60,7 +60,14 @@ class LabStepFunctionStack(LabStack):
             .next(write_csv)
             .next(sfn.Succeed(self, "Done"))
         )
-        self.log_group = lab_log_group(self, "StateMachineLogs")
+        # the /aws/vendedlogs/ prefix keeps each deploy out of the account's size-capped logs resource
+        # policy, which learners sharing one account would fill; the stack id's suffix keeps it unique
+        unique_suffix = Fn.select(2, Fn.split("/", self.stack_id))
+        self.log_group = lab_log_group(
+            self,
+            "StateMachineLogs",
+            log_group_name=Fn.join("", ["/aws/vendedlogs/states/", self.stack_name, "-", unique_suffix]),
+        )
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",

@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -55,8 +56,18 @@ def handler(event: dict[str, Any], context: Any) -> None:
         if event["RequestType"] == "Delete":
             count = empty_bucket(boto3.client("s3"), bucket)
             reason = f"deleted {count} objects from {bucket}"
-        LOGGER.info(json.dumps({"request": event["RequestType"], "bucket": bucket, "result": reason}))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            # deleted by hand already: nothing to empty, and failing would strand the stack
+            reason = f"{bucket} no longer exists: nothing to empty"
+        else:
+            status, reason = "FAILED", f"ClientError: {error}"
     except Exception as error:  # CloudFormation must hear back, or the stack waits an hour
         status, reason = "FAILED", f"{type(error).__name__}: {error}"
-        LOGGER.exception("emptying %s failed", bucket)
+    log = LOGGER.info if status == "SUCCESS" else LOGGER.error
+    log(
+        json.dumps(
+            {"request": event.get("RequestType"), "bucket": bucket, "status": status, "result": reason}
+        )
+    )
     _respond(event, status, reason, physical_id)

@@ -10,13 +10,14 @@ from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 from cfnlint.api import ManualArgs, lint
 
+from labs.cost.synth import feature_flags
 from labs.kit import build_labs
 from labs.settings import LAB_IDS, LabSettings
 from tests.synth import FIXED_NOW, Template
 
 
 def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings() -> None:
-    app = App(outdir=tempfile.mkdtemp(prefix="labkit-nag-"))
+    app = App(outdir=tempfile.mkdtemp(prefix="labkit-nag-"), context=feature_flags())
     build_labs(app, LabSettings(now=FIXED_NOW))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     try:

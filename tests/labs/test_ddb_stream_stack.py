@@ -54,6 +54,13 @@ def test_bucket_is_emptied_by_the_stack_on_destroy(ddb_template: Template) -> No
     assert props(cleaner)["BucketName"] == {"Ref": bucket_id}
 
 
+def test_writer_is_gone_before_the_cleaner_empties_the_bucket(
+    ddb_template: Template, writer: dict[str, Any]
+) -> None:
+    (cleaner_id,) = resources(ddb_template, "Custom::EmptyBucketOnDelete")
+    assert cleaner_id in writer["DependsOn"]
+
+
 def test_writer_is_python_313_arm64(writer: dict[str, Any]) -> None:
     assert props(writer)["Runtime"] == "python3.13"
     assert props(writer)["Architectures"] == ["arm64"]

@@ -74,6 +74,12 @@ def test_elastic_ip_is_associated_with_the_instance(ec2_template: Template) -> N
     assert eip["Domain"] == "vpc"
 
 
+def test_elastic_ip_waits_for_the_gateway_attachment(ec2_template: Template) -> None:
+    """Created after the gateway is attached, released before it is detached: no DELETE_FAILED."""
+    (attachment_id,) = resources(ec2_template, "AWS::EC2::VPCGatewayAttachment")
+    assert attachment_id in only(ec2_template, "AWS::EC2::EIP")["DependsOn"]
+
+
 def test_only_icmp_echo_is_allowed_in(ec2_template: Template) -> None:
     groups = resources(ec2_template, "AWS::EC2::SecurityGroup")
     ingress = [rule for group in groups.values() for rule in props(group).get("SecurityGroupIngress", [])]

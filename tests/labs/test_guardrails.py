@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import timedelta
 
 import pytest
 from aws_cdk import App
 
+from labs.cost.synth import feature_flags
 from labs.kit import build_labs
 from labs.settings import LAB_IDS, LabSettings
-from tests.synth import FIXED_NOW, Template, only, props, resources, statements
+from tests.synth import FIXED_NOW, Template, only, props, resources, statements, synth_labs
 
 # resource types a learner pays for or finds in the console: each must carry the owner and lab tags
 MUST_BE_TAGGED = {
@@ -31,7 +33,7 @@ MUST_BE_TAGGED = {
 
 
 def test_owner_names_every_stack_and_keeps_construct_ids() -> None:
-    app = App(outdir=tempfile.mkdtemp())
+    app = App(outdir=tempfile.mkdtemp(), context=feature_flags())
     stacks = build_labs(app, LabSettings(owner="alice", now=FIXED_NOW))
     assert {lab: (s.node.id, s.stack_name) for lab, s in stacks.items()} == {
         lab: (lab, f"alice-{lab}") for lab in LAB_IDS
@@ -69,7 +71,7 @@ def test_instances_of_the_group_are_tagged_at_launch(alice_templates: Template) 
 def test_two_owners_differ_only_in_tags(alice_templates: Template, templates: Template) -> None:
     """Same lab for two learners: no physical name differs, so nothing can collide in one account."""
     bob = LabSettings(owner="bob", ping_cidr="203.0.113.7/32", ttl_hours=0, now=FIXED_NOW)
-    app = App(outdir=tempfile.mkdtemp())
+    app = App(outdir=tempfile.mkdtemp(), context=feature_flags())
     stacks = build_labs(app, bob)
     bob_ec2 = app.synth().get_stack_by_name(stacks["LabEc2"].stack_name).template
     assert json.dumps(bob_ec2).replace('"bob"', '"alice"') == json.dumps(alice_templates["LabEc2"])
@@ -117,3 +119,16 @@ class TestExpirySchedule:
         for lab_id in LAB_IDS:
             assert resources(alice_templates[lab_id], "AWS::Scheduler::Schedule") == {}
             assert alice_templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "never (ttlHours=0)"
+
+
+def test_a_redeploy_later_changes_no_launch_template() -> None:
+    """The expiry moves with each deploy; a changed launch template version would replace the instance."""
+    later = synth_labs(LabSettings(now=FIXED_NOW + timedelta(hours=3)))
+    earlier = synth_labs(LabSettings(now=FIXED_NOW))
+    for lab_id in ("LabEc2", "LabAsg"):
+        assert resources(later[lab_id], "AWS::EC2::LaunchTemplate") == resources(
+            earlier[lab_id], "AWS::EC2::LaunchTemplate"
+        )
+        assert only(later[lab_id], "AWS::Scheduler::Schedule") != only(
+            earlier[lab_id], "AWS::Scheduler::Schedule"
+        )

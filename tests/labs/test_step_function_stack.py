@@ -56,6 +56,16 @@ def test_logs_to_its_own_log_group(sfn_template: Template) -> None:
     assert machine["LoggingConfiguration"]["Level"] == "ALL"
 
 
+def test_log_group_is_a_vended_logs_group_unique_to_the_stack(sfn_template: Template) -> None:
+    """/aws/vendedlogs/ keeps deploys out of the account's size-capped CloudWatch Logs resource policy."""
+    machine = props(only(sfn_template, "AWS::StepFunctions::StateMachine"))
+    destination = machine["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]
+    group = props(sfn_template["Resources"][destination["Fn::GetAtt"][0]])
+    parts = group["LogGroupName"]["Fn::Join"][1]
+    assert parts[0] == "/aws/vendedlogs/states/LabStepFunction-"
+    assert parts[1] == {"Fn::Select": [2, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]}
+
+
 def test_stands_alone_with_its_own_writer_and_bucket(sfn_template: Template) -> None:
     assert len(resources(sfn_template, "AWS::S3::Bucket")) == 1
     handlers = [props(f)["Handler"] for f in resources(sfn_template, "AWS::Lambda::Function").values()]

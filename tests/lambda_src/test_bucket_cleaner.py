@@ -84,14 +84,29 @@ def test_create_and_update_touch_nothing(
     assert [answer["Status"] for answer in answers] == ["SUCCESS", "SUCCESS"]
 
 
-def test_a_failure_is_reported_so_the_stack_does_not_hang_for_an_hour(
+def test_a_bucket_deleted_by_hand_does_not_strand_the_stack(
     s3: Any, cloudformation: tuple[str, list[dict[str, Any]]]
 ) -> None:
     url, answers = cloudformation
     handler(_event("Delete", url, bucket="labkit-no-such-bucket"), None)
     (answer,) = answers
+    assert answer["Status"] == "SUCCESS"
+    assert answer["Reason"] == "labkit-no-such-bucket no longer exists: nothing to empty"
+
+
+def test_a_failure_is_reported_so_the_stack_does_not_hang_for_an_hour(
+    bucket_with_files: Any, cloudformation: tuple[str, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: Any, **__: Any) -> dict[str, Any]:
+        return {"Errors": [{"Key": "stream/Users/0000.csv", "Message": "Access Denied"}]}
+
+    monkeypatch.setattr(bucket_with_files, "delete_objects", refuse)
+    monkeypatch.setattr("bucket_cleaner.handler.boto3.client", lambda *_: bucket_with_files)
+    url, answers = cloudformation
+    handler(_event("Delete", url), None)
+    (answer,) = answers
     assert answer["Status"] == "FAILED"
-    assert "NoSuchBucket" in answer["Reason"]
+    assert answer["Reason"] == "RuntimeError: could not delete stream/Users/0000.csv: Access Denied"
 
 
 def test_empty_bucket_counts_what_it_deleted(bucket_with_files: Any) -> None:
