@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -260,3 +260,14 @@ def _error_text(error: ClientError) -> str:
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
+    """The call's answer, or None when AWS says the resource no longer exists (deleted by hand)."""
+    try:
+        return call(**arguments)
+    except ClientError as error:
+        code = error_code(error)
+        if code.endswith(".NotFound") or code in {"ResourceNotFoundException", "NoSuchEntity"}:
+            return None
+        raise

@@ -16,7 +16,7 @@ from botocore.config import Config
 
 from labs.checking import CheckReport
 from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
-from labs.stack_resources import LabStack
+from labs.stack_resources import LabStack, unless_gone
 from lambda_src.csv_writer.batch import write_stream_batch
 
 if TYPE_CHECKING:
@@ -83,7 +83,11 @@ def check(
 
 
 def check_stream(report: CheckReport, dynamodb: Any, table: str) -> str | None:
-    description = dynamodb.describe_table(TableName=table)["Table"]
+    answer = unless_gone(dynamodb.describe_table, TableName=table)
+    if answer is None:
+        report.add("Table stream", False, f"table {table} no longer exists", hint="redeploy the lab")
+        return None
+    description = answer["Table"]
     spec = description.get("StreamSpecification", {})
     arn: str | None = description.get("LatestStreamArn")
     view = spec.get("StreamViewType", "none")

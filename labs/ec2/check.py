@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from labs.checking import CheckReport
 from labs.lab_checks import DEFAULT_TIMEOUT_S, Waiter, begin_report
-from labs.stack_resources import LabStack
+from labs.stack_resources import LabStack, unless_gone
 
 if TYPE_CHECKING:
     import boto3
@@ -38,7 +38,14 @@ class PingResult:
 
     @property
     def answered(self) -> bool:
-        return self.returncode == 0
+        # Windows ping exits 0 when a router answers "Destination host unreachable"
+        return self.returncode == 0 and "unreachable" not in self.output.lower()
+
+    @property
+    def sent(self) -> bool:
+        """Echoes went out (the statistics line is printed), whatever the exit code: 2 on macOS."""
+        text = self.output.lower()
+        return "packets transmitted" in text or "packets: sent" in text
 
     @property
     def summary(self) -> str:
@@ -103,8 +110,8 @@ def check_instance(report: CheckReport, ec2: Any, stack: LabStack, waiter: Waite
         return None
 
     def describe() -> dict[str, Any] | None:
-        reservations = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"]
-        found = [i for r in reservations for i in r["Instances"]]
+        answer = unless_gone(ec2.describe_instances, InstanceIds=[instance_id])
+        found = [i for r in (answer or {}).get("Reservations", []) for i in r["Instances"]]
         return found[0] if found else None
 
     instance = describe()
@@ -137,7 +144,11 @@ def check_data_volume(report: CheckReport, ec2: Any, stack: LabStack, instance_i
     if not volume_id:
         report.add("Data volume attached", False, "the stack has no data volume", hint="redeploy the lab")
         return
-    volume = ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+    answer = unless_gone(ec2.describe_volumes, VolumeIds=[volume_id])
+    if not answer or not answer["Volumes"]:
+        report.add("Data volume attached", False, f"{volume_id} no longer exists", hint="redeploy the lab")
+        return
+    volume = answer["Volumes"][0]
     attachments = [a for a in volume.get("Attachments", []) if a.get("State") == "attached"]
     mine = [a for a in attachments if instance_id and a.get("InstanceId") == instance_id]
     size = f"{volume.get('Size', '?')} GiB {volume.get('VolumeType', '')}".strip()
@@ -165,7 +176,7 @@ def check_elastic_ip(report: CheckReport, ec2: Any, stack: LabStack, instance_id
         return None
     # CloudFormation names an EIP by its public address; allocation ids are accepted too
     query = {"AllocationIds": [physical]} if physical.startswith("eipalloc-") else {"PublicIps": [physical]}
-    addresses = ec2.describe_addresses(**query)["Addresses"]
+    addresses = (unless_gone(ec2.describe_addresses, **query) or {}).get("Addresses", [])
     if not addresses:
         report.add(
             "Elastic IP associated", False, f"Elastic IP {physical} no longer exists", hint="redeploy the lab"
@@ -212,7 +223,13 @@ def check_ping_rule(
             "Security group allows ping", False, "the stack has no security group", hint="redeploy the lab"
         )
         return
-    group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+    answer = unless_gone(ec2.describe_security_groups, GroupIds=[group_id])
+    if not answer or not answer["SecurityGroups"]:
+        report.add(
+            "Security group allows ping", False, f"{group_id} no longer exists", hint="redeploy the lab"
+        )
+        return
+    group = answer["SecurityGroups"][0]
     sources = icmp_echo_sources(group.get("IpPermissions", []))
     report.add(
         "Security group allows ping",
@@ -260,8 +277,8 @@ def check_ping(report: CheckReport, address: str | None, *, on_emulator: bool, p
         report.add(name, True, f"ping {address}: {result.summary}")
     elif result.returncode is None:
         report.not_verifiable(name, f"no `ping` command here; try from CloudShell: ping -c 3 {address}")
-    elif result.returncode not in (0, 1):
-        # iputils exits 2 (and other pings >1) when it could not send at all: permissions, no route
+    elif result.returncode not in (0, 1) and not result.sent:
+        # iputils exits 2 when it could not send at all (permissions, no route); macOS exits 2 on no reply
         report.not_verifiable(name, f"ping could not run here ({result.summary}); {ICMP_BLOCKED}")
     elif pinger(REFERENCE_HOST).answered:
         report.add(

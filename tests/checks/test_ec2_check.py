@@ -8,8 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
-from labs.checking import Outcome
-from labs.ec2.check import ICMP_BLOCKED, REFERENCE_HOST, PingResult, check, ping_command
+from labs.checking import CheckReport, Outcome
+from labs.ec2.check import ICMP_BLOCKED, REFERENCE_HOST, PingResult, check, check_data_volume, ping_command
+from labs.stack_resources import LabStack, StackResource
 from tests.checks import AMI, NOW, FakeClock, deploy, item, lab_tags, mocked_session, outcomes, physical_id
 
 TAGS = lab_tags("LabEc2")
@@ -176,6 +177,29 @@ def test_a_silent_elastic_ip_fails_when_this_machine_can_ping_elsewhere(session:
     assert "pingCidr must include your public IP" in ping.hint
 
 
+MACOS_NO_REPLY = PingResult(
+    2, "PING 203.0.113.9: 56 data bytes\n\n--- ping statistics ---\n3 packets transmitted, 0 packets received"
+)
+WINDOWS_UNREACHABLE = PingResult(
+    0, "Reply from 10.0.0.1: Destination host unreachable.\nPackets: Sent = 3, Received = 3, Lost = 0"
+)
+
+
+@pytest.mark.parametrize(
+    "silent", [MACOS_NO_REPLY, WINDOWS_UNREACHABLE], ids=["macos-exit-2", "windows-exit-0"]
+)
+def test_no_reply_fails_on_every_system_when_this_machine_can_ping_elsewhere(
+    session: boto3.Session, silent: PingResult
+) -> None:
+    def pinger(host: str) -> PingResult:
+        return ANSWERED if host == REFERENCE_HOST else silent
+
+    report = check(session, stack_name="LabEc2", on_emulator=False, pinger=pinger, now=NOW)
+
+    assert item(report, "Elastic IP answers ping").outcome is Outcome.FAIL
+    assert not report.passed
+
+
 def test_no_ping_command_is_not_verifiable(session: boto3.Session) -> None:
 
     report = check(
@@ -215,3 +239,22 @@ def test_an_owners_missing_stack_fails_with_the_deploy_command(session: boto3.Se
 )
 def test_ping_waits_two_seconds_per_reply_on_every_system(platform: str, expected: list[str]) -> None:
     assert ping_command("203.0.113.9", platform) == expected
+
+
+def test_a_volume_deleted_by_hand_is_reported_not_a_crash(session: boto3.Session) -> None:
+    stack = LabStack(
+        name="LabEc2",
+        stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/LabEc2/x",
+        status="CREATE_COMPLETE",
+        tags={},
+        resources=(
+            StackResource("DataVolume", "AWS::EC2::Volume", "vol-0123456789abcdef0", "CREATE_COMPLETE"),
+        ),
+    )
+    report = CheckReport("LabEc2", "LabEc2")
+
+    check_data_volume(report, session.client("ec2"), stack, "i-0123456789abcdef0")
+
+    volume = item(report, "Data volume attached")
+    assert volume.outcome is Outcome.FAIL
+    assert volume.detail == "vol-0123456789abcdef0 no longer exists"
