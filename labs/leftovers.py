@@ -200,11 +200,12 @@ class Findings:
 
 
 def is_emulator(session: boto3.Session) -> bool:
-    """True for the kit's emulator: LABKIT_EMULATOR=1 or an endpoint that is not AWS's."""
+    """True for the kit's emulator: LABKIT_EMULATOR=1 or an endpoint on this machine (loopback)."""
     if os.environ.get("LABKIT_EMULATOR") == "1":
         return True
+    # not "anything but amazonaws.com": AWS also answers on api.aws, FIPS and VPC endpoint names
     host = urlparse(session.client("ec2").meta.endpoint_url).hostname or ""
-    return not (host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn"))
+    return host in {"localhost", "::1"} or host.startswith("127.")
 
 
 def scan_leftovers(

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from labs.cli import main
-from labs.leftovers import Leftover, scan_leftovers
+from labs.leftovers import Leftover, is_emulator, scan_leftovers
 from tests.checks import AMI, deploy, lab_tags, mocked_session
 
 ACCOUNT = "123456789012"
@@ -290,3 +290,23 @@ def test_labkit_leftovers_exits_1_with_a_table_and_0_when_clean(
     out = capsys.readouterr().out
     assert "1 leftover(s) of LabEc2 (owner alice)" in out
     assert volume in out
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "emulator"),
+    [
+        ("http://localhost:5123", True),
+        ("http://127.0.0.1:5123", True),
+        ("https://ec2.us-east-1.amazonaws.com", False),
+        ("https://ec2.us-east-1.api.aws", False),
+        ("https://vpce-0123-abcd.ec2.us-east-1.vpce.amazonaws.com", False),
+    ],
+)
+def test_only_a_loopback_endpoint_counts_as_the_emulator(
+    endpoint: str, emulator: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real account the scan must not switch on its untagged-resource guesses."""
+    monkeypatch.delenv("LABKIT_EMULATOR", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    assert is_emulator(session) is emulator

@@ -7,6 +7,8 @@ to the CSV writer in this process, as the event source mapping would hand it to 
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -17,7 +19,7 @@ from botocore.config import Config
 from labs.checking import CheckReport
 from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
 from labs.stack_resources import LabStack, unless_gone
-from lambda_src.csv_writer.batch import write_stream_batch
+from lambda_src.csv_writer.handler import handle
 
 if TYPE_CHECKING:
     import boto3
@@ -67,9 +69,8 @@ def check(
     report.add("User added", True, f"put user {user_id} ({USER_NAME}) into {table}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
     if on_emulator:
-        deliver_in_process(
-            report, session, table=table, bucket=bucket, stream_arn=stream_arn, user_id=user_id
-        )
+        if deliver_in_process(report, session, bucket=bucket, stream_arn=stream_arn, user_id=user_id):
+            wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
     elif trigger_works:
         wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
     else:
@@ -215,85 +216,53 @@ def record_key(record: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def rebuilt_insert_record(item: Mapping[str, Any], user_id: str, region: str) -> dict[str, Any]:
-    """The INSERT record a NEW_IMAGE stream carries for `item`, in get_records' shape."""
-    return {
-        "eventID": f"rebuilt-{user_id}",
-        "eventName": "INSERT",
-        "eventSource": "aws:dynamodb",
-        "awsRegion": region,
-        "dynamodb": {
-            "Keys": {PARTITION_KEY: item[PARTITION_KEY]},
-            "NewImage": dict(item),
-            "SequenceNumber": "0",
-            "StreamViewType": "NEW_IMAGE",
-        },
-    }
+def lambda_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
+    """get_records' records as the Lambda event a stream mapping sends: binary as base64 text, epoch times."""
+
+    def as_json(value: object) -> object:
+        if isinstance(value, bytes | bytearray):
+            return base64.b64encode(value).decode("ascii")
+        if isinstance(value, datetime):
+            return int(value.timestamp())
+        raise TypeError(f"{type(value).__name__} in a stream record")
+
+    shaped: list[dict[str, Any]] = json.loads(json.dumps(records, default=as_json))
+    return {"Records": [{**record, "eventSourceARN": stream_arn} for record in shaped]}
 
 
 def deliver_in_process(
-    report: CheckReport, session: boto3.Session, *, table: str, bucket: str, stream_arn: str, user_id: str
-) -> None:
-    """The emulator path: the user's stream record, through the CSV writer in this process, into S3."""
+    report: CheckReport, session: boto3.Session, *, bucket: str, stream_arn: str, user_id: str
+) -> bool:
+    """The emulator path: the user's stream records, as the mapping's event, through the handler here."""
     records = stream_records_of(session, stream_arn, user_id)
-    if records:
-        sequence = records[-1]["dynamodb"].get("SequenceNumber", "?")
-        report.add(
-            "Stream record",
-            True,
-            f"the stream holds the {records[-1]['eventName']} record of {user_id} (sequence {sequence})",
-        )
-        source = "its stream record"
-    else:
-        report.not_verifiable(
-            "Stream record",
-            f"the emulator's stream shows no record of {user_id}: once moto's event source mapping has "
-            "delivered records it deletes them from the stream (AWS keeps them readable for 24 h)",
-        )
-        stored = (
-            session.client("dynamodb")
-            .get_item(TableName=table, Key={PARTITION_KEY: {"S": user_id}}, ConsistentRead=True)
-            .get("Item", {})
-        )
-        records = (
-            [rebuilt_insert_record(stored, user_id, session.region_name or "us-east-1")] if stored else []
-        )
-        source = "an INSERT record the check rebuilt from the stored item"
+    report.add(
+        "Stream record",
+        bool(records),
+        f"the stream holds the {records[-1]['eventName']} record of {user_id} "
+        f"(sequence {records[-1]['dynamodb'].get('SequenceNumber', '?')})"
+        if records
+        else f"the table's stream holds no record of {user_id}",
+        hint="the emulator lost the stream record: rerun with a fresh emulator (labkit demo starts one)",
+    )
     report.not_verifiable(
         "Writer run by the stream trigger",
         "Lambda code cannot run on the emulator (no container runtime): moto answers invocations "
         "without running the handler",
     )
-    report.notes.append(
-        f"On the emulator the check handed {source} to csv_writer.batch.write_stream_batch in this "
-        "process, as the event source mapping hands stream records to the deployed function."
-    )
     if not records:
-        report.add(
-            "CSV writer (run in-process)",
-            False,
-            f"no item {user_id} in {table} to write",
-            hint="the put did not land: rerun the check",
-        )
-        return
-    result = write_stream_batch(records, bucket=bucket, s3_client=session.client("s3"), stream_arn=stream_arn)
-    failures = "; ".join(f.reason for f in result.failures) or result.write_error or ""
+        return False
+    response = handle(lambda_stream_event(records, stream_arn), bucket=bucket, s3_client=session.client("s3"))
+    failures = response.get("batchItemFailures", [])
     report.add(
         "CSV writer (run in-process)",
-        result.key is not None and not result.failures,
-        f"wrote {result.rows_written} row(s) to s3://{bucket}/{result.key}"
-        if result.key
-        else f"wrote nothing ({failures or 'no row'})",
-        hint="the writer rejected the record: see the reason above",
+        not failures,
+        f"the handler took {len(records)} stream record(s) and reported no failure"
+        if not failures
+        else f"the handler reported failed records: {failures}",
+        hint="the writer rejected the record: its log line above says why",
     )
-    if result.key is None:
-        return
-    found = find_user_row(session.client("s3"), bucket, result.key, user_id)
-    report.add(
-        "CSV row in the bucket",
-        found is not None,
-        f"s3://{bucket}/{result.key} holds {user_id} ({found.describe()})"
-        if found
-        else f"s3://{bucket}/{result.key} has no row for {user_id}",
-        hint="the object the writer reported has no row for the user: a writer bug",
+    report.notes.append(
+        f"On the emulator the check read {user_id}'s records from the table's stream and handed them, as "
+        "the Lambda event the event source mapping sends, to csv_writer.handler in this process."
     )
+    return not failures

@@ -7,6 +7,7 @@ Importing this module does not import moto; `apply_all()` does.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.metadata
@@ -499,6 +500,27 @@ def _non_empty_bucket_delete_fails() -> None:
     _replace_classmethod(bucket_class, "delete_from_cloudformation_json", delete)
 
 
+# -- DynamoDB Streams ----------------------------------------------------------------------------------
+def _stream_records_outlive_their_consumers() -> None:
+    shard_class = _moto("moto.dynamodb.models.table", "StreamShard")
+    stream_record = _moto("moto.dynamodb.models.table", "StreamRecord")
+    get_backend = _moto("moto.awslambda.utils", "get_backend")
+
+    def add(self: Any, old: Any, new: Any) -> None:
+        view = self.table.stream_specification["StreamViewType"]
+        event = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
+        sequence = len(self.items) + self.starting_sequence_number
+        self.items.append(stream_record(self.table, view, event, old, new, sequence))
+        for function_arn, mapping in self.table.lambda_event_source_mappings.items():
+            # a consumer neither fails the write nor takes records out of the stream
+            with contextlib.suppress(Exception):
+                get_backend(self.account_id, function_arn.split(":")[3]).send_dynamodb_items(
+                    function_arn, self.items[-1:], mapping.event_source_arn
+                )
+
+    _replace(shard_class, "add", add)
+
+
 PARITY_FIXES: tuple[ParityFix, ...] = (
     ParityFix(
         "primary network interface deleted on termination",
@@ -558,6 +580,14 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
         "group no stack deletes",
         "writes to LoggingConfig.LogGroup (the stack's own log group) and reports it in the configuration",
         _lambda_logs_to_configured_log_group,
+    ),
+    ParityFix(
+        "stream records outlive their consumers",
+        "empties a table's stream once it handed the records to an event source mapping (then reuses their "
+        "sequence numbers), and fails the write itself when that delivery fails (e.g. a binary attribute)",
+        "keeps every stream record readable for 24 hours whoever consumed it, and never fails a write "
+        "because of a consumer",
+        _stream_records_outlive_their_consumers,
     ),
     ParityFix(
         "non-empty bucket delete fails",

@@ -20,6 +20,7 @@ import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -68,9 +69,25 @@ def is_stream_batch(event: object) -> bool:
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
+    """The Lambda entry point: the bucket from BUCKET_NAME, the function's own S3 client."""
+    return handle(
+        event,
+        bucket=bucket_name,
+        s3_client=s3_client,
+        request_id=getattr(context, "aws_request_id", None),
+    )
+
+
+def handle(
+    event: Any,
+    *,
+    bucket: str | Callable[[], str],
+    s3_client: S3Client | Callable[[], S3Client],
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Everything the handler does, with the bucket and client given: the emulator check calls this."""
     log = jsonlog.get_logger()
     jsonlog.apply_level(log, os.environ)
-    request_id = getattr(context, "aws_request_id", None)
     if log.isEnabledFor(logging.DEBUG):
         log.debug({"message": "event received", "request_id": request_id, "event": event})
     stream = is_stream_batch(event)
@@ -78,15 +95,16 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     if stream:
         fields["records_in"] = len(event["Records"])
     try:
-        bucket = bucket_name()
+        bucket_to_write = bucket() if callable(bucket) else bucket
+        client = s3_client() if callable(s3_client) else s3_client
         if stream:
-            result = write_stream_batch(event["Records"], bucket=bucket, s3_client=s3_client())
+            result = write_stream_batch(event["Records"], bucket=bucket_to_write, s3_client=client)
             fields.update(result.log_fields())
             failed = bool(result.failures)
             message = "stream batch had failed records" if failed else "stream batch written"
             log.log(logging.WARNING if failed else logging.INFO, {"message": message, **fields})
             return result.response()
-        direct = write_direct_input(event, bucket=bucket, s3_client=s3_client())
+        direct = write_direct_input(event, bucket=bucket_to_write, s3_client=client)
     except Exception as error:
         log.error({"message": "invocation failed", **fields, "error": f"{type(error).__name__}: {error}"})
         raise

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 
 from labs.checking import Outcome
-from labs.ddb_stream.check import check, object_etags, stream_records_of
+from labs.ddb_stream.check import check, lambda_stream_event, object_etags, stream_records_of
+from labs.emulator.parity import PARITY_FIXES
 from lambda_src.csv_writer.batch import write_stream_batch
 from tests.checks import NOW, FakeClock, deploy, item, lab_tags, mocked_session, outcomes, physical_id
 
@@ -74,16 +76,16 @@ def session() -> Iterator[boto3.Session]:
 
 @pytest.fixture
 def stream_keeps_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Like AWS (records stay readable for 24 h): moto's mapping no longer drops what it delivered."""
-    from moto.awslambda.models import LambdaBackend
+    """The emulator's parity fix, for this test only: a consumer takes no record out of the stream."""
+    from moto.dynamodb.models.table import StreamShard
 
-    monkeypatch.setattr(LambdaBackend, "send_dynamodb_items", lambda self, arn, items, source: "")
+    monkeypatch.setattr(StreamShard, "add", StreamShard.add)  # restored after the test
+    next(fix for fix in PARITY_FIXES if fix.name == "stream records outlive their consumers").apply()
 
 
-def test_on_the_emulator_the_writer_runs_in_process_and_the_row_lands_in_s3(session: boto3.Session) -> None:
-    report = check(
-        session, stack_name="consumed-LabDdbStream", on_emulator=True, user_id="u-check-1", now=NOW
-    )
+@pytest.mark.usefixtures("stream_keeps_records")
+def test_on_the_emulator_the_stream_record_goes_through_the_handler_into_s3(session: boto3.Session) -> None:
+    report = check(session, stack_name="kept-LabDdbStream", on_emulator=True, user_id="u-check-2", now=NOW)
 
     assert outcomes(report) == {
         "Stack deployed": Outcome.PASS,
@@ -91,33 +93,44 @@ def test_on_the_emulator_the_writer_runs_in_process_and_the_row_lands_in_s3(sess
         "Table stream": Outcome.PASS,
         "Stream trigger": Outcome.PASS,
         "User added": Outcome.PASS,
-        "Stream record": Outcome.NOT_VERIFIABLE,
+        "Stream record": Outcome.PASS,
         "Writer run by the stream trigger": Outcome.NOT_VERIFIABLE,
         "CSV writer (run in-process)": Outcome.PASS,
         "CSV row in the bucket": Outcome.PASS,
     }
     assert report.passed
-    assert "AWS keeps them readable for 24 h" in item(report, "Stream record").detail
-    assert "userId=u-check-1" in item(report, "CSV row in the bucket").detail
-    assert "name=Ada Lovelace" in item(report, "CSV row in the bucket").detail
-    assert any("rebuilt from the stored item" in note and "in this process" in note for note in report.notes)
-    table = physical_id(session, "consumed-LabDdbStream", "Users")
-    stored = session.client("dynamodb").get_item(TableName=table, Key={"userId": {"S": "u-check-1"}})["Item"]
-    assert stored == {
-        "userId": {"S": "u-check-1"},
-        "name": {"S": "Ada Lovelace"},
-        "email": {"S": "u-check-1@example.com"},
-    }
-
-
-@pytest.mark.usefixtures("stream_keeps_records")
-def test_with_the_stream_record_kept_the_check_hands_over_that_very_record(session: boto3.Session) -> None:
-    report = check(session, stack_name="kept-LabDdbStream", on_emulator=True, user_id="u-check-2", now=NOW)
-
-    assert item(report, "Stream record").outcome is Outcome.PASS
     assert "INSERT record of u-check-2" in item(report, "Stream record").detail
-    assert item(report, "CSV row in the bucket").outcome is Outcome.PASS
-    assert any("handed its stream record" in note for note in report.notes)
+    row = item(report, "CSV row in the bucket").detail
+    assert "userId=u-check-2" in row
+    assert "name=Ada Lovelace" in row
+    assert any("to csv_writer.handler in this process" in note for note in report.notes)
+
+
+def test_on_the_emulator_a_stream_record_that_vanished_fails(session: boto3.Session) -> None:
+    """Plain moto empties the stream once its mapping delivered: the check says so, it invents nothing."""
+    report = check(
+        session, stack_name="consumed-LabDdbStream", on_emulator=True, user_id="u-check-1", now=NOW
+    )
+
+    assert item(report, "Stream record").outcome is Outcome.FAIL
+    assert "holds no record of u-check-1" in item(report, "Stream record").detail
+    assert "CSV row in the bucket" not in outcomes(report)
+    assert not report.passed
+
+
+def test_stream_records_become_the_lambda_event_the_mapping_sends() -> None:
+    record = {
+        "eventID": "1",
+        "eventName": "INSERT",
+        "dynamodb": {
+            "ApproximateCreationDateTime": datetime(2026, 1, 1, tzinfo=UTC),
+            "NewImage": {"userId": {"S": "u1"}, "pic": {"B": b"hello"}},
+        },
+    }
+    (shaped,) = lambda_stream_event([record], "arn:aws:dynamodb:us-east-1:1:table/Users/stream/x")["Records"]
+    assert shaped["eventSourceARN"] == "arn:aws:dynamodb:us-east-1:1:table/Users/stream/x"
+    assert shaped["dynamodb"]["NewImage"]["pic"] == {"B": "aGVsbG8="}
+    assert shaped["dynamodb"]["ApproximateCreationDateTime"] == 1767225600
 
 
 def test_a_csv_that_never_appears_fails_after_the_time_limit(session: boto3.Session) -> None:
