@@ -114,3 +114,16 @@ def test_handler_imports_however_a_test_or_tool_reaches_it(sys_path: str, statem
     code = f"import sys; sys.path.insert(0, {path!r}); {statement}; print(callable(module.handler))"
     done = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_one_log_line_even_when_the_package_is_imported_under_two_names(
+    s3: Any, bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The kit's emulator check imports lambda_src.csv_writer; Lambda and these tests import csv_writer."""
+    import lambda_src.csv_writer.handler as kit_copy
+
+    kit_copy.handle({"userId": "u-1"}, bucket=BUCKET, s3_client=s3)
+    handler({"userId": "u-2"}, None)
+
+    lines = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert [line["message"] for line in lines] == ["input written", "input written"]
