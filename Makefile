@@ -47,7 +47,8 @@ typecheck: setup
 	$(BIN)/mypy
 
 unit: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	# two workers for two cores: the emulator and CLI tests mostly wait on other processes
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)

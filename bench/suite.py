@@ -15,7 +15,7 @@ STEPS = (
     ("ruff check", [str(BIN / "ruff"), "check", "."]),
     ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
     ("mypy", [str(BIN / "mypy")]),
-    ("pytest", [sys.executable, "-m", "pytest", "-q"]),
+    ("pytest -n 2", [sys.executable, "-m", "pytest", "-q", "-n", "2"]),
 )
 
 

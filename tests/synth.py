@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
+from aws_cdk.cx_api import CloudAssembly
 
+from labs.common.lab_stack import LabStack
 from labs.cost.synth import feature_flags
 from labs.kit import build_labs
 from labs.settings import LAB_IDS, LabSettings
@@ -22,13 +25,32 @@ _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 Template = dict[str, Any]
 
 
-def synth_labs(settings: LabSettings) -> dict[str, Template]:
-    """lab id -> synthesized template (the cloud assembly is written to a throwaway directory)."""
+@dataclass(frozen=True)
+class Synthesized:
+    """One synth of the four labs: the stack objects and the cloud assembly `cdk deploy` would use."""
+
+    stacks: dict[str, LabStack]
+    assembly: CloudAssembly
+
+    def templates(self) -> dict[str, Template]:
+        return {lab: self.assembly.get_stack_by_name(self.stacks[lab].stack_name).template for lab in LAB_IDS}
+
+    def stack_tags(self, lab_id: str) -> dict[str, str]:
+        tags: dict[str, str] = self.assembly.get_stack_by_name(self.stacks[lab_id].stack_name).tags
+        return tags
+
+
+def synthesize(settings: LabSettings) -> Synthesized:
+    """The four labs, synthesized into a throwaway directory."""
     # cdk.json's feature flags, as the CLI hands them to app.py: the templates `cdk deploy` ships
     app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=feature_flags())
     stacks = build_labs(app, settings)
-    assembly = app.synth()
-    return {lab_id: assembly.get_stack_by_name(stacks[lab_id].stack_name).template for lab_id in LAB_IDS}
+    return Synthesized(stacks, app.synth())
+
+
+def synth_labs(settings: LabSettings) -> dict[str, Template]:
+    """lab id -> synthesized template."""
+    return synthesize(settings).templates()
 
 
 def normalized(template: Template) -> Template:

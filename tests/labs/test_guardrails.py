@@ -10,9 +10,9 @@ import pytest
 from aws_cdk import App
 
 from labs.cost.synth import feature_flags
-from labs.kit import build_labs
+from labs.ec2.stack import LabEc2Stack
 from labs.settings import LAB_IDS, LabSettings
-from tests.synth import FIXED_NOW, Template, only, props, resources, statements, synth_labs
+from tests.synth import FIXED_NOW, Synthesized, Template, only, props, resources, statements, synth_labs
 
 # resource types a learner pays for or finds in the console: each must carry the owner and lab tags
 MUST_BE_TAGGED = {
@@ -32,20 +32,23 @@ MUST_BE_TAGGED = {
 }
 
 
-def test_owner_names_every_stack_and_keeps_construct_ids() -> None:
-    app = App(outdir=tempfile.mkdtemp(), context=feature_flags())
-    stacks = build_labs(app, LabSettings(owner="alice", now=FIXED_NOW))
-    assert {lab: (s.node.id, s.stack_name) for lab, s in stacks.items()} == {
+def test_owner_names_every_stack_and_keeps_construct_ids(alice_synth: Synthesized) -> None:
+    assert {lab: (s.node.id, s.stack_name) for lab, s in alice_synth.stacks.items()} == {
         lab: (lab, f"alice-{lab}") for lab in LAB_IDS
     }
-    assembly = app.synth()
-    # stack tags go to CloudFormation, which copies them onto every resource it can tag
-    for lab in LAB_IDS:
-        assert assembly.get_stack_by_name(f"alice-{lab}").tags == {
-            "labkit:lab": lab,
-            "labkit:owner": "alice",
-            "labkit:expires-at": "2026-01-01T20:01Z",
-        }
+
+
+@pytest.mark.parametrize("lab_id", LAB_IDS)
+def test_stack_tags_name_lab_owner_and_expiry(
+    lab_id: str, default_synth: Synthesized, alice_synth: Synthesized
+) -> None:
+    """Stack tags go to CloudFormation, which copies them onto every resource it can tag."""
+    assert default_synth.stack_tags(lab_id) == {
+        "labkit:lab": lab_id,
+        "labkit:owner": "unset",
+        "labkit:expires-at": "2026-01-01T20:01Z",
+    }
+    assert alice_synth.stack_tags(lab_id) == {"labkit:lab": lab_id, "labkit:owner": "alice"}
 
 
 @pytest.mark.parametrize("lab_id", LAB_IDS)
@@ -72,8 +75,8 @@ def test_two_owners_differ_only_in_tags(alice_templates: Template, templates: Te
     """Same lab for two learners: no physical name differs, so nothing can collide in one account."""
     bob = LabSettings(owner="bob", ping_cidr="203.0.113.7/32", ttl_hours=0, now=FIXED_NOW)
     app = App(outdir=tempfile.mkdtemp(), context=feature_flags())
-    stacks = build_labs(app, bob)
-    bob_ec2 = app.synth().get_stack_by_name(stacks["LabEc2"].stack_name).template
+    stack = LabEc2Stack(app, settings=bob)  # one lab is enough, and a third of the synth time
+    bob_ec2 = app.synth().get_stack_by_name(stack.stack_name).template
     assert json.dumps(bob_ec2).replace('"bob"', '"alice"') == json.dumps(alice_templates["LabEc2"])
 
 
@@ -121,10 +124,10 @@ class TestExpirySchedule:
             assert alice_templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "never (ttlHours=0)"
 
 
-def test_a_redeploy_later_changes_no_launch_template() -> None:
+def test_a_redeploy_later_changes_no_launch_template(templates: dict[str, Template]) -> None:
     """The expiry moves with each deploy; a changed launch template version would replace the instance."""
     later = synth_labs(LabSettings(now=FIXED_NOW + timedelta(hours=3)))
-    earlier = synth_labs(LabSettings(now=FIXED_NOW))
+    earlier = templates
     for lab_id in ("LabEc2", "LabAsg"):
         assert resources(later[lab_id], "AWS::EC2::LaunchTemplate") == resources(
             earlier[lab_id], "AWS::EC2::LaunchTemplate"
