@@ -46,8 +46,8 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# two workers for two cores: the emulator and CLI tests mostly wait on other processes
 unit: setup
-	# two workers for two cores: the emulator and CLI tests mostly wait on other processes
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
