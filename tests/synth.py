@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import App
-from aws_cdk.cx_api import CloudAssembly
-
-from labs.common.lab_stack import LabStack
-from labs.cost.synth import feature_flags
-from labs.kit import build_labs
-from labs.settings import LAB_IDS, LabSettings
+from labs import kit
+from labs.kit import Synthesized
+from labs.settings import LabSettings
 
 # a fixed synth clock keeps the expiry time, and so every snapshot, deterministic
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC)
@@ -25,27 +20,9 @@ _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 Template = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Synthesized:
-    """One synth of the four labs: the stack objects and the cloud assembly `cdk deploy` would use."""
-
-    stacks: dict[str, LabStack]
-    assembly: CloudAssembly
-
-    def templates(self) -> dict[str, Template]:
-        return {lab: self.assembly.get_stack_by_name(self.stacks[lab].stack_name).template for lab in LAB_IDS}
-
-    def stack_tags(self, lab_id: str) -> dict[str, str]:
-        tags: dict[str, str] = self.assembly.get_stack_by_name(self.stacks[lab_id].stack_name).tags
-        return tags
-
-
 def synthesize(settings: LabSettings) -> Synthesized:
     """The four labs, synthesized into a throwaway directory."""
-    # cdk.json's feature flags, as the CLI hands them to app.py: the templates `cdk deploy` ships
-    app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=feature_flags())
-    stacks = build_labs(app, settings)
-    return Synthesized(stacks, app.synth())
+    return kit.synthesize(settings, outdir=tempfile.mkdtemp(prefix="labkit-synth-"))
 
 
 def synth_labs(settings: LabSettings) -> dict[str, Template]:

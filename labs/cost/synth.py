@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
 
 from labs.cost.baseline import build_cdk_default_labs
-from labs.kit import build_labs
+from labs.kit import feature_flags, synthesize
 from labs.settings import LabSettings
-
-CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 
 Template = dict[str, Any]
 
@@ -27,14 +23,6 @@ class SynthesizedLabs:
     cdk_defaults: dict[str, Template]
 
 
-def feature_flags(cdk_json: Path = CDK_JSON) -> dict[str, Any]:
-    """cdk.json's feature flags, so the in-process synth makes the templates `cdk deploy` would."""
-    if not cdk_json.is_file():
-        return {}
-    context: dict[str, Any] = json.loads(cdk_json.read_text(encoding="utf-8")).get("context", {})
-    return {key: value for key, value in context.items() if key.startswith("@")}
-
-
 def synthesize_labs(*, with_cdk_defaults: bool, settings: LabSettings | None = None) -> SynthesizedLabs:
     kit = synthesize_kit(settings or LabSettings())
     return SynthesizedLabs(kit=kit, cdk_defaults=synthesize_cdk_defaults(kit) if with_cdk_defaults else {})
@@ -43,12 +31,7 @@ def synthesize_labs(*, with_cdk_defaults: bool, settings: LabSettings | None = N
 def synthesize_kit(settings: LabSettings) -> dict[str, Template]:
     """Lab id -> the lab's template, as `cdk synth` would write it."""
     with tempfile.TemporaryDirectory(prefix="labkit-cost-") as outdir:
-        app = App(outdir=outdir, context=feature_flags())
-        stacks = build_labs(app, settings)
-        assembly = app.synth()
-        return {
-            lab_id: assembly.get_stack_by_name(stack.stack_name).template for lab_id, stack in stacks.items()
-        }
+        return synthesize(settings, outdir=outdir).templates()
 
 
 def synthesize_cdk_defaults(kit: Mapping[str, Template]) -> dict[str, Template]:

@@ -11,7 +11,8 @@ from labs.cost import command
 from labs.cost.calculator import price_template
 from labs.cost.goals import LabCost, lab_cost
 from labs.cost.prices import PriceTable, load_prices
-from labs.cost.synth import SynthesizedLabs, Template, feature_flags, synthesize_cdk_defaults
+from labs.cost.synth import SynthesizedLabs, Template, synthesize_cdk_defaults
+from labs.kit import feature_flags
 
 NANO = 0.0042
 GP3_GIB_HOUR = 0.08 / 730

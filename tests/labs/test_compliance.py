@@ -10,8 +10,7 @@ from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 from cfnlint.api import ManualArgs, lint
 
-from labs.cost.synth import feature_flags
-from labs.kit import build_labs
+from labs.kit import build_labs, feature_flags
 from labs.settings import LAB_IDS, LabSettings
 from tests.synth import FIXED_NOW, Template
 

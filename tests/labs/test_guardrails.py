@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from aws_cdk import App
 
-from labs.cost.synth import feature_flags
 from labs.ec2.stack import LabEc2Stack
+from labs.kit import feature_flags
 from labs.settings import LAB_IDS, LabSettings
 from tests.synth import FIXED_NOW, Synthesized, Template, only, props, resources, statements, synth_labs
 
