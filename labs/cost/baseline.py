@@ -8,14 +8,14 @@ CDK's defaults leave them as they are.
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, App, RemovalPolicy, Size, Stack
+from aws_cdk import Annotations, App, Stack
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from labs.asg.stack import DESIRED_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
 from labs.common.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
-from labs.ec2.stack import DATA_VOLUME_GIB
+from labs.ec2.stack import attach_data_volume, data_volume
 
 
 class CdkDefaultsEc2Stack(Stack):
@@ -34,22 +34,9 @@ class CdkDefaultsEc2Stack(Stack):
             machine_image=amazon_linux_2023_arm(),
             block_devices=[encrypted_gp3_root()],
         )
-        data_volume = ec2.Volume(
-            self,
-            "DataVolume",
-            availability_zone=subnet.availability_zone,
-            size=Size.gibibytes(DATA_VOLUME_GIB),
-            volume_type=ec2.EbsDeviceVolumeType.GP3,
-            encrypted=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        ec2.CfnVolumeAttachment(
-            self,
-            "DataVolumeAttachment",
-            device="/dev/sdf",
-            instance_id=self.instance.instance_id,
-            volume_id=data_volume.volume_id,
-        )
+        # the lab's own volume and attachment: the comparison prices the same compute by construction
+        volume = data_volume(self, availability_zone=subnet.availability_zone)
+        attach_data_volume(self, instance=self.instance, volume=volume)
         ec2.CfnEIP(self, "PublicAddress", domain="vpc", instance_id=self.instance.instance_id)
 
 

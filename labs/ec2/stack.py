@@ -43,6 +43,29 @@ echo "data volume $VOLUME_ID ($device) mounted at /data"
 """
 
 
+def data_volume(scope: Construct, *, availability_zone: str) -> ec2.Volume:
+    """The lab's extra disk: 1 GiB of encrypted gp3, deleted with its stack."""
+    return ec2.Volume(
+        scope,
+        "DataVolume",
+        availability_zone=availability_zone,
+        size=Size.gibibytes(DATA_VOLUME_GIB),
+        volume_type=ec2.EbsDeviceVolumeType.GP3,
+        encrypted=True,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+
+
+def attach_data_volume(scope: Construct, *, instance: ec2.Instance, volume: ec2.Volume) -> None:
+    ec2.CfnVolumeAttachment(
+        scope,
+        "DataVolumeAttachment",
+        device=DATA_DEVICE,
+        instance_id=instance.instance_id,
+        volume_id=volume.volume_id,
+    )
+
+
 class LabEc2Stack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
@@ -72,15 +95,7 @@ class LabEc2Stack(LabStack):
         )
 
         # created before the instance so its id can go into the user data without a dependency cycle
-        self.data_volume = ec2.Volume(
-            self,
-            "DataVolume",
-            availability_zone=subnet.availability_zone,
-            size=Size.gibibytes(DATA_VOLUME_GIB),
-            volume_type=ec2.EbsDeviceVolumeType.GP3,
-            encrypted=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
+        self.data_volume = data_volume(self, availability_zone=subnet.availability_zone)
 
         role = iam.Role(
             self,
@@ -121,13 +136,7 @@ class LabEc2Stack(LabStack):
             "AwsSolutions-EC29",
             "A lab instance must be terminated by `cdk destroy` or by its expiry: no termination protection.",
         )
-        ec2.CfnVolumeAttachment(
-            self,
-            "DataVolumeAttachment",
-            device=DATA_DEVICE,
-            instance_id=self.instance.instance_id,
-            volume_id=self.data_volume.volume_id,
-        )
+        attach_data_volume(self, instance=self.instance, volume=self.data_volume)
 
         # InstanceId on the EIP itself (no separate EIPAssociation): one resource, valid on AWS and emulator
         self.elastic_ip = ec2.CfnEIP(
