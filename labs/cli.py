@@ -1,41 +1,46 @@
 """`labkit`: check a lab, scan for leftovers, price the labs, check quotas, rehearse on the emulator.
 
-Each subcommand lives in its own module exposing HELP, add_arguments(parser) and run(args) -> exit code;
-this file only dispatches, so `labkit check` never pays for importing the CDK.
+Each command lives in its own room as a `command` module exposing HELP, add_arguments(parser) and
+run(args) -> exit code, and may name what a failed AWS call means for it (AWS_FAILURE). This file only
+dispatches, and turns the errors every command can meet into one message and one exit code (2).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from labs import emulator as emulator_command
+from labs.checks import command as check_command
+from labs.cost import command as cost_command
+from labs.demo import command as demo_command
+from labs.deployed.aws import aws_failure
+from labs.leftovers import command as leftovers_command
+from labs.preflight import command as preflight_command
 from labs.settings import SettingsError
 
-COMMANDS = {
-    "check": "labs.lab_checks",
-    "leftovers": "labs.leftovers",
-    "cost": "labs.cost",
-    "preflight": "labs.preflight",
-    "demo": "labs.demo",
-    "emulator": "labs.emulator",
+COMMANDS: dict[str, ModuleType] = {
+    "check": check_command,
+    "leftovers": leftovers_command,
+    "cost": cost_command,
+    "preflight": preflight_command,
+    "demo": demo_command,
+    "emulator": emulator_command,
 }
-
-
-def _command(name: str) -> ModuleType:
-    return importlib.import_module(COMMANDS[name])
+# exit codes scripts can rely on: 0 passed, 1 the lab (or scan) failed, 2 the command could not run
+USAGE_ERROR = 2
+INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        module = _command(name)
+    for name, module in COMMANDS.items():
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+        sub.set_defaults(run=module.run, aws_failure=getattr(module, "AWS_FAILURE", ""))
     return parser
 
 
@@ -45,10 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     except KeyboardInterrupt:
         print("labkit: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
+    except Exception as error:
+        reason = aws_failure(error)
+        if reason is None:
+            raise
+        consequence = f" ({args.aws_failure})" if args.aws_failure else ""
+        print(f"labkit {args.command}: {reason}{consequence}", file=sys.stderr)
+        return USAGE_ERROR
     return code
 
 

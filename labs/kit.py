@@ -1,36 +1,130 @@
-"""Builds the four lab stacks into an app from settings that app.py (or a test) resolved."""
+"""The lab registry (each lab's id, stack, check and check options), building the labs, the in-process synth.
+
+Reading the registry costs no CDK import (`labkit check` stays fast): each lab's stack class is imported
+when the stacks are built, by `build_labs`, which app.py, the cost tool and the tests share.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_cdk import App
-from aws_cdk.cx_api import CloudAssembly
+from labs.asg import check as asg_check
+from labs.checks.options import CheckOption
+from labs.checks.waiting import DEFAULT_TIMEOUT_S, Waiter
+from labs.contract import LAB_IDS
+from labs.ddb_stream import check as ddb_stream_check
+from labs.ec2 import check as ec2_check
+from labs.step_function import check as step_function_check
 
-from labs.asg.stack import LabAsgStack
-from labs.common.lab_stack import LabStack
-from labs.ddb_stream.stack import LabDdbStreamStack
-from labs.ec2.stack import LabEc2Stack
-from labs.settings import LAB_IDS, LabSettings
-from labs.step_function.stack import LabStepFunctionStack
+if TYPE_CHECKING:
+    import boto3
+    from aws_cdk import App
+    from aws_cdk.cx_api import CloudAssembly
+
+    from labs.checks.report import CheckReport
+    from labs.constructs.lab_stack import LabStack
+    from labs.settings import LabSettings
 
 CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
-LAB_STACKS: tuple[type[LabEc2Stack | LabAsgStack | LabDdbStreamStack | LabStepFunctionStack], ...] = (
-    LabEc2Stack,
-    LabAsgStack,
-    LabDdbStreamStack,
-    LabStepFunctionStack,
-)
+
+# check(session, *, stack_name, on_emulator, waiter=None, **the lab's own check options) -> CheckReport
+LabCheck = Callable[..., "CheckReport"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lab:
+    lab_id: str
+    check: LabCheck
+    # imports the lab's stack module, and so the CDK, only when a stack is built
+    stack: Callable[[], Callable[..., LabStack]]
+    check_options: tuple[CheckOption, ...] = ()
+
+    def run_check(
+        self,
+        *,
+        session: boto3.Session,
+        stack_name: str,
+        on_emulator: bool,
+        timeout_s: float | None = None,
+        options: Mapping[str, bool] | None = None,
+    ) -> CheckReport:
+        """Run this lab's check; `options` are its declared check options by keyword (self_heal=True)."""
+        chosen = {name for name, on in (options or {}).items() if on}
+        own = {option.keyword: option for option in self.check_options}
+        foreign = sorted(chosen - own.keys())
+        if foreign:
+            flags = ", ".join("--" + name.replace("_", "-") for name in foreign)
+            raise ValueError(f"{flags} applies to {labs_declaring(foreign[0])} only")
+        if timeout_s is None:
+            timeout_s = max(
+                [DEFAULT_TIMEOUT_S, *(own[name].timeout_s or DEFAULT_TIMEOUT_S for name in chosen)]
+            )
+        waiter = Waiter.for_run(on_emulator=on_emulator, timeout_s=timeout_s)
+        keywords = {name: name in chosen for name in own}
+        return self.check(session, stack_name=stack_name, on_emulator=on_emulator, waiter=waiter, **keywords)
+
+
+def _ec2_stack() -> Callable[..., LabStack]:
+    from labs.ec2.stack import LabEc2Stack
+
+    return LabEc2Stack
+
+
+def _asg_stack() -> Callable[..., LabStack]:
+    from labs.asg.stack import LabAsgStack
+
+    return LabAsgStack
+
+
+def _ddb_stream_stack() -> Callable[..., LabStack]:
+    from labs.ddb_stream.stack import LabDdbStreamStack
+
+    return LabDdbStreamStack
+
+
+def _step_function_stack() -> Callable[..., LabStack]:
+    from labs.step_function.stack import LabStepFunctionStack
+
+    return LabStepFunctionStack
+
+
+LABS: dict[str, Lab] = {
+    lab.lab_id: lab
+    for lab in (
+        Lab(lab_id="LabEc2", check=ec2_check.check, stack=_ec2_stack),
+        Lab(lab_id="LabAsg", check=asg_check.check, stack=_asg_stack, check_options=asg_check.OPTIONS),
+        Lab(lab_id="LabDdbStream", check=ddb_stream_check.check, stack=_ddb_stream_stack),
+        Lab(lab_id="LabStepFunction", check=step_function_check.check, stack=_step_function_stack),
+    )
+}
+if tuple(LABS) != LAB_IDS:  # pragma: no cover - a lab added to one list and not the other
+    raise RuntimeError(f"the registry lists {tuple(LABS)}, the contract {LAB_IDS}")
+
+
+def lab(lab_id: str) -> Lab:
+    """The lab with this id; a ValueError that lists the labs for any other id."""
+    if lab_id not in LABS:
+        raise ValueError(f"unknown lab {lab_id!r}: choose one of {', '.join(LAB_IDS)}")
+    return LABS[lab_id]
+
+
+def check_options() -> list[tuple[Lab, CheckOption]]:
+    """Every lab's declared check options, with the lab that declares each."""
+    return [(lab, option) for lab in LABS.values() for option in lab.check_options]
+
+
+def labs_declaring(keyword: str) -> str:
+    return ", ".join(lab.lab_id for lab, option in check_options() if option.keyword == keyword) or "no lab"
 
 
 def build_labs(app: App, settings: LabSettings) -> dict[str, LabStack]:
     """One independent stack per lab, keyed by lab id (LabEc2, LabAsg, LabDdbStream, LabStepFunction)."""
-    stacks: list[LabStack] = [lab(app, settings=settings) for lab in LAB_STACKS]
-    return {stack.lab_id: stack for stack in stacks}
+    return {lab_id: lab.stack()(app, settings=settings) for lab_id, lab in LABS.items()}
 
 
 def feature_flags(cdk_json: Path = CDK_JSON) -> dict[str, Any]:
@@ -58,6 +152,8 @@ class Synthesized:
 
 def synthesize(settings: LabSettings, *, outdir: str) -> Synthesized:
     """The labs without the CLI or credentials, with cdk.json's feature flags as the CLI would pass them."""
+    from aws_cdk import App
+
     app = App(outdir=outdir, context=feature_flags())
     stacks = build_labs(app, settings)
     return Synthesized(stacks, app.synth())

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-LAB_IDS = ("LabEc2", "LabAsg", "LabDdbStream", "LabStepFunction")
+from labs.contract import OWNER_UNSET, stack_name
+
 DEFAULT_TTL_HOURS = 8.0
 MAX_TTL_HOURS = 24.0 * 14
 DEFAULT_PING_CIDR = "0.0.0.0/0"
@@ -41,11 +42,11 @@ class LabSettings:
 
     def stack_name(self, lab_id: str) -> str:
         """`alice-LabEc2` when an owner is set, else the lab id itself."""
-        return f"{self.owner}-{lab_id}" if self.owner else lab_id
+        return stack_name(lab_id, self.owner)
 
     @property
     def owner_tag(self) -> str:
-        return self.owner or "unset"
+        return self.owner or OWNER_UNSET
 
     @property
     def expires_at(self) -> datetime | None:

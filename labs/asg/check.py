@@ -6,16 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.checking import CheckReport
-from labs.lab_checks import DEFAULT_TIMEOUT_S, Waiter, begin_report
+from labs.asg.spec import DESIRED_CAPACITY, LAB_ID, MAX_CAPACITY, MIN_CAPACITY
+from labs.checks.opening import begin_report
+from labs.checks.options import CheckOption
+from labs.checks.report import CheckReport
+from labs.checks.waiting import Waiter
 
 if TYPE_CHECKING:
     import boto3
 
-LAB_ID = "LabAsg"
-# labs.asg.stack's sizes (importing it would load the CDK; a test keeps both equal)
-MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 2, 4
 PENDING_STATES = ("Pending", "Pending:Wait", "Pending:Proceed")
+SELF_HEAL_TIMEOUT_S = 300.0
+OPTIONS = (
+    CheckOption(
+        flag="--self-heal",
+        help=f"terminate one instance and wait until the group is back to {DESIRED_CAPACITY} in service",
+        timeout_s=SELF_HEAL_TIMEOUT_S,
+    ),
+)
 
 
 def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,7 +55,7 @@ def check(
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
-    waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     name = stack.physical_id("AWS::AutoScaling::AutoScalingGroup")
     autoscaling = session.client("autoscaling")
     group = describe_group(autoscaling, name) if name else None
@@ -78,10 +86,14 @@ def check_size(report: CheckReport, group: dict[str, Any]) -> None:
         "Group size",
         sizes == expected,
         f"desired {sizes[1]} within min {sizes[0]} / max {sizes[2]}"
-        + ("" if sizes == expected else f" (the lab sets desired {DESIRED_CAPACITY}, min 1, max 4)"),
-        hint="redeploy the lab to restore 1/2/4, or: aws autoscaling update-auto-scaling-group "
-        f"--auto-scaling-group-name {group['AutoScalingGroupName']} --min-size 1 --desired-capacity 2 "
-        "--max-size 4",
+        + (
+            ""
+            if sizes == expected
+            else f" (the lab sets desired {DESIRED_CAPACITY}, min {MIN_CAPACITY}, max {MAX_CAPACITY})"
+        ),
+        hint=f"redeploy the lab to restore {MIN_CAPACITY}/{DESIRED_CAPACITY}/{MAX_CAPACITY}, or: aws "
+        f"autoscaling update-auto-scaling-group --auto-scaling-group-name {group['AutoScalingGroupName']} "
+        f"--min-size {MIN_CAPACITY} --desired-capacity {DESIRED_CAPACITY} --max-size {MAX_CAPACITY}",
     )
 
 
@@ -110,21 +122,16 @@ def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emul
     )
     used = sorted({i.get("AvailabilityZone", "?") for i in in_service(group)})
     detail = f"instances in service are in {', '.join(used) or 'no AZ'}"
-    if len(used) >= 2:
-        report.add("Instances in two AZs", True, detail)
-    elif on_emulator:
-        report.not_verifiable(
-            "Instances in two AZs",
-            f"{detail}: moto launches every group instance into the group's first subnet",
-        )
-    else:
-        report.add(
-            "Instances in two AZs",
-            False,
-            detail,
-            hint="Auto Scaling rebalances across AZs after launches, or once the other AZ has capacity "
-            "again: rerun in a few minutes",
-        )
+    report.judge(
+        "Instances in two AZs",
+        len(used) >= 2,
+        detail,
+        hint="Auto Scaling rebalances across AZs after launches, or once the other AZ has capacity "
+        "again: rerun in a few minutes",
+        emulator_cannot="moto launches every group instance into the group's first subnet"
+        if on_emulator
+        else None,
+    )
 
 
 def wait_for_capacity(
@@ -175,15 +182,13 @@ def check_self_heal(
                 "read the group afterwards."
             )
         return
-    if on_emulator:
-        report.not_verifiable(name, f"terminated {victim}; the emulator did not replace it ({waited.status})")
-        return
-    report.add(
+    report.judge(
         name,
         False,
         f"terminated {victim}; after {waited.elapsed_s:.0f} s: {waited.status}",
         hint="replacements take a few minutes (health check, launch, boot): rerun the check later, or "
         "wait longer with --timeout 600",
+        emulator_cannot="the emulator did not replace it" if on_emulator else None,
     )
 
 

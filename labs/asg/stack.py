@@ -7,20 +7,19 @@ from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from labs.common.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
-from labs.common.lab_stack import LabStack
-from labs.common.nag import acknowledge
-from labs.common.network import LabVpc
+from labs.asg.spec import DESIRED_CAPACITY, LAB_ID, MAX_CAPACITY, MIN_CAPACITY
+from labs.constructs.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
+from labs.constructs.lab_stack import LabStack
+from labs.constructs.nag import acknowledge
+from labs.constructs.network import LabVpc
 from labs.settings import LabSettings
-
-MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 2, 4
 
 
 class LabAsgStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,
-            "LabAsg",
+            LAB_ID,
             settings=settings,
             description="Auto Scaling group, min 1 / desired 2 / max 4, that replaces a terminated instance",
         )

@@ -1,7 +1,6 @@
-"""Cost per lab-hour: price the synthesized labs from a small dated price table (`labkit cost`)."""
+"""Cost per lab-hour: price the synthesized labs from a small dated price table.
 
-from __future__ import annotations
-
-from labs.cost.command import HELP, add_arguments, run
-
-__all__ = ["HELP", "add_arguments", "run"]
+`prices` (the dated table), `resources` (what a template holds), `calculator` (its cost per hour),
+`baseline` (the same labs on CDK's defaults), `goals` (the kit's cost goals), `synth`, and `command`
+(`labkit cost`, the only part that prints).
+"""

@@ -13,8 +13,8 @@ from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from labs.asg.stack import DESIRED_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
-from labs.common.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
+from labs.asg.spec import DESIRED_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
+from labs.constructs.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
 from labs.ec2.stack import attach_data_volume, data_volume
 
 

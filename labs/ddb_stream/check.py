@@ -16,29 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 
-from labs.checking import CheckReport
-from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
-from labs.stack_resources import LabStack, unless_gone
+from labs.checks.opening import begin_report
+from labs.checks.report import CheckReport
+from labs.checks.rows import FoundRow, find_row
+from labs.checks.waiting import Waiter
+from labs.ddb_stream.spec import LAB_ID, PARTITION_KEY, new_user, user_item
+from labs.deployed.aws import unless_gone
+from labs.deployed.stack import DeployedStack
 from lambda_src.csv_writer.handler import handle
+from lambda_src.csv_writer.keys import STREAM_PREFIX
 
 if TYPE_CHECKING:
     import boto3
 
-LAB_ID = "LabDdbStream"
-PARTITION_KEY = "userId"
-STREAM_PREFIX = "stream/"
-USER_NAME = "Ada Lovelace"
 # botocore 1.44 sends StreamArn calls to an account-based endpoint that the emulator does not route
 STREAMS_CONFIG = Config(account_id_endpoint_mode="disabled")
 MAX_STREAM_PAGES = 50
-
-
-def new_user(user_id: str) -> dict[str, dict[str, str]]:
-    return {
-        PARTITION_KEY: {"S": user_id},
-        "name": {"S": USER_NAME},
-        "email": {"S": f"{user_id}@example.com"},
-    }
 
 
 def check(
@@ -65,9 +58,10 @@ def check(
     user_id = user_id or f"labkit-check-{uuid.uuid4().hex[:8]}"
     s3 = session.client("s3")
     before = object_etags(s3, bucket)
-    session.client("dynamodb").put_item(TableName=table, Item=new_user(user_id))
-    report.add("User added", True, f"put user {user_id} ({USER_NAME}) into {table}")
-    waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    user = new_user(user_id)
+    session.client("dynamodb").put_item(TableName=table, Item=user_item(user))
+    report.add("User added", True, f"put user {user_id} ({user['name']}) into {table}")
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     if on_emulator:
         if deliver_in_process(report, session, bucket=bucket, stream_arn=stream_arn, user_id=user_id):
             wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
@@ -103,7 +97,9 @@ def check_stream(report: CheckReport, dynamodb: Any, table: str) -> str | None:
     return arn if enabled else None
 
 
-def check_trigger(report: CheckReport, lambda_client: Any, stack: LabStack, stream_arn: str | None) -> bool:
+def check_trigger(
+    report: CheckReport, lambda_client: Any, stack: DeployedStack, stream_arn: str | None
+) -> bool:
     """True when the table's stream triggers the writer."""
     mapping_id = stack.physical_id("AWS::Lambda::EventSourceMapping")
     if not mapping_id:
@@ -131,7 +127,7 @@ def check_trigger(report: CheckReport, lambda_client: Any, stack: LabStack, stre
 def object_etags(s3: Any, bucket: str) -> dict[str, str]:
     """Key -> ETag of every CSV the stream writer has written so far."""
     etags: dict[str, str] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=STREAM_PREFIX):
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{STREAM_PREFIX}/"):
         etags.update({item["Key"]: item.get("ETag", "") for item in page.get("Contents", [])})
     return etags
 
@@ -143,7 +139,7 @@ def find_user_row(s3: Any, bucket: str, key: str, user_id: str) -> FoundRow | No
 def wait_for_row(
     report: CheckReport,
     session: boto3.Session,
-    stack: LabStack,
+    stack: DeployedStack,
     *,
     bucket: str,
     user_id: str,
@@ -160,7 +156,7 @@ def wait_for_row(
             if found:
                 return found, f"row found in {key}"
             seen[key] = etag  # read once per version: a batch object never gains rows later
-        return None, f"no CSV in s3://{bucket}/{STREAM_PREFIX} holds {user_id} yet"
+        return None, f"no CSV in s3://{bucket}/{STREAM_PREFIX}/ holds {user_id} yet"
 
     waited = waiter.until(probe, what=f"waiting for the CSV row of {user_id}")
     if waited.value is not None:
@@ -175,14 +171,14 @@ def wait_for_row(
     report.add(
         "CSV row in the bucket",
         False,
-        f"after {waited.elapsed_s:.0f} s no CSV in s3://{bucket}/{STREAM_PREFIX} holds {user_id}"
+        f"after {waited.elapsed_s:.0f} s no CSV in s3://{bucket}/{STREAM_PREFIX}/ holds {user_id}"
         f"{last_processing(session, stack)}",
         hint=f"read the writer's log: aws logs tail {log_group} --since 15m; records it could not convert "
         "are in the StreamFailures queue; a first delivery can take a minute: rerun with --timeout 300",
     )
 
 
-def last_processing(session: boto3.Session, stack: LabStack) -> str:
+def last_processing(session: boto3.Session, stack: DeployedStack) -> str:
     mapping_id = stack.physical_id("AWS::Lambda::EventSourceMapping")
     if not mapping_id:
         return ""

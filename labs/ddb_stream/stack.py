@@ -9,22 +9,24 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from labs.common.csv_writer import CsvWriter
-from labs.common.lab_stack import LabStack
-from labs.common.nag import acknowledge
+from labs.constructs.csv_writer import CsvWriter
+from labs.constructs.lab_stack import LabStack
+from labs.constructs.nag import acknowledge
+from labs.ddb_stream.spec import (
+    LAB_ID,
+    PARTITION_KEY,
+    SAMPLE_ITEM,
+    STREAM_BATCH_SIZE,
+    STREAM_RETRY_ATTEMPTS,
+)
 from labs.settings import LabSettings
-
-PARTITION_KEY = "userId"
-STREAM_BATCH_SIZE = 100
-STREAM_RETRY_ATTEMPTS = 2
-SAMPLE_ITEM = '{"userId":{"S":"u-100"},"name":{"S":"Ada Lovelace"},"email":{"S":"ada@example.com"}}'
 
 
 class LabDdbStreamStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,
-            "LabDdbStream",
+            LAB_ID,
             settings=settings,
             description="a Users table whose stream triggers a Lambda that writes new items as CSV into S3",
         )

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.checking import CheckReport
-from labs.lab_checks import DEFAULT_TIMEOUT_S, Waiter, begin_report
-from labs.stack_resources import LabStack, unless_gone
+from labs.checks.opening import begin_report
+from labs.checks.report import CheckReport
+from labs.checks.waiting import Waiter
+from labs.deployed.aws import unless_gone
+from labs.deployed.stack import DeployedStack
+from labs.ec2.spec import DATA_DEVICE, LAB_ID
 
 if TYPE_CHECKING:
     import boto3
 
-LAB_ID = "LabEc2"
 PING_COUNT = 3
 PING_WAIT_S = 2
 # pinged only when the Elastic IP does not answer, to tell "ICMP blocked here" from "the lab is broken"
@@ -92,9 +94,7 @@ def check(
     if stack is None:
         return report
     ec2 = session.client("ec2")
-    instance = check_instance(
-        report, ec2, stack, waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
-    )
+    instance = check_instance(report, ec2, stack, waiter or Waiter.for_run(on_emulator=on_emulator))
     instance_id = instance["InstanceId"] if instance else None
     check_data_volume(report, ec2, stack, instance_id)
     address = check_elastic_ip(report, ec2, stack, instance_id)
@@ -103,7 +103,9 @@ def check(
     return report
 
 
-def check_instance(report: CheckReport, ec2: Any, stack: LabStack, waiter: Waiter) -> dict[str, Any] | None:
+def check_instance(
+    report: CheckReport, ec2: Any, stack: DeployedStack, waiter: Waiter
+) -> dict[str, Any] | None:
     instance_id = stack.physical_id("AWS::EC2::Instance")
     if not instance_id:
         report.add("Instance running", False, "the stack has no instance", hint="redeploy the lab")
@@ -139,7 +141,7 @@ def _running(instance: dict[str, Any] | None) -> tuple[dict[str, Any] | None, st
     return (instance if state != "pending" else None), state
 
 
-def check_data_volume(report: CheckReport, ec2: Any, stack: LabStack, instance_id: str | None) -> None:
+def check_data_volume(report: CheckReport, ec2: Any, stack: DeployedStack, instance_id: str | None) -> None:
     volume_id = stack.physical_id("AWS::EC2::Volume")
     if not volume_id:
         report.add("Data volume attached", False, "the stack has no data volume", hint="redeploy the lab")
@@ -164,11 +166,13 @@ def check_data_volume(report: CheckReport, ec2: Any, stack: LabStack, instance_i
         bool(mine),
         detail,
         hint=f"attach it: aws ec2 attach-volume --volume-id {volume_id} --instance-id {instance_id} "
-        "--device /dev/sdf (or redeploy the lab)",
+        f"--device {DATA_DEVICE} (or redeploy the lab)",
     )
 
 
-def check_elastic_ip(report: CheckReport, ec2: Any, stack: LabStack, instance_id: str | None) -> str | None:
+def check_elastic_ip(
+    report: CheckReport, ec2: Any, stack: DeployedStack, instance_id: str | None
+) -> str | None:
     """Checks the association; returns the public address (None when the stack has none)."""
     physical = stack.physical_id("AWS::EC2::EIP")
     if not physical:
@@ -215,7 +219,7 @@ def icmp_echo_sources(permissions: list[dict[str, Any]]) -> list[str]:
 
 
 def check_ping_rule(
-    report: CheckReport, ec2: Any, stack: LabStack, instance: dict[str, Any] | None, *, on_emulator: bool
+    report: CheckReport, ec2: Any, stack: DeployedStack, instance: dict[str, Any] | None, *, on_emulator: bool
 ) -> None:
     group_id = stack.physical_id("AWS::EC2::SecurityGroup")
     if not group_id:
@@ -245,21 +249,17 @@ def check_ping_rule(
         return
     groups = [g["GroupId"] for g in instance.get("SecurityGroups", [])]
     detail = f"{instance['InstanceId']} is in {', '.join(groups) or 'no security group'}"
-    if group_id in groups:
-        report.add("Instance uses the group", True, detail)
-    elif on_emulator:
-        report.not_verifiable(
-            "Instance uses the group",
-            f"{detail}: moto's CloudFormation ignores an instance's SecurityGroupIds",
-        )
-    else:
-        report.add(
-            "Instance uses the group",
-            False,
-            f"{detail}, not in {group_id}",
-            hint=f"aws ec2 modify-instance-attribute --instance-id {instance['InstanceId']} "
-            f"--groups {group_id} (or redeploy the lab)",
-        )
+    uses_group = group_id in groups
+    report.judge(
+        "Instance uses the group",
+        uses_group,
+        detail if uses_group else f"{detail}, not in {group_id}",
+        hint=f"aws ec2 modify-instance-attribute --instance-id {instance['InstanceId']} "
+        f"--groups {group_id} (or redeploy the lab)",
+        emulator_cannot="moto's CloudFormation ignores an instance's SecurityGroupIds"
+        if on_emulator
+        else None,
+    )
 
 
 def check_ping(report: CheckReport, address: str | None, *, on_emulator: bool, pinger: Pinger) -> None:

@@ -7,20 +7,17 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from labs.common.instances import (
+from labs.constructs.instances import (
     LAB_INSTANCE_TYPE,
     amazon_linux_2023_arm,
     encrypted_gp3_root,
     require_imdsv2,
 )
-from labs.common.lab_stack import LabStack
-from labs.common.nag import acknowledge
-from labs.common.network import LabVpc
+from labs.constructs.lab_stack import LabStack
+from labs.constructs.nag import acknowledge
+from labs.constructs.network import LabVpc
+from labs.ec2.spec import DATA_DEVICE, DATA_VOLUME_GIB, LAB_ID
 from labs.settings import LabSettings
-
-DATA_VOLUME_GIB = 1
-DATA_DEVICE = "/dev/sdf"
-DATA_MOUNT_POINT = "/data"
 
 # Nitro instances (t4g) show EBS volumes as NVMe devices whose serial is the volume id without its dash;
 # Xen instances keep the attachment name. The script waits for whichever appears.
@@ -70,7 +67,7 @@ class LabEc2Stack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,
-            "LabEc2",
+            LAB_ID,
             settings=settings,
             description="one t4g.nano instance, a 1 GiB data volume at /data and an Elastic IP you can ping",
         )

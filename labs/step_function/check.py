@@ -15,25 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.checking import CheckReport
-from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
-from labs.stack_resources import LabStack, error_code, template_of
+from labs.checks.opening import begin_report
+from labs.checks.report import CheckReport
+from labs.checks.rows import FoundRow, find_row
+from labs.checks.waiting import Waiter
+from labs.deployed.aws import error_code
+from labs.deployed.stack import DeployedStack, template_of
+from labs.step_function.spec import LAB_ID, WAIT_SECONDS, sample_input
 from lambda_src.csv_writer.batch import write_direct_input
 
 if TYPE_CHECKING:
     import boto3
 
-LAB_ID = "LabStepFunction"
 STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine"
 WRITER_PREFIX = "CsvWriterFunction"
-# labs.step_function.stack's wait and sample user (importing it would load the CDK; a test keeps them equal)
-WAIT_SECONDS = 5
-SAMPLE_NAME, SAMPLE_EMAIL = "Grace Hopper", "grace@example.com"
 FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
-
-
-def sample_input(user_id: str) -> dict[str, str]:
-    return {"userId": user_id, "name": SAMPLE_NAME, "email": SAMPLE_EMAIL}
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ def check(
         return report
     check_definition(report, definition, writer_refs(stack))
     payload = sample_input(user_id or f"labkit-check-{uuid.uuid4().hex[:8]}")
-    waiter = waiter or Waiter.for_run(on_emulator=on_emulator, timeout_s=DEFAULT_TIMEOUT_S)
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     execution = None
     if definition.api_sees_machine:
         execution = run_execution(report, sfn, arn, payload, waiter, on_emulator=on_emulator)
@@ -96,7 +92,7 @@ def check(
 
 
 def read_definition(
-    report: CheckReport, session: boto3.Session, stack: LabStack, arn: str, *, on_emulator: bool
+    report: CheckReport, session: boto3.Session, stack: DeployedStack, arn: str, *, on_emulator: bool
 ) -> Definition | None:
     try:
         described = session.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
@@ -138,7 +134,7 @@ def _placeholder(intrinsic: Any) -> str:
     return "<intrinsic>"
 
 
-def template_definition(template: dict[str, Any], stack: LabStack, arn: str) -> dict[str, Any]:
+def template_definition(template: dict[str, Any], stack: DeployedStack, arn: str) -> dict[str, Any]:
     """The definition the template declares, with intrinsic functions shown as `<Fn::GetAtt X.Arn>`."""
     logical = next((r.logical_id for r in stack.of_type(STATE_MACHINE_TYPE) if r.physical_id == arn), None)
     properties = template["Resources"].get(logical or "", {}).get("Properties", {})
@@ -152,7 +148,7 @@ def template_definition(template: dict[str, Any], stack: LabStack, arn: str) -> 
     return parsed
 
 
-def writer_refs(stack: LabStack) -> list[str]:
+def writer_refs(stack: DeployedStack) -> list[str]:
     """How a definition names the CSV writer: its function name (API) or its logical id (template)."""
     writers = [r for r in stack.of_type("AWS::Lambda::Function") if r.logical_id.startswith(WRITER_PREFIX)]
     return [ref for r in writers for ref in (r.physical_id, r.logical_id)]

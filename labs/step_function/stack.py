@@ -9,21 +9,19 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from labs.common.csv_writer import CsvWriter
-from labs.common.lab_stack import LabStack
-from labs.common.log_groups import lab_log_group
-from labs.common.nag import acknowledge, arn_finding
+from labs.constructs.csv_writer import CsvWriter
+from labs.constructs.lab_stack import LabStack
+from labs.constructs.log_groups import lab_log_group
+from labs.constructs.nag import acknowledge, arn_finding
 from labs.settings import LabSettings
-
-WAIT_SECONDS = 5
-SAMPLE_INPUT = {"userId": "u-200", "name": "Grace Hopper", "email": "grace@example.com"}
+from labs.step_function.spec import LAB_ID, SAMPLE_INPUT, WAIT_SECONDS
 
 
 class LabStepFunctionStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,
-            "LabStepFunction",
+            LAB_ID,
             settings=settings,
             description="a state machine: Wait 5 seconds, then call the CSV writer Lambda, then Succeed",
         )

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from labs.cdk_cli import CdkCliError, run_cdk
+from labs.demo.cdk_cli import CdkCliError, run_cdk
 
 PINNED = "2.1148.1"
 

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from labs.checking import CheckReport
-from labs.demo import LabRun, emulator_notes, results_table, run, stack_names_of
+from labs.checks.report import CheckReport
+from labs.demo.command import run
+from labs.demo.rehearsal import stack_names_of
+from labs.demo.results import emulator_notes, results_table
+from labs.demo.runs import LabRun
 from labs.emulator import LocalAws
-from labs.leftovers import Leftover
+from labs.leftovers.model import Leftover
 
 
 def report(*, verified: bool, failed: bool = False) -> CheckReport:

@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from labs.demo import Demo
+from labs.demo.rehearsal import Demo
 
 
 @pytest.mark.emulator

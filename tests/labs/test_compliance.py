@@ -10,8 +10,9 @@ from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 from cfnlint.api import ManualArgs, lint
 
+from labs.contract import LAB_IDS
 from labs.kit import build_labs, feature_flags
-from labs.settings import LAB_IDS, LabSettings
+from labs.settings import LabSettings
 from tests.synth import FIXED_NOW, Template
 
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from aws_cdk import App
 
+from labs.contract import LAB_IDS
 from labs.ec2.stack import LabEc2Stack
 from labs.kit import feature_flags
-from labs.settings import LAB_IDS, LabSettings
+from labs.settings import LabSettings
 from tests.synth import FIXED_NOW, Synthesized, Template, only, props, resources, statements, synth_labs
 
 # resource types a learner pays for or finds in the console: each must carry the owner and lab tags

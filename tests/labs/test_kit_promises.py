@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from labs.settings import LAB_IDS
+from labs.contract import LAB_IDS
 from tests.synth import Template, props, resources
 
 STATEFUL_TYPES = {

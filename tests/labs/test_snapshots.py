@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from labs.settings import LAB_IDS
+from labs.contract import LAB_IDS
 from tests.synth import Template, normalized
 
 

@@ -1,0 +1,79 @@
+"""`labkit check LAB`: verify that a deployed lab does what it promises, item by item.
+
+The labs and the options their checks declare come from the registry (labs/kit.py); this module only
+reads the command line, runs the lab's check and prints its report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from labs.checks.render import print_report
+from labs.checks.waiting import DEFAULT_TIMEOUT_S
+from labs.contract import LAB_IDS, stack_name
+from labs.deployed.aws import on_emulator
+from labs.kit import check_options, lab
+from labs.settings import parse_owner
+from labs.terminal import make_console
+
+HELP = "check a deployed lab: every promise it makes, passed or failed with the reason and a hint"
+# what a failed AWS call means for this command (labs/cli.py prints it with the error)
+AWS_FAILURE = "the check could not finish"
+
+
+def owner_from_cdk_json(directory: Path) -> str | None:
+    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
+    path = directory / "cdk.json"
+    if not path.is_file():
+        return None
+    try:
+        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    except (OSError, ValueError):
+        return None
+    return parse_owner(context.get("owner")) if isinstance(context, dict) else None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lab", choices=LAB_IDS, metavar="LAB", help=f"the lab to check: {', '.join(LAB_IDS)}")
+    parser.add_argument(
+        "--owner",
+        help="the owner the lab was deployed with (-c owner=...): checks stack <owner>-<LAB> "
+        "(default: cdk.json's owner)",
+    )
+    longest = [
+        f"{option.timeout_s:.0f} with {option.flag}" for _, option in check_options() if option.timeout_s
+    ]
+    for declaring, option in check_options():
+        parser.add_argument(option.flag, action="store_true", help=f"{declaring.lab_id} only: {option.help}")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help=f"seconds to wait for each asynchronous result (default {DEFAULT_TIMEOUT_S:.0f}"
+        + "".join(f"; {text}" for text in longest)
+        + ")",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import boto3
+
+    owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
+    options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
+    session = boto3.Session()
+    try:
+        report = lab(args.lab).run_check(
+            session=session,
+            stack_name=stack_name(args.lab, owner),
+            on_emulator=on_emulator(session),
+            timeout_s=args.timeout,
+            options=options,
+        )
+    except ValueError as error:  # an option the lab does not declare
+        print(f"labkit: {error}", file=sys.stderr)
+        return 2
+    print_report(report, make_console())
+    return 0 if report.passed else 1

@@ -1,0 +1,48 @@
+"""A check report as styled lines: a header, one line per item (with its hint), notes, then the verdict."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from labs.checks.report import CheckReport, Outcome
+
+SYMBOLS = {Outcome.PASS: ("✔", "green"), Outcome.FAIL: ("✘", "red"), Outcome.NOT_VERIFIABLE: ("–", "yellow")}
+
+
+def report_lines(report: CheckReport) -> list[Text]:
+    lines = [Text.assemble((f"{report.lab_id}", "bold"), f" · stack {report.stack_name}")]
+    for item in report.items:
+        symbol, style = SYMBOLS[item.outcome]
+        label = " (not verifiable here)" if item.outcome is Outcome.NOT_VERIFIABLE else ""
+        lines.append(Text.assemble(f" {symbol} ", (item.name, style), label, " — ", item.detail))
+        if item.hint:
+            lines.append(Text.assemble("     hint: ", (item.hint, "cyan")))
+    if report.notes:
+        lines.append(Text("Notes:", style="bold"))
+        lines.extend(Text(f" • {note}") for note in report.notes)
+    lines.append(verdict(report))
+    return lines
+
+
+def counts(report: CheckReport) -> str:
+    outcomes = [item.outcome for item in report.items]
+    return (
+        f"{outcomes.count(Outcome.PASS)} passed, {outcomes.count(Outcome.FAIL)} failed, "
+        f"{outcomes.count(Outcome.NOT_VERIFIABLE)} not verifiable here"
+    )
+
+
+def verdict(report: CheckReport) -> Text:
+    if report.passed:
+        return Text.assemble(("PASSED", "bold green"), f" ({counts(report)})")
+    if any(item.outcome is Outcome.FAIL for item in report.items):
+        return Text.assemble(("FAILED", "bold red"), f" ({counts(report)})")
+    return Text.assemble(
+        ("NOT VERIFIED", "bold yellow"), f" ({counts(report)}): nothing could be checked here"
+    )
+
+
+def print_report(report: CheckReport, console: Console) -> None:
+    for line in report_lines(report):
+        console.print(line)

@@ -1,0 +1,69 @@
+"""Python Lambda functions of the kit: arm64, own log group, own role that starts with no permissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from labs.constructs.log_groups import lab_log_group
+from labs.constructs.nag import acknowledge
+
+LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
+
+
+def lambda_src_code() -> lambda_.Code:
+    """One asset for every function of the kit: lambda_src/ holds only standard library + boto3 code."""
+    return lambda_.Code.from_asset(
+        str(LAMBDA_SRC), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache"]
+    )
+
+
+class LabFunction(Construct):
+    """A Python 3.13 arm64 function whose role may only write its own log group until granted more."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        handler: str,
+        description: str,
+        timeout: Duration,
+        environment: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # created by the stack, not by the first invocation, so `cdk destroy` removes it
+        self.log_group = lab_log_group(self, "LogGroup")
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Runs {construct_id}: its log group plus only what the stack grants",
+        )
+        self.log_group.grant_write(self.role)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=description,
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=handler,
+            code=lambda_src_code(),
+            role=self.role,
+            log_group=self.log_group,
+            timeout=timeout,
+            memory_size=256,
+            environment=environment or {},
+        )
+        acknowledge(
+            self.function,
+            "AwsSolutions-L1",
+            "The course teaches on Python 3.13; the kit moves to a newer runtime with the course.",
+        )
+
+    def allow(self, *, actions: list[str], resources: list[str]) -> None:
+        self.role.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))

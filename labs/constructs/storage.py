@@ -1,0 +1,58 @@
+"""The lab bucket: private, encrypted, TLS only, and emptied by the stack itself on `cdk destroy`."""
+
+from __future__ import annotations
+
+from aws_cdk import CustomResource, Duration, RemovalPolicy
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from labs.constructs.functions import LabFunction
+from labs.constructs.nag import acknowledge, arn_finding
+
+
+class LabBucket(Construct):
+    """A bucket deleted with its stack; a custom resource empties it first (CloudFormation cannot)."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            self.bucket,
+            "AwsSolutions-S1",
+            "A lab bucket holds a few CSV files for hours; access logs would need a second bucket that "
+            "outlives nothing worth auditing.",
+        )
+        # not CDK's autoDeleteObjects: its provider Lambda writes a log group the stack never deletes
+        self.cleaner = LabFunction(
+            self,
+            "Cleaner",
+            handler="bucket_cleaner.handler.handler",
+            description="Empties the lab bucket when its stack is deleted",
+            timeout=Duration.minutes(5),
+        )
+        self.cleaner.allow(actions=["s3:ListBucket"], resources=[self.bucket.bucket_arn])
+        self.cleaner.allow(actions=["s3:DeleteObject"], resources=[self.bucket.arn_for_objects("*")])
+        acknowledge(
+            self.cleaner.role,
+            f"AwsSolutions-IAM5[{arn_finding(self.bucket, '/*')}]",
+            "The cleaner deletes whatever keys the lab wrote (unknown at deploy time), only in this bucket.",
+        )
+        self.empty_on_delete = CustomResource(
+            self,
+            "EmptyOnDelete",
+            service_token=self.cleaner.function.function_arn,
+            resource_type="Custom::EmptyBucketOnDelete",
+            properties={"BucketName": self.bucket.bucket_name},
+        )
+        # deleted first: the cleaner still has its permissions and log group when it runs
+        self.empty_on_delete.node.add_dependency(
+            self.cleaner.log_group, self.cleaner.role.node.find_child("DefaultPolicy")
+        )

@@ -1,0 +1,60 @@
+"""What every command decides the same way about AWS: error codes, "already gone", and the emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+if TYPE_CHECKING:
+    import boto3
+
+# set by `labkit emulator` and `labkit demo` in the environment of everything they run
+EMULATOR_ENV = "LABKIT_EMULATOR"
+_GONE_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def error_text(error: ClientError) -> str:
+    """`Code: message`, the two parts of an AWS error a learner can search for."""
+    details = error.response.get("Error", {})
+    return f"{details.get('Code', 'Error')}: {details.get('Message', str(error))}"
+
+
+def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
+    """The call's answer, or None when AWS says the resource no longer exists (deleted by hand)."""
+    try:
+        return call(**arguments)
+    except ClientError as error:
+        code = error_code(error)
+        if code.endswith(".NotFound") or code in _GONE_CODES:
+            return None
+        raise
+
+
+def on_emulator(session: boto3.Session | None = None) -> bool:
+    """True for the kit's emulator: LABKIT_EMULATOR=1, or a session whose endpoint is this machine."""
+    if os.environ.get(EMULATOR_ENV) == "1":
+        return True
+    if session is None:
+        return False
+    # not "anything but amazonaws.com": AWS also answers on api.aws, FIPS and VPC endpoint names
+    host = urlparse(session.client("sts").meta.endpoint_url).hostname or ""
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def aws_failure(error: Exception) -> str | None:
+    """The one-line reason an AWS call could not be made or was refused; None for other errors."""
+    if isinstance(error, NoCredentialsError | NoRegionError):
+        return f"{error}: configure AWS credentials and a region (aws configure, AWS_PROFILE)"
+    if isinstance(error, ClientError):
+        return f"AWS refused a call: {error}"
+    if isinstance(error, BotoCoreError):
+        return f"could not reach AWS: {error}"
+    return None

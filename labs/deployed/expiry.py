@@ -1,0 +1,142 @@
+"""When a deployed lab deletes itself: its `labkit:expires-at` tag and its expiry schedule, as AWS shows them.
+
+The schedule is read through the Scheduler API and its role through IAM, so a check can tell a lab that
+will delete itself from one whose schedule is missing, disabled, overdue, or allowed to do too much.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from botocore.exceptions import ClientError
+
+from labs.contract import TAG_EXPIRES, parse_expires_tag
+from labs.deployed.aws import error_text
+from labs.deployed.stack import DeployedStack, template_tags
+
+if TYPE_CHECKING:
+    import boto3
+
+SCHEDULE_TYPE = "AWS::Scheduler::Schedule"
+_AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+
+
+def parse_at_expression(expression: str) -> datetime | None:
+    """Scheduler's `at(2030-01-01T08:00:00)` (the kit always sets the UTC time zone) as a datetime."""
+    match = _AT_EXPRESSION.match(expression.strip())
+    return datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC) if match else None
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """The stack's expiry schedule as the Scheduler API shows it."""
+
+    name: str
+    state: str
+    fires_at: datetime | None
+    deletes_stack: bool
+    # what is wrong with the target's scope: the stack it names and the role it runs with ([] = right)
+    scope_problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """When a lab deletes itself, and where the check read it."""
+
+    tagged_at: datetime | None
+    tag_source: str  # "stack tags", "template tags" or "" when neither has the tag
+    schedule_declared: bool  # the template has an expiry schedule (False with ttlHours=0)
+    schedule: ScheduleState | None = None
+    schedule_error: str = ""
+
+    @property
+    def at(self) -> datetime | None:
+        if self.schedule and self.schedule.fires_at:
+            return self.schedule.fires_at
+        return self.tagged_at
+
+
+def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
+    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""
+    tagged, source = None, ""
+    if TAG_EXPIRES in stack.tags:
+        tagged, source = parse_expires_tag(stack.tags[TAG_EXPIRES]), "stack tags"
+    else:
+        from_template = template_tags(session, stack.name).get(TAG_EXPIRES)
+        if from_template:
+            tagged, source = parse_expires_tag(from_template), "template tags"
+    declared = stack.declares(SCHEDULE_TYPE)
+    schedule_name = stack.physical_id(SCHEDULE_TYPE)
+    if not schedule_name:
+        return Expiry(tagged, source, declared)
+    try:
+        answer = session.client("scheduler").get_schedule(Name=schedule_name)
+    except ClientError as error:
+        return Expiry(tagged, source, declared, schedule_error=error_text(error))
+    target = answer.get("Target", {})
+    schedule = ScheduleState(
+        name=schedule_name,
+        state=answer.get("State", "ENABLED"),
+        fires_at=parse_at_expression(answer.get("ScheduleExpression", "")),
+        deletes_stack=target.get("Arn", "").endswith(":cloudformation:deleteStack"),
+        scope_problems=tuple(target_scope_problems(session, stack, target)),
+    )
+    return Expiry(tagged, source, declared, schedule=schedule)
+
+
+def target_scope_problems(
+    session: boto3.Session, stack: DeployedStack, target: Mapping[str, Any]
+) -> list[str]:
+    """The schedule must delete this stack only, with this stack's role allowed DeleteStack on it only."""
+    problems = []
+    try:
+        named = json.loads(target.get("Input") or "{}").get("StackName", "")
+    except (ValueError, AttributeError):
+        named = ""
+    if named not in {stack.stack_id, stack.name}:
+        problems.append(f"its input names stack {named or 'nothing'!r}, not this one")
+    role_name = str(target.get("RoleArn", "")).rsplit("/", 1)[-1]
+    own_roles = {r.physical_id for r in stack.of_type("AWS::IAM::Role")}
+    if role_name not in own_roles:
+        return [*problems, f"it runs as role {role_name or 'none'!r}, which this stack did not create"]
+    iam = session.client("iam")
+    statements = [
+        statement
+        for policy in iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+        for statement in _statements(
+            iam.get_role_policy(RoleName=role_name, PolicyName=policy)["PolicyDocument"]
+        )
+    ]
+    allowed = {
+        (str(s.get("Action")), str(s.get("Resource"))) for s in statements if s.get("Effect") == "Allow"
+    }
+    if allowed != {("cloudformation:DeleteStack", stack.stack_id)}:
+        problems.append(f"its role {role_name} may do more than delete this stack: {sorted(allowed)}")
+    if iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
+        problems.append(f"its role {role_name} has managed policies attached")
+    return problems
+
+
+def _statements(document: Any) -> list[dict[str, Any]]:
+    """A policy document's statements (IAM returns it parsed, or URL-encoded JSON text on some paths)."""
+    if isinstance(document, str):
+        document = json.loads(unquote(document))
+    statement = document.get("Statement", [])
+    return statement if isinstance(statement, list) else [statement]
+
+
+def describe_remaining(moment: datetime, now: datetime) -> str:
+    """`in 7 h 58 min`, `in 3 d 4 h`, `12 min ago`."""
+    seconds = int((moment - now).total_seconds())
+    days, rest = divmod(abs(seconds) // 60, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    span = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+    if days:
+        span = f"{days} d {hours} h"
+    return f"in {span}" if seconds >= 0 else f"{span} ago"

@@ -1,0 +1,40 @@
+"""`labkit leftovers`: list what the labs left behind in this account and region."""
+
+from __future__ import annotations
+
+import argparse
+
+from labs.contract import LAB_IDS
+from labs.leftovers.model import Scope
+from labs.leftovers.render import print_leftovers
+from labs.leftovers.scan import scan_leftovers
+from labs.settings import parse_owner
+from labs.terminal import make_console
+
+HELP = "list what the labs left behind in this account and region (tags plus per-type listings)"
+# what a failed AWS call means for this command (labs/cli.py prints it with the error)
+AWS_FAILURE = "the scan could not finish, so it cannot say nothing is left"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lab", nargs="?", choices=LAB_IDS, metavar="LAB", help="only this lab (default: all)")
+    parser.add_argument("--owner", help="only this owner's labs (default: every owner)")
+    parser.add_argument(
+        "--include-untagged",
+        action="store_true",
+        default=None,
+        help="also count untagged Elastic IPs, volumes and interfaces attached to nothing "
+        "(always on against the emulator)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import boto3
+
+    owner = parse_owner(args.owner)
+    scope = Scope(labs=(args.lab,) if args.lab else LAB_IDS, owner=owner)
+    leftovers = scan_leftovers(
+        boto3.Session(), lab_id=args.lab, owner=owner, include_untagged=args.include_untagged
+    )
+    print_leftovers(leftovers, scope.description, make_console())
+    return 1 if leftovers else 0

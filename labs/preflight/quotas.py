@@ -1,0 +1,190 @@
+"""The quotas a lab deploy can hit, where their limits come from, and what one lab needs of each.
+
+A lab that hits a quota fails halfway through its deploy (an Elastic IP that cannot be allocated rolls the
+whole stack back), so the preflight reads the account's quotas from Service Quotas first. The quota source
+is injectable: tests and emulators can answer for Service Quotas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from labs.cost.prices import PriceTable
+from labs.cost.resources import TemplateResources
+from labs.deployed.aws import error_code
+from labs.preflight import usage
+from labs.preflight.usage import is_standard_family
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_service_quotas import ServiceQuotasClient
+
+NEAR_LIMIT = 0.8
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quota:
+    name: str
+    service_code: str
+    quota_code: str
+    # the documented default, used only when Service Quotas cannot answer
+    aws_default: float
+    remedy: str
+    # reads what the account already uses of this quota
+    in_use: Callable[[EC2Client], int]
+
+
+ELASTIC_IPS = Quota(
+    name="Elastic IPs",
+    service_code="ec2",
+    quota_code="L-0263D0A3",
+    aws_default=5,
+    remedy="Release addresses you no longer use (aws ec2 describe-addresses)",
+    in_use=usage.elastic_ips,
+)
+STANDARD_VCPUS = Quota(
+    name="On-Demand standard vCPUs",
+    service_code="ec2",
+    quota_code="L-1216C47A",
+    aws_default=5,
+    remedy="Stop or terminate instances you no longer use",
+    in_use=usage.running_standard_vcpus,
+)
+VPCS = Quota(
+    name="VPCs",
+    service_code="vpc",
+    quota_code="L-F678F1CE",
+    aws_default=5,
+    remedy="Destroy labs you no longer use (labkit leftovers lists them)",
+    in_use=usage.vpcs,
+)
+INTERNET_GATEWAYS = Quota(
+    name="Internet gateways",
+    service_code="vpc",
+    quota_code="L-A4707A72",
+    aws_default=5,
+    remedy="Destroy labs you no longer use (labkit leftovers lists them)",
+    in_use=usage.internet_gateways,
+)
+QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limit:
+    value: float
+    source: str
+
+
+class QuotaSource(Protocol):
+    def limit(self, quota: Quota) -> Limit: ...
+
+
+class ServiceQuotasSource:
+    """The account's applied quota; else the AWS default from Service Quotas; else the kit's known default."""
+
+    def __init__(self, client: ServiceQuotasClient) -> None:
+        self.client = client
+
+    def limit(self, quota: Quota) -> Limit:
+        codes = {"ServiceCode": quota.service_code, "QuotaCode": quota.quota_code}
+        try:
+            applied = self.client.get_service_quota(**codes)["Quota"]
+            return Limit(value=float(applied.get("Value", quota.aws_default)), source="applied quota")
+        except ClientError as error:
+            reason = error_code(error) or "an error"
+        try:
+            default = self.client.get_aws_default_service_quota(**codes)["Quota"]
+            return Limit(
+                value=float(default.get("Value", quota.aws_default)), source=f"AWS default ({reason})"
+            )
+        # NotImplementedError: moto answers in-process calls it does not implement with it
+        except (ClientError, BotoCoreError, NotImplementedError):
+            return Limit(value=quota.aws_default, source=f"AWS default assumed: Service Quotas said {reason}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Need:
+    at_deploy: int
+    # an Auto Scaling group may grow to its maximum after the deploy
+    at_most: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuotaCheck:
+    quota: Quota
+    used: int
+    need: Need
+    limit: Limit
+
+    @property
+    def after_deploy(self) -> int:
+        return self.used + self.need.at_deploy
+
+    @property
+    def status(self) -> str:
+        """over (the deploy fails), scaling (the group cannot reach its max), at-limit, near or ok."""
+        if self.after_deploy > self.limit.value:
+            return "over"
+        if self.used + self.need.at_most > self.limit.value:
+            return "scaling"
+        if self.after_deploy == self.limit.value:
+            return "at-limit"
+        return "near" if self.after_deploy >= NEAR_LIMIT * self.limit.value else "ok"
+
+    def message(self) -> str:
+        figures = (
+            f"{self.quota.name}: {self.used} used + {self.need.at_deploy} needed = {self.after_deploy} "
+            f"of {self.limit.value:g} ({self.limit.source})"
+        )
+        verdicts = {
+            "over": f"over the limit: the deploy would fail. {self.quota.remedy}, or request an increase "
+            f"of {self.quota.service_code} quota {self.quota.quota_code}",
+            "scaling": f"the deploy fits, but growing to its maximum needs {self.need.at_most}: "
+            "scaling out would fail",
+            "at-limit": "at the limit: the deploy fits, nothing more will",
+            "near": "near the limit",
+            "ok": "ok",
+        }
+        return f"{figures}: {verdicts[self.status]}"
+
+
+def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need]:
+    """Quota name -> how much of it the lab takes; quotas the lab does not touch are left out."""
+    resources = TemplateResources(template)
+    machines = [m for m in resources.machines() if is_standard_family(m.instance_type)]
+    vcpus = {m.logical_id: prices.instance(m.instance_type, where=m.logical_id).vcpus for m in machines}
+    needs = {
+        ELASTIC_IPS.name: _same(resources.count("AWS::EC2::EIP")),
+        STANDARD_VCPUS.name: Need(
+            at_deploy=sum(m.count * vcpus[m.logical_id] for m in machines),
+            at_most=sum(m.max_count * vcpus[m.logical_id] for m in machines),
+        ),
+        VPCS.name: _same(resources.count("AWS::EC2::VPC")),
+        INTERNET_GATEWAYS.name: _same(resources.count("AWS::EC2::InternetGateway")),
+    }
+    return {name: need for name, need in needs.items() if need.at_most > 0}
+
+
+def check_quotas(
+    template: Mapping[str, Any], *, ec2: EC2Client, quotas: QuotaSource, prices: PriceTable
+) -> list[QuotaCheck]:
+    """One check per quota the lab touches: current usage + what the lab needs, against the limit."""
+    needs = lab_needs(template, prices)
+    return [
+        QuotaCheck(quota=quota, used=quota.in_use(ec2), need=needs[quota.name], limit=quotas.limit(quota))
+        for quota in QUOTAS
+        if quota.name in needs
+    ]
+
+
+def exit_code(checks: Sequence[QuotaCheck]) -> int:
+    """1 when a quota would stop the deploy, else 0 (warnings included)."""
+    return 1 if any(check.status == "over" for check in checks) else 0
+
+
+def _same(count: int) -> Need:
+    return Need(at_deploy=count, at_most=count)

@@ -1,0 +1,84 @@
+"""`labkit check` as a learner types it: the owner's stack, exit codes, options a lab declares."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from labs import kit
+from labs.checks.command import owner_from_cdk_json
+from labs.checks.report import CheckReport
+from labs.cli import main
+from tests.check_helpers import deploy, lab_tags, mocked_session
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[boto3.Session]:
+    with pytest.MonkeyPatch.context() as monkeypatch, mocked_session(monkeypatch) as mocked:
+        yield mocked
+
+
+def test_labkit_check_names_the_owners_stack_and_exits_1_when_it_is_missing(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "LabDdbStream", "--owner", "alice"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "stack alice-LabDdbStream" in out
+    assert "cdk deploy LabDdbStream -c owner=alice" in out
+
+
+def test_labkit_check_exits_0_when_the_lab_passes(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABKIT_EMULATOR", "1")  # no schedule in the mocked stack: only not verifiable
+    deploy(
+        session,
+        "cli-LabStepFunction",
+        {"Bucket": {"Type": "AWS::S3::Bucket"}},
+        tags=lab_tags("LabStepFunction"),
+    )
+    passing = CheckReport("LabStepFunction", "cli-LabStepFunction")
+    passing.add("Execution", True, "SUCCEEDED")
+    calls: list[dict[str, Any]] = []
+
+    def fake_check(_session: boto3.Session, **kwargs: Any) -> CheckReport:
+        calls.append(kwargs)
+        return passing
+
+    registered = kit.LABS["LabStepFunction"]
+    monkeypatch.setitem(kit.LABS, "LabStepFunction", dataclasses.replace(registered, check=fake_check))
+
+    code = main(["check", "LabStepFunction", "--owner", "cli", "--timeout", "7"])
+
+    assert code == 0
+    assert "PASSED" in capsys.readouterr().out
+    assert calls[0]["stack_name"] == "cli-LabStepFunction"
+    assert calls[0]["on_emulator"] is True
+    assert calls[0]["waiter"].timeout_s == 7
+
+
+def test_self_heal_is_refused_for_labs_other_than_the_asg(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "LabEc2", "--self-heal"]) == 2
+    assert "--self-heal applies to LabAsg only" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="LabAsg only"):
+        kit.lab("LabEc2").run_check(
+            session=boto3.Session(region_name="us-east-1"),
+            stack_name="LabEc2",
+            on_emulator=True,
+            options={"self_heal": True},
+        )
+
+
+def test_the_owner_defaults_to_cdk_json(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": "x", "context": {"owner": "bob"}}))
+
+    assert owner_from_cdk_json(tmp_path) == "bob"
+    assert owner_from_cdk_json(tmp_path / "nowhere") is None

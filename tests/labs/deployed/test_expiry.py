@@ -1,0 +1,23 @@
+"""How a deployed lab's expiry reads to a learner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from labs.deployed.expiry import describe_remaining
+from tests.check_helpers import NOW
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(hours=7, minutes=58), "in 7 h 58 min"),
+        (timedelta(minutes=5), "in 5 min"),
+        (timedelta(days=3, hours=4), "in 3 d 4 h"),
+        (-timedelta(minutes=12), "12 min ago"),
+    ],
+)
+def test_remaining_time_reads_naturally(delta: timedelta, text: str) -> None:
+    assert describe_remaining(NOW + delta, NOW) == text

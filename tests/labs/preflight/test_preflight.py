@@ -1,0 +1,276 @@
+"""`labkit preflight` on moto: the lab's needs against quotas near and far from their limits."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from labs.cost.prices import PriceTable, load_prices
+from labs.preflight import command
+from labs.preflight.quotas import (
+    ELASTIC_IPS,
+    STANDARD_VCPUS,
+    VPCS,
+    Limit,
+    Need,
+    Quota,
+    QuotaCheck,
+    ServiceQuotasSource,
+    check_quotas,
+    exit_code,
+    lab_needs,
+)
+from labs.preflight.usage import is_standard_family
+
+if TYPE_CHECKING:
+    from mypy_boto3_ec2 import EC2Client
+
+Template = dict[str, Any]
+REGION = "us-east-1"
+# one of the images moto ships (listing them all takes seconds)
+MOTO_AMI = "ami-12c6146b"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials, then a fresh moto account: nothing here can reach a real one."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def ec2(aws: None) -> EC2Client:
+    return boto3.client("ec2", region_name=REGION)
+
+
+@pytest.fixture
+def service_quotas(aws: None) -> ServiceQuotasSource:
+    return ServiceQuotasSource(boto3.client("service-quotas", region_name=REGION))
+
+
+@pytest.fixture(scope="module")
+def prices() -> PriceTable:
+    return load_prices()
+
+
+def allocate_elastic_ips(ec2: EC2Client, count: int) -> None:
+    for _ in range(count):
+        ec2.allocate_address(Domain="vpc")
+
+
+def run_instances(ec2: EC2Client, instance_type: str, count: int) -> None:
+    ec2.run_instances(ImageId=MOTO_AMI, InstanceType=instance_type, MinCount=count, MaxCount=count)  # type: ignore[arg-type]
+
+
+def checks_by_quota(checks: list[QuotaCheck]) -> dict[str, QuotaCheck]:
+    return {check.quota.name: check for check in checks}
+
+
+def test_lab_needs_come_from_the_synthesized_templates(
+    templates: dict[str, Template], prices: PriceTable
+) -> None:
+    assert lab_needs(templates["LabEc2"], prices) == {
+        "Elastic IPs": Need(at_deploy=1, at_most=1),
+        "On-Demand standard vCPUs": Need(at_deploy=2, at_most=2),
+        "VPCs": Need(at_deploy=1, at_most=1),
+        "Internet gateways": Need(at_deploy=1, at_most=1),
+    }
+    # desired 2 nanos at deploy, up to 4 when the group scales out
+    assert lab_needs(templates["LabAsg"], prices) == {
+        "On-Demand standard vCPUs": Need(at_deploy=4, at_most=8),
+        "VPCs": Need(at_deploy=1, at_most=1),
+    }
+    assert lab_needs(templates["LabDdbStream"], prices) == {}
+
+
+def test_far_from_every_limit_lab_ec2_is_ok(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    assert {check.quota.name: check.status for check in checks} == {
+        "Elastic IPs": "ok",
+        "On-Demand standard vCPUs": "ok",
+        "VPCs": "ok",
+        "Internet gateways": "ok",
+    }
+    assert exit_code(checks) == 0
+
+
+def test_four_elastic_ips_in_use_leave_lab_ec2_exactly_at_the_limit(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    allocate_elastic_ips(ec2, 4)
+
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    addresses = checks_by_quota(checks)["Elastic IPs"]
+    assert addresses.status == "at-limit"
+    assert "Elastic IPs: 4 used + 1 needed = 5 of 5" in addresses.message()
+    assert exit_code(checks) == 0
+
+
+def test_five_elastic_ips_in_use_stop_lab_ec2_before_the_deploy(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    allocate_elastic_ips(ec2, 5)
+
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    message = checks_by_quota(checks)["Elastic IPs"].message()
+    assert "5 used + 1 needed = 6 of 5" in message
+    assert "the deploy would fail" in message
+    assert "L-0263D0A3" in message
+    assert exit_code(checks) == 1
+
+
+def test_a_raised_quota_lets_the_same_account_deploy(
+    templates: dict[str, Template], ec2: EC2Client, prices: PriceTable
+) -> None:
+    class RaisedElasticIpQuota:
+        def limit(self, quota: Quota) -> Limit:
+            return Limit(value=10 if quota is ELASTIC_IPS else quota.aws_default, source="applied quota")
+
+    allocate_elastic_ips(ec2, 5)
+
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=RaisedElasticIpQuota(), prices=prices)
+
+    assert checks_by_quota(checks)["Elastic IPs"].status == "ok"
+    assert exit_code(checks) == 0
+
+
+def test_the_vpc_quota_is_read_from_service_quotas(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    for index in range(4):  # moto's account already has its default VPC
+        ec2.create_vpc(CidrBlock=f"10.{index}.0.0/16")
+
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    vpcs = checks_by_quota(checks)["VPCs"]
+    assert vpcs.limit == Limit(value=5, source="applied quota")
+    assert "5 used + 1 needed = 6 of 5" in vpcs.message()
+    assert exit_code(checks) == 1
+
+
+def test_ec2_quotas_fall_back_to_the_aws_default_and_say_so(service_quotas: ServiceQuotasSource) -> None:
+    # moto's Service Quotas knows only the vpc service: EC2 quotas answer NoSuchResourceException
+    limit = service_quotas.limit(ELASTIC_IPS)
+
+    assert limit.value == 5
+    assert limit.source == "AWS default assumed: Service Quotas said NoSuchResourceException"
+
+
+def test_running_instances_count_against_the_vcpu_quota(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    run_instances(ec2, "t3.micro", 2)
+    run_instances(ec2, "g5.xlarge", 1)  # a G instance counts against a quota of its own
+
+    checks = check_quotas(templates["LabEc2"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    vcpus = checks_by_quota(checks)["On-Demand standard vCPUs"]
+    assert "4 used + 2 needed = 6 of 5" in vcpus.message()
+    assert exit_code(checks) == 1
+
+
+def test_a_group_that_fits_but_cannot_reach_its_maximum_is_a_warning(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    checks = check_quotas(templates["LabAsg"], ec2=ec2, quotas=service_quotas, prices=prices)
+
+    vcpus = checks_by_quota(checks)["On-Demand standard vCPUs"]
+    assert vcpus.status == "scaling"
+    assert "0 used + 4 needed = 4 of 5" in vcpus.message()
+    assert "needs 8: scaling out would fail" in vcpus.message()
+    assert exit_code(checks) == 0
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "standard"),
+    [
+        ("t4g.nano", True),
+        ("m7i.large", True),
+        ("im4gn.large", True),
+        ("inf1.xlarge", False),
+        ("trn1.2xlarge", False),
+    ],
+)
+def test_only_standard_families_count_against_the_standard_vcpu_quota(
+    instance_type: str, standard: bool
+) -> None:
+    assert is_standard_family(instance_type) is standard
+
+
+def test_the_command_prints_each_quota_and_fails_over_the_limit(
+    templates: dict[str, Template],
+    ec2: EC2Client,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
+    allocate_elastic_ips(ec2, 5)
+
+    code = command.run(argparse.Namespace(lab="LabEc2", region=REGION))
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "Preflight of LabEc2 in us-east-1:" in out
+    assert "over Elastic IPs: 5 used + 1 needed = 6 of 5" in out
+    assert "ok VPCs: 1 used + 1 needed = 2 of 5 (applied quota): ok" in out
+    assert "LabEc2 would hit a quota" in out
+
+
+def test_the_command_has_nothing_to_check_for_a_serverless_lab(
+    templates: dict[str, Template],
+    aws: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
+
+    code = command.run(argparse.Namespace(lab="LabStepFunction", region=REGION))
+
+    assert code == 0
+    assert "nothing to check" in capsys.readouterr().out
+
+
+def test_the_command_asks_for_a_region_when_none_is_set(
+    aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+
+    code = command.run(argparse.Namespace(lab="LabEc2", region=None))
+
+    assert code == 2
+    assert "pass --region" in capsys.readouterr().err
+
+
+def test_quota_check_statuses_follow_used_plus_needed() -> None:
+    def status(used: int, at_deploy: int, at_most: int) -> str:
+        need = Need(at_deploy=at_deploy, at_most=at_most)
+        return QuotaCheck(quota=VPCS, used=used, need=need, limit=Limit(value=5, source="test")).status
+
+    assert [status(0, 1, 1), status(3, 1, 1), status(4, 1, 1), status(5, 1, 1), status(0, 4, 8)] == [
+        "ok",
+        "near",
+        "at-limit",
+        "over",
+        "scaling",
+    ]
+    assert STANDARD_VCPUS.quota_code == "L-1216C47A"
