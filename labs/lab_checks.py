@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
+from csv_writer.rendering import read_csv
 from labs.checking import CheckReport
 from labs.console import ProgressUpdate, print_report, wait_progress
 from labs.settings import LAB_IDS, LabSettings, parse_owner
 from labs.stack_resources import LabStack, describe_remaining, load_stack, read_expiry
-from lambda_src.csv_writer.rendering import read_csv
 
 if TYPE_CHECKING:
     import boto3

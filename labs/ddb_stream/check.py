@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 
+from csv_writer.handler import handle
 from labs.checking import CheckReport
 from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
 from labs.stack_resources import LabStack, unless_gone
-from lambda_src.csv_writer.handler import handle
 
 if TYPE_CHECKING:
     import boto3

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from csv_writer.batch import write_direct_input
 from labs.checking import CheckReport
 from labs.lab_checks import DEFAULT_TIMEOUT_S, FoundRow, Waiter, begin_report, find_row
 from labs.stack_resources import LabStack, error_code, template_of
-from lambda_src.csv_writer.batch import write_direct_input
 
 if TYPE_CHECKING:
     import boto3

@@ -10,8 +10,9 @@ from typing import Any
 
 import boto3
 import pytest
-from csv_writer.rendering import read_csv
 from moto import mock_aws
+
+from csv_writer.rendering import read_csv
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 BUCKET = "labkit-csv-test"

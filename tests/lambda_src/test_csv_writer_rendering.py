@@ -9,6 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from csv_writer.rendering import (
     FORMULA_TRIGGERS,
     ConversionError,
@@ -21,8 +24,6 @@ from csv_writer.rendering import (
     render_plain,
     restore_cell,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 BIG = "12345678901234567890123456789012345678"  # 38 digits: DynamoDB's full precision
 

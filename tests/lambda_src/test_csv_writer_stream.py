@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+
 from csv_writer import handler as handler_module
 from csv_writer.batch import write_stream_batch
 from csv_writer.handler import ConfigurationError, handler
