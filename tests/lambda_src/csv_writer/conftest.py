@@ -14,6 +14,8 @@ from csv_writer.rendering import read_csv
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 BUCKET = "labkit-csv-test"
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/Users/stream/2024-05-01T12:00:00.000"
+# where the handler writes tests/events/ddb_stream_batch.json
+SAMPLE_KEY = "stream/Users/2024-05-01T12-00-00.000/111000000000000000001-evt0001.csv"
 
 
 @pytest.fixture
@@ -38,6 +40,11 @@ def read_rows(s3: Any, key: str, *, restore: bool = False) -> list[dict[str, str
 def header_of(s3: Any, key: str) -> list[str]:
     body: bytes = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     return body.decode("utf-8").split("\r\n", 1)[0].split(",")
+
+
+def log_lines(captured: str) -> list[dict[str, Any]]:
+    """The JSON log lines the handler printed."""
+    return [json.loads(line) for line in captured.splitlines() if line.strip()]
 
 
 def keys_in(s3: Any, prefix: str = "") -> list[str]:

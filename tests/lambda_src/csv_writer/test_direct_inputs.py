@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from csv_writer import jsonlog
 from csv_writer.batch import direct_rows, write_direct_input
-from csv_writer.handler import handle, handler
+from csv_writer.handler import handler
 from csv_writer.rendering import ConversionError
 
 from .conftest import BUCKET, keys_in, load_event, read_rows
@@ -97,17 +96,3 @@ def test_direct_rows_keep_first_seen_column_order() -> None:
     columns, rows = direct_rows([{"b": 1, "a": 2}, {"c": 3, "a": 4}])
     assert columns == ["b", "a", "c"]
     assert rows == [{"b": "1", "a": "2"}, {"c": "3", "a": "4"}]
-
-
-def test_one_log_line_per_invocation_from_one_attached_handler(
-    s3: Any, bucket: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The kit's emulator check calls `handle`, Lambda calls `handler`: both log through one JSON handler."""
-    handle({"userId": "u-1"}, bucket=BUCKET, s3_client=s3)
-    handler({"userId": "u-2"}, None)
-
-    lines = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
-    assert [line["message"] for line in lines] == ["input written", "input written"]
-    logger = jsonlog.get_logger()
-    assert sum(isinstance(attached, jsonlog.StdoutHandler) for attached in logger.handlers) == 1
-    assert logger.propagate is False
