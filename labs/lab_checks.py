@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
-from csv_writer.rendering import read_csv
+from csv_writer.csv_format import read_csv
 from labs.checking import CheckReport
 from labs.console import ProgressUpdate, print_report, wait_progress
 from labs.settings import LAB_IDS, LabSettings, parse_owner

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
-from csv_writer.rendering import read_csv
+from csv_writer.csv_format import read_csv
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 BUCKET = "labkit-csv-test"
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/Users/stream/2024-05-01T12:00:00.000"
+# any text a value or an attribute name may hold
+any_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 # where the handler writes tests/events/ddb_stream_batch.json
 SAMPLE_KEY = "stream/Users/2024-05-01T12-00-00.000/111000000000000000001-evt0001.csv"
 

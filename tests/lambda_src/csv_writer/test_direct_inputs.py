@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from csv_writer.batch import direct_rows, write_direct_input
+from csv_writer.cells import ConversionError
 from csv_writer.handler import handler
-from csv_writer.rendering import ConversionError
 
 from .conftest import BUCKET, keys_in, load_event, read_rows
 

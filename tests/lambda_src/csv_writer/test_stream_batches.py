@@ -14,9 +14,9 @@ from botocore.exceptions import EndpointConnectionError
 
 from csv_writer import handler as handler_module
 from csv_writer.batch import write_stream_batch
+from csv_writer.csv_format import read_csv
 from csv_writer.handler import handler
 from csv_writer.records import MalformedBatchError
-from csv_writer.rendering import read_csv
 
 from .conftest import (
     BUCKET,
