@@ -126,7 +126,7 @@ def _cold_start_rows() -> list[Row]:
 
 
 def measure() -> list[Row]:
-    from lambda_src.csv_writer.batch import convert_stream_batch, write_stream_batch
+    from csv_writer.batch import convert_stream_batch, write_stream_batch
 
     def convert(records: list[dict[str, Any]]) -> bytes:
         plan, body = convert_stream_batch(records)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lambda_src.csv_writer.rendering import read_csv
+from csv_writer.csv_format import read_csv
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 
+from csv_writer.handler import handle
+from csv_writer.keys import STREAM_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
@@ -23,8 +25,6 @@ from labs.checks.waiting import Waiter
 from labs.ddb_stream.spec import LAB_ID, PARTITION_KEY, new_user, user_item
 from labs.deployed.aws import unless_gone
 from labs.deployed.stack import DeployedStack
-from lambda_src.csv_writer.handler import handle
-from lambda_src.csv_writer.keys import STREAM_PREFIX
 
 if TYPE_CHECKING:
     import boto3

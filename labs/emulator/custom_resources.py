@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lambda_src.bucket_cleaner.handler import empty_bucket
+from bucket_cleaner.handler import empty_bucket
 
 if TYPE_CHECKING:
     import boto3

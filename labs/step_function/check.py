@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from csv_writer.batch import write_direct_input
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
@@ -22,7 +23,6 @@ from labs.checks.waiting import Waiter
 from labs.deployed.aws import error_code
 from labs.deployed.stack import DeployedStack, template_of
 from labs.step_function.spec import LAB_ID, WAIT_SECONDS, sample_input
-from lambda_src.csv_writer.batch import write_direct_input
 
 if TYPE_CHECKING:
     import boto3

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .cells import ConversionError, render_object
+from .csv_format import CONTENT_TYPE, build_csv
 from .keys import direct_key, safe_part, stream_key
 from .records import RecordFailure, StreamPlan, plan_stream_batch, sequence_number
-from .rendering import CONTENT_TYPE, ConversionError, build_csv, render_object
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -19,16 +19,11 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
-
-if not __package__:  # PEP 366: loaded as a top-level `handler` (folder on sys.path), import as the package
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    __package__ = "csv_writer"
 
 from . import jsonlog
 from .batch import write_direct_input, write_stream_batch

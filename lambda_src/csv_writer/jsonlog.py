@@ -15,7 +15,6 @@ from typing import Any
 
 LOGGER_NAME = "csv_writer"
 DEFAULT_LEVEL = "INFO"
-_MARKER = "csv_writer_json_handler"
 
 
 class JsonFormatter(logging.Formatter):
@@ -45,10 +44,8 @@ class StdoutHandler(logging.Handler):
 def get_logger() -> logging.Logger:
     """The package's logger, with the JSON handler attached once and no propagation (no double lines)."""
     logger = logging.getLogger(LOGGER_NAME)
-    # by marker, not isinstance: the package may be imported twice (csv_writer, lambda_src.csv_writer)
-    if not any(getattr(handler, _MARKER, False) for handler in logger.handlers):
+    if not any(isinstance(handler, StdoutHandler) for handler in logger.handlers):
         handler = StdoutHandler()
-        setattr(handler, _MARKER, True)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
         logger.propagate = False

@@ -1,7 +1,7 @@
 """DynamoDB stream records into CSV rows, and the poison-record rule that keeps rows exactly-once.
 
 Records come in either shape: the Lambda event (`{"Records": [...]}`, binary as base64 text) or the
-boto3 `dynamodbstreams.get_records` answer (binary as bytes); see `csv_writer.rendering`.
+boto3 `dynamodbstreams.get_records` answer (binary as bytes); see `csv_writer.cells`.
 
 INSERT and MODIFY give one row each from `dynamodb.NewImage`; REMOVE gives none. A record that cannot be
 converted (a non-number `N`, an unknown type tag, no NewImage because the stream view type is KEYS_ONLY
@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rendering import ConversionError, render_cell, render_image
+from .cells import ConversionError, render_cell, render_image
 
 ROW_EVENTS = frozenset({"INSERT", "MODIFY"})
 REMOVE = "REMOVE"

@@ -9,10 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+from csv_writer.batch import write_stream_batch
 from labs.checks.report import Outcome
 from labs.ddb_stream.check import check, lambda_stream_event, object_etags, stream_records_of
 from labs.emulator.parity import PARITY_FIXES
-from lambda_src.csv_writer.batch import write_stream_batch
 from tests.check_helpers import NOW, FakeClock, deploy, item, lab_tags, mocked_session, outcomes, physical_id
 
 TAGS = lab_tags("LabDdbStream")

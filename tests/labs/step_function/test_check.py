@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 
+from csv_writer.batch import write_direct_input
 from labs.checks.report import Outcome
 from labs.step_function.check import check, flow_problems
-from lambda_src.csv_writer.batch import write_direct_input
 from tests.check_helpers import NOW, FakeClock, deploy, item, lab_tags, mocked_session, outcomes, physical_id
 
 TAGS = lab_tags("LabStepFunction")

@@ -11,19 +11,25 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
+
 from csv_writer import handler as handler_module
 from csv_writer.batch import write_stream_batch
-from csv_writer.handler import ConfigurationError, handler
+from csv_writer.csv_format import read_csv
+from csv_writer.handler import handler
 from csv_writer.records import MalformedBatchError
-from csv_writer.rendering import read_csv
 
-from .conftest import BUCKET, STREAM_ARN, header_of, keys_in, load_event, read_rows, stream_record, user
-
-SAMPLE_KEY = "stream/Users/2024-05-01T12-00-00.000/111000000000000000001-evt0001.csv"
-
-
-def log_lines(captured: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in captured.splitlines() if line.strip()]
+from .conftest import (
+    BUCKET,
+    SAMPLE_KEY,
+    STREAM_ARN,
+    header_of,
+    keys_in,
+    load_event,
+    log_lines,
+    read_rows,
+    stream_record,
+    user,
+)
 
 
 def test_sample_batch_becomes_one_object_with_every_type_lossless(s3: Any, bucket: str) -> None:
@@ -291,44 +297,6 @@ def test_record_without_sequence_number_fails_the_invocation_before_writing(
     (line,) = log_lines(capsys.readouterr().out)
     assert line["level"] == "ERROR"
     assert line["records_in"] == 2
-
-
-def test_missing_bucket_name_is_a_clear_error(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BUCKET_NAME", raising=False)
-    with pytest.raises(ConfigurationError, match="BUCKET_NAME is not set"):
-        handler({"Records": [user(1)]}, None)
-
-
-def test_one_structured_log_line_per_invocation_and_the_event_at_debug(
-    s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    class Context:
-        aws_request_id = "req-1"
-
-    event = load_event("ddb_stream_batch")
-    handler(event, Context())
-    (line,) = log_lines(capsys.readouterr().out)
-    assert line == {
-        "level": "INFO",
-        "logger": "csv_writer",
-        "message": "stream batch written",
-        "request_id": "req-1",
-        "source": "stream",
-        "records_in": 4,
-        "rows_written": 3,
-        "removes": 1,
-        "bucket": BUCKET,
-        "key": SAMPLE_KEY,
-        "failed_records": 0,
-        "failures": [],
-    }
-
-    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
-    handler(event, Context())
-    debug, summary = log_lines(capsys.readouterr().out)
-    assert debug["level"] == "DEBUG"
-    assert debug["event"] == event
-    assert summary["rows_written"] == 3
 
 
 def test_ten_thousand_records_in_one_put(s3: Any, bucket: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+
 from csv_writer.batch import direct_rows, write_direct_input
+from csv_writer.cells import ConversionError
 from csv_writer.handler import handler
-from csv_writer.rendering import ConversionError
 
 from .conftest import BUCKET, keys_in, load_event, read_rows
 
@@ -98,32 +96,3 @@ def test_direct_rows_keep_first_seen_column_order() -> None:
     columns, rows = direct_rows([{"b": 1, "a": 2}, {"c": 3, "a": 4}])
     assert columns == ["b", "a", "c"]
     assert rows == [{"b": "1", "a": "2"}, {"c": "3", "a": "4"}]
-
-
-@pytest.mark.parametrize(
-    ("sys_path", "statement"),
-    [
-        ("lambda_src/csv_writer", "import handler as module"),
-        (".", "import lambda_src.csv_writer.handler as module"),
-        ("lambda_src", "import csv_writer.handler as module"),
-    ],
-)
-def test_handler_imports_however_a_test_or_tool_reaches_it(sys_path: str, statement: str) -> None:
-    root = Path(__file__).resolve().parents[2]
-    path = str(root / sys_path)
-    code = f"import sys; sys.path.insert(0, {path!r}); {statement}; print(callable(module.handler))"
-    done = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=False)
-    assert done.stdout.strip() == "True", done.stderr
-
-
-def test_one_log_line_even_when_the_package_is_imported_under_two_names(
-    s3: Any, bucket: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The kit's emulator check imports lambda_src.csv_writer; Lambda and these tests import csv_writer."""
-    import lambda_src.csv_writer.handler as kit_copy
-
-    kit_copy.handle({"userId": "u-1"}, bucket=BUCKET, s3_client=s3)
-    handler({"userId": "u-2"}, None)
-
-    lines = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
-    assert [line["message"] for line in lines] == ["input written", "input written"]

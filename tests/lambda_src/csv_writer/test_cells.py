@@ -1,4 +1,4 @@
-"""Value rendering of the CSV writer: every DynamoDB type, numbers without float, spreadsheet safety, CSV."""
+"""One value into one cell (csv_writer.cells): every DynamoDB type, exact numbers, plain JSON values."""
 
 from __future__ import annotations
 
@@ -9,20 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from csv_writer.rendering import (
-    FORMULA_TRIGGERS,
-    ConversionError,
-    build_csv,
-    neutralize,
-    read_csv,
-    render_cell,
-    render_image,
-    render_json,
-    render_plain,
-    restore_cell,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from csv_writer.cells import ConversionError, render_cell, render_image, render_json, render_plain
+from csv_writer.csv_format import restore_cell
+
+from .conftest import any_text
 
 BIG = "12345678901234567890123456789012345678"  # 38 digits: DynamoDB's full precision
 
@@ -173,40 +166,20 @@ def test_plain_values_without_a_csv_form_are_refused(value: Any) -> None:
         render_plain(value)
 
 
-def test_csv_is_rfc4180_utf8_and_empty_cells_for_missing_attributes() -> None:
-    body = build_csv(
-        ["userId", "name", "note"],
-        [{"userId": "u1", "name": 'Grace "Amazing" Hopper, RADM', "note": "a\nb"}, {"userId": "u2"}],
-    )
-    assert not body.startswith(b"\xef\xbb\xbf")  # no BOM: plain csv readers see "userId" as is
-    assert body == (b'userId,name,note\r\nu1,"Grace ""Amazing"" Hopper, RADM","a\nb"\r\nu2,,\r\n')
-    assert read_csv(body) == [
-        {"userId": "u1", "name": 'Grace "Amazing" Hopper, RADM', "note": "a\nb"},
-        {"userId": "u2", "name": "", "note": ""},
-    ]
-
-
-def test_header_cells_are_neutralized_too() -> None:
-    body = build_csv(["=evil", "-x"], [{"=evil": "1", "-x": "2"}])
-    assert body.decode("utf-8").splitlines()[0] == "'=evil,'-x"
-    assert read_csv(body, restore=True) == [{"=evil": "1", "-x": "2"}]
-
-
 # ---- properties ----------------------------------------------------------------------------------------
 
-_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 _numbers = st.decimals(allow_nan=False, allow_infinity=False, places=None).map(str)
 _b64 = st.binary(max_size=24).map(lambda raw: base64.b64encode(raw).decode())
 
 
 def _attribute_values() -> st.SearchStrategy[dict[str, Any]]:
     scalars = st.one_of(
-        _text.map(lambda s: {"S": s}),
+        any_text.map(lambda s: {"S": s}),
         _numbers.map(lambda n: {"N": n}),
         st.booleans().map(lambda b: {"BOOL": b}),
         st.just({"NULL": True}),
         _b64.map(lambda b: {"B": b}),
-        st.lists(_text, max_size=4).map(lambda ss: {"SS": ss}),
+        st.lists(any_text, max_size=4).map(lambda ss: {"SS": ss}),
         st.lists(_numbers, max_size=4).map(lambda ns: {"NS": ns}),
         st.lists(_b64, max_size=3).map(lambda bs: {"BS": bs}),
     )
@@ -214,7 +187,7 @@ def _attribute_values() -> st.SearchStrategy[dict[str, Any]]:
         scalars,
         lambda children: st.one_of(
             st.lists(children, max_size=4).map(lambda items: {"L": items}),
-            st.dictionaries(_text, children, max_size=4).map(lambda members: {"M": members}),
+            st.dictionaries(any_text, children, max_size=4).map(lambda members: {"M": members}),
         ),
         max_leaves=12,
     )
@@ -254,39 +227,9 @@ def test_any_attribute_value_renders_as_json_that_parses_back_exactly(value: dic
         assert render_cell(value) == value["N"]
 
 
-@given(st.lists(st.tuples(_text, _text), min_size=1, max_size=5))
-@settings(max_examples=150)
-def test_any_text_round_trips_through_the_csv_and_never_starts_a_formula(
-    pairs: list[tuple[str, str]],
-) -> None:
-    rows = [{"a": render_cell({"S": first}), "b": render_cell({"S": second})} for first, second in pairs]
-    body = build_csv(["a", "b"], rows)
-    parsed = read_csv(body)
-    assert len(parsed) == len(pairs)
-    for row, (first, second) in zip(parsed, pairs, strict=True):
-        for cell, original in ((row["a"], first), (row["b"], second)):
-            assert cell[:1] not in FORMULA_TRIGGERS - {"'"}
-            assert restore_cell(cell) == original
-
-
 @given(_numbers)
 def test_any_number_stays_a_number_cell(number: str) -> None:
     cell = render_cell({"N": number})
     assert cell == number
     assert Decimal(cell) == Decimal(number)
     assert cell[0] in string.digits + "-."
-
-
-@given(_text)
-def test_neutralize_is_reversible(text: str) -> None:
-    assert restore_cell(neutralize(text)) == text
-
-
-def test_rows_with_keys_outside_the_columns_still_fill_every_column() -> None:
-    body = build_csv(["a", "b"], [{"a": "1", "c": "x"}, {"a": "2", "b": "3"}])
-    assert read_csv(body) == [{"a": "1", "b": ""}, {"a": "2", "b": "3"}]
-
-
-def test_a_lone_surrogate_from_a_json_escape_stays_visible_instead_of_failing() -> None:
-    body = build_csv(["name"], [{"name": render_plain(json.loads('"a\\ud800b"'))}])
-    assert read_csv(body) == [{"name": "a\\ud800b"}]

@@ -1,4 +1,4 @@
-"""Values into spreadsheet-safe CSV cells, and cells into CSV bytes.
+"""One value into one spreadsheet-safe CSV cell: a DynamoDB attribute value, or a plain JSON value.
 
 Two value shapes are accepted for DynamoDB attribute values (`render_cell`, `render_json`):
 
@@ -7,7 +7,8 @@ Two value shapes are accepted for DynamoDB attribute values (`render_cell`, `ren
   `B` / `BS` hold Python `bytes`; they are rendered as the same base64 text, so both shapes give the
   same CSV.
 
-Cell rules (all lossless, see `restore_cell` for the inverse of the one change we make to text):
+Cell rules (all lossless, see `csv_writer.csv_format.restore_cell` for the inverse of the one change we
+make to text):
 
 ======  =======================================================================================
 S       the text itself
@@ -19,35 +20,23 @@ SS/NS/  compact JSON: `["a","b"]`, `[1,0.1]` (numbers as JSON numbers, written f
 BS/L/M  never through float), binary as base64 strings, `{"k":[1,null,true]}` for maps and lists
 ======  =======================================================================================
 
-Spreadsheet safety (OWASP "CSV injection"): a text cell whose first character is `=`, `+`, `-`, `@`, tab or
-carriage return gets a leading `'`, so the spreadsheet shows it as text instead of running it. A text
-that already starts with `'` gets one too, which makes the change exactly reversible: `restore_cell`
-drops one leading `'` from any cell. Numbers (`N`) are never prefixed: `-5` stays `-5`, and a value
-that is not a number is refused rather than written as text. JSON cells start with `[` or `{`.
+Text cells (`S`, `B`, plain JSON text) are neutralized against formulas (`csv_writer.csv_format`).
+Numbers (`N`) are never prefixed: `-5` stays `-5`, and a value that is not a number is refused rather than
+written as text. JSON cells start with `[` or `{`. A value that cannot become a cell raises
+`ConversionError`, whose message says which value and why.
 """
 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring  # the C string escaper behind json.dumps(ensure_ascii=False)
-from operator import itemgetter
 from typing import Any
 
-CSV_ENCODING = "utf-8"
-"""Plain UTF-8, no byte order mark: a BOM would glue itself to the first header in most CSV readers."""
-
-CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
-
-# OWASP CSV injection: cells starting with these are formulas (or DDE) in some spreadsheet; `'` is added so
-# that prefixing is reversible (every cell starting with `'` was prefixed).
-FORMULA_TRIGGERS = frozenset("=+-@\t\r'")
-NEUTRALIZER = "'"
+from .csv_format import FORMULA_TRIGGERS, NEUTRALIZER, neutralize
 
 # A DynamoDB number as text: optional minus, ASCII digits with an optional fraction, optional exponent.
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -61,16 +50,6 @@ MAX_DEPTH = 64
 
 class ConversionError(ValueError):
     """A value that cannot become a cell; the message says which value and why."""
-
-
-def neutralize(text: str) -> str:
-    """Prefix `'` when a spreadsheet would read `text` as a formula (or when it starts with `'`)."""
-    return NEUTRALIZER + text if text[:1] in FORMULA_TRIGGERS else text
-
-
-def restore_cell(cell: str) -> str:
-    """Inverse of `neutralize` for every cell this module writes: drop one leading `'`."""
-    return cell[1:] if cell[:1] == NEUTRALIZER else cell
 
 
 def _describe(value: object) -> str:
@@ -307,42 +286,3 @@ def render_object(item: Mapping[str, Any]) -> dict[str, str]:
         except ConversionError as error:
             raise ConversionError(f"field {name!r}: {error}") from None
     return row
-
-
-def build_csv(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> bytes:
-    """Header + one line per row (RFC 4180: CRLF, quotes only where needed), UTF-8.
-
-    A column a row lacks is an empty cell. Header cells are neutralized like text, since attribute
-    names are user input too.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralize(column) for column in columns])
-    lines: Sequence[Sequence[str]] | None = None
-    if len(columns) > 1 and rows and min(map(len, rows)) == len(columns):
-        # the usual batch, every row has every column: pick the cells in C instead of one .get per cell
-        try:
-            lines = list(map(itemgetter(*columns), rows))
-        except KeyError:  # a row with a key outside `columns` and one missing
-            lines = None
-    if lines is None:
-        lines = [[row.get(column, "") for column in columns] for row in rows]
-    writer.writerows(lines)
-    # lone surrogates (possible in a direct input's JSON escapes, never in DynamoDB) stay visible as \udxxx
-    return buffer.getvalue().encode(CSV_ENCODING, "backslashreplace")
-
-
-def read_csv(body: bytes, *, restore: bool = False) -> list[dict[str, str]]:
-    """Parse what `build_csv` wrote: one dict per row, keyed by the header (empty string for an empty cell).
-
-    With `restore=True`, the `'` added against formulas is removed from header and cells again, giving back
-    the exact text of every S/B value and attribute name.
-    """
-    reader = csv.reader(io.StringIO(body.decode(CSV_ENCODING), newline=""))
-    lines = list(reader)
-    if not lines:
-        return []
-    header = [restore_cell(c) for c in lines[0]] if restore else lines[0]
-    if restore:
-        return [dict(zip(header, (restore_cell(c) for c in line), strict=True)) for line in lines[1:]]
-    return [dict(zip(header, line, strict=True)) for line in lines[1:]]

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
+
 from bucket_cleaner.handler import empty_bucket, handler
 
 BUCKET = "labkit-cleaner-test"

@@ -1,1 +1,0 @@
-"""Lambda code of the kit: standard library + boto3 only."""
