@@ -61,6 +61,10 @@ class Expiry:
             return self.schedule.fires_at
         return self.tagged_at
 
+    def overdue(self, now: datetime) -> bool:
+        """True for a lab still there after its expiry time: its deletion failed or never ran."""
+        return self.at is not None and self.at <= now
+
 
 def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
     """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""

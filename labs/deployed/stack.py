@@ -121,3 +121,19 @@ def template_tags(session: boto3.Session, stack_name: str) -> dict[str, str]:
 def template_of(session: boto3.Session, stack_name: str) -> dict[str, Any]:
     body: Any = session.client("cloudformation").get_template(StackName=stack_name)["TemplateBody"]
     return json.loads(body) if isinstance(body, str) else dict(body)
+
+
+def failure_reason(session: boto3.Session, stack_name: str) -> str:
+    """The reason of the stack's latest failed event (`Logical id: reason`), or "" when none failed."""
+    cloudformation = session.client("cloudformation")
+    try:
+        pages = cloudformation.get_paginator("describe_stack_events").paginate(StackName=stack_name)
+        events = [event for page in pages for event in page["StackEvents"]]
+    except ClientError as error:
+        if "does not exist" in str(error):
+            return ""
+        raise
+    for event in events:  # newest first
+        if str(event.get("ResourceStatus", "")).endswith("_FAILED") and event.get("ResourceStatusReason"):
+            return f"{event.get('LogicalResourceId', '?')}: {event['ResourceStatusReason']}"
+    return ""

@@ -21,3 +21,13 @@ from tests.check_helpers import NOW
 )
 def test_remaining_time_reads_naturally(delta: timedelta, text: str) -> None:
     assert describe_remaining(NOW + delta, NOW) == text
+
+
+def test_a_lab_is_overdue_once_its_expiry_time_has_passed() -> None:
+    from labs.deployed.expiry import Expiry
+
+    expiry = Expiry(tagged_at=NOW, tag_source="stack tags", schedule_declared=True)
+
+    assert expiry.overdue(NOW + timedelta(minutes=1))
+    assert not expiry.overdue(NOW - timedelta(minutes=1))
+    assert not Expiry(tagged_at=None, tag_source="", schedule_declared=False).overdue(NOW)
