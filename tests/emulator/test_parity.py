@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import time
 import uuid
@@ -332,6 +333,6 @@ def test_every_fix_says_what_moto_does_and_what_aws_does() -> None:
 
 
 def test_the_fixes_refuse_a_moto_they_were_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parity.importlib.metadata, "version", lambda name: "9.9.9")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9.9")
     with pytest.raises(ParityError, match=r"moto 5\.2\.5 internals, but moto 9\.9\.9"):
         parity.apply_all()
