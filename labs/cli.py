@@ -20,7 +20,7 @@ COMMANDS = {
     "cost": "labs.cost",
     "preflight": "labs.preflight",
     "demo": "labs.demo",
-    "emulator": "labs.emulator",
+    "emulator": "labs.emulator.command",
 }
 
 
