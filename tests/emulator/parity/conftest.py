@@ -1,4 +1,4 @@
-"""One emulator for all the parity tests of a worker, as when they were one module: each start costs ~2 s."""
+"""The parity tests of a worker share one emulator, as they did as one module, not one per module."""
 
 from __future__ import annotations
 
