@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.emulator.parity import unique
+from tests.labs.emulator.parity import unique
 
 
 def test_a_function_logs_to_its_own_log_group_not_a_default_one(session: boto3.Session) -> None:
