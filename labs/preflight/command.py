@@ -184,8 +184,8 @@ def summary(lab_id: str, lines: Sequence[Line]) -> str:
     unknown = [line for line in lines if line.status == CANNOT_TELL]
     if blockers:
         return (
-            f"{lab_id}: {len(blockers)} blocker(s): {'; '.join(line.check for line in blockers)}. "
-            "Fix the lines marked fail before `cdk deploy`."
+            f"{lab_id}: {len(blockers)} blocker(s), the lines marked fail: fix them before `cdk deploy` "
+            "(each line's fix says how)."
         )
     if unknown:
         return f"{lab_id}: no blocker found, but {len(unknown)} line(s) cannot tell: see their fixes."

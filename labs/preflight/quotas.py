@@ -141,16 +141,18 @@ class QuotaCheck:
             return "at-limit"
         return "near" if self.after_deploy >= NEAR_LIMIT * self.limit.value else "ok"
 
-    def message(self) -> str:
+    def figures(self) -> str:
         per_learner = (
             f" ({self.learners} learners × {self.need.at_deploy // self.learners})"
             if self.learners > 1
             else ""
         )
-        figures = (
+        return (
             f"{self.quota.name}: {self.used} used + {self.need.at_deploy} needed{per_learner} = "
             f"{self.after_deploy} of {self.limit.value:g} ({self.limit.source})"
         )
+
+    def message(self) -> str:
         verdicts = {
             "over": f"over the limit: the deploy would fail. {self.quota.remedy}, or request an increase "
             f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",
@@ -160,7 +162,7 @@ class QuotaCheck:
             "near": "near the limit",
             "ok": "ok",
         }
-        return f"{figures}: {verdicts[self.status]}"
+        return f"{self.figures()}: {verdicts[self.status]}"
 
     def increase_command(self) -> str:
         """The Service Quotas request for what the account uses plus the class at its largest."""
@@ -174,7 +176,9 @@ class QuotaCheck:
         """The check as a preflight line: fail only when the deploy itself would fail."""
         check = f"quota {self.quota.name} ({self.quota.service_code} {self.quota.quota_code})"
         if self.status == "over":
-            return Line(check=check, status=FAIL, detail=self.message(), fix=self.increase_command())
+            detail = f"{self.figures()}: the deploy would fail"
+            fix = f"{self.increase_command()} (or: {self.quota.remedy.lower()})"
+            return Line(check=check, status=FAIL, detail=detail, fix=fix)
         fix = self.increase_command() if self.status == "scaling" else ""
         return Line(check=check, status=OK, detail=self.message(), fix=fix)
 

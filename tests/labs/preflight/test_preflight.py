@@ -265,7 +265,7 @@ def test_a_class_of_30_names_each_quota_it_exceeds_and_the_increase_to_request(
         assert f"--quota-code {quota_code} --desired-value {desired}" in out
     assert out.count("│ fail ") == 4
     assert "expiry can delete the stack" in out
-    assert out.strip().splitlines()[-1].startswith("LabEc2: 4 blocker(s): quota Elastic IPs (ec2 L-0263D0A3)")
+    assert out.strip().splitlines()[-1].startswith("LabEc2: 4 blocker(s), the lines marked fail")
 
 
 def test_one_learner_in_a_bootstrapped_account_is_ready(
