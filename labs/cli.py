@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from labs import emulator as emulator_command
 from labs.checks import command as check_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.aws import aws_failure
+from labs.emulator import command as emulator_command
 from labs.leftovers import command as leftovers_command
 from labs.preflight import command as preflight_command
 from labs.settings import SettingsError

@@ -9,23 +9,15 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from labs.emulator import ACCOUNT_ID, EmulatorError, LocalAws, shell_exports
+from labs.emulator import ACCOUNT_ID, EmulatorError, LocalAws
+from labs.emulator.command import shell_exports
+from tests.labs.emulator import answers, aws_endpoint
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def answers(endpoint: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/config", timeout=2) as response:
-            return bool(response.status < 500)
-    except (urllib.error.URLError, OSError):
-        return False
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def port_is_free(port: int) -> bool:
@@ -84,11 +76,6 @@ def test_children_get_the_emulator_and_never_a_real_profile(
     assert "unset AWS_PROFILE" in exports
 
 
-def aws_endpoint(exports: str) -> str:
-    line = next(line for line in exports.splitlines() if line.startswith("export AWS_ENDPOINT_URL="))
-    return line.split("=", 1)[1]
-
-
 SCRIPT = textwrap.dedent(
     """
     import sys, time
@@ -121,32 +108,6 @@ def test_the_emulator_exits_when_the_process_that_started_it_is_killed() -> None
     holder.kill()  # SIGKILL: no clean-up code runs in the holder
     holder.wait(timeout=15)
     assert gone(server_pid)
-
-
-def test_labkit_emulator_prints_exports_that_work_and_stops_on_ctrl_c() -> None:
-    command = subprocess.Popen(
-        [sys.executable, "-m", "labs.cli", "emulator"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    assert command.stdout is not None
-    printed = []
-    for line in command.stdout:
-        printed.append(line)
-        if line.startswith("Ctrl-C stops the emulator"):
-            break
-    endpoint = aws_endpoint("\n".join(line.strip() for line in printed))
-    was_answering = answers(endpoint)
-    command.send_signal(signal.SIGINT)
-    rest, _ = command.communicate(timeout=15)
-
-    assert was_answering
-    assert any("cdk deploy LabEc2" in line for line in printed)
-    assert command.returncode == 0
-    assert "emulator stopped" in rest
-    assert not answers(endpoint)
 
 
 def test_a_port_already_taken_fails_with_the_emulator_s_own_words() -> None:

@@ -1,4 +1,4 @@
-"""One emulator for every parity test of a module: starting one takes about a second and a half."""
+"""One emulator for every test of a module that needs one: starting one takes about a second and a half."""
 
 from __future__ import annotations
 

@@ -1,0 +1,179 @@
+"""CloudFormation parity fixes: stacks deleted in dependency order, failed deletes kept, outputs returned."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+
+
+def _references(node: Any) -> set[str]:
+    """Logical ids a template fragment points at through Ref or Fn::GetAtt."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(str(value[0] if isinstance(value, list) else str(value).split(".")[0]))
+            else:
+                found |= _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _references(item)
+    return found
+
+
+def dependencies(resources: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """Logical id -> the logical ids it references or names in DependsOn."""
+    found = {}
+    for logical_id, resource in resources.items():
+        depends_on = resource.get("DependsOn", [])
+        needs = _references(resource.get("Properties", {}))
+        needs |= {depends_on} if isinstance(depends_on, str) else set(depends_on)
+        found[logical_id] = needs & resources.keys()
+    return found
+
+
+def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
+    """Logical ids with every resource before the resources it depends on, as CloudFormation deletes."""
+    needs = dependencies(resources)
+    created: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(logical_id: str) -> None:
+        if logical_id in created or logical_id in visiting:
+            return
+        visiting.add(logical_id)
+        for dependency in sorted(needs[logical_id]):
+            visit(dependency)
+        created.append(logical_id)
+
+    for logical_id in resources:
+        visit(logical_id)
+    return created[::-1]
+
+
+def _delete_resources(resource_map: Any) -> None:
+    """Delete in dependency order; retry what failed while each round deletes something.
+
+    A resource waits while anything that depends on it is still there, so a failed delete keeps what it
+    needs (a custom resource whose delete failed keeps its function), as CloudFormation does.
+    """
+    template = resource_map._resource_json_map
+    needs = dependencies(template)
+    pending = [
+        logical_id
+        for logical_id in deletion_order(template)
+        if template[logical_id].get("DeletionPolicy") != "Retain"
+    ]
+    while pending:
+        failed: list[tuple[str, Exception]] = []
+        errors: list[Exception] = []
+        for logical_id in pending:
+            resource = resource_map._parsed_resources.get(logical_id)
+            if resource is None or isinstance(resource, str):
+                continue  # never created (a type moto does not model): nothing to delete
+            waiting_for = [other for other, _ in failed if logical_id in needs[other]]
+            if waiting_for:
+                failed.append((logical_id, RuntimeError(f"{logical_id} is still needed by {waiting_for[0]}")))
+                continue
+            try:
+                resource_map._delete_resource(resource, template[logical_id])
+            except Exception as error:  # a dependency the template does not show: retry next round
+                failed.append((logical_id, error))
+                errors.append(error)
+            else:
+                resource_map._parsed_resources.pop(logical_id)
+        if len(failed) == len(pending):
+            raise (errors or [error for _, error in failed])[0]
+        pending = [logical_id for logical_id, _ in failed]
+
+
+@parity_fix(
+    "stack deletion in dependency order",
+    moto_does="deletes a stack's resources in arbitrary order, and creates deleted ones again when the stack "
+    "is described afterwards",
+    aws_does="deletes each resource before the resources it references, and never re-creates one",
+)
+def stack_delete_like_cloudformation() -> None:
+    resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
+    original_getitem = original(resource_map_class, "__getitem__")
+
+    def delete(self: Any) -> None:
+        self.labkit_deleting = True
+        try:
+            _delete_resources(self)
+        finally:
+            # only what could not be deleted still belongs to the stack
+            self._resource_json_map = {
+                logical_id: resource
+                for logical_id, resource in self._resource_json_map.items()
+                if logical_id in self._parsed_resources
+            }
+
+    @functools.wraps(original_getitem)
+    def getitem(self: Any, key: str) -> Any:
+        if getattr(self, "labkit_deleting", False) and key not in self._parsed_resources:
+            return None  # moto would create a deleted resource again just to describe its stack
+        return original_getitem(self, key)
+
+    replace(resource_map_class, "delete", delete)
+    replace(resource_map_class, "__getitem__", getitem)
+
+
+@parity_fix(
+    "failed stack delete reported as DELETE_FAILED",
+    moto_does="drops the stack record when a resource cannot be deleted, hiding the resources left behind",
+    aws_does="keeps the stack in DELETE_FAILED with the resources it could not delete and the reason",
+)
+def failed_stack_delete_is_reported() -> None:
+    backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
+    original_delete_stack = original(backend_class, "delete_stack")
+
+    @functools.wraps(original_delete_stack)
+    def delete_stack(self: Any, name_or_stack_id: str) -> None:
+        stack = self.stacks.get(name_or_stack_id)
+        if stack is None:  # by name: moto looks the id up and calls delete_stack(stack_id) again
+            original_delete_stack(self, name_or_stack_id)
+            return
+        try:
+            original_delete_stack(self, name_or_stack_id)
+        except Exception as error:  # whatever a resource raised is the stack's failure reason
+            # moto removed the stack before deleting its resources: keep it, failed, with what remains
+            self.stacks[stack.stack_id] = stack
+            self.deleted_stacks.pop(stack.stack_id, None)
+            stack.status = "DELETE_FAILED"
+            stack._add_stack_event("DELETE_FAILED", resource_status_reason=f"{type(error).__name__}: {error}")
+
+    replace(backend_class, "delete_stack", delete_stack)
+
+
+@parity_fix(
+    "stack outputs after a change set",
+    moto_does="returns no Outputs for a stack created through a change set (how the CDK CLI deploys)",
+    aws_does="returns the template's Outputs once the change set has run",
+)
+def stack_outputs_after_change_set() -> None:
+    backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
+    original_execute = original(backend_class, "execute_change_set")
+
+    @functools.wraps(original_execute)
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        original_execute(self, change_set_name, stack_name)
+        change_set = self.describe_change_set(change_set_name)
+        stack = self.stacks[change_set.stack_id]
+        # moto built the stack's outputs from the empty template the change set started with
+        stack.template_dict = change_set.template_dict
+        stack.description = change_set.template_dict.get("Description")
+        stack.output_map = stack._create_output_map()
+
+    replace(backend_class, "execute_change_set", execute_change_set)
+
+
+FIXES: tuple[ParityFix, ...] = (
+    stack_delete_like_cloudformation,
+    failed_stack_delete_is_reported,
+    stack_outputs_after_change_set,
+)

@@ -1,0 +1,166 @@
+"""EC2 parity fixes: instances, volumes, Elastic IPs and VPC parts, as stacks create and delete them."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from labs.emulator.parity.base import (
+    ParityFix,
+    from_moto,
+    original,
+    parity_fix,
+    replace,
+    replace_classmethod,
+)
+
+
+def _ec2(account_id: str, region_name: str) -> Any:
+    return from_moto("moto.ec2.models", "ec2_backends")[account_id][region_name]
+
+
+def _tags(properties: dict[str, Any]) -> dict[str, str]:
+    return {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])}
+
+
+@parity_fix(
+    "primary network interface deleted on termination",
+    moto_does="keeps the network interface of a terminated instance, so its VPC can never be deleted",
+    aws_does="deletes a primary interface that the launch created when the instance terminates",
+)
+def primary_eni_deleted_on_termination() -> None:
+    instance_class = from_moto("moto.ec2.models.instances", "Instance")
+    original_prep_nics = original(instance_class, "prep_nics")
+
+    @functools.wraps(original_prep_nics)
+    def prep_nics(self: Any, nic_spec: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+        original_prep_nics(self, nic_spec, *args, **kwargs)
+        if not nic_spec and 0 in self.nics:
+            # no interface was specified: this primary interface was created by the launch itself
+            self.nics[0].delete_on_termination = True
+
+    replace(instance_class, "prep_nics", prep_nics)
+
+
+@parity_fix(
+    "CloudFormation applies the EC2 properties the labs set",
+    moto_does="ignores an instance's SecurityGroupIds, a volume's Encrypted, VolumeType and Tags, and an "
+    "Elastic IP's Tags",
+    aws_does="creates the instance in its security group, the volume encrypted as gp3, both tagged",
+)
+def cloudformation_ec2_properties() -> None:
+    instance_class = from_moto("moto.ec2.models.instances", "Instance")
+    volume_class = from_moto("moto.ec2.models.elastic_block_store", "Volume")
+    address_class = from_moto("moto.ec2.models.elastic_ip_addresses", "ElasticAddress")
+    create_instance = original(instance_class, "create_from_cloudformation_json")
+    create_address = original(address_class, "create_from_cloudformation_json")
+
+    def instance(
+        cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any
+    ) -> Any:
+        created = create_instance(cls, name, template, account_id, region, **kw)
+        group_ids = template["Properties"].get("SecurityGroupIds")
+        if group_ids:
+            _ec2(account_id, region).modify_instance_security_groups(created.id, group_ids)
+        return created
+
+    def volume(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
+        properties = template["Properties"]
+        created = _ec2(account_id, region).create_volume(
+            size=properties.get("Size"),
+            zone_name=properties.get("AvailabilityZone"),
+            snapshot_id=properties.get("SnapshotId"),
+            encrypted=str(properties.get("Encrypted", False)).lower() == "true",
+            kms_key_id=properties.get("KmsKeyId"),
+            volume_type=properties.get("VolumeType"),
+            iops=properties.get("Iops"),
+            throughput=properties.get("Throughput"),
+        )
+        created.add_tags(_tags(properties))
+        return created
+
+    def address(
+        cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any
+    ) -> Any:
+        created = create_address(cls, name, template, account_id, region, **kw)
+        created.add_tags(_tags(template.get("Properties") or {}))
+        return created
+
+    replace_classmethod(instance_class, "create_from_cloudformation_json", instance)
+    replace_classmethod(volume_class, "create_from_cloudformation_json", volume)
+    replace_classmethod(address_class, "create_from_cloudformation_json", address)
+
+
+def _release_address(eip: Any, ec2: Any) -> None:
+    ec2.release_address(allocation_id=eip.allocation_id)  # disassociates first, as CloudFormation does
+
+
+def _detach_volume(attachment: Any, ec2: Any) -> None:
+    volume = attachment.volume
+    # terminating the instance already detached it, as on AWS
+    if volume.attachment is not None and volume.attachment.instance is attachment.instance:
+        ec2.detach_volume(volume.id, attachment.instance.id, attachment.device)
+
+
+def _delete_route(route: Any, ec2: Any) -> None:
+    prefix_list = route.destination_prefix_list.id if route.destination_prefix_list else None
+    ec2.delete_route(
+        route.route_table.id, route.destination_cidr_block, route.destination_ipv6_cidr_block, prefix_list
+    )
+
+
+def _disassociate_subnet(association: Any, ec2: Any) -> None:
+    table = ec2.get_route_table(association.route_table_id)
+    for association_id, subnet_id in list(table._associations.items()):
+        if subnet_id == association.subnet_id:
+            ec2.disassociate_route_table(association_id)
+
+
+def _detach_gateway(attachment: Any, ec2: Any) -> None:
+    if str(attachment.gateway_id).startswith("igw-"):
+        ec2.detach_internet_gateway(attachment.gateway_id, attachment.vpc_id)
+    else:
+        ec2.detach_vpn_gateway(attachment.gateway_id, attachment.vpc_id)
+
+
+def _as_stack_delete(deleter: Callable[[Any, Any], None]) -> Callable[[Any, str, str], None]:
+    """moto's stack delete calls `resource.delete(account, region)`, and on a TypeError skips it silently."""
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        try:
+            deleter(self, _ec2(account_id, region_name))
+        except (TypeError, AttributeError) as error:
+            raise RuntimeError(f"deleting {type(self).__name__} failed: {error}") from error
+
+    return delete
+
+
+@parity_fix(
+    "CloudFormation deletes the EC2 resources it created",
+    moto_does="leaves Elastic IPs, volumes, volume attachments, routes, route tables, subnet associations, "
+    "internet gateways and their attachments behind when their stack is deleted",
+    aws_does="deletes every resource of a deleted stack (DependencyViolation until its dependents are gone)",
+)
+def cloudformation_deletes_ec2_resources() -> None:
+    deleters: dict[tuple[str, str], Callable[[Any, Any], None]] = {
+        ("elastic_ip_addresses", "ElasticAddress"): _release_address,
+        ("elastic_block_store", "VolumeAttachment"): _detach_volume,
+        ("elastic_block_store", "Volume"): lambda volume, ec2: ec2.delete_volume(volume.id),
+        ("route_tables", "Route"): _delete_route,
+        ("subnets", "SubnetRouteTableAssociation"): _disassociate_subnet,
+        ("route_tables", "RouteTable"): lambda table, ec2: ec2.delete_route_table(table.id),
+        ("vpn_gateway", "VPCGatewayAttachment"): _detach_gateway,
+        ("internet_gateways", "InternetGateway"): lambda gateway, ec2: ec2.delete_internet_gateway(
+            gateway.id
+        ),
+    }
+    for (module, name), deleter in deleters.items():
+        replace(from_moto(f"moto.ec2.models.{module}", name), "delete", _as_stack_delete(deleter))
+
+
+FIXES: tuple[ParityFix, ...] = (
+    primary_eni_deleted_on_termination,
+    cloudformation_ec2_properties,
+    cloudformation_deletes_ec2_resources,
+)

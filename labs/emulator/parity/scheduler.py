@@ -1,0 +1,100 @@
+"""EventBridge Scheduler parity fix: the lab's expiry schedule exists when CloudFormation creates it."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from labs.emulator.parity.base import ParityError, ParityFix, from_moto, parity_fix
+
+
+def _scheduler(account_id: str, region_name: str) -> Any:
+    return from_moto("moto.scheduler.models", "scheduler_backends")[account_id][region_name]
+
+
+def _epoch(value: str | None) -> float | None:
+    return datetime.fromisoformat(value).timestamp() if value else None
+
+
+@parity_fix(
+    "AWS::Scheduler::Schedule in CloudFormation",
+    moto_does="has no CloudFormation model for schedules and skips the lab's expiry schedule",
+    aws_does="creates the schedule (visible through the Scheduler API) and deletes it with the stack",
+)
+def scheduler_schedule_in_cloudformation() -> None:
+    parsing = importlib.import_module("moto.cloudformation.parsing")
+    base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
+
+    class CfnSchedule(base):  # type: ignore[misc]
+        """AWS::Scheduler::Schedule, created in moto's own Scheduler backend so its API shows it."""
+
+        def __init__(self, schedule: Any) -> None:
+            self.schedule = schedule
+
+        @property
+        def physical_resource_id(self) -> str:
+            return str(self.schedule.name)
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::Scheduler::Schedule"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            return str(self.schedule.arn)
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kw: Any,
+        ) -> CfnSchedule:
+            properties = cloudformation_json["Properties"]
+            schedule = _scheduler(account_id, region_name).create_schedule(
+                description=properties.get("Description"),
+                end_date=_epoch(properties.get("EndDate")),
+                flexible_time_window=properties["FlexibleTimeWindow"],
+                group_name=properties.get("GroupName"),
+                kms_key_arn=properties.get("KmsKeyArn"),
+                name=resource_name,
+                schedule_expression=properties["ScheduleExpression"],
+                schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
+                start_date=_epoch(properties.get("StartDate")),
+                state=properties.get("State"),
+                target=properties["Target"],
+                action_after_completion=None,
+            )
+            return cls(schedule)
+
+        @classmethod
+        def delete_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            group = cloudformation_json.get("Properties", {}).get("GroupName")
+            _scheduler(account_id, region_name).delete_schedule(group, resource_name)
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            _scheduler(account_id, region_name).delete_schedule(self.schedule.group_name, self.schedule.name)
+
+        def is_created(self) -> bool:
+            return True
+
+    # moto finds CloudFormation models through CloudFormationModel.__subclasses__(), cached on first use
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+    if parsing.get_model_map().get("AWS::Scheduler::Schedule") is not CfnSchedule:
+        raise ParityError("moto did not register the AWS::Scheduler::Schedule model")
+
+
+FIXES: tuple[ParityFix, ...] = (scheduler_schedule_in_cloudformation,)
