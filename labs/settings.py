@@ -17,6 +17,8 @@ DEFAULT_PING_CIDR = "0.0.0.0/0"
 
 _OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
+# a zone name: its region (us-east-1, us-gov-west-1, ap-southeast-2) and a letter; not a zone id (use1-az4)
+_ZONE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 
 
 class SettingsError(ValueError):
@@ -35,6 +37,8 @@ class LabSettings:
     sandbox_accounts: tuple[str, ...] = ()
     ping_cidr: str = DEFAULT_PING_CIDR
     ttl_hours: float = DEFAULT_TTL_HOURS
+    # where LabEc2's instance and subnet go (a zone that offers t4g); None: the region's first zone
+    availability_zone: str | None = None
     # accounts the deploy may target: the CLI's default account and an explicit one, when known
     target_accounts: tuple[str, ...] = ()
     # the synth's clock, read once so every stack of one synth expires at the same minute
@@ -92,11 +96,14 @@ class LabSettings:
         for account in known_targets:
             if not _ACCOUNT.match(account):
                 raise SettingsError(f"target account {account!r} is not a 12-digit AWS account id")
+        # the region the CLI targets, when it says: a zone of another region would fail only at deploy
+        region = environ.get("CDK_DEPLOY_REGION", "").strip() or environ.get("CDK_DEFAULT_REGION", "").strip()
         return cls(
             owner=parse_owner(context("owner")),
             sandbox_accounts=parse_accounts(context("sandboxAccounts")),
             ping_cidr=parse_cidr(context("pingCidr")),
             ttl_hours=parse_ttl_hours(context("ttlHours")),
+            availability_zone=parse_availability_zone(context("availabilityZone"), region=region or None),
             target_accounts=known_targets,
             now=now,
         )
@@ -158,3 +165,20 @@ def parse_ttl_hours(value: Any) -> float:
     if 0 < hours < 1 / 6:
         raise SettingsError(f"ttlHours={text!r} is shorter than 10 minutes: a deploy could outlive its lab")
     return hours
+
+
+def parse_availability_zone(value: Any, *, region: str | None = None) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    match = _ZONE.match(text)
+    if match is None:
+        raise SettingsError(
+            f"availabilityZone={text!r} is not a zone name: give one like us-east-1b, not a zone id such as "
+            "use1-az4 (aws ec2 describe-availability-zones lists both)"
+        )
+    if region and match.group("region") != region:
+        raise SettingsError(
+            f"availabilityZone={text!r} is not in the target region {region}: choose one of {region}'s zones"
+        )
+    return text
