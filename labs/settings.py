@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from labs.contract import OWNER_UNSET, stack_name
@@ -182,3 +184,15 @@ def parse_availability_zone(value: Any, *, region: str | None = None) -> str | N
             f"availabilityZone={text!r} is not in the target region {region}: choose one of {region}'s zones"
         )
     return text
+
+
+def owner_from_cdk_json(directory: Path) -> str | None:
+    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
+    path = directory / "cdk.json"
+    if not path.is_file():
+        return None
+    try:
+        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    except (OSError, ValueError):
+        return None
+    return parse_owner(context.get("owner")) if isinstance(context, dict) else None

@@ -90,11 +90,17 @@ def _cap_memory(memory_mb: int) -> None:
 
 
 def _max_memory_mb() -> int:
-    import resource
+    """This process's peak resident memory (Linux keeps a forking parent's peak in ru_maxrss: read VmHWM)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next(line for line in status if line.startswith("VmHWM:"))
+        return int(peak.split()[1]) // 1024
+    except (OSError, StopIteration):
+        import resource
 
-    used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # kilobytes on Linux, bytes on macOS
-    return int(used / (MIB if sys.platform == "darwin" else 1024))
+        used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # kilobytes on Linux, bytes on macOS
+        return int(used / (MIB if sys.platform == "darwin" else 1024))
 
 
 def main() -> int:
