@@ -4,8 +4,8 @@ Run by the venv's Python once the dependencies are installed, in two parts that 
 
 - `precompile.py synth`: aws-cdk-lib is 180 MB of source (~20 s of CPU to compile) of which the labs import a
   fifth, partly lazily. One synth of app.py, writing bytecode for site-packages only, compiles exactly that
-  fifth; meanwhile the other cores compile the aws-cdk-lib modules the kit's sources import by name, so the
-  synth finds most of them ready;
+  fifth (compiling the modules the sources name beside it, on the other core, measured slower: both
+  processes compiled the same large modules);
 - `precompile.py packages`: every other .py of site-packages, at a lower priority than the synth, except what
   nothing imports (packages' own tests, .py files a compiled extension module beside them shadows).
 
@@ -14,7 +14,6 @@ Up-to-date files are skipped, so a run after a small `uv sync` is quick.
 
 from __future__ import annotations
 
-import ast
 import compileall
 import json
 import os
@@ -72,35 +71,6 @@ def compile_packages() -> None:
     _say(f"{len(files):,} files in {time.perf_counter() - start:.1f} s")
 
 
-def named_cdk_modules(root: Path = ROOT) -> list[str]:
-    """Files of the aws-cdk-lib modules that the kit's own .py files import by name, largest first."""
-    names: set[str] = set()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in {"node_modules", "cdk.out"}]
-        for name in files:
-            if name.endswith(".py"):
-                try:
-                    tree = ast.parse(Path(folder, name).read_bytes())
-                except SyntaxError:
-                    continue
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(CDK):
-                        names.add(node.module)
-                        names.update(f"{node.module}.{alias.name}" for alias in node.names)
-                    elif isinstance(node, ast.Import):
-                        names.update(alias.name for alias in node.names if alias.name.startswith(CDK))
-    found = set()
-    for module in names:
-        parts = module.split(".")
-        for depth in range(2, len(parts) + 1):
-            file = SITE.joinpath(*parts[:depth], "__init__.py")
-            if file.is_file():
-                found.add(str(file))
-    # the synth compiles aws_cdk/__init__.py first thing, itself
-    found.discard(str(SITE / CDK / "__init__.py"))
-    return sorted(found, key=lambda file: os.stat(file).st_size, reverse=True)
-
-
 def run_writing_bytecode(site: str, script: str) -> None:
     """Run `script` as __main__, writing bytecode for the modules under `site` and for no others."""
     write = SourceFileLoader.set_data
@@ -132,19 +102,14 @@ def warm_up_synth() -> None:
             "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
         }
         command = [sys.executable, __file__, "run", f"{SITE}{os.sep}", str(app)]
+        _say("a synth of app.py compiles the aws-cdk-lib modules it imports")
         synth = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        named = named_cdk_modules()
-        _say(
-            f"synth of app.py compiles the aws-cdk-lib modules it imports ({len(named)} named ones beside it)"
-        )
-        with ProcessPoolExecutor(os.cpu_count()) as pool:
-            pool.map(_compile, named)
-            while True:
-                try:
-                    output, _ = synth.communicate(timeout=PROGRESS_SECONDS)
-                    break
-                except subprocess.TimeoutExpired:
-                    _say(f"synth running, {time.perf_counter() - start:.0f} s")
+        while True:
+            try:
+                output, _ = synth.communicate(timeout=PROGRESS_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                _say(f"synth running, {time.perf_counter() - start:.0f} s")
     if synth.returncode != 0:
         # not fatal: `make test` should still run, and say what is wrong with the app
         tail = output.decode(errors="replace").strip().splitlines()[-5:]
@@ -152,7 +117,7 @@ def warm_up_synth() -> None:
         print("precompile: " + "\n  ".join(lines), file=sys.stderr, flush=True)
         return
     modules = sum(1 for _ in (SITE / CDK).rglob("*.pyc"))
-    _say(f"synth done in {time.perf_counter() - start:.1f} s ({modules} aws-cdk-lib modules compiled)")
+    _say(f"synth done in {time.perf_counter() - start:.1f} s ({modules} aws-cdk-lib modules have bytecode)")
 
 
 if __name__ == "__main__":

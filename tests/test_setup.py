@@ -121,27 +121,3 @@ def test_package_compile_skips_what_nothing_imports(tmp_path: Path, monkeypatch:
     found = {Path(file).relative_to(tmp_path).as_posix() for file in precompile.package_sources()}
 
     assert found == {"rich/console.py", "mypy/plugin.py"}
-
-
-def test_cdk_modules_named_in_the_sources_are_compiled_beside_the_synth(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    precompile = _precompile()
-    site, project = tmp_path / "site", tmp_path / "project"
-    for module in ("", "aws_ec2", "aws_s3", "aws_iam", "aws_sqs", "interfaces/aws_ec2"):
-        _touch(site / "aws_cdk" / module / "__init__.py")
-    (project / "labs").mkdir(parents=True)
-    (project / "labs" / "stack.py").write_text(
-        "from aws_cdk import App, Stack, aws_ec2 as ec2\n"
-        "from aws_cdk.aws_iam import Role\n"
-        "import aws_cdk.interfaces.aws_ec2\n"
-        "from aws_cdk import (\n    aws_s3 as s3,\n)\n"
-    )
-    (project / "node_modules").mkdir()
-    (project / "node_modules" / "x.py").write_text("from aws_cdk import aws_sqs\n")
-    monkeypatch.setattr(precompile, "SITE", site)
-
-    named = {Path(file).parent.relative_to(site).as_posix() for file in precompile.named_cdk_modules(project)}
-
-    # aws_cdk/__init__.py is left to the synth, which imports it first; node_modules is not the kit's
-    assert named == {"aws_cdk/aws_ec2", "aws_cdk/aws_s3", "aws_cdk/aws_iam", "aws_cdk/interfaces/aws_ec2"}
