@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -73,7 +74,11 @@ def measure() -> list[Row]:
         with tempfile.TemporaryDirectory() as here_out, tempfile.TemporaryDirectory() as clone_out:
             clone_env = {**_cdk_env(clone_out), "PATH": f"{clone / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"}
             synth = [str(clone / ".venv" / "bin" / "python"), "app.py"]
-            here = median_seconds(lambda: run_python(["app.py"], env=_cdk_env(here_out)), repeat=3)
+            here_env = {
+                **_cdk_env(here_out),
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
+            }
+            here = median_seconds(lambda: run_python(["app.py"], env=here_env), repeat=3)
             fresh = median_seconds(
                 lambda: subprocess.run(synth, cwd=clone, env=clone_env, check=True, capture_output=True),
                 repeat=3,
