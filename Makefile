@@ -85,7 +85,7 @@ unit: setup
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)
 
-bench: setup  ## measure synth, handler and suite figures as ratios in one run
+bench: setup  ## measure synth, handler, suite and set-up figures in one run
 	$(BIN)/python -m bench
 
 synth: setup  ## synthesize every lab into cdk.out
