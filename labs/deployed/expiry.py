@@ -66,8 +66,11 @@ class Expiry:
         return self.at is not None and self.at <= now
 
 
-def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
-    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""
+def read_expiry(session: boto3.Session, stack: DeployedStack, *, check_scope: bool = True) -> Expiry:
+    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable.
+
+    `check_scope=False` skips reading the schedule's role from IAM (a class status needs only the time).
+    """
     tagged, source = None, ""
     if TAG_EXPIRES in stack.tags:
         tagged, source = parse_expires_tag(stack.tags[TAG_EXPIRES]), "stack tags"
@@ -89,7 +92,7 @@ def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
         state=answer.get("State", "ENABLED"),
         fires_at=parse_at_expression(answer.get("ScheduleExpression", "")),
         deletes_stack=target.get("Arn", "").endswith(":cloudformation:deleteStack"),
-        scope_problems=tuple(target_scope_problems(session, stack, target)),
+        scope_problems=tuple(target_scope_problems(session, stack, target)) if check_scope else (),
     )
     return Expiry(tagged, source, declared, schedule=schedule)
 
