@@ -11,7 +11,7 @@ from rich.table import Table
 
 from bench.common import Row
 
-SECTIONS = ("bench.synth", "bench.csv_writer", "bench.suite")
+SECTIONS = ("bench.synth", "bench.csv_writer", "bench.class_ops", "bench.suite")
 
 
 def _format(row: Row) -> str:
