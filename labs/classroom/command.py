@@ -40,6 +40,7 @@ from labs.classroom.sessions import DEFAULT_WORKERS, SharedSession
 from labs.contract import LAB_IDS
 from labs.deployed.aws import on_emulator
 from labs.kit import check_options
+from labs.preflight.command import add_landing_zone_arguments
 from labs.terminal import make_console
 
 HELP = "run a class from a roster: preflight, status with cost, graded checks with a report, clean-up"
@@ -82,6 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     preflight.add_argument("labs", nargs="+", type=lab_id, metavar="LAB", help="the labs the class deploys")
     preflight.add_argument("--region", help="the region to check (default: the AWS CLI's region)")
+    add_landing_zone_arguments(preflight)
     subcommands.add_parser(
         "status",
         parents=[common],
@@ -157,40 +159,52 @@ def progress_bar(console: Console, description: str) -> Iterator[Bar]:
 
 
 def run_preflight(args: argparse.Namespace, roster: Roster, console: Console) -> int:
-    from labs.classroom.preflight import (
-        bootstrap_line,
-        check_class_quotas,
-        class_needs,
-        exit_code,
-        quota_line,
-        region_line,
-    )
+    from labs.classroom.preflight import class_needs, class_quota_lines, once_each
     from labs.cost.prices import load_prices
+    from labs.preflight.command import landing_zone_lines, landing_zone_settings
+    from labs.preflight.lines import exit_code
     from labs.preflight.quotas import ServiceQuotasSource
 
     session = SharedSession(region_name=args.region)
+    region = session.region_name
+    if not region:
+        print("labkit class preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
+        return CANNOT_RUN
     labs = tuple(dict.fromkeys(args.labs))
-    title = f"Class preflight: {len(roster)} learners, each deploying {', '.join(labs)}"
-    lines = [region_line(session)]
-    if lines[0].status != "fail":
-        with console.status("synthesizing the labs (needs of one learner)"):
-            from labs.cost.synth import synthesize_kit
-            from labs.settings import LabSettings
+    bootstrap, boundary, zone = landing_zone_settings(args)
+    with console.status("synthesizing the labs (what one learner needs)"):
+        from labs.cost.synth import synthesize_labs
 
-            templates = synthesize_kit(LabSettings())
-        prices = load_prices()
-        needs = class_needs(templates, labs, len(roster), prices)
+        templates = synthesize_labs(with_cdk_defaults=False).kit
+    per_lab = [
+        landing_zone_lines(
+            session,
+            lab_id=lab_id,
+            template=templates[lab_id],
+            region=region,
+            bootstrap=bootstrap,
+            boundary=boundary,
+            zone=zone,
+        )
+        for lab_id in labs
+    ]
+    lines = once_each(line for lab_lines in per_lab for line in lab_lines)
+    if not lines[0].blocks:  # a denied region: nothing else can be read
+        needs = class_needs(templates, labs, load_prices())
         quotas = ServiceQuotasSource(session.client("service-quotas"))
-        checks = check_class_quotas(needs, ec2=session.client("ec2"), quotas=quotas)
-        lines += [bootstrap_line(session), *(quota_line(check, len(roster)) for check in checks)]
+        lines += class_quota_lines(needs, len(roster), ec2=session.client("ec2"), quotas=quotas)
+    title = (
+        f"Class preflight: {len(roster)} learners, each with {', '.join(labs)} deployed at once, in {region}"
+    )
     console.print(render.preflight_table(title, lines))
     code = exit_code(lines)
-    verdict = (
-        "[bold red]the class would not fit[/]: fix each line marked fail"
-        if code
-        else "[green]the class fits[/]"
-    )
-    console.print(f"{verdict} ({session.region_name})")
+    blockers = sum(1 for line in lines if line.blocks)
+    if code:
+        console.print(
+            f"[bold red]{blockers} blocker(s)[/]: fix the lines marked fail before the class deploys"
+        )
+    else:
+        console.print(f"[green]the class fits[/] ({len(roster)} learners, {', '.join(labs)})")
     return code
 
 

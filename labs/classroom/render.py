@@ -11,11 +11,12 @@ from rich.text import Text
 from labs.classroom.destroy import Deletion
 from labs.classroom.grading import ClassGrid, Grade
 from labs.classroom.inventory import LabStackListing
-from labs.classroom.preflight import PreflightLine
 from labs.classroom.reports.labels import short_label
 from labs.classroom.status import ClassStatus, LabStackState
 from labs.deployed.expiry import describe_remaining
 from labs.leftovers.model import Leftover
+from labs.preflight.command import STYLES as LINE_STYLES
+from labs.preflight.lines import Line
 
 GRADE_STYLES = {
     Grade.PASS: "green",
@@ -24,7 +25,6 @@ GRADE_STYLES = {
     Grade.NOT_VERIFIED: "yellow",
     Grade.ERROR: "magenta",
 }
-LINE_STYLES = {"ok": "green", "warn": "yellow", "fail": "bold red"}
 
 
 def usd(amount: float | None, *, places: int = 4) -> str:
@@ -145,10 +145,13 @@ def leftovers_by_learner_table(found: Mapping[str, Sequence[Leftover]]) -> Table
     return table
 
 
-def preflight_table(title: str, lines: Sequence[PreflightLine]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("Check", "Result", "Detail", "Fix"):
-        table.add_column(column)
+def preflight_table(title: str, lines: Sequence[Line]) -> Table:
+    """`labkit preflight`'s columns, one table for the class."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for column in ("check", "result", "what preflight saw", "fix"):
+        table.add_column(column, overflow="fold")
     for line in lines:
-        table.add_row(line.name, Text(line.status, style=LINE_STYLES[line.status]), line.detail, line.fix)
+        table.add_row(
+            line.check, Text(line.status, style=LINE_STYLES.get(line.status, "")), line.detail, line.fix
+        )
     return table

@@ -1,22 +1,16 @@
 """What "LabDdbStream works" means: a new user put into the table shows up as a CSV row in the bucket.
 
-On a real account the check puts the user and waits for the stream trigger to write the row. On the
-emulator no Lambda code runs, so the check reads the user's record from the table's stream and hands it
-to the CSV writer in this process, as the event source mapping would hand it to the function, and says so.
+The check puts a user and waits for the stream trigger to run the deployed writer, which writes the row:
+on a real account and on the emulator alike (the emulator runs the function's deployed code).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.config import Config
-
-from csv_writer.handler import handle
 from csv_writer.keys import STREAM_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
@@ -28,10 +22,6 @@ from labs.deployed.stack import DeployedStack
 
 if TYPE_CHECKING:
     import boto3
-
-# botocore 1.44 sends StreamArn calls to an account-based endpoint that the emulator does not route
-STREAMS_CONFIG = Config(account_id_endpoint_mode="disabled")
-MAX_STREAM_PAGES = 50
 
 
 def check(
@@ -62,10 +52,7 @@ def check(
     session.client("dynamodb").put_item(TableName=table, Item=user_item(user))
     report.add("User added", True, f"put user {user_id} ({user['name']}) into {table}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
-    if on_emulator:
-        if deliver_in_process(report, session, bucket=bucket, stream_arn=stream_arn, user_id=user_id):
-            wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
-    elif trigger_works:
+    if trigger_works:
         wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
     else:
         report.add(
@@ -185,80 +172,3 @@ def last_processing(session: boto3.Session, stack: DeployedStack) -> str:
     mapping = session.client("lambda").get_event_source_mapping(UUID=mapping_id)
     result = mapping.get("LastProcessingResult")
     return f" (the mapping's last processing result: {result})" if result else ""
-
-
-def stream_records_of(session: boto3.Session, stream_arn: str, user_id: str) -> list[dict[str, Any]]:
-    """The records of the stream (every shard, from its oldest record) whose key is `user_id`."""
-    streams: Any = session.client("dynamodbstreams", config=STREAMS_CONFIG)
-    shards = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"].get("Shards", [])
-    found: list[dict[str, Any]] = []
-    for shard in shards:
-        iterator = streams.get_shard_iterator(
-            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        ).get("ShardIterator")
-        for _ in range(MAX_STREAM_PAGES):
-            if not iterator:
-                break
-            page = streams.get_records(ShardIterator=iterator)
-            found += [r for r in page.get("Records", []) if record_key(r) == user_id]
-            if not page.get("Records"):
-                break
-            iterator = page.get("NextShardIterator")
-    return found
-
-
-def record_key(record: Mapping[str, Any]) -> str | None:
-    value = record.get("dynamodb", {}).get("Keys", {}).get(PARTITION_KEY, {}).get("S")
-    return value if isinstance(value, str) else None
-
-
-def lambda_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
-    """get_records' records as the Lambda event a stream mapping sends: binary as base64 text, epoch times."""
-
-    def as_json(value: object) -> object:
-        if isinstance(value, bytes | bytearray):
-            return base64.b64encode(value).decode("ascii")
-        if isinstance(value, datetime):
-            return int(value.timestamp())
-        raise TypeError(f"{type(value).__name__} in a stream record")
-
-    shaped: list[dict[str, Any]] = json.loads(json.dumps(records, default=as_json))
-    return {"Records": [{**record, "eventSourceARN": stream_arn} for record in shaped]}
-
-
-def deliver_in_process(
-    report: CheckReport, session: boto3.Session, *, bucket: str, stream_arn: str, user_id: str
-) -> bool:
-    """The emulator path: the user's stream records, as the mapping's event, through the handler here."""
-    records = stream_records_of(session, stream_arn, user_id)
-    report.add(
-        "Stream record",
-        bool(records),
-        f"the stream holds the {records[-1]['eventName']} record of {user_id} "
-        f"(sequence {records[-1]['dynamodb'].get('SequenceNumber', '?')})"
-        if records
-        else f"the table's stream holds no record of {user_id}",
-        hint="the emulator lost the stream record: rerun with a fresh emulator (labkit demo starts one)",
-    )
-    report.not_verifiable(
-        "Writer run by the stream trigger",
-        "Lambda code cannot run on the emulator (no container runtime): moto answers invocations "
-        "without running the handler",
-    )
-    if not records:
-        return False
-    response = handle(lambda_stream_event(records, stream_arn), bucket=bucket, s3_client=session.client("s3"))
-    failures = response.get("batchItemFailures", [])
-    report.add(
-        "CSV writer (run in-process)",
-        not failures,
-        f"the handler took {len(records)} stream record(s) and reported no failure"
-        if not failures
-        else f"the handler reported failed records: {failures}",
-        hint="the writer rejected the record: its log line above says why",
-    )
-    report.notes.append(
-        f"On the emulator the check read {user_id}'s records from the table's stream and handed them, as "
-        "the Lambda event the event source mapping sends, to csv_writer.handler in this process."
-    )
-    return not failures

@@ -66,15 +66,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     from labs.emulator import parity
-    from labs.emulator.local_aws import READY
+    from labs.emulator.admin import AdminApi
+    from labs.emulator.lambda_runtime import service
+    from labs.emulator.local_aws import ACCOUNT_ID, READY
 
     parity.apply_all()
     _configure_moto()
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    app = DomainDispatcherApplication(create_backend_app)
+    app = AdminApi(DomainDispatcherApplication(create_backend_app), account_id=ACCOUNT_ID)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # moto puts this port into the callback URL it gives custom resources
     os.environ["MOTO_PORT"] = str(server.server_port)
+    # `localhost`, as in the endpoint the kit gives its users (moto reads buckets from other host names)
+    service.start(f"http://localhost:{server.server_port}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -85,8 +89,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{READY} {server.server_port}", flush=True)
     # nothing else may go to stdout: the starter reads only the first line, then stops reading
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    server.serve_forever()
-    server.server_close()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        service.stop()
 
 
 if __name__ == "__main__":

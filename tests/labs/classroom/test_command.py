@@ -144,7 +144,7 @@ def test_destroy_asks_first_and_refuses_when_nobody_can_answer(
     assert [s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"] == ["mallory-LabEc2"]
 
 
-def test_preflight_multiplies_one_learner_s_needs_by_the_roster_and_names_the_increase(
+def test_preflight_adds_up_the_labs_for_every_learner_and_names_each_increase(
     session: boto3.Session,
     templates: dict[str, Template],
     tmp_path: Path,
@@ -152,15 +152,20 @@ def test_preflight_multiplies_one_learner_s_needs_by_the_roster_and_names_the_in
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr("labs.cost.synth.synthesize_kit", lambda _settings: templates)
+    monkeypatch.setenv("COLUMNS", "400")
     roster = tmp_path / "thirty.txt"
     roster.write_text("\n".join(f"learner-{n:02d}" for n in range(30)), encoding="utf-8")
-    session.client("ssm").put_parameter(Name="/cdk-bootstrap/hnb659fds/version", Value="30", Type="String")
 
-    code = main(["class", "preflight", "--roster", str(roster), "LabEc2", "--region", "us-east-1"])
+    code = main(["class", "preflight", "--roster", str(roster), "LabEc2", "LabAsg", "--region", "us-east-1"])
 
     out = capsys.readouterr().out
     assert code == 1
-    assert "0 used + 30 needed = 30 of 5" in out
+    assert out.count("region us-east-1 is enabled and allowed") == 1  # once, though two labs need it
+    assert "t4g.nano offered in LabEc2's zones" in out
+    assert "t4g.nano offered in LabAsg's zones" in out
+    # each learner: LabEc2's instance (2 vCPUs) and LabAsg's two (4, 8 at the group's maximum)
+    assert "180 needed (30 learners × 6)" in out
+    assert "--quota-code L-1216C47A --desired-value 300" in out
     assert "--quota-code L-0263D0A3 --desired-value 30" in out
-    assert "version 30" in out
-    assert last_line(out) == "the class would not fit: fix each line marked fail (us-east-1)"
+    assert "--quota-code L-F678F1CE --desired-value 61" in out  # the account's default VPC counts too
+    assert "blocker(s): fix the lines marked fail before the class deploys" in last_line(out)
