@@ -1,9 +1,9 @@
 """`labkit class status` and `labkit class check` for a class of 30 on the emulator, as time per learner.
 
-The first learner deploys LabDdbStream with the pinned CDK CLI (which bootstraps and publishes the
-assets); the other 29 stacks are created through CloudFormation's API from each learner's own synthesized
-template and stack tags in a change set, as `cdk deploy -c owner=...` sends them, in a fraction of a CLI run.
-Both commands run through the CLI's entry point, against that one emulator, with their output discarded.
+Each learner's LabDdbStream is synthesized in this process (what `cdk synth -c owner=...` writes). The
+first is deployed with the pinned CDK CLI, which bootstraps and publishes the assets; the other 29 are
+created through CloudFormation change sets with their own templates and stack tags, as the CLI sends
+them, in a fraction of a CLI run each. Both commands run through the CLI's entry point, output discarded.
 """
 
 from __future__ import annotations
@@ -33,25 +33,25 @@ def _owners() -> list[str]:
     return [f"learner-{number:02d}" for number in range(1, CLASS_SIZE + 1)]
 
 
-def _synthesized(owner: str) -> tuple[str, dict[str, str]]:
-    """The learner's LabDdbStream template and stack tags, as `cdk synth -c owner=...` makes them."""
+def _synthesized(owner: str, outdir: Path) -> tuple[str, dict[str, str]]:
+    """The learner's LabDdbStream assembly in `outdir` (what `cdk synth -c owner=...` writes), with its
+    template and stack tags."""
     from aws_cdk import App
 
-    with tempfile.TemporaryDirectory(prefix="labkit-bench-") as outdir:
-        app = App(outdir=outdir, context=feature_flags())
-        stack = lab(LAB).stack()(app, settings=LabSettings(owner=owner, now=datetime.now(UTC)))
-        artifact = app.synth().get_stack_by_name(stack.stack_name)
-        return json.dumps(artifact.template), dict(artifact.tags)
+    app = App(outdir=str(outdir), context=feature_flags())
+    stack = lab(LAB).stack()(app, settings=LabSettings(owner=owner, now=datetime.now(UTC)))
+    artifact = app.synth().get_stack_by_name(stack.stack_name)
+    return json.dumps(artifact.template), dict(artifact.tags)
 
 
 def _deploy_class(aws: LocalAws, owners: Sequence[str], workdir: Path) -> None:
-    context = ["-c", f"sandboxAccounts={aws.account_id}"]
     run_cdk(["bootstrap", f"aws://{aws.account_id}/{aws.region}"], env=aws.env, cwd=workdir)
-    first = ["deploy", LAB, *context, "-c", f"owner={owners[0]}", "--require-approval", "never"]
-    run_cdk([*first, "--output", str(workdir / "cdk.out")], env=aws.env)
+    first = workdir / "cdk.out"
+    _synthesized(owners[0], first)
+    run_cdk(["deploy", LAB, "--app", str(first), "--require-approval", "never"], env=aws.env)
     cloudformation = aws.session().client("cloudformation")
     for owner in owners[1:]:
-        template, tags = _synthesized(owner)
+        template, tags = _synthesized(owner, workdir / f"cdk.out.{owner}")
         name = f"{owner}-{LAB}"
         # a change set, as the CDK CLI deploys (moto completes custom resources only on this path)
         cloudformation.create_change_set(

@@ -1,6 +1,7 @@
 """A class on the emulator through the real `labkit class`: two learners deploy two labs each with the
-pinned CDK CLI, one deploys nothing, someone off the roster has an overdue lab; status, a graded check
-with its four reports, and a destroy that deletes only the roster's labs and finds nothing left behind.
+pinned CDK CLI (assemblies synthesized in this process), one deploys nothing, someone off the roster left
+an overdue lab; status, a graded check with its four reports, and a destroy that deletes only the
+roster's labs and finds nothing left behind.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import patch
 
 import boto3
 import pytest
 
+from labs import kit
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
+from labs.settings import LabSettings
 
 LABS = ("LabDdbStream", "LabStepFunction")
 DEPLOYING = ("alice", "bob")
@@ -57,11 +61,13 @@ def deployed_class(
     # from a folder without cdk.json: the bootstrap needs no synth of the app
     bootstrap = ["bootstrap", f"aws://{local_aws.account_id}/{local_aws.region}"]
     run_cdk(bootstrap, env=env, cwd=tmp_path_factory.mktemp("bootstrap"))
-    # one after the other: two CLIs deploying at once have left a stack in REVIEW_IN_PROGRESS on moto
     for owner in DEPLOYING:
-        output = str(tmp_path_factory.mktemp(f"cdk-{owner}"))
-        context = ["-c", f"owner={owner}", "-c", f"sandboxAccounts={local_aws.account_id}"]
-        run_cdk(["deploy", *LABS, *context, "--output", output, "--require-approval", "never"], env=env)
+        # synthesized in this process (what app.py builds for -c owner=...), a CLI synth costs ~20 s more
+        assembly = str(tmp_path_factory.mktemp(f"cdk-{owner}"))
+        settings = LabSettings(owner=owner, sandbox_accounts=(local_aws.account_id,), now=datetime.now(UTC))
+        kit.synthesize(settings, outdir=assembly)
+        # one after the other: two CLIs deploying at once have left a stack in REVIEW_IN_PROGRESS on moto
+        run_cdk(["deploy", *LABS, "--app", assembly, "--require-approval", "never"], env=env)
     session.client("cloudformation").create_stack(
         StackName="mallory-LabDdbStream",
         TemplateBody=STRANGER_TEMPLATE,
