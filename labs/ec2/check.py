@@ -96,7 +96,7 @@ def check(
     ec2 = session.client("ec2")
     instance = check_instance(report, ec2, stack, waiter or Waiter.for_run(on_emulator=on_emulator))
     instance_id = instance["InstanceId"] if instance else None
-    check_data_volume(report, ec2, stack, instance_id)
+    check_data_volume(report, ec2, instance)
     address = check_elastic_ip(report, ec2, stack, instance_id)
     check_ping_rule(report, ec2, stack, instance, on_emulator=on_emulator)
     check_ping(report, address, on_emulator=on_emulator, pinger=pinger)
@@ -141,33 +141,45 @@ def _running(instance: dict[str, Any] | None) -> tuple[dict[str, Any] | None, st
     return (instance if state != "pending" else None), state
 
 
-def check_data_volume(report: CheckReport, ec2: Any, stack: DeployedStack, instance_id: str | None) -> None:
-    volume_id = stack.physical_id("AWS::EC2::Volume")
-    if not volume_id:
-        report.add("Data volume attached", False, "the stack has no data volume", hint="redeploy the lab")
+def check_data_volume(report: CheckReport, ec2: Any, instance: dict[str, Any] | None) -> None:
+    """The data disk is one of the instance's block device mappings: attached at launch, deleted with it."""
+    name = "Data volume attached"
+    if instance is None:
+        report.add(name, False, "there is no instance to carry the data volume", hint="redeploy the lab")
         return
+    instance_id = instance["InstanceId"]
+    mappings = {m.get("DeviceName"): m.get("Ebs", {}) for m in instance.get("BlockDeviceMappings", [])}
+    disk = mappings.get(DATA_DEVICE)
+    if not disk or not disk.get("VolumeId"):
+        devices = ", ".join(sorted(str(d) for d in mappings)) or "none"
+        report.add(
+            name,
+            False,
+            f"{instance_id} has no volume at {DATA_DEVICE} (its block devices: {devices})",
+            hint="redeploy the lab: the data volume is created with the instance",
+        )
+        return
+    volume_id = disk["VolumeId"]
     answer = unless_gone(ec2.describe_volumes, VolumeIds=[volume_id])
     if not answer or not answer["Volumes"]:
-        report.add("Data volume attached", False, f"{volume_id} no longer exists", hint="redeploy the lab")
+        report.add(name, False, f"{volume_id} no longer exists", hint="redeploy the lab")
         return
     volume = answer["Volumes"][0]
-    attachments = [a for a in volume.get("Attachments", []) if a.get("State") == "attached"]
-    mine = [a for a in attachments if instance_id and a.get("InstanceId") == instance_id]
     size = f"{volume.get('Size', '?')} GiB {volume.get('VolumeType', '')}".strip()
-    encrypted = ", encrypted" if volume.get("Encrypted") else ", NOT encrypted"
-    if mine:
-        detail = f"{volume_id} ({size}{encrypted}) is attached to {instance_id} as {mine[0].get('Device')}"
-    elif attachments:
-        detail = f"{volume_id} is attached to {attachments[0].get('InstanceId')}, not to {instance_id}"
+    encrypted = "encrypted" if volume.get("Encrypted") else "NOT encrypted"
+    status = disk.get("Status", "?")
+    deleted_with_instance = disk.get("DeleteOnTermination") is True
+    kept = "deleted with the instance" if deleted_with_instance else "NOT deleted with the instance"
+    detail = f"{volume_id} ({size}, {encrypted}, {kept}) is {status} to {instance_id} as {DATA_DEVICE}"
+    if status == "attached" and not deleted_with_instance:
+        hint = (
+            f"it would outlive the lab: aws ec2 modify-instance-attribute --instance-id {instance_id} "
+            f'--block-device-mappings \'[{{"DeviceName":"{DATA_DEVICE}","Ebs":'
+            '{"DeleteOnTermination":true}}]\''
+        )
     else:
-        detail = f"{volume_id} ({size}) is {volume.get('State', '?')}: attached to no instance"
-    report.add(
-        "Data volume attached",
-        bool(mine),
-        detail,
-        hint=f"attach it: aws ec2 attach-volume --volume-id {volume_id} --instance-id {instance_id} "
-        f"--device {DATA_DEVICE} (or redeploy the lab)",
-    )
+        hint = "redeploy the lab: the data volume is created with the instance"
+    report.add(name, status == "attached" and deleted_with_instance, detail, hint=hint)
 
 
 def check_elastic_ip(

@@ -16,6 +16,9 @@ from labs.constructs.nag import acknowledge, arn_finding
 from labs.settings import LabSettings
 from labs.step_function.spec import LAB_ID, SAMPLE_INPUT, WAIT_SECONDS
 
+# a name per run ($RANDOM parts two runs of one second); unnamed, moto's executor calls every run "None"
+EXECUTION_NAME = '"run-$(date +%Y%m%d-%H%M%S)-$RANDOM"'
+
 
 class LabStepFunctionStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
@@ -93,10 +96,15 @@ class LabStepFunctionStack(LabStack):
         self.output("StateMachineArn", arn, "The state machine")
         self.output("BucketName", self.csv_writer.bucket.bucket_name, "Where the CSV files land")
         self.output(
+            "LogsCommand",
+            f"aws logs tail {self.csv_writer.writer.log_group.log_group_name} --since 1h --follow",
+            "What the writer printed for each execution's input (Ctrl-C to stop)",
+        )
+        self.output(
             "StartExecutionCommand",
-            f"aws stepfunctions start-execution --state-machine-arn {arn} "
+            f"aws stepfunctions start-execution --state-machine-arn {arn} --name {EXECUTION_NAME} "
             f"--input '{json.dumps(SAMPLE_INPUT, separators=(',', ':'))}'",
-            "Start an execution with a sample user",
+            "Start an execution with a sample user, under a name of its own",
         )
         self.output(
             "ShowResultCommand",

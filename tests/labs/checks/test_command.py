@@ -82,3 +82,23 @@ def test_the_owner_defaults_to_cdk_json(tmp_path: Path) -> None:
 
     assert owner_from_cdk_json(tmp_path) == "bob"
     assert owner_from_cdk_json(tmp_path / "nowhere") is None
+
+
+def test_labkit_check_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_REGION alone (CloudShell sets it): the CDK CLI deploys there, so the check must look there."""
+    boto3.client("cloudformation", region_name="eu-west-1").create_stack(
+        StackName="west-LabStepFunction",
+        TemplateBody=json.dumps({"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}),
+    )
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    assert main(["check", "LabStepFunction", "--owner", "nobody"]) == 1
+    assert "no stack named nobody-LabStepFunction in eu-west-1" in capsys.readouterr().out
+
+    # and before AWS_DEFAULT_REGION, as the CDK CLI and the AWS CLI v2 read them
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    main(["check", "LabStepFunction", "--owner", "west"])
+    assert "west-LabStepFunction is CREATE_COMPLETE" in capsys.readouterr().out
