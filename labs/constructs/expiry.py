@@ -87,6 +87,8 @@ class StackExpiry(Construct):
             enforce_ssl=True,
             retention_period=DEAD_LETTER_RETENTION,
             removal_policy=RemovalPolicy.DESTROY,
+            # SQS's default stated: it marks the queue as a dead-letter queue (Control Tower's CT.SQS.PR.1)
+            redrive_allow_policy=sqs.RedriveAllowPolicy(redrive_permission=sqs.RedrivePermission.ALLOW_ALL),
         )
         acknowledge(
             queue,

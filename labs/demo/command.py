@@ -1,4 +1,4 @@
-"""`labkit demo`: rehearse the life of every lab, offline on the emulator, or with `--aws` on a sandbox account.
+"""`labkit demo`: rehearse the life of every lab, offline on the emulator, or with `--aws` in a sandbox.
 
 Each lab is deployed, checked, redeployed after AWS published a new image and with a new time-to-live,
 checked again, deleted by its own expiry, and scanned for leftovers, with the real, pinned CDK CLI. The exit
@@ -16,7 +16,7 @@ from pathlib import Path
 from labs.contract import LAB_IDS
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import Demo
-from labs.demo.targets import AwsTarget
+from labs.demo.targets import EXPIRY_LEAD_S, AwsTarget
 from labs.settings import AccountNotAllowedError, SettingsError, cdk_json_context, parse_accounts
 from labs.terminal import make_console
 
@@ -56,6 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"time limit of each step (default: {AWS_STEP_TIMEOUT_S:.0f} with --aws)",
     )
+    parser.add_argument(
+        "--expiry-lead",
+        type=float,
+        default=EXPIRY_LEAD_S,
+        metavar="SECONDS",
+        help=f"with --aws: how far ahead each lab's expiry is moved, then awaited (default {EXPIRY_LEAD_S})",
+    )
     parser.add_argument("--verbose", action="store_true", help="also list the emulator's AWS parity fixes")
 
 
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         labs,
         fail_fast=args.fail_fast,
         landing_zone=landing_zone,
-        open_target=aws_account(landing_zone, labs) if args.aws else None,
+        open_target=aws_account(landing_zone, labs, expiry_lead_s=args.expiry_lead) if args.aws else None,
         step_timeout_s=step_timeout,
         verbose=args.verbose,
     )
@@ -86,7 +93,9 @@ def sandbox_accounts(landing_zone: LandingZone) -> tuple[str, ...]:
     return parse_accounts(given if given is not None else cdk_json_context(Path.cwd()).get("sandboxAccounts"))
 
 
-def aws_account(landing_zone: LandingZone, labs: tuple[str, ...]) -> Callable[[ExitStack], AwsTarget]:
+def aws_account(
+    landing_zone: LandingZone, labs: tuple[str, ...], *, expiry_lead_s: float = EXPIRY_LEAD_S
+) -> Callable[[ExitStack], AwsTarget]:
     """Opens the account of the current credentials, refusing any that is not a listed sandbox account."""
 
     def open_account(_resources: ExitStack) -> AwsTarget:
@@ -108,7 +117,7 @@ def aws_account(landing_zone: LandingZone, labs: tuple[str, ...]) -> Callable[[E
         region = session.region_name or "us-east-1"
         print(estimate(labs, account, region), flush=True)
         environment = {**os.environ, "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
-        return AwsTarget(environment, account, region)
+        return AwsTarget(environment, account, region, expiry_lead_s=expiry_lead_s)
 
     return open_account
 

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     import boto3
     from rich.console import Console
 
-    from labs.demo.targets import AwsTarget, EmulatorTarget
-
-    Target = EmulatorTarget | AwsTarget
+    from labs.demo.targets import EmulatorTarget, Target
 
 CHECK_TIMEOUT_S = 60.0
 GOAL_S = 180.0
@@ -105,7 +103,11 @@ class Demo:
 
         first, second = workdir / "deploy.out", workdir / "redeploy.out"
         context = ["-c", f"sandboxAccounts={target.account_id}", *self.landing_zone.synth_args()]
-        ttl = REDEPLOY_TTL_HOURS[1] if self.landing_zone.context.get("ttlHours") == "4" else REDEPLOY_TTL_HOURS[0]
+        ttl = (
+            REDEPLOY_TTL_HOURS[1]
+            if self.landing_zone.context.get("ttlHours") == "4"
+            else REDEPLOY_TTL_HOURS[0]
+        )
         synth = ["synth", "--quiet", *context]
         self.timed("synthesizing the labs", lambda: run_cdk([*synth, "--output", str(first)], env=target.env))
         self.timed(
@@ -118,11 +120,16 @@ class Demo:
             bootstrap += self.landing_zone.bootstrap_args()
             self.timed("bootstrapping the emulator's account", lambda: run_cdk(bootstrap, env=target.env))
         else:
-            self.timed("checking the account's CDK bootstrap", lambda: self.landing_zone.require_bootstrap(target.session()))
+            self.timed(
+                "checking the account's CDK bootstrap",
+                lambda: self.landing_zone.require_bootstrap(target.session()),
+            )
         return first, second
 
     # -- one lab's life ---------------------------------------------------------------------------
-    def rehearse(self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path) -> None:
+    def rehearse(
+        self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path
+    ) -> None:
         steps: list[tuple[str, Callable[[], str]]] = [
             (DEPLOY, lambda: self.deploy(lab_run, target, first)),
             (CHECK, lambda: self.check(lab_run, target, session, CHECK)),
@@ -141,8 +148,21 @@ class Demo:
             self.attempt(lab_run, step, action)
 
     def deploy(self, lab_run: LabRun, target: Target, assembly: Path) -> str:
-        self.cdk(target, ["deploy", lab_run.lab_id, "--app", str(assembly), "--exclusively",
-                          "--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()])
+        self.cdk(
+            target,
+            [
+                "deploy",
+                lab_run.lab_id,
+                "--app",
+                str(assembly),
+                "--exclusively",
+                "--require-approval",
+                "never",
+                "--progress",
+                "events",
+                *self.landing_zone.deploy_args(),
+            ],
+        )
         self.landing_zone.verify(target.session(), lab_run.stack_name)
         return f"{lab_run.stack_name} deployed"
 
@@ -165,13 +185,28 @@ class Demo:
             raise StepError(f"{lab_run.lab_id}: the check did not pass ({counts(report)})")
         return counts(report)
 
-    def redeploy(self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path) -> str:
+    def redeploy(
+        self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path
+    ) -> str:
         template = read_template(str(second / f"{lab_run.lab_id}.template.json"))
         images_before = instance_images(session, lab_run.stack_name)
         expiry_before = expiry_time(session, lab_run.stack_name)
         published = target.publish_new_images(image_parameters(template))
-        self.cdk(target, ["deploy", lab_run.lab_id, "--app", str(second), "--exclusively",
-                          "--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()])
+        self.cdk(
+            target,
+            [
+                "deploy",
+                lab_run.lab_id,
+                "--app",
+                str(second),
+                "--exclusively",
+                "--require-approval",
+                "never",
+                "--progress",
+                "events",
+                *self.landing_zone.deploy_args(),
+            ],
+        )
         images_after = instance_images(session, lab_run.stack_name)
         expiry_after = expiry_time(session, lab_run.stack_name)
         if expiry_after == expiry_before:
@@ -180,7 +215,9 @@ class Demo:
         if images_before:
             details.append(f"image {published}")
             replaced = set(images_after) - set(images_before)
-            details.append(f"instance replaced: {', '.join(sorted(replaced))}" if replaced else "instance kept")
+            details.append(
+                f"instance replaced: {', '.join(sorted(replaced))}" if replaced else "instance kept"
+            )
         return "; ".join(details)
 
     def expire(self, lab_run: LabRun, target: Target) -> str:
@@ -205,7 +242,10 @@ class Demo:
                 continue
             command = ["destroy", lab_run.lab_id, "--app", str(assembly), "--exclusively", "--force"]
             try:
-                _, seconds = self.timed(f"{lab_run.lab_id}: destroying what is left", lambda: self.cdk(target, command))
+                _, seconds = self.timed(
+                    f"{lab_run.lab_id}: destroying what is left",
+                    lambda command=command: self.cdk(target, command),  # type: ignore[misc]
+                )
             except Exception as error:  # report it: a teacher must know a lab still bills
                 lab_run.fail(CLEANUP, f"`cdk destroy {lab_run.lab_id}` failed: {error}")
                 continue
@@ -260,7 +300,11 @@ class Demo:
             self.console.print(line, highlight=False)
         passed = all(r.passed for r in self.runs) and len(self.runs) == len(self.labs)
         verdict = "[green]all labs passed[/green]" if passed else "[red]FAILED[/red]"
-        goal = f" ({'within' if total_s <= GOAL_S else 'over'} the {GOAL_S:.0f} s goal)" if target.on_emulator else ""
+        goal = (
+            f" ({'within' if total_s <= GOAL_S else 'over'} the {GOAL_S:.0f} s goal)"
+            if target.on_emulator
+            else ""
+        )
         self.console.print(results_table(self.runs, caption=f"{verdict} in {total_s:.0f} s{goal}"))
 
 

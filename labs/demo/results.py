@@ -9,18 +9,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from labs.demo.runs import CHECK, RECHECK, STEPS
+from labs.demo.targets import EmulatorTarget
 
 if TYPE_CHECKING:
-    from labs.demo.rehearsal import Target
     from labs.demo.runs import LabRun
+    from labs.demo.targets import Target
 
 HEADERS = {
     "deploy": "Deploy",
     "check": "Check",
-    "redeploy": "Redeploy (new image, new TTL)",
-    "check again": "Check again",
+    "redeploy": "Redeploy",
+    "check again": "Recheck",
     "expiry": "Expiry",
-    "leftovers": "Leftovers",
+    "leftovers": "Scan",
 }
 
 
@@ -29,19 +30,16 @@ def step_cell(lab_run: LabRun, step: str) -> str:
     if found is None:
         return "[red]not run[/red]"
     if found.failed or found.seconds is None:
-        return f"[red]✘ {escape(found.detail)}[/red]"
-    if step in (CHECK, RECHECK):
-        return f"[green]✔[/green] {found.seconds:.1f} s ({escape(found.detail)})"
+        return "[red]✘ skipped[/red]" if found.detail.startswith("skipped") else "[red]✘ failed[/red]"
     if step == "leftovers":
-        return "[green]none[/green]"
-    if step == "redeploy":
-        return f"[green]✔[/green] {found.seconds:.1f} s: {escape(found.detail)}"
+        return "[green]✔ none[/green]"
     return f"[green]✔[/green] {found.seconds:.1f} s"
 
 
 def results_table(runs: Sequence[LabRun], *, caption: str = "") -> Table:
     table = Table(title="The life of each lab", title_justify="left", caption=caption, caption_justify="left")
-    for column in ("Lab", *(HEADERS[step] for step in STEPS), "Result"):
+    table.add_column("Lab", no_wrap=True)
+    for column in (*(HEADERS[step] for step in STEPS), "Result"):
         table.add_column(column, overflow="fold")
     for lab_run in runs:
         result = "[green]✔ pass[/green]" if lab_run.passed else "[red]✘ fail[/red]"
@@ -52,11 +50,15 @@ def results_table(runs: Sequence[LabRun], *, caption: str = "") -> Table:
 def run_notes(target: Target, runs: Sequence[LabRun], *, verbose: bool) -> Iterator[str]:
     """What a pass here means: the failures in full, and on the emulator, what it cannot show."""
     for lab_run in runs:
+        for step in (CHECK, "redeploy", RECHECK, "expiry"):
+            found = lab_run.steps.get(step)
+            if found and not found.failed and found.detail:
+                yield f" • {lab_run.lab_id} {step}: {escape(found.detail)}"
         for note in lab_run.notes:
             yield f" • {lab_run.lab_id}: {escape(note)}"
         for failure in lab_run.failures:
             yield f" • [red]{lab_run.lab_id}: {escape(failure)}[/red]"
-    if not target.on_emulator:
+    if not isinstance(target, EmulatorTarget):
         return
     aws = target.aws
     yield "[bold]What the emulator cannot show (checks report these as not verifiable):[/bold]"
@@ -66,4 +68,4 @@ def run_notes(target: Target, runs: Sequence[LabRun], *, verbose: bool) -> Itera
         yield "[bold]AWS parity fixes applied inside the emulator (moto 5.2.5 differs from AWS here):[/bold]"
         yield from (f" • {fix.name}: {escape(fix.why)}" for fix in aws.parity_fixes)
     else:
-        yield f"{len(aws.parity_fixes)} AWS parity fixes were applied inside the emulator (--verbose lists them)."
+        yield f"{len(aws.parity_fixes)} AWS parity fixes applied inside the emulator (--verbose lists them)."

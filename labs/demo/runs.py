@@ -9,7 +9,14 @@ if TYPE_CHECKING:
     from labs.checks.report import CheckReport
     from labs.leftovers.model import Leftover
 
-DEPLOY, CHECK, REDEPLOY, RECHECK, EXPIRE, SCAN = "deploy", "check", "redeploy", "check again", "expiry", "leftovers"
+DEPLOY, CHECK, REDEPLOY, RECHECK, EXPIRE, SCAN = (
+    "deploy",
+    "check",
+    "redeploy",
+    "check again",
+    "expiry",
+    "leftovers",
+)
 # every lab goes through these, in this order; a lab passes only when each of them did
 STEPS = (DEPLOY, CHECK, REDEPLOY, RECHECK, EXPIRE, SCAN)
 # only when the expiry left the stack behind (or the run was interrupted): never counted as a pass

@@ -90,6 +90,8 @@ class AwsTarget:
     account_id: str
     region: str
     on_emulator: bool = False
+    # how far ahead of now the lab's expiry is moved before the demo waits for it
+    expiry_lead_s: float = EXPIRY_LEAD_S
 
     @property
     def title(self) -> str:
@@ -108,12 +110,12 @@ class AwsTarget:
         return "AWS publishes images on its own schedule: the redeploy resolves whatever is latest now"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
-        """The lab's own schedule, moved to a minute from now; then Scheduler and CloudFormation do the rest."""
+        """The lab's own schedule moved to a minute from now; Scheduler and CloudFormation do the rest."""
         session = self.session()
         name = _schedule_of(session, stack_name)
         scheduler = session.client("scheduler")
-        current = scheduler.get_schedule(Name=name)
-        fire_at = datetime.now(UTC) + timedelta(seconds=EXPIRY_LEAD_S)
+        current: dict[str, Any] = dict(scheduler.get_schedule(Name=name))
+        fire_at = datetime.now(UTC) + timedelta(seconds=self.expiry_lead_s)
         keep = ("GroupName", "FlexibleTimeWindow", "Target", "Description", "State", "KmsKeyArn")
         scheduler.update_schedule(
             Name=name,
@@ -125,7 +127,9 @@ class AwsTarget:
         while time.monotonic() < deadline:
             stack = load_stack(session, stack_name)
             if stack is None:
-                return f"Scheduler fired {name} at {fire_at:%H:%M:%S} UTC; CloudFormation deleted {stack_name}"
+                return (
+                    f"Scheduler fired {name} at {fire_at:%H:%M:%S} UTC; CloudFormation deleted {stack_name}"
+                )
             if stack.status == "DELETE_FAILED":
                 raise StepError(f"{stack_name}: its expiry failed: {failure_reason(session, stack_name)}")
             time.sleep(POLL_S)
@@ -163,3 +167,7 @@ def read_template(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as file:
         template: dict[str, Any] = json.load(file)
     return template
+
+
+# where a demo runs (the union the rehearsal works with)
+Target = EmulatorTarget | AwsTarget

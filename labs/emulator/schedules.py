@@ -70,6 +70,7 @@ def fire(account_id: str, region: str, name: str, group: str | None = None) -> F
     """Run the schedule's target now, with its role; the result says what happened and why."""
     scheduler = _moto("moto.scheduler.models", "scheduler_backends")[account_id][region]
     schedule = scheduler.get_schedule(group, name)
+    schedule.labkit_fired = True  # a one-time schedule fires once, early or on time
     target: dict[str, Any] = schedule.target
     iam = _moto("moto.iam.models", "iam_backends")[account_id]["aws"]
     role_arn = str(target.get("RoleArn", ""))

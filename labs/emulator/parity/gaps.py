@@ -16,9 +16,9 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
         "ignore their TLS condition): the TLS-only policies do not exist here",
     ),
     EmulatorGap(
-        "schedules fire only when asked",
-        "the emulator's clock is the machine's, so an expiry hours away never comes: `labkit emulator "
-        "expire` fires a lab's schedule now, with the schedule's own role",
+        "an expiry comes at its hour",
+        "the emulator's clock is the machine's: a schedule fires when due, so a lab's expiry hours away "
+        "comes hours later; `labkit emulator expire` fires it now, with the schedule's own role",
     ),
     EmulatorGap(
         "no network",

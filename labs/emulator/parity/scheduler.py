@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from datetime import datetime
+import threading
+import time
+from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.parity.base import ParityError, ParityFix, from_moto, parity_fix
+from labs.emulator.parity.base import ParityError, ParityFix, from_moto, original, parity_fix, replace
 
 
 def _scheduler(account_id: str, region_name: str) -> Any:
     return from_moto("moto.scheduler.models", "scheduler_backends")[account_id][region_name]
+
+
+TICK_S = 1.0
 
 
 def _epoch(value: str | None) -> float | None:
@@ -126,4 +132,59 @@ def scheduler_schedule_in_cloudformation() -> None:
         raise ParityError("moto did not register the AWS::Scheduler::Schedule model")
 
 
-FIXES: tuple[ParityFix, ...] = (scheduler_schedule_in_cloudformation,)
+def due(expression: str, timezone_name: str, now: datetime) -> bool:
+    """True when a one-time `at(...)` expression's moment has come (other expressions never are, here)."""
+    if not expression.startswith("at(") or not expression.endswith(")"):
+        return False
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(expression[3:-1]).replace(tzinfo=ZoneInfo(timezone_name or "UTC"))
+    return moment <= now
+
+
+class DueSchedules(threading.Thread):
+    """Fires each enabled one-time schedule once its time has come, as Scheduler does."""
+
+    def __init__(self) -> None:
+        super().__init__(name="due-schedules", daemon=True)
+
+    def run(self) -> None:
+        from labs.emulator import schedules
+
+        backends = from_moto("moto.scheduler.models", "scheduler_backends")
+        while True:
+            now = datetime.now(UTC)
+            for account_id, account in list(backends.items()):
+                for region, backend in list(account.items()):
+                    for group in list(backend.schedule_groups.values()):
+                        for schedule in list(group.schedules.values()):
+                            if getattr(schedule, "labkit_fired", False) or schedule.state != "ENABLED":
+                                continue
+                            if due(schedule.schedule_expression, schedule.schedule_expression_timezone, now):
+                                schedule.labkit_fired = True
+                                with contextlib.suppress(
+                                    Exception
+                                ):  # the failure is the stack's, not the clock's
+                                    schedules.fire(account_id, region, schedule.name, group.name)
+            time.sleep(TICK_S)
+
+
+@parity_fix(
+    "schedules fire when due",
+    moto_does="stores schedules but never runs a target",
+    aws_does="runs a one-time schedule's target when its time comes, with the schedule's role (the "
+    "emulator's clock is the machine's: `labkit emulator expire` fires one early)",
+)
+def schedules_fire_when_due() -> None:
+    backend_class = from_moto("moto.scheduler.models", "EventBridgeSchedulerBackend")
+    original_update = original(backend_class, "update_schedule")
+
+    def update_schedule(self: Any, **kwargs: Any) -> Any:
+        # AWS: a schedule updated without a State is ENABLED (moto left it with none, so it never fired)
+        return original_update(self, **{**kwargs, "state": kwargs.get("state") or "ENABLED"})
+
+    replace(backend_class, "update_schedule", update_schedule)
+    DueSchedules().start()
+
+
+FIXES: tuple[ParityFix, ...] = (scheduler_schedule_in_cloudformation, schedules_fire_when_due)

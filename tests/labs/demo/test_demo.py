@@ -1,22 +1,26 @@
-"""What `labkit demo` reports: a lab passes only when every step really happened and left nothing behind."""
+"""What `labkit demo` reports: a lab passes only when each step of its life happened, leaving nothing."""
 
 from __future__ import annotations
 
 import argparse
 import io
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from labs.checks.report import CheckReport
-from labs.demo.command import run
+from labs.demo.command import aws_account, run
+from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import stack_names_of
-from labs.demo.results import emulator_notes, results_table
-from labs.demo.runs import LabRun
+from labs.demo.results import results_table, run_notes
+from labs.demo.runs import CHECK, RECHECK, STEPS, LabRun
+from labs.demo.targets import EmulatorTarget, image_parameters
 from labs.emulator import LocalAws
 from labs.leftovers.model import Leftover
+from labs.settings import SettingsError
 
 
 def report(*, verified: bool, failed: bool = False) -> CheckReport:
@@ -25,64 +29,91 @@ def report(*, verified: bool, failed: bool = False) -> CheckReport:
     if verified:
         checked.add("Instance running", True, "i-1 is running")
     if failed:
-        checked.add("Data volume attached", False, "vol-1 is not attached")
+        checked.add("Data disk", False, "no data disk")
     return checked
 
 
-def finished(**changes: object) -> LabRun:
-    lab_run = LabRun(
-        "LabEc2", "LabEc2", deploy_s=2.0, destroy_s=1.0, report=report(verified=True), leftovers=[]
-    )
-    for name, value in changes.items():
-        setattr(lab_run, name, value)
+def finished(lab_id: str = "LabEc2") -> LabRun:
+    lab_run = LabRun(lab_id, lab_id, leftovers=[])
+    for step in STEPS:
+        lab_run.done(step, 2.0, f"{step} detail")
+    lab_run.reports = {CHECK: report(verified=True), RECHECK: report(verified=True)}
     return lab_run
 
 
-def rendered(table: object) -> str:
+def rendered(*lines: object) -> str:
     console = Console(file=io.StringIO(), width=200, color_system=None)
-    console.print(table)
+    for line in lines:
+        console.print(line)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-def test_a_lab_passes_when_deployed_checked_destroyed_and_clean() -> None:
+def test_a_lab_passes_when_every_step_of_its_life_happened_and_left_nothing() -> None:
     assert finished().passed
 
 
 @pytest.mark.parametrize(
-    ("what", "changes"),
+    ("what", "change"),
     [
-        ("nothing verified, only unverifiable items", {"report": report(verified=False)}),
-        ("a failed check item", {"report": report(verified=True, failed=True)}),
-        ("no destroy", {"destroy_s": None}),
-        ("a leftover", {"leftovers": [Leftover("AWS::EC2::EIP", "127.0.0.1", "tagged labkit:lab=LabEc2")]}),
-        ("no leftover scan", {"leftovers": None}),
-        ("a failed step", {"failures": ["destroy: `cdk destroy LabEc2` failed"]}),
+        ("only unverifiable check items", lambda r: r.reports.update({CHECK: report(verified=False)})),
+        (
+            "a failed item on the check after the redeploy",
+            lambda r: r.reports.update({RECHECK: report(verified=True, failed=True)}),
+        ),
+        ("a redeploy that failed", lambda r: r.fail("redeploy", "UPDATE_ROLLBACK_COMPLETE")),
+        ("an expiry that never ran", lambda r: r.steps.pop("expiry")),
+        ("a leftover", lambda r: setattr(r, "leftovers", [Leftover("AWS::EC2::EIP", "127.0.0.1", "tagged")])),
+        ("no leftover scan", lambda r: setattr(r, "leftovers", None)),
     ],
 )
-def test_a_lab_fails_on(what: str, changes: dict[str, object]) -> None:
-    assert not finished(**changes).passed, what
+def test_a_lab_fails_on(what: str, change: object) -> None:
+    lab_run = finished()
+    change(lab_run)  # type: ignore[operator]
+    assert not lab_run.passed, what
 
 
-def test_the_table_shows_times_check_counts_and_each_leftover() -> None:
-    leftover = Leftover("AWS::EC2::EIP", "127.0.0.9", "tagged labkit:lab=LabEc2")
-    text = rendered(
-        results_table([finished(), finished(lab_id="LabAsg", leftovers=[leftover], deploy_s=None)])
-    )
+def test_the_table_shows_each_step_and_comes_with_the_verdict_as_its_last_line() -> None:
+    failing = finished("LabAsg")
+    failing.fail("redeploy", "the redeploy did not move the expiry")
+    text = rendered(results_table([finished(), failing], caption="FAILED in 40 s"))
+
+    assert "Redeploy" in text
+    assert "Recheck" in text
     assert "2.0 s" in text
-    assert "PASSED (1 passed, 0 failed, 1 not verifiable)" in text
-    assert "AWS::EC2::EIP 127.0.0.9" in text
-    assert "failed" in text.split("LabAsg", 1)[1]
+    assert "✘ failed" in text.split("LabAsg", 1)[1]
+    assert text.strip().splitlines()[-1].strip() == "FAILED in 40 s"
 
 
-def test_the_notes_list_every_parity_fix_gap_and_in_process_step() -> None:
+def test_the_notes_give_each_step_detail_the_failures_and_the_emulator_gaps() -> None:
     aws = LocalAws()
-    lab_run = finished(notes=["emulator cannot run custom resources: the bucket cleaner's code was run"])
-    notes = "\n".join(emulator_notes(aws, [lab_run]))
-    assert "LabEc2: emulator cannot run custom resources" in notes
-    for fix in aws.parity_fixes:
-        assert fix.name in notes
+    failing = finished()
+    failing.fail("expiry", "its expiry delete failed: [bold]not a style[/bold]")
+    notes = rendered(*run_notes(EmulatorTarget(aws), [failing], verbose=False))
+    verbose = rendered(*run_notes(EmulatorTarget(aws), [finished()], verbose=True))
+
+    assert "LabEc2 redeploy: redeploy detail" in notes
+    assert "its expiry delete failed: [bold]not a style[/bold]" in notes  # printed as written
     for gap in aws.gaps:
         assert gap.name in notes
+    assert f"{len(aws.parity_fixes)} AWS parity fixes" in notes
+    for fix in aws.parity_fixes:
+        assert fix.name in verbose
+
+
+def test_the_redeploy_finds_the_image_parameters_a_template_resolves() -> None:
+    template = {
+        "Parameters": {
+            "SsmImage": {
+                "Type": "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+                "Default": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64",
+            },
+            "BootstrapVersion": {
+                "Type": "AWS::SSM::Parameter::Value<String>",
+                "Default": "/cdk-bootstrap/x/version",
+            },
+        }
+    }
+    assert image_parameters(template) == ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64"]
 
 
 def test_stack_names_come_from_the_synthesized_assembly(tmp_path: Path) -> None:
@@ -97,14 +128,28 @@ def test_stack_names_come_from_the_synthesized_assembly(tmp_path: Path) -> None:
 
 
 def test_an_unknown_lab_is_refused_before_anything_starts(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(argparse.Namespace(labs=["LabGpu"], fail_fast=False)) == 2
+    arguments = argparse.Namespace(
+        labs=["LabGpu"],
+        fail_fast=False,
+        context=[],
+        toolkit_stack_name=None,
+        aws=False,
+        step_timeout=None,
+        verbose=False,
+    )
+    assert run(arguments) == 2
     assert "unknown lab LabGpu" in capsys.readouterr().out
 
 
-def test_a_failure_quoting_brackets_is_printed_as_written() -> None:
-    failure = "destroy: `cdk destroy LabEc2` failed: [/tmp/cdk.out] [bold]not a style[/bold]"
-    lines = list(emulator_notes(LocalAws(), [finished(failures=[failure])]))
-    console = Console(file=io.StringIO(), width=300, color_system=None)
-    for line in lines:
-        console.print(line)
-    assert failure in console.file.getvalue()  # type: ignore[attr-defined]
+@pytest.mark.parametrize(
+    ("sandbox", "message"), [("", "list your sandbox accounts"), ("111111111111", "refusing")]
+)
+def test_the_aws_rehearsal_refuses_an_account_that_is_not_a_listed_sandbox(
+    sandbox: str, message: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.check_helpers import mocked_session
+
+    monkeypatch.chdir(tmp_path)  # no cdk.json here: only -c sandboxAccounts counts
+    landing_zone = LandingZone.from_options([f"sandboxAccounts={sandbox}"])
+    with mocked_session(monkeypatch), pytest.raises(SettingsError, match=message), ExitStack() as stack:
+        aws_account(landing_zone, ("LabDdbStream",))(stack)

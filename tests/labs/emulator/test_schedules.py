@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -122,3 +124,25 @@ def test_a_role_that_may_not_delete_the_stack_fails_the_target_into_the_dead_let
 def test_an_unknown_schedule_is_a_clear_error(local_aws: LocalAws) -> None:
     with pytest.raises(EmulatorCallError, match="refused schedules/fire"):
         call(local_aws.endpoint, "schedules/fire", {"Name": "no-such-schedule"})
+
+
+def test_a_schedule_fires_by_itself_when_its_time_comes(session: boto3.Session) -> None:
+    stack_id, schedule, _ = lab(session, service_role=True)
+    scheduler = session.client("scheduler")
+    current = scheduler.get_schedule(Name=schedule)
+    soon = datetime.now(UTC) + timedelta(seconds=2)
+
+    # as the demo's --aws rehearsal does on a real account: the lab's own schedule, moved ahead (no State)
+    scheduler.update_schedule(
+        Name=schedule,
+        ScheduleExpression=f"at({soon:%Y-%m-%dT%H:%M:%S})",
+        ScheduleExpressionTimezone="UTC",
+        FlexibleTimeWindow=current["FlexibleTimeWindow"],
+        Target=current["Target"],
+    )
+    for _ in range(40):
+        if status(session, stack_id) == "DELETE_COMPLETE":
+            break
+        time.sleep(0.25)
+
+    assert status(session, stack_id) == "DELETE_COMPLETE"
