@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from labs.checks.report import CheckReport
-from labs.contract import owner_of
+from labs.contract import learner_stack_id, owner_of
 from labs.deployed.expiry import describe_remaining, read_expiry
 from labs.deployed.stack import DeployedStack, load_stack
 
@@ -15,9 +15,13 @@ if TYPE_CHECKING:
 
 
 def deploy_command(lab_id: str, stack_name: str) -> str:
-    """How the learner deploys this stack: `cdk deploy LabEc2 -c owner=alice` for `alice-LabEc2`."""
-    owner = owner_of(stack_name, lab_id)
-    return f"cdk deploy {lab_id}" + (f" -c owner={owner}" if owner else "")
+    """How the learner deploys this stack: `cdk deploy LabEc2 -c owner=alice` for `alice-LabEc2`,
+    `cdk deploy MyLabEc2` for their own stack (`labkit exercise`), else the stack by its name."""
+    for construct_id in (lab_id, learner_stack_id(lab_id)):
+        owner = owner_of(stack_name, construct_id)
+        if owner or stack_name == construct_id:
+            return f"cdk deploy {construct_id}" + (f" -c owner={owner}" if owner else "")
+    return f"cdk deploy {stack_name}"
 
 
 def begin_report(
@@ -32,7 +36,7 @@ def begin_report(
             "Stack deployed",
             False,
             f"no stack named {stack_name} in {session.region_name or 'the default region'}",
-            hint=f"deploy it ({deploy}), or pass the --owner you deployed it with",
+            hint=f"deploy it ({deploy}), or pass the --owner (or --stack) you deployed it with",
         )
         return report, None
     reason = f" ({stack.status_reason})" if stack.status_reason else ""

@@ -38,7 +38,13 @@ def asg_lab(desired: int = 2) -> dict[str, Any]:
         "SubnetB": subnet("10.0.0.64/26", "us-east-1b"),
         "LaunchTemplate": {
             "Type": "AWS::EC2::LaunchTemplate",
-            "Properties": {"LaunchTemplateData": {"ImageId": AMI, "InstanceType": "t4g.nano"}},
+            "Properties": {
+                "LaunchTemplateData": {
+                    "ImageId": AMI,
+                    "InstanceType": "t4g.nano",
+                    "MetadataOptions": {"HttpTokens": "required"},
+                }
+            },
         },
         "Group": {
             "Type": "AWS::AutoScaling::AutoScalingGroup",
@@ -87,6 +93,7 @@ def test_a_group_of_two_across_two_zones_passes(session: boto3.Session) -> None:
     # (the mocked stack has no expiry schedule: tested in test_lab_checks)
     assert {name: o for name, o in outcomes(report).items() if name != "Auto-expiry"} == {
         "Stack deployed": Outcome.PASS,
+        "Launch template": Outcome.PASS,
         "Group size": Outcome.PASS,
         "Instances in service": Outcome.PASS,
         "Group spans two AZs": Outcome.PASS,
