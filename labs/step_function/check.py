@@ -1,13 +1,17 @@
-"""What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the CSV
-writer, Succeed) and the user's row lands in the lab bucket.
+"""What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the function,
+Succeed); the function prints its input (the hands-on's step 1: the user shows in its log) and writes it
+as a CSV row into the lab bucket (step 2). The function is the kit's CSV writer, or the learner's own
+handler (`-c handlerCode=<dir>`).
 
-The emulator runs Step Functions executions but no Lambda code: there the check says which parts ran in
-the emulator and runs the CSV writer itself, in this process, with the same input.
+The emulator runs Step Functions executions but no Lambda code yet: there the check says which parts ran
+in the emulator and runs the kit's CSV writer itself, in this process, with the same input; a learner's
+own handler cannot be graded there yet.
 """
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,19 +20,20 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from csv_writer.batch import write_direct_input
+from labs.checks import function_steps
+from labs.checks.function_steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.waiting import Waiter
 from labs.deployed.aws import error_code
 from labs.deployed.stack import DeployedStack, template_of
-from labs.step_function.spec import LAB_ID, WAIT_SECONDS, sample_input
+from labs.step_function.spec import LAB_ID, STEPS, WAIT_SECONDS, sample_input
 
 if TYPE_CHECKING:
     import boto3
 
 STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine"
-WRITER_PREFIX = "CsvWriterFunction"
 FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
@@ -75,6 +80,12 @@ def check(
     check_definition(report, definition, writer_refs(stack))
     payload = sample_input(user_id or f"labkit-check-{uuid.uuid4().hex[:8]}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
+    function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    function = (
+        function_steps.writer_function(session.client("lambda"), function_name) if function_name else {}
+    )
+    before = function_steps.object_etags(session.client("s3"), bucket)
+    since_ms = int(time.time() * 1000)
     execution = None
     if definition.api_sees_machine:
         execution = run_execution(report, sfn, arn, payload, waiter, on_emulator=on_emulator)
@@ -84,10 +95,25 @@ def check(
             "moto keeps state machines created by CloudFormation in a backend that its executing Step "
             "Functions API does not read: no execution can start here",
         )
-    if on_emulator:
+    if on_emulator and function_steps.runs_kit_writer(function):
         write_in_process(report, session, bucket=bucket, payload=payload)
-    elif execution is not None and execution.status == "SUCCEEDED":
-        check_output_row(report, session, execution, payload)
+    elif on_emulator:
+        cannot = "the emulator does not run a function's own code yet (your handler from handlerCode)"
+        report.not_verifiable(EVENT_ITEM, cannot)
+        report.not_verifiable(ROW_ITEM, cannot)
+    elif execution is not None and function:
+        seen = function_steps.wait_for_steps(
+            session,
+            log_group=function_steps.log_group_of(function),
+            bucket=bucket,
+            user_id=payload["userId"],
+            since_ms=since_ms,
+            before=before,
+            waiter=waiter,
+        )
+        function_steps.report_steps(
+            report, STEPS, seen, user_id=payload["userId"], bucket=bucket, what="the input"
+        )
     return report
 
 
@@ -242,30 +268,6 @@ def run_execution(
         hint=f"read the failed step: {history}; and the writer's log group",
     )
     return execution
-
-
-def check_output_row(
-    report: CheckReport, session: boto3.Session, execution: Execution, payload: dict[str, str]
-) -> None:
-    output = json.loads(execution.output or "{}")
-    bucket, key = (output.get("bucket"), output.get("key")) if isinstance(output, dict) else (None, None)
-    if not bucket or not key:
-        report.add(
-            "CSV row in the bucket",
-            False,
-            f"the execution's output names no CSV object: {execution.output}",
-            hint="the writer returns {bucket, key, rows}: read its log group",
-        )
-        return
-    found = find_row(session.client("s3"), bucket, key, column="userId", value=payload["userId"])
-    report.add(
-        "CSV row in the bucket",
-        found is not None,
-        f"s3://{bucket}/{key} holds {payload['userId']} ({found.describe()})"
-        if found
-        else f"s3://{bucket}/{key} has no row for {payload['userId']}",
-        hint="the writer reported an object without the row: read its log group",
-    )
 
 
 def write_in_process(
