@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.table import Table
-
 from labs.contract import LAB_IDS
 from labs.exercises.starters import StarterExistsError, starter
 from labs.settings import DEFAULT_MY_LABS, parse_owner
@@ -37,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"labkit: {error}", file=sys.stderr)
         return 2
     console = make_console()
-    console.print(f"Wrote the {args.lab} starter: [bold]{path}[/bold]")
-    table = Table(show_header=False, box=None, pad_edge=False)
+    console.print(f"Wrote the {args.lab} starter: [bold]{path}[/bold]", soft_wrap=True)
     for number, (what, command) in enumerate(chosen.next_steps(args.dir, owner), start=1):
-        table.add_row(f"{number}.", what, f"[cyan]{command}[/cyan]")
-    console.print(table)
+        # whole commands on lines of their own, never cut by the terminal's width: they are copied
+        console.print(f"{number}. {what}:", soft_wrap=True)
+        console.print(f"   {command}", style="cyan", soft_wrap=True, markup=False, highlight=False)
     return 0

@@ -1,10 +1,13 @@
-"""Lambda parity fix: a function logs to the log group its LoggingConfig names, which its stack deletes."""
+"""Lambda parity fixes: a function logs to the log group its LoggingConfig names, which its stack deletes;
+the AWS-managed Powertools layer the CSV writer uses exists."""
 
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 from typing import Any
 
+from labs.contract import powertools_layer_arn
 from labs.emulator.parity.base import (
     ParityFix,
     from_moto,
@@ -58,4 +61,31 @@ def lambda_logs_to_configured_log_group() -> None:
     replace(function_class, "get_configuration", get_configuration)
 
 
-FIXES: tuple[ParityFix, ...] = (lambda_logs_to_configured_log_group,)
+def is_powertools_layer(arn: str) -> bool:
+    """The pinned Powertools layer version (labs/contract.py), in the ARN's own region."""
+    parts = arn.split(":")
+    return len(parts) == 8 and arn == powertools_layer_arn(parts[3], parts[1])
+
+
+@parity_fix(
+    "the AWS-managed Powertools layer exists",
+    moto_does="knows only layers published in the emulator, so creating the CSV writer (it uses the public "
+    "Powertools layer) fails with UnknownLayerVersionException",
+    aws_does="lets every account use the public layer version the kit pins (labs/contract.py)",
+)
+def powertools_layer_exists() -> None:
+    storage = from_moto("moto.awslambda.models", "LayerStorage")
+    original_lookup = original(storage, "get_layer_version_by_arn")
+
+    @functools.wraps(original_lookup)
+    def lookup(self: Any, layer_version_arn: str) -> Any:
+        found = original_lookup(self, layer_version_arn)
+        if found is None and is_powertools_layer(layer_version_arn):
+            # what a function's configuration shows of a layer: its ARN and size
+            return SimpleNamespace(arn=layer_version_arn, code_size=0)
+        return found
+
+    replace(storage, "get_layer_version_by_arn", lookup)
+
+
+FIXES: tuple[ParityFix, ...] = (lambda_logs_to_configured_log_group, powertools_layer_exists)
