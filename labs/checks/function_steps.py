@@ -171,9 +171,17 @@ def wait_for_steps(
 
 
 def report_steps(
-    report: CheckReport, steps: Sequence[str], seen: StepsSeen, *, user_id: str, bucket: str, what: str
+    report: CheckReport,
+    steps: Sequence[str],
+    seen: StepsSeen,
+    *,
+    user_id: str,
+    bucket: str,
+    what: str,
+    more: str = "",
 ) -> None:
-    """One item per step: step 1 the event in the log, step 2 the CSV row. `what`: the event, the input."""
+    """One item per step: step 1 the event in the log, step 2 the CSV row. `what`: the event, the input;
+    `more`: what else the lab knows about a missing row."""
     log = seen.log
     ran = f"the function ran ({log.ended_run})" if log.ended else "no run of the function has ended"
     tail = f"aws logs tail {log.group} --since 15m"
@@ -197,7 +205,7 @@ def report_steps(
         f"s3://{bucket}/{row.key} holds {user_id} ({row.describe()})"
         if row
         else f"no object in s3://{bucket}/ holds a CSV row with userId {user_id} "
-        f"after {seen.elapsed_s:.0f} s: {ran}",
+        f"after {seen.elapsed_s:.0f} s: {ran}{more}",
         hint=step_hint(
             steps,
             2,

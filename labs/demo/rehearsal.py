@@ -127,10 +127,7 @@ class Demo:
 
     def destroy(self, lab_run: LabRun, aws: LocalAws, session: boto3.Session, assembly: Path) -> None:
         from labs.demo.cdk_cli import run_cdk
-        from labs.emulator.custom_resources import run_delete_handlers
 
-        cleanup = run_delete_handlers(session, lab_run.stack_name)
-        lab_run.notes.extend(cleanup.notes)
         command = ["destroy", lab_run.lab_id, "--app", str(assembly), "--exclusively", "--force"]
         _, lab_run.destroy_s = self.timed(
             f"{lab_run.lab_id}: destroying", lambda: run_cdk(command, env=aws.env)

@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     from labs.emulator import parity
+    from labs.emulator.lambda_runtime import service
     from labs.emulator.local_aws import READY
 
     parity.apply_all()
@@ -75,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # moto puts this port into the callback URL it gives custom resources
     os.environ["MOTO_PORT"] = str(server.server_port)
+    # `localhost`, as in the endpoint the kit gives its users (moto reads buckets from other host names)
+    service.start(f"http://localhost:{server.server_port}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -85,8 +88,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{READY} {server.server_port}", flush=True)
     # nothing else may go to stdout: the starter reads only the first line, then stops reading
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    server.serve_forever()
-    server.server_close()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        service.stop()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,8 @@
 """What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the function,
 Succeed); the function prints its input (the hands-on's step 1: the user shows in its log) and writes it
-as a CSV row into the lab bucket (step 2). The function is the kit's CSV writer, or the learner's own
-handler (`-c handlerCode=<dir>`).
-
-The emulator runs Step Functions executions but no Lambda code yet: there the check says which parts ran
-in the emulator and runs the kit's CSV writer itself, in this process, with the same input; a learner's
-own handler cannot be graded there yet.
+as a CSV row into the lab bucket (step 2), each step graded on its own. The function is the kit's CSV
+writer, or the learner's own handler (`-c handlerCode=<dir>`): on a real account and on the emulator alike
+(the emulator runs the state machine and the function's deployed code).
 """
 
 from __future__ import annotations
@@ -19,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from csv_writer.batch import write_direct_input
 from labs.checks import function_steps
-from labs.checks.function_steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX
+from labs.checks.function_steps import WRITER_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
-from labs.checks.rows import FoundRow, find_row
 from labs.checks.waiting import Waiter
 from labs.deployed.aws import error_code
-from labs.deployed.stack import DeployedStack, template_of
+from labs.deployed.stack import DeployedStack
 from labs.step_function.spec import LAB_ID, STEPS, WAIT_SECONDS, sample_input
 
 if TYPE_CHECKING:
@@ -43,7 +38,6 @@ class Definition:
 
     states: dict[str, Any]
     source: str
-    api_sees_machine: bool
 
 
 @dataclass(frozen=True)
@@ -74,34 +68,19 @@ def check(
         )
         return report
     sfn = session.client("stepfunctions")
-    definition = read_definition(report, session, stack, arn, on_emulator=on_emulator)
+    definition = read_definition(report, sfn, arn)
     if definition is None:
         return report
     check_definition(report, definition, writer_refs(stack))
     payload = sample_input(user_id or f"labkit-check-{uuid.uuid4().hex[:8]}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
-    function = (
-        function_steps.writer_function(session.client("lambda"), function_name) if function_name else {}
-    )
+    lambda_client = session.client("lambda")
+    function = function_steps.writer_function(lambda_client, function_name) if function_name else None
     before = function_steps.object_etags(session.client("s3"), bucket)
     since_ms = int(time.time() * 1000)
-    execution = None
-    if definition.api_sees_machine:
-        execution = run_execution(report, sfn, arn, payload, waiter, on_emulator=on_emulator)
-    else:
-        report.not_verifiable(
-            "Execution",
-            "moto keeps state machines created by CloudFormation in a backend that its executing Step "
-            "Functions API does not read: no execution can start here",
-        )
-    if on_emulator and function_steps.runs_kit_writer(function):
-        write_in_process(report, session, bucket=bucket, payload=payload)
-    elif on_emulator:
-        cannot = "the emulator does not run a function's own code yet (your handler from handlerCode)"
-        report.not_verifiable(EVENT_ITEM, cannot)
-        report.not_verifiable(ROW_ITEM, cannot)
-    elif execution is not None and function:
+    execution = run_execution(report, sfn, arn, payload, waiter)
+    if execution is not None and function is not None:
         seen = function_steps.wait_for_steps(
             session,
             log_group=function_steps.log_group_of(function),
@@ -117,61 +96,26 @@ def check(
     return report
 
 
-def read_definition(
-    report: CheckReport, session: boto3.Session, stack: DeployedStack, arn: str, *, on_emulator: bool
-) -> Definition | None:
+def read_definition(report: CheckReport, sfn: Any, arn: str) -> Definition | None:
     try:
-        described = session.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
+        described = sfn.describe_state_machine(stateMachineArn=arn)
     except ClientError as error:
         if error_code(error) != "StateMachineDoesNotExist":
             raise
-        if not on_emulator:
-            report.add(
-                "State machine",
-                False,
-                f"CloudFormation lists {arn}, but Step Functions says it does not exist",
-                hint="redeploy the lab",
-            )
-            return None
         report.add(
             "State machine",
-            True,
-            f"CloudFormation created {arn.rsplit(':', 1)[-1]} (the emulator's Step Functions API "
-            "cannot see it)",
+            False,
+            f"CloudFormation lists {arn}, but Step Functions says it does not exist",
+            hint="redeploy the lab",
         )
-        states = template_definition(template_of(session, stack.name), stack, arn)
-        return Definition(states, "the stack's template", api_sees_machine=False)
+        return None
     report.add(
         "State machine",
         described.get("status") == "ACTIVE",
         f"{described['name']} is {described.get('status')}",
         hint="redeploy the lab",
     )
-    return Definition(json.loads(described["definition"]), "DescribeStateMachine", api_sees_machine=True)
-
-
-def _placeholder(intrinsic: Any) -> str:
-    """A quote-free stand-in for an intrinsic function inside the definition's JSON text."""
-    if isinstance(intrinsic, dict) and len(intrinsic) == 1:
-        ((name, argument),) = intrinsic.items()
-        if isinstance(argument, list):
-            argument = ".".join(str(part) for part in argument)
-        return f"<{name} {argument}>"
-    return "<intrinsic>"
-
-
-def template_definition(template: dict[str, Any], stack: DeployedStack, arn: str) -> dict[str, Any]:
-    """The definition the template declares, with intrinsic functions shown as `<Fn::GetAtt X.Arn>`."""
-    logical = next((r.logical_id for r in stack.of_type(STATE_MACHINE_TYPE) if r.physical_id == arn), None)
-    properties = template["Resources"].get(logical or "", {}).get("Properties", {})
-    if isinstance(properties.get("Definition"), dict):
-        return dict(properties["Definition"])
-    raw = properties.get("DefinitionString", "{}")
-    if isinstance(raw, dict) and "Fn::Join" in raw:
-        separator, parts = raw["Fn::Join"]
-        raw = separator.join(part if isinstance(part, str) else _placeholder(part) for part in parts)
-    parsed: dict[str, Any] = json.loads(raw)
-    return parsed
+    return Definition(json.loads(described["definition"]), "DescribeStateMachine")
 
 
 def writer_refs(stack: DeployedStack) -> list[str]:
@@ -229,7 +173,7 @@ def check_definition(report: CheckReport, definition: Definition, writer: list[s
 
 
 def run_execution(
-    report: CheckReport, sfn: Any, arn: str, payload: dict[str, str], waiter: Waiter, *, on_emulator: bool
+    report: CheckReport, sfn: Any, arn: str, payload: dict[str, str], waiter: Waiter
 ) -> Execution | None:
     name = f"labkit-check-{uuid.uuid4().hex[:12]}"
     execution_arn = sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))[
@@ -255,43 +199,11 @@ def run_execution(
             hint=f"see where it waits: {history}; or rerun with a longer --timeout",
         )
         return None
-    where = (
-        " in the emulator's interpreter (its Lambda task got moto's canned answer: the writer did not run)"
-        if on_emulator
-        else ""
-    )
     report.add(
         "Execution",
         execution.status == "SUCCEEDED",
-        f"{name} {execution.status} after {waited.elapsed_s:.0f} s{where}"
+        f"{name} {execution.status} after {waited.elapsed_s:.0f} s"
         + (f" ({execution.error})" if execution.error else ""),
         hint=f"read the failed step: {history}; and the writer's log group",
     )
     return execution
-
-
-def write_in_process(
-    report: CheckReport, session: boto3.Session, *, bucket: str, payload: dict[str, str]
-) -> None:
-    report.not_verifiable(
-        "CSV row from the execution",
-        "Lambda code cannot run on the emulator (no container runtime), so no execution writes a row",
-    )
-    s3 = session.client("s3")
-    result = write_direct_input(payload, bucket=bucket, s3_client=s3)
-    found: FoundRow | None = (
-        find_row(s3, bucket, result.key, column="userId", value=payload["userId"]) if result.key else None
-    )
-    report.add(
-        "CSV writer (run in-process)",
-        found is not None,
-        f"with the execution's input it wrote s3://{bucket}/{result.key} holding {payload['userId']} "
-        f"({found.describe()})"
-        if found
-        else f"with the execution's input it wrote no row for {payload['userId']} (key {result.key})",
-        hint="the writer dropped the input: a writer bug",
-    )
-    report.notes.append(
-        "On the emulator the check called csv_writer.batch.write_direct_input in this process with the "
-        "execution's input, as the state machine's task passes it to the deployed function."
-    )

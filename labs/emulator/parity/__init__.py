@@ -8,7 +8,16 @@ restores. A fix is applied inside the emulator's own process only (labs.emulator
 
 from __future__ import annotations
 
-from labs.emulator.parity import awslambda, cloudformation, dynamodb, ec2, s3, scheduler, stepfunctions
+from labs.emulator.parity import (
+    awslambda,
+    cloudformation,
+    custom_resources,
+    dynamodb,
+    ec2,
+    s3,
+    scheduler,
+    stepfunctions,
+)
 from labs.emulator.parity.base import (
     MOTO_VERSION,
     EmulatorGap,
@@ -35,6 +44,7 @@ __all__ = [
 PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
     *cloudformation.FIXES,
+    *custom_resources.FIXES,
     *scheduler.FIXES,
     *stepfunctions.FIXES,
     *awslambda.FIXES,

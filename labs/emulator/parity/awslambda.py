@@ -1,13 +1,14 @@
-"""Lambda parity fixes: a function logs to the log group its LoggingConfig names, which its stack deletes;
-the AWS-managed Powertools layer the CSV writer uses exists."""
+"""Lambda parity fixes: a function's code really runs (labs/emulator/lambda_runtime), and it logs to the log
+group its LoggingConfig names, which its stack deletes."""
 
 from __future__ import annotations
 
 import functools
-from types import SimpleNamespace
+import json
+import threading
 from typing import Any
 
-from labs.contract import powertools_layer_arn
+from labs.emulator.lambda_runtime import service
 from labs.emulator.parity.base import (
     ParityFix,
     from_moto,
@@ -61,31 +62,57 @@ def lambda_logs_to_configured_log_group() -> None:
     replace(function_class, "get_configuration", get_configuration)
 
 
-def is_powertools_layer(arn: str) -> bool:
-    """The pinned Powertools layer version (labs/contract.py), in the ARN's own region."""
-    parts = arn.split(":")
-    return len(parts) == 8 and arn == powertools_layer_arn(parts[3], parts[1])
+def _header(headers: Any, name: str) -> str:
+    """A request header by name, whether moto passes HTTP headers (any case) or a plain dict."""
+    if not headers:
+        return ""
+    value = headers.get(name) or headers.get(name.lower()) or ""
+    return str(value)
 
 
 @parity_fix(
-    "the AWS-managed Powertools layer exists",
-    moto_does="knows only layers published in the emulator, so creating the CSV writer (it uses the public "
-    "Powertools layer) fails with UnknownLayerVersionException",
-    aws_does="lets every account use the public layer version the kit pins (labs/contract.py)",
+    "Lambda runs the function's deployed code",
+    moto_does="runs functions in Docker only; without it an invoke answers with its input or a canned reply "
+    "and the function's log holds 'error running docker'",
+    aws_does="runs the handler of the deployed zip with its environment, role, timeout and memory, answers "
+    "with its result or FunctionError, and logs START/END/REPORT and what it printed to its log group",
 )
-def powertools_layer_exists() -> None:
-    storage = from_moto("moto.awslambda.models", "LayerStorage")
-    original_lookup = original(storage, "get_layer_version_by_arn")
+def lambda_runs_deployed_code() -> None:
+    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    backend_class = from_moto("moto.awslambda.models", "LambdaBackend")
+    simple_backend_class = from_moto("moto.awslambda_simple.models", "LambdaSimpleBackend")
+    original_layers = original(function_class, "_get_layers_data")
 
-    @functools.wraps(original_lookup)
-    def lookup(self: Any, layer_version_arn: str) -> Any:
-        found = original_lookup(self, layer_version_arn)
-        if found is None and is_powertools_layer(layer_version_arn):
-            # what a function's configuration shows of a layer: its ARN and size
-            return SimpleNamespace(arn=layer_version_arn, code_size=0)
-        return found
+    def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
+        event = json.loads(body) if isinstance(body, str | bytes) and body else (body or {})
+        kind = _header(request_headers, "X-Amz-Invocation-Type") or "RequestResponse"
+        if kind == "DryRun":
+            return b""
+        if kind == "Event":
+            # queued: the caller gets 202 at once, the function runs on its own, as on AWS
+            threading.Thread(target=service.run, args=(self, event), daemon=True).start()
+            return b""
+        invocation = service.run(self, event)
+        if invocation.function_error:
+            response_headers["x-amz-function-error"] = invocation.function_error
+        response_headers["x-amz-executed-version"] = "$LATEST"
+        response_headers["x-amz-log-result"] = service.log_tail(invocation)
+        return invocation.payload
 
-    replace(storage, "get_layer_version_by_arn", lookup)
+    def layers_data(self: Any, arns: list[str]) -> list[dict[str, Any]]:
+        managed = [arn for arn in arns if service.managed_layer(arn)]
+        rest = (
+            original_layers(self, [arn for arn in arns if arn not in managed])
+            if len(managed) < len(arns)
+            else []
+        )
+        known = {layer["Arn"]: layer for layer in rest}
+        return [known.get(arn, {"Arn": arn, "CodeSize": 0}) for arn in arns]
+
+    replace(function_class, "invoke", invoke)
+    replace(function_class, "_get_layers_data", layers_data)
+    # the API's invoke (and Step Functions' Lambda task through it) reaches the function, not a canned reply
+    replace(simple_backend_class, "invoke", original(backend_class, "invoke"))
 
 
-FIXES: tuple[ParityFix, ...] = (lambda_logs_to_configured_log_group, powertools_layer_exists)
+FIXES: tuple[ParityFix, ...] = (lambda_runs_deployed_code, lambda_logs_to_configured_log_group)

@@ -25,8 +25,20 @@ def _references(node: Any) -> set[str]:
     return found
 
 
+def dependencies(resources: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """Logical id -> the logical ids it references or names in DependsOn."""
+    found = {}
+    for logical_id, resource in resources.items():
+        depends_on = resource.get("DependsOn", [])
+        needs = _references(resource.get("Properties", {}))
+        needs |= {depends_on} if isinstance(depends_on, str) else set(depends_on)
+        found[logical_id] = needs & resources.keys()
+    return found
+
+
 def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
     """Logical ids with every resource before the resources it depends on, as CloudFormation deletes."""
+    needs = dependencies(resources)
     created: list[str] = []
     visiting: set[str] = set()
 
@@ -34,11 +46,7 @@ def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
         if logical_id in created or logical_id in visiting:
             return
         visiting.add(logical_id)
-        resource = resources[logical_id]
-        depends_on = resource.get("DependsOn", [])
-        needs = _references(resource.get("Properties", {}))
-        needs |= {depends_on} if isinstance(depends_on, str) else set(depends_on)
-        for dependency in sorted(needs & resources.keys()):
+        for dependency in sorted(needs[logical_id]):
             visit(dependency)
         created.append(logical_id)
 
@@ -48,26 +56,38 @@ def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def _delete_resources(resource_map: Any) -> None:
-    """Delete in dependency order; retry what failed while each round deletes something."""
+    """Delete in dependency order; retry what failed while each round deletes something.
+
+    A resource waits while anything that depends on it is still there, so a failed delete keeps what it
+    needs (a custom resource whose delete failed keeps its function), as CloudFormation does.
+    """
+    template = resource_map._resource_json_map
+    needs = dependencies(template)
     pending = [
         logical_id
-        for logical_id in deletion_order(resource_map._resource_json_map)
-        if resource_map._resource_json_map[logical_id].get("DeletionPolicy") != "Retain"
+        for logical_id in deletion_order(template)
+        if template[logical_id].get("DeletionPolicy") != "Retain"
     ]
     while pending:
         failed: list[tuple[str, Exception]] = []
+        errors: list[Exception] = []
         for logical_id in pending:
             resource = resource_map._parsed_resources.get(logical_id)
             if resource is None or isinstance(resource, str):
                 continue  # never created (a type moto does not model): nothing to delete
+            waiting_for = [other for other, _ in failed if logical_id in needs[other]]
+            if waiting_for:
+                failed.append((logical_id, RuntimeError(f"{logical_id} is still needed by {waiting_for[0]}")))
+                continue
             try:
-                resource_map._delete_resource(resource, resource_map._resource_json_map[logical_id])
+                resource_map._delete_resource(resource, template[logical_id])
             except Exception as error:  # a dependency the template does not show: retry next round
                 failed.append((logical_id, error))
+                errors.append(error)
             else:
                 resource_map._parsed_resources.pop(logical_id)
         if len(failed) == len(pending):
-            raise failed[-1][1]
+            raise (errors or [error for _, error in failed])[0]
         pending = [logical_id for logical_id, _ in failed]
 
 

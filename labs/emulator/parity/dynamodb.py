@@ -1,11 +1,20 @@
-"""DynamoDB Streams parity fix: stream records stay readable whoever consumed them."""
+"""DynamoDB Streams parity fixes: stream records stay readable whoever consumed them, and an event source
+mapping polls its stream in the background, delivering batches as Lambda's stream poller does
+(labs/emulator/lambda_runtime/stream_delivery.py) to the function's deployed code."""
 
 from __future__ import annotations
 
-import contextlib
+import json
+import threading
+import time
+from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+from labs.emulator.lambda_runtime import service
+from labs.emulator.lambda_runtime.stream_delivery import MappingConfig, StreamDelivery, StreamRecord
+from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+
+POLL_S = 0.2
 
 
 @parity_fix(
@@ -18,21 +27,153 @@ from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
 def stream_records_outlive_their_consumers() -> None:
     shard_class = from_moto("moto.dynamodb.models.table", "StreamShard")
     stream_record = from_moto("moto.dynamodb.models.table", "StreamRecord")
-    get_backend = from_moto("moto.awslambda.utils", "get_backend")
 
     def add(self: Any, old: Any, new: Any) -> None:
         view = self.table.stream_specification["StreamViewType"]
         event = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
         sequence = len(self.items) + self.starting_sequence_number
+        # the write only appends: the mappings' pollers deliver it (see below), never inside the write
         self.items.append(stream_record(self.table, view, event, old, new, sequence))
-        for function_arn, mapping in self.table.lambda_event_source_mappings.items():
-            # a consumer neither fails the write nor takes records out of the stream
-            with contextlib.suppress(Exception):
-                get_backend(self.account_id, function_arn.split(":")[3]).send_dynamodb_items(
-                    function_arn, self.items[-1:], mapping.event_source_arn
-                )
 
     replace(shard_class, "add", add)
 
 
-FIXES: tuple[ParityFix, ...] = (stream_records_outlive_their_consumers,)
+def lambda_record(record: Any, *, region: str, stream_arn: str) -> StreamRecord:
+    """A moto stream record as the Lambda event carries it (epoch times, this region, this stream)."""
+    shaped = dict(record.to_json())
+    dynamodb = dict(shaped["dynamodb"])
+    arrived = dynamodb.get("ApproximateCreationDateTime")
+    arrived_at = arrived.replace(tzinfo=UTC) if isinstance(arrived, datetime) else datetime.now(UTC)
+    dynamodb["ApproximateCreationDateTime"] = int(arrived_at.timestamp())
+    event = {**shaped, "awsRegion": region, "dynamodb": dynamodb, "eventSourceARN": stream_arn}
+    # moto keeps Decimal-like values as strings already; one JSON round trip proves the event serializable
+    return StreamRecord(
+        sequence_number=str(dynamodb["SequenceNumber"]),
+        arrived_at=arrived_at,
+        event=json.loads(json.dumps(event, default=str)),
+    )
+
+
+class MappingPoller(threading.Thread):
+    """One event source mapping's poller: reads its shard from where it stopped and delivers new batches."""
+
+    def __init__(self, mapping: Any, table: Any) -> None:
+        super().__init__(name=f"esm-{mapping.uuid}", daemon=True)
+        self.mapping, self.table = mapping, table
+        if not hasattr(mapping, "labkit_position"):  # kept on the mapping: a restarted poller resumes there
+            start_at_oldest = str(mapping.starting_position).upper() == "TRIM_HORIZON"
+            mapping.labkit_position = 0 if start_at_oldest else len(table.stream_shard.items)
+
+    def config(self) -> MappingConfig:
+        mapping = self.mapping
+        destination = ((mapping.destination_config or {}).get("OnFailure") or {}).get("Destination")
+        return MappingConfig(
+            function_arn=mapping.function_arn,
+            stream_arn=mapping.event_source_arn,
+            shard_id=self.table.stream_shard.id,
+            batch_size=int(mapping.batch_size or 100),
+            max_retry_attempts=int(-1 if mapping.max_retry_attempts is None else mapping.max_retry_attempts),
+            max_record_age_s=int(-1 if mapping.max_record_age is None else mapping.max_record_age),
+            bisect_on_error=bool(mapping.bisect_on_error),
+            report_batch_item_failures="ReportBatchItemFailures" in (mapping.function_response_types or []),
+            on_failure_arn=destination,
+        )
+
+    def live(self) -> bool:
+        get_backend = from_moto("moto.awslambda.utils", "get_backend")
+        mappings = get_backend(self.mapping.account_id, self.mapping.region)._event_source_mappings
+        return mappings.get(self.mapping.uuid) is self.mapping and self.table.stream_shard is not None
+
+    def run(self) -> None:
+        while self.live():
+            position = self.mapping.labkit_position
+            batch = self.table.stream_shard.items[position : position + int(self.mapping.batch_size or 100)]
+            if not self.mapping.enabled or not batch:
+                time.sleep(POLL_S)
+                continue
+            try:
+                self.deliver(batch)
+            except Exception as error:  # e.g. the function was deleted meanwhile: AWS keeps the batch too
+                self.mapping.labkit_last_result = f"PROBLEM: {type(error).__name__}: {error}"
+                time.sleep(POLL_S)
+                continue
+            self.mapping.labkit_position = position + len(batch)
+
+    def deliver(self, batch: list[Any]) -> None:
+        get_backend = from_moto("moto.awslambda.utils", "get_backend")
+        function = get_backend(self.mapping.account_id, self.mapping.region).get_function(
+            self.mapping.function_arn
+        )
+
+        def invoke(event: dict[str, Any]) -> tuple[bytes, str | None]:
+            invocation = service.run(function, event)
+            return invocation.payload, invocation.function_error
+
+        delivery = StreamDelivery(self.config(), invoke=invoke, send_failure=send_failure, sleep=time.sleep)
+        region = self.mapping.region
+        delivery.deliver(
+            [lambda_record(r, region=region, stream_arn=self.mapping.event_source_arn) for r in batch]
+        )
+        self.mapping.labkit_last_result = delivery.log.last_result
+
+
+def send_failure(destination_arn: str, document: dict[str, Any]) -> None:
+    """The on-failure document to an SQS queue or an SNS topic, as Lambda sends it."""
+    _, _, service_name, region, account, name = destination_arn.split(":", 5)
+    body = json.dumps(document)
+    if service_name == "sqs":
+        sqs = from_moto("moto.sqs.models", "sqs_backends")[account][region]
+        sqs.send_message(name, body)
+    elif service_name == "sns":
+        sns = from_moto("moto.sns.models", "sns_backends")[account][region]
+        sns.publish(message=body, arn=destination_arn)
+
+
+class StreamPollers(threading.Thread):
+    """Starts a poller for each enabled mapping of a table stream as soon as it exists."""
+
+    def __init__(self) -> None:
+        super().__init__(name="stream-pollers", daemon=True)
+        self.started: dict[str, MappingPoller] = {}
+
+    def run(self) -> None:
+        backends = from_moto("moto.dynamodb.models", "dynamodb_backends")
+        while True:
+            for account in list(backends.values()):
+                for backend in list(account.values()):
+                    for table in list(backend.tables.values()):
+                        self.watch(table)
+            time.sleep(POLL_S)
+
+    def watch(self, table: Any) -> None:
+        if table.stream_shard is None:
+            return
+        for mapping in list(table.lambda_event_source_mappings.values()):
+            poller = self.started.get(mapping.uuid)
+            if poller is None or (not poller.is_alive() and poller.live()):
+                self.started[mapping.uuid] = poller = MappingPoller(mapping, table)
+                poller.start()
+
+
+@parity_fix(
+    "event source mappings poll their stream",
+    moto_does="hands each new record to the function inside the write that made it, ignoring batch size, "
+    "retries, bisect, partial batch responses and the on-failure destination",
+    aws_does="polls the stream in the background and delivers batches with the mapping's retries, bisect, "
+    "ReportBatchItemFailures and on-failure destination (a document about the failed batch), and reports "
+    "LastProcessingResult",
+)
+def stream_mappings_poll() -> None:
+    mapping_class = from_moto("moto.awslambda.models", "EventSourceMapping")
+    original_configuration = original(mapping_class, "get_configuration")
+
+    def get_configuration(self: Any) -> dict[str, Any]:
+        configuration: dict[str, Any] = original_configuration(self)
+        configuration["LastProcessingResult"] = getattr(self, "labkit_last_result", "No records processed")
+        return configuration
+
+    replace(mapping_class, "get_configuration", get_configuration)
+    StreamPollers().start()
+
+
+FIXES: tuple[ParityFix, ...] = (stream_records_outlive_their_consumers, stream_mappings_poll)

@@ -6,12 +6,9 @@ from labs.emulator.parity.base import EmulatorGap
 
 EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
     EmulatorGap(
-        "Lambda code does not run",
-        "without a container runtime moto answers invocations with a canned reply: no handler runs",
-    ),
-    EmulatorGap(
-        "custom resources do not run",
-        "moto marks a custom resource created without running it and runs nothing on delete",
+        "Lambda runs in the kit's Python",
+        "a function's code runs in a process of the kit's Python version (not the runtime's), with its "
+        "memory capped as address space but not isolated; layers other than the kit's are unpacked as given",
     ),
     EmulatorGap(
         "no bucket or queue policies",
@@ -19,8 +16,9 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
         "ignore their TLS condition): the TLS-only policies do not exist here",
     ),
     EmulatorGap(
-        "no scheduled actions fire",
-        "the expiry schedule is created but moto never invokes a schedule's target",
+        "schedules fire only when asked",
+        "the emulator's clock is the machine's, so an expiry hours away never comes: `labkit emulator "
+        "expire` fires a lab's schedule now, with the schedule's own role",
     ),
     EmulatorGap(
         "no network",

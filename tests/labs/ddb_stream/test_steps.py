@@ -7,7 +7,10 @@ whose printed lines land in the function's log group between START and REPORT, a
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +19,30 @@ import pytest
 
 from csv_writer.handler import handler as kit_writer
 from labs.checks.report import Outcome
-from labs.ddb_stream.check import check, lambda_stream_event, stream_records_of
+from labs.ddb_stream.check import check
 from labs.emulator.parity import PARITY_FIXES
 from labs.exercises.starters import starter
 from tests.check_helpers import NOW, FakeClock, deploy, item, lab_tags, mocked_session, physical_id
 from tests.fake_lambda import FakeLambda, Handler, load_handler
-from tests.labs.ddb_stream.test_check import ddb_stream_lab
+from tests.labs.ddb_stream.test_check import ddb_stream_lab, stream_records_of
 
 EVENT, ROW = "Event in the function's log", "CSV row in the bucket"
 # one stack for every test: each puts a user of its own, and the check looks for that user only
 STACK = "graded-LabDdbStream"
+
+
+def lambda_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
+    """get_records' records as the Lambda event a stream mapping sends: binary as base64 text, epoch times."""
+
+    def as_json(value: object) -> object:
+        if isinstance(value, bytes | bytearray):
+            return base64.b64encode(value).decode("ascii")
+        if isinstance(value, datetime):
+            return int(value.timestamp())
+        raise TypeError(f"{type(value).__name__} in a stream record")
+
+    shaped: list[dict[str, Any]] = json.loads(json.dumps(records, default=as_json))
+    return {"Records": [{**record, "eventSourceARN": stream_arn} for record in shaped]}
 
 
 @pytest.fixture(scope="module")

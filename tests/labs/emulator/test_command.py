@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.emulator import answers, aws_endpoint
+from tests.labs.emulator import answers, aws_endpoint
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_labkit_emulator_prints_exports_that_work_and_stops_on_ctrl_c() -> None:

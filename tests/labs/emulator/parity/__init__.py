@@ -1,7 +1,7 @@
 """Helpers for the parity tests: stacks created the way the CDK CLI creates them.
 
 The tests mirror labs/emulator/parity, one module per AWS service; each drives the kit's emulator
-(the `session` fixture of tests/emulator/conftest.py) through boto3.
+(the `session` fixture of tests/labs/emulator/conftest.py) through boto3.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ import pytest
 
 from labs.emulator import ACCOUNT_ID, EmulatorError, LocalAws
 from labs.emulator.command import shell_exports
-from tests.emulator import answers, aws_endpoint
+from tests.labs.emulator import answers, aws_endpoint
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def port_is_free(port: int) -> bool:

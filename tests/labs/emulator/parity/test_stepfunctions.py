@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from tests.emulator.parity import deploy
+from tests.labs.emulator.parity import deploy
 
 STATE_MACHINE = {
     "StartAt": "Done",

@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 
-from tests.emulator.parity import deploy, status
+from tests.labs.emulator.parity import deploy, status
 
 
 def network(cidr: str = "10.1.0.0/24") -> dict[str, Any]:

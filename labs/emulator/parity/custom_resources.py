@@ -1,0 +1,110 @@
+"""CloudFormation parity fix: custom resources run their function on create and on delete, and are judged by
+the answer it sends to the response URL, as CloudFormation does.
+
+The kit's own custom resource is the bucket cleaner (lambda_src/bucket_cleaner): with this fix a lab's
+destroy empties its bucket on the emulator exactly as on AWS, by running the deployed cleaner.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from labs.emulator.lambda_runtime import service
+from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace, replace_classmethod
+
+
+class CustomResourceError(RuntimeError):
+    """A custom resource's function answered FAILED, or never answered; the message says which and why."""
+
+
+# request id -> the answer, once the function PUT it (by request id: a deleting stack is no longer listed)
+_answers: dict[str, dict[str, Any]] = {}
+
+
+def _request(resource: Any, request_type: str) -> dict[str, Any]:
+    """Send one request to the resource's function and return the answer it PUT to the response URL."""
+    request = resource.labkit_request
+    region, stack_id = resource.region_name, request["StackId"]
+    request_id = str(uuid.uuid4())
+    event = {
+        "RequestType": request_type,
+        "ServiceToken": request["ServiceToken"],
+        "ResponseURL": f"{service.endpoint()}/cloudformation_{region}/cfnresponse?stack={quote(stack_id)}",
+        "StackId": stack_id,
+        "RequestId": request_id,
+        "LogicalResourceId": resource.logical_id,
+        "ResourceType": request["ResourceType"],
+        "ResourceProperties": request["ResourceProperties"],
+    }
+    if request_type != "Create":
+        event["PhysicalResourceId"] = resource.resource_name
+    get_backend = from_moto("moto.awslambda.utils", "get_backend")
+    function = get_backend(request["AccountId"], region).get_function(request["ServiceToken"])
+    invocation = service.run(function, event)
+    answer = _answers.pop(request_id, None)
+    what = f"{resource.logical_id} ({request['ResourceType']}) {request_type}"
+    if answer is None:
+        error = json.loads(invocation.payload or b"{}") if invocation.function_error else {}
+        detail = f": {error.get('errorType')}: {error.get('errorMessage')}" if error else ""
+        raise CustomResourceError(
+            f"{what}: {function.function_name} sent no answer to the response URL{detail} "
+            f"(its log: {function.logs_group_name})"
+        )
+    if answer.get("Status") != "SUCCESS":
+        raise CustomResourceError(f"{what} failed: {answer.get('Reason') or 'no reason given'}")
+    return answer
+
+
+@parity_fix(
+    "CloudFormation runs custom resources",
+    moto_does="starts a custom resource's function in a thread on create (with a response URL no local "
+    "process can reach), ignores any answer but SUCCESS, and sends nothing on delete",
+    aws_does="sends Create and Delete requests to the service token's function, waits for its answer on "
+    "the response URL, and fails the resource (and the stack) on FAILED or on no answer",
+)
+def custom_resources_run() -> None:
+    custom_class = from_moto("moto.cloudformation.custom_model", "CustomModel")
+    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
+    backends = from_moto("moto.cloudformation.models", "cloudformation_backends")
+
+    def create(
+        cls: Any, resource_name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any
+    ) -> Any:
+        properties = template["Properties"]
+        resource = cls(region, str(uuid.uuid4()), kw["LogicalId"], resource_name)
+        resource.labkit_request = {
+            "ServiceToken": properties["ServiceToken"],
+            "StackId": kw["StackId"],
+            "ResourceType": kw["ResourceType"],
+            "ResourceProperties": properties,
+            "AccountId": account_id,
+        }
+        backends[account_id][region].get_stack(kw["StackId"]).add_custom_resource(resource)
+        answer = _request(resource, "Create")
+        # CloudFormation keeps the physical id the function chose, and the data for Fn::GetAtt
+        resource.resource_name = answer.get("PhysicalResourceId") or resource_name
+        resource.set_data(answer["Data"])
+        return resource
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        _request(self, "Delete")
+
+    def process_cfn_response(self: Any) -> tuple[int, dict[str, int], str]:
+        answer = {
+            "Status": self._get_param("Status"),
+            "Reason": self._get_param("Reason"),
+            "PhysicalResourceId": self._get_param("PhysicalResourceId"),
+            "Data": self._get_param("Data") or {},
+        }
+        _answers[str(self._get_param("RequestId"))] = answer
+        return 200, {"status": 200}, json.dumps("{}")
+
+    replace_classmethod(custom_class, "create_from_cloudformation_json", create)
+    replace(custom_class, "delete", delete)
+    replace(response_class, "process_cfn_response", process_cfn_response)
+
+
+FIXES: tuple[ParityFix, ...] = (custom_resources_run,)
