@@ -50,6 +50,8 @@ class FunctionLog:
     group: str
     hit: LogLine | None = None
     ended: LogLine | None = None
+    # the first error the runtime logged since the put (`[ERROR] Runtime.ImportModuleError: ...`)
+    error: LogLine | None = None
 
     @property
     def ended_run(self) -> str:
@@ -86,6 +88,7 @@ def read_log(logs: Any, group: str, *, user_id: str, since_ms: int) -> FunctionL
     """The first line holding `user_id`, and a REPORT line that ends a run after it (or after the put)."""
     hit: LogLine | None = None
     ended: LogLine | None = None
+    error: LogLine | None = None
     arguments: dict[str, Any] = {"logGroupName": group, "startTime": since_ms - CLOCK_SKEW_MS}
     for _ in range(MAX_LOG_PAGES):
         try:
@@ -96,6 +99,8 @@ def read_log(logs: Any, group: str, *, user_id: str, since_ms: int) -> FunctionL
             raise
         for event in page.get("events", []):
             line = LogLine(event.get("logStreamName", ""), int(event.get("timestamp", 0)), event["message"])
+            if error is None and line.message.startswith("[ERROR]") and line.timestamp >= since_ms:
+                error = line
             if hit is None and user_id in line.message:
                 hit = line
             elif line.message.startswith("REPORT ") and ended is None:
@@ -106,7 +111,7 @@ def read_log(logs: Any, group: str, *, user_id: str, since_ms: int) -> FunctionL
         if not token:
             break
         arguments["nextToken"] = token
-    return FunctionLog(group, hit, ended)
+    return FunctionLog(group, hit, ended, error)
 
 
 def object_etags(s3: Any, bucket: str) -> dict[str, str]:
@@ -184,6 +189,8 @@ def report_steps(
     `more`: what else the lab knows about a missing row."""
     log = seen.log
     ran = f"the function ran ({log.ended_run})" if log.ended else "no run of the function has ended"
+    if log.error:
+        ran += f" and failed: {log.error.message.strip()[:300]}"
     tail = f"aws logs tail {log.group} --since 15m"
     report.add(
         EVENT_ITEM,

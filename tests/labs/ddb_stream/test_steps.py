@@ -168,3 +168,16 @@ def test_the_shown_steps_are_the_starters_todos() -> None:
     assert [f"# TODO step {n}: {step}." in text for n, step in enumerate(STEPS, start=1)] == [True, True]
     assert "from aws_lambda_powertools import Logger" in text
     assert "logger = Logger()" in text
+
+
+def test_a_handler_that_fails_shows_the_runtimes_error_in_both_steps(
+    session: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_event: Any, _context: Any) -> None:
+        raise KeyError("NewImage")
+
+    report, _ = run_check(session, "broken", broken, monkeypatch)
+
+    for name in (EVENT, ROW):
+        assert item(report, name).outcome is Outcome.FAIL
+        assert "and failed: [ERROR] KeyError: 'NewImage'" in item(report, name).detail

@@ -20,7 +20,8 @@ COMPLETED_ASG = """
         template = ec2.LaunchTemplate(self, "LaunchTemplate", instance_type=ec2.InstanceType("t4g.nano"),
             machine_image=ec2.MachineImage.latest_amazon_linux2023(cpu_type=ec2.AmazonLinuxCpuType.ARM_64),
             require_imdsv2=True)
-        vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0, subnet_configuration=[
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=0, restrict_default_security_group=False,
+            subnet_configuration=[
             ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)])
         autoscaling.AutoScalingGroup(self, "Group", vpc=vpc, launch_template=template,
             min_capacity=1, desired_capacity=2, max_capacity=4)
