@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -209,3 +210,15 @@ def parse_my_labs(value: Any) -> Path:
             f"`labkit exercise LabEc2 --dir {text}`"
         )
     return folder
+
+
+def owner_from_cdk_json(directory: Path) -> str | None:
+    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
+    path = directory / "cdk.json"
+    if not path.is_file():
+        return None
+    try:
+        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    except (OSError, ValueError):
+        return None
+    return parse_owner(context.get("owner")) if isinstance(context, dict) else None

@@ -7,7 +7,6 @@ reads the command line, runs the lab's check and prints its report.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -16,24 +15,12 @@ from labs.checks.waiting import DEFAULT_TIMEOUT_S
 from labs.contract import LAB_IDS, learner_stack_id, stack_name
 from labs.deployed.aws import on_emulator
 from labs.kit import check_options, lab
-from labs.settings import parse_owner
+from labs.settings import owner_from_cdk_json, parse_owner
 from labs.terminal import make_console
 
 HELP = "check a deployed lab: every promise it makes, passed or failed with the reason and a hint"
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
 AWS_FAILURE = "the check could not finish"
-
-
-def owner_from_cdk_json(directory: Path) -> str | None:
-    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
-    path = directory / "cdk.json"
-    if not path.is_file():
-        return None
-    try:
-        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
-    except (OSError, ValueError):
-        return None
-    return parse_owner(context.get("owner")) if isinstance(context, dict) else None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,18 +1,42 @@
-"""`labkit emulator`: the local AWS in the foreground, and the variables to paste into another shell."""
+"""`labkit emulator`: the local AWS in the foreground, and what a learner asks of it from another shell.
+
+- `labkit emulator [--port N] [--verbose]` starts it, writes the variables to point a shell at it into
+  .labkit/emulator.env (removed when it stops) and prints them last, ready to paste;
+- `labkit emulator expire LAB [--owner O]`, in that other shell: the lab's expiry schedule fires now
+  (the emulator's clock never reaches an expiry hours away), with the schedule's own role.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
+import sys
+from pathlib import Path
 
-from labs.emulator.local_aws import EmulatorError, LocalAws
+from labs.contract import LAB_IDS, stack_name
+from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 
-HELP = "start the local AWS emulator in the foreground and print the variables to rehearse a lab by hand"
+HELP = "start the local AWS emulator (or, from a shell pointed at it: expire a lab now)"
+ENV_FILE = ROOT / ".labkit" / "emulator.env"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    parser.add_argument("--verbose", action="store_true", help="log every request the emulator answers")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also list the AWS parity fixes and what the emulator cannot do",
+    )
+    parser.add_argument("--log-requests", action="store_true", help="log every request the emulator answers")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    expire = actions.add_parser(
+        "expire",
+        help="fire a deployed lab's expiry schedule now, with its own role (run where the exports are set)",
+        description="Time travel for the lab's auto-expiry: Scheduler runs the schedule's target now.",
+    )
+    expire.add_argument("lab", choices=LAB_IDS, metavar="LAB", help=f"the lab: {', '.join(LAB_IDS)}")
+    expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
 
 
 def shell_exports(aws: LocalAws) -> list[str]:
@@ -22,45 +46,58 @@ def shell_exports(aws: LocalAws) -> list[str]:
     return lines
 
 
-def _instructions(aws: LocalAws) -> str:
+def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
+    """What `labkit emulator` prints: one status line, the steps, then the exports last, ready to paste."""
     context = f"-c sandboxAccounts={aws.account_id}"
     steps = [
         f"cdk bootstrap aws://{aws.account_id}/{aws.region}",
-        f"cdk deploy LabEc2 --require-approval never {context}",
-        "labkit check LabEc2",
-        f"cdk destroy LabEc2 --force {context}",
+        f"cdk deploy LabDdbStream {context}",
+        "   ...then paste the outputs it prints (PutItemCommand, ListCsvCommand, LogsCommand)",
+        "labkit check LabDdbStream",
+        "labkit emulator expire LabDdbStream   # its auto-expiry, now",
         "labkit leftovers",
     ]
-    fixes = [f"  - {fix.name}: {fix.why}" for fix in aws.parity_fixes]
-    gaps = [f"  - {gap.name}: {gap.detail}" for gap in aws.gaps]
+    details: list[str] = []
+    if verbose:
+        details += ["", "AWS parity fixes applied inside the emulator:"]
+        details += [f"  - {fix.name}: {fix.why}" for fix in aws.parity_fixes]
+        details += ["What the emulator cannot do:", *(f"  - {gap.name}: {gap.detail}" for gap in aws.gaps)]
+    source = f" (or: source {env_file})" if env_file else ""
+    listed = "" if verbose else " (--verbose lists them)"
     return "\n".join(
         [
-            f"Local AWS emulator listening on {aws.endpoint} (account {aws.account_id}, {aws.region}).",
+            f"Local AWS emulator on {aws.endpoint} (account {aws.account_id}, {aws.region}), "
+            f"{len(aws.parity_fixes)} AWS parity fixes applied{listed}.",
+            *details,
             "",
-            "Paste into another shell:",
-            *(f"  {line}" for line in shell_exports(aws)),
-            "",
-            "Then rehearse a lab:",
+            "In another shell, after the exports below:",
             *(f"  {step}" for step in steps),
+            "Ctrl-C here stops the emulator; everything deployed to it goes with it.",
             "",
-            "The emulator runs no custom resource: before destroying LabDdbStream or LabStepFunction,",
-            "empty their buckets (aws s3 rm s3://BUCKET --recursive), or the destroy ends DELETE_FAILED,",
-            "as it would on AWS without the bucket cleaner.",
-            "",
-            "AWS parity fixes applied inside the emulator:",
-            *fixes,
-            "What the emulator cannot do:",
-            *gaps,
-            "",
-            "Ctrl-C stops the emulator; everything deployed to it is gone with it.",
+            f"Paste into another shell{source}:",
+            *(f"  {line}" for line in shell_exports(aws)),
         ]
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def write_env_file(aws: LocalAws, path: Path = ENV_FILE) -> Path | None:
+    """The exports as a file to `source`; None when it cannot be written (a read-only checkout)."""
     try:
-        with LocalAws(port=args.port, verbose=args.verbose) as aws:
-            print(_instructions(aws), flush=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(shell_exports(aws)) + "\n", encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "expire":
+        return expire(args)
+    env_file: Path | None = None
+    try:
+        with LocalAws(port=args.port, verbose=args.log_requests) as aws:
+            env_file = write_env_file(aws)
+            print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()
             print(f"labkit: the emulator stopped on its own (exit {code}):\n{aws.log_tail()}")
             return 1
@@ -70,3 +107,40 @@ def run(args: argparse.Namespace) -> int:
     except EmulatorError as error:
         print(f"labkit: {error}")
         return 1
+    finally:
+        if env_file is not None:
+            with contextlib.suppress(OSError):
+                env_file.unlink()
+
+
+def expire(args: argparse.Namespace) -> int:
+    import boto3
+
+    from labs.deployed.aws import on_emulator
+    from labs.deployed.expiry import SCHEDULE_TYPE
+    from labs.deployed.stack import load_stack
+    from labs.emulator.admin import call
+    from labs.settings import owner_from_cdk_json, parse_owner
+
+    session = boto3.Session()
+    if not on_emulator(session):
+        print(
+            "labkit emulator expire: this shell does not point at the emulator; paste the exports "
+            "`labkit emulator` printed first (a real expiry fires on its own)",
+            file=sys.stderr,
+        )
+        return 2
+    owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
+    name = stack_name(args.lab, owner)
+    stack = load_stack(session, name)
+    if stack is None:
+        print(f"labkit emulator expire: no stack {name} on the emulator", file=sys.stderr)
+        return 1
+    schedule = stack.physical_id(SCHEDULE_TYPE)
+    if not schedule:
+        print(f"{name} has no expiry schedule (deployed with ttlHours=0): nothing to fire")
+        return 1
+    endpoint = session.client("sts").meta.endpoint_url
+    answer = call(endpoint, "schedules/fire", {"Name": schedule, "Region": session.region_name})
+    print(f"Fired {name}'s expiry schedule {schedule}: {answer['Outcome']}. {answer['Detail']}")
+    return 0 if answer["Outcome"] == "deleted" else 1

@@ -66,13 +66,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     from werkzeug.serving import make_server
 
     from labs.emulator import parity
+    from labs.emulator.admin import AdminApi
     from labs.emulator.lambda_runtime import service
-    from labs.emulator.local_aws import READY
+    from labs.emulator.local_aws import ACCOUNT_ID, READY
 
     parity.apply_all()
     _configure_moto()
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    app = DomainDispatcherApplication(create_backend_app)
+    app = AdminApi(DomainDispatcherApplication(create_backend_app), account_id=ACCOUNT_ID)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # moto puts this port into the callback URL it gives custom resources
     os.environ["MOTO_PORT"] = str(server.server_port)

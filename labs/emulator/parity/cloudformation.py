@@ -172,8 +172,56 @@ def stack_outputs_after_change_set() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
+def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None) -> Any:
+    """The change set by ARN, or by name within its stack (every stack may name one `deploy`)."""
+    if change_set_name in backend.change_sets:
+        return backend.change_sets[change_set_name]
+    named = [c for c in backend.change_sets.values() if c.change_set_name == change_set_name]
+    mine = [c for c in named if stack_name in (c.stack_name, c.stack_id)]
+    return (mine or named)[-1]
+
+
+@parity_fix(
+    "a failed deploy is reported on the stack",
+    moto_does="answers ExecuteChangeSet with an internal server error when a resource cannot be created or "
+    "updated, and leaves the stack in progress with whatever it made",
+    aws_does="accepts the change set, marks the stack failed with the resource's reason in its events, and "
+    "rolls a failed create back (ROLLBACK_COMPLETE)",
+)
+def failed_deploy_is_reported() -> None:
+    backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
+    original_execute = original(backend_class, "execute_change_set")
+
+    @functools.wraps(original_execute)
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        change_set = _find_change_set(self, change_set_name, stack_name)
+        try:
+            original_execute(self, change_set_name, stack_name)
+        except Exception as error:  # whatever a resource raised is the stack's failure reason
+            stack = self.stacks[change_set.stack_id]
+            reason = f"{type(error).__name__}: {error}"
+            change_set.execution_status = "EXECUTE_FAILED"
+            if change_set.change_set_type == "CREATE":
+                stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
+                stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+                try:
+                    stack.resource_map.delete()
+                    stack.status = "ROLLBACK_COMPLETE"
+                except Exception as rollback:  # what the rollback could not delete stays, as on AWS
+                    stack.status = "ROLLBACK_FAILED"
+                    reason = f"{type(rollback).__name__}: {rollback}"
+            else:
+                # the emulator cannot restore the previous resources: say so instead of pretending
+                stack._add_stack_event("UPDATE_FAILED", resource_status_reason=reason)
+                stack.status = "UPDATE_ROLLBACK_FAILED"
+            stack._add_stack_event(stack.status, resource_status_reason=reason)
+
+    replace(backend_class, "execute_change_set", execute_change_set)
+
+
 FIXES: tuple[ParityFix, ...] = (
     stack_delete_like_cloudformation,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,
+    failed_deploy_is_reported,
 )

@@ -92,19 +92,26 @@ def custom_resources_run() -> None:
     def delete(self: Any, account_id: str, region_name: str) -> None:
         _request(self, "Delete")
 
-    def process_cfn_response(self: Any) -> tuple[int, dict[str, int], str]:
-        answer = {
-            "Status": self._get_param("Status"),
-            "Reason": self._get_param("Reason"),
-            "PhysicalResourceId": self._get_param("PhysicalResourceId"),
-            "Data": self._get_param("Data") or {},
+    def cfnresponse(cls: Any, request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, int], str]:
+        # the body as sent, whatever content type the function's HTTP client put on it
+        raw = request.get_data() if hasattr(request, "get_data") else getattr(request, "body", b"")
+        if not raw and getattr(request, "form", None):
+            raw = next(iter(request.form.keys()), "")
+        try:
+            answer = json.loads(raw or b"{}")
+        except ValueError:
+            return 400, {"status": 400}, json.dumps({"message": "the answer is not JSON"})
+        _answers[str(answer.get("RequestId"))] = {
+            "Status": answer.get("Status"),
+            "Reason": answer.get("Reason"),
+            "PhysicalResourceId": answer.get("PhysicalResourceId"),
+            "Data": answer.get("Data") or {},
         }
-        _answers[str(self._get_param("RequestId"))] = answer
         return 200, {"status": 200}, json.dumps("{}")
 
     replace_classmethod(custom_class, "create_from_cloudformation_json", create)
     replace(custom_class, "delete", delete)
-    replace(response_class, "process_cfn_response", process_cfn_response)
+    replace_classmethod(response_class, "cfnresponse", cfnresponse)
 
 
 FIXES: tuple[ParityFix, ...] = (custom_resources_run,)

@@ -12,9 +12,9 @@ import boto3
 import pytest
 
 from labs import kit
-from labs.checks.command import owner_from_cdk_json
 from labs.checks.report import CheckReport
 from labs.cli import main
+from labs.settings import owner_from_cdk_json
 from tests.check_helpers import deploy, lab_tags, mocked_session
 
 

@@ -12,7 +12,7 @@ from tests.labs.emulator import answers, aws_endpoint
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_labkit_emulator_prints_exports_that_work_and_stops_on_ctrl_c() -> None:
+def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_ctrl_c() -> None:
     command = subprocess.Popen(
         [sys.executable, "-m", "labs.cli", "emulator"],
         cwd=ROOT,
@@ -23,16 +23,23 @@ def test_labkit_emulator_prints_exports_that_work_and_stops_on_ctrl_c() -> None:
     assert command.stdout is not None
     printed = []
     for line in command.stdout:
-        printed.append(line)
-        if line.startswith("Ctrl-C stops the emulator"):
+        printed.append(line.rstrip("\n"))
+        if line.strip().startswith("export LABKIT_EMULATOR="):
             break
     endpoint = aws_endpoint("\n".join(line.strip() for line in printed))
     was_answering = answers(endpoint)
+    env_file = ROOT / ".labkit" / "emulator.env"
+    sourced = env_file.read_text() if env_file.is_file() else ""
     command.send_signal(signal.SIGINT)
     rest, _ = command.communicate(timeout=15)
 
     assert was_answering
-    assert any("cdk deploy LabEc2" in line for line in printed)
+    assert len(printed) <= 25  # one screen: the parity fixes are behind --verbose
+    assert not any("parity fixes applied inside" in line for line in printed)
+    assert any("cdk deploy LabDdbStream" in line for line in printed)
+    assert printed[-1].strip() == "export LABKIT_EMULATOR=1"  # the lines to paste come last
+    assert f"export AWS_ENDPOINT_URL={endpoint}" in sourced
     assert command.returncode == 0
     assert "emulator stopped" in rest
     assert not answers(endpoint)
+    assert not env_file.exists()  # a stale endpoint is never left to source
