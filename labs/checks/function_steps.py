@@ -93,8 +93,8 @@ def read_log(logs: Any, group: str, *, user_id: str, since_ms: int) -> FunctionL
     for _ in range(MAX_LOG_PAGES):
         try:
             page = logs.filter_log_events(**arguments)
-        except ClientError as error:
-            if error_code(error) == "ResourceNotFoundException":  # nothing logged yet
+        except ClientError as failure:
+            if error_code(failure) == "ResourceNotFoundException":  # nothing logged yet
                 return FunctionLog(group)
             raise
         for event in page.get("events", []):

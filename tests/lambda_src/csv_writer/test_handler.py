@@ -97,3 +97,23 @@ def test_handle_and_handler_log_through_one_logger_once(
         "input written",
     ]
     assert [line["event"] for line in lines[::2]] == [{"userId": "u-1"}, {"userId": "u-2"}]
+
+
+def test_the_venv_has_the_powertools_release_of_the_writers_layer() -> None:
+    """Tests and the emulator run the Powertools the pinned layer holds: one version, pinned in two places."""
+    import importlib.metadata
+    import tomllib
+    from pathlib import Path
+
+    from labs.contract import POWERTOOLS_LAYER_VERSION, POWERTOOLS_PYPI_VERSION, powertools_layer_arn
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text("utf-8"))
+    extras = pyproject["project"]["optional-dependencies"]
+    pins = [pin for group in extras.values() for pin in group if pin.startswith("aws-lambda-powertools")]
+
+    assert importlib.metadata.version("aws-lambda-powertools") == POWERTOOLS_PYPI_VERSION
+    assert pins == [f"aws-lambda-powertools=={POWERTOOLS_PYPI_VERSION}"] * 2  # the emulator and dev
+    assert powertools_layer_arn("eu-west-1") == (
+        "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:"
+        f"{POWERTOOLS_LAYER_VERSION}"
+    )
