@@ -22,7 +22,7 @@ PYTEST_ARGS ?=
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-setup: $(VENV)/.installed node_modules/.installed $(VENV)/bin/cdk  ## install Python deps, Node 24 and the pinned CDK CLI (idempotent)
+setup: $(VENV)/.installed node_modules/.installed $(VENV)/bin/cdk $(VENV)/bin/aws  ## install Python deps, Node 24 and the pinned CDK CLI (idempotent)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 
 $(VENV)/bin/cdk: scripts/cdk $(VENV)/.installed
 	install -m 755 scripts/cdk $@
+
+# after the packages: awscli installs a bin/aws of its own, which the kit's launcher replaces
+$(VENV)/bin/aws: scripts/aws $(VENV)/.installed
+	install -m 755 scripts/aws $@
 
 test: setup lint typecheck unit  ## lint, type-check and run every test (no AWS credentials needed)
 

@@ -150,10 +150,13 @@ class Synthesized:
         return dict(self.assembly.get_stack_by_name(self.stacks[lab_id].stack_name).tags)
 
 
-def synthesize(settings: LabSettings, *, outdir: str) -> Synthesized:
-    """The labs without the CLI or credentials, with cdk.json's feature flags as the CLI would pass them."""
+def synthesize(
+    settings: LabSettings, *, outdir: str, context: Mapping[str, Any] | None = None
+) -> Synthesized:
+    """The labs without the CLI or credentials, with cdk.json's feature flags as the CLI would pass them
+    (and `context`, e.g. a landing zone's `@aws-cdk/core:bootstrapQualifier`)."""
     from aws_cdk import App
 
-    app = App(outdir=outdir, context=feature_flags())
+    app = App(outdir=outdir, context={**feature_flags(), **(context or {})})
     stacks = build_labs(app, settings)
     return Synthesized(stacks, app.synth())

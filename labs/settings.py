@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from labs.contract import LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
+from labs.contract import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
 
 DEFAULT_TTL_HOURS = 8.0
 MAX_TTL_HOURS = 24.0 * 14
@@ -40,6 +40,9 @@ class LabSettings:
     sandbox_accounts: tuple[str, ...] = ()
     ping_cidr: str = DEFAULT_PING_CIDR
     ttl_hours: float = DEFAULT_TTL_HOURS
+    # landing zones: a boundary on every IAM role the kit creates, and tags every resource must carry
+    permissions_boundary: str | None = None
+    class_tags: tuple[tuple[str, str], ...] = ()
     # accounts the deploy may target: the CLI's default account and an explicit one, when known
     target_accounts: tuple[str, ...] = ()
     # the synth's clock, read once so every stack of one synth expires at the same minute
@@ -106,6 +109,8 @@ class LabSettings:
             sandbox_accounts=parse_accounts(context("sandboxAccounts")),
             ping_cidr=parse_cidr(context("pingCidr")),
             ttl_hours=parse_ttl_hours(context("ttlHours")),
+            permissions_boundary=parse_permissions_boundary(context("permissionsBoundary")),
+            class_tags=parse_class_tags(context("classTags")),
             target_accounts=known_targets,
             now=now,
             handler_code=parse_handler_code(context("handlerCode")),
@@ -210,6 +215,97 @@ def parse_my_labs(value: Any) -> Path:
             f"`labkit exercise LabEc2 --dir {text}`"
         )
     return folder
+
+
+# an IAM policy name, or the ARN of a customer managed policy (with an optional path)
+_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+_POLICY_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:policy/([\x21-\x7e]+/)?[\w+=,.@-]{1,128}$")
+# AWS's tag rules shared by every service: letters, digits, spaces and _ . : / = + - @
+_TAG_PUNCTUATION = frozenset("_.:/=+-@ ")
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+# 50 tags per resource, less the kit's own (labkit:lab, labkit:owner, labkit:expires-at) and CDK's Name
+MAX_CLASS_TAGS = 50 - len(LAB_TAG_KEYS) - 1
+RESERVED_TAG_KEYS = ("Name",)
+
+
+def parse_permissions_boundary(value: Any) -> str | None:
+    """A policy name (in the deploy's account) or a policy ARN, as the platform team gives it."""
+    text = _text(value)
+    if not text:
+        return None
+    if _POLICY_ARN.match(text) or _POLICY_NAME.match(text):
+        return text
+    raise SettingsError(
+        f"permissionsBoundary={text!r} is neither an IAM policy name nor a policy ARN (for example "
+        "-c permissionsBoundary=LabBoundary or arn:aws:iam::111111111111:policy/LabBoundary)"
+    )
+
+
+def parse_class_tags(value: Any) -> tuple[tuple[str, str], ...]:
+    """`{"CostCenter": "1234"}` (cdk.json), or `CostCenter=1234,Course=cs101` or that JSON object (-c)."""
+    if value is None or value == "":
+        return ()
+    pairs = _tag_pairs(value)
+    for key, tag_value in pairs:
+        _check_tag(key, tag_value)
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise SettingsError(
+            f"classTags names a key twice: {', '.join(sorted(k for k in keys if keys.count(k) > 1))}"
+        )
+    if len(pairs) > MAX_CLASS_TAGS:
+        raise SettingsError(
+            f"classTags has {len(pairs)} tags: a resource carries at most 50, of which the kit uses "
+            f"{50 - MAX_CLASS_TAGS}; give at most {MAX_CLASS_TAGS}"
+        )
+    return tuple(pairs)
+
+
+def _tag_pairs(value: Any) -> list[tuple[str, str]]:
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise SettingsError(f"classTags={value!r} is not a JSON object of tags ({error})") from None
+    if isinstance(value, dict):
+        return [(str(key), "" if tag_value is None else str(tag_value)) for key, tag_value in value.items()]
+    if isinstance(value, str):
+        pairs = []
+        for item in (part.strip() for part in value.split(",")):
+            if not item:
+                continue
+            key, equals, tag_value = item.partition("=")
+            if not equals:
+                raise SettingsError(
+                    f"classTags item {item!r} has no '=': give Key=Value pairs separated by commas "
+                    "(for example -c classTags=CostCenter=1234,Course=cs101)"
+                )
+            pairs.append((key.strip(), tag_value.strip()))
+        return pairs
+    raise SettingsError(
+        f"classTags={value!r} must be an object of tags, or Key=Value pairs separated by commas"
+    )
+
+
+def _check_tag(key: str, value: str) -> None:
+    def allowed(text: str) -> bool:
+        return all(char.isalnum() or char in _TAG_PUNCTUATION for char in text)
+
+    if not 1 <= len(key) <= MAX_TAG_KEY or not allowed(key):
+        raise SettingsError(
+            f"classTags key {key!r}: AWS tag keys are 1-{MAX_TAG_KEY} letters, digits, spaces "
+            "or _ . : / = + - @"
+        )
+    if len(value) > MAX_TAG_VALUE or not allowed(value):
+        raise SettingsError(
+            f"classTags value {value!r} of {key!r}: AWS tag values are 0-{MAX_TAG_VALUE} letters, digits, "
+            "spaces or _ . : / = + - @"
+        )
+    if key.lower().startswith("aws:"):
+        raise SettingsError(f"classTags key {key!r}: the aws: prefix is reserved for AWS")
+    if key.lower().startswith("labkit:") or key in RESERVED_TAG_KEYS:
+        raise SettingsError(f"classTags key {key!r} is the kit's own tag: choose another key")
 
 
 def owner_from_cdk_json(directory: Path) -> str | None:

@@ -20,9 +20,9 @@ _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 Template = dict[str, Any]
 
 
-def synthesize(settings: LabSettings) -> Synthesized:
+def synthesize(settings: LabSettings, context: dict[str, Any] | None = None) -> Synthesized:
     """The four labs, synthesized into a throwaway directory."""
-    return kit.synthesize(settings, outdir=tempfile.mkdtemp(prefix="labkit-synth-"))
+    return kit.synthesize(settings, outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=context)
 
 
 def synth_labs(settings: LabSettings) -> dict[str, Template]:

@@ -51,6 +51,11 @@ class LabAsgStack(LabStack):
             desired_capacity=DESIRED_CAPACITY,
             max_capacity=MAX_CAPACITY,
         )
+        # the zones of its subnets, stated: Control Tower's CT.AUTOSCALING.PR.1 reads only this property
+        group = self.group.node.default_child
+        if not isinstance(group, autoscaling.CfnAutoScalingGroup):  # pragma: no cover - CDK's own L1
+            raise TypeError("the Auto Scaling group has no CfnAutoScalingGroup")
+        group.availability_zones = [subnet.availability_zone for subnet in network.vpc.isolated_subnets]
         Annotations.of(self.group).acknowledge_warning(
             "@aws-cdk/aws-autoscaling:desiredCapacitySet",
             "The lab has no scaling policy: each deploy resetting the group to 2 is exactly what it wants.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.expiry import StackExpiry
@@ -26,7 +27,8 @@ class LabStack(Stack):
         construct_id: str | None = None,
     ) -> None:
         expires_at = settings.expires_at
-        tags = {TAG_LAB: lab_id, TAG_OWNER: settings.owner_tag}
+        # a class's required tags (classTags) go wherever the kit's own labkit:* tags go
+        tags = {**dict(settings.class_tags), TAG_LAB: lab_id, TAG_OWNER: settings.owner_tag}
         if expires_at:
             tags[TAG_EXPIRES] = expires_tag(expires_at)
         super().__init__(
@@ -44,12 +46,23 @@ class LabStack(Stack):
             # but not on launch templates: a new version on each deploy would replace the LabEc2 instance
             excluded = ["AWS::EC2::LaunchTemplate"] if key == TAG_EXPIRES else []
             Tags.of(self).add(key, value, exclude_resource_types=excluded)
+        if settings.permissions_boundary:
+            self.apply_permissions_boundary(settings.permissions_boundary)
         self.expiry = StackExpiry(self, "Expiry", expires_at=expires_at) if expires_at else None
         self.output(
             "ExpiresAt",
             f"{expires_at:%Y-%m-%dT%H:%M}Z" if expires_at else "never (ttlHours=0)",
             "When the lab deletes itself (UTC); `cdk destroy` any time before",
         )
+
+    def apply_permissions_boundary(self, policy: str) -> None:
+        """Every IAM role of this stack, whoever creates it, carries the landing zone's boundary policy."""
+        boundary = (
+            iam.ManagedPolicy.from_managed_policy_arn(self, "PermissionsBoundary", policy)
+            if policy.startswith("arn:")
+            else iam.ManagedPolicy.from_managed_policy_name(self, "PermissionsBoundary", policy)
+        )
+        iam.PermissionsBoundary.of(self).apply(boundary)
 
     def output(self, name: str, value: str, description: str) -> CfnOutput:
         return CfnOutput(self, name, value=value, description=description)

@@ -6,11 +6,12 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-LAB_LOG_RETENTION = logs.RetentionDays.ONE_WEEK
+# a year, as Control Tower's CT.CLOUDWATCH.PR.2 requires: free here, the group is deleted with its stack
+LAB_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
 def lab_log_group(scope: Construct, construct_id: str, *, log_group_name: str | None = None) -> logs.LogGroup:
-    """A log group with a week's retention that is deleted with its stack."""
+    """A log group with a year's retention that is deleted with its stack."""
     return logs.LogGroup(
         scope,
         construct_id,

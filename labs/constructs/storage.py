@@ -23,6 +23,18 @@ class LabBucket(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             enforce_ssl=True,
             removal_policy=RemovalPolicy.DESTROY,
+            # a lifecycle rule (Control Tower's CT.S3.PR.6) that only drops failed uploads: costs nothing
+            lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1))],
+        )
+        # object events to EventBridge's default bus (Control Tower's CT.S3.PR.4): AWS service events are free
+        # there, and nothing listens; CloudFormation's own property, not CDK's notification custom resource
+        bucket = self.bucket.node.default_child
+        if not isinstance(bucket, s3.CfnBucket):  # pragma: no cover - CDK's own L1
+            raise TypeError("the lab bucket has no CfnBucket")
+        bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
+                event_bridge_enabled=True
+            )
         )
         acknowledge(
             self.bucket,

@@ -54,6 +54,8 @@ class LabDdbStreamStack(LabStack):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(4),
+            # SQS's default, stated: marks the queue as a dead-letter target (Control Tower's CT.SQS.PR.1)
+            redrive_allow_policy=sqs.RedriveAllowPolicy(redrive_permission=sqs.RedrivePermission.ALLOW_ALL),
             removal_policy=RemovalPolicy.DESTROY,
         )
         acknowledge(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from rich.markup import escape
 
 from labs.contract import owner_of
+from labs.demo.landing_zone import LandingZone
 from labs.demo.results import emulator_notes, results_table
 from labs.demo.runs import LabRun, StepError
 
@@ -32,8 +33,16 @@ T = TypeVar("T")
 
 
 class Demo:
-    def __init__(self, console: Console, labs: Sequence[str], *, fail_fast: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console,
+        labs: Sequence[str],
+        *,
+        fail_fast: bool = False,
+        landing_zone: LandingZone | None = None,
+    ) -> None:
         self.console = console
+        self.landing_zone = landing_zone or LandingZone()
         self.labs = tuple(labs)
         self.fail_fast = fail_fast
         self.runs: list[LabRun] = []
@@ -78,10 +87,12 @@ class Demo:
         """Synthesize once (the account guard sees the emulator's account) and bootstrap once."""
         from labs.demo.cdk_cli import run_cdk
 
-        context = ["-c", f"sandboxAccounts={aws.account_id}"]
+        context = ["-c", f"sandboxAccounts={aws.account_id}", *self.landing_zone.synth_args()]
         synth = ["synth", "--quiet", "--output", str(assembly), *context]
         self.timed("synthesizing the four labs", lambda: run_cdk(synth, env=aws.env))
+        self.landing_zone.prepare(aws.session())
         bootstrap = ["bootstrap", f"aws://{aws.account_id}/{aws.region}", "--app", str(assembly)]
+        bootstrap += self.landing_zone.bootstrap_args()
         self.timed("bootstrapping the emulator's account", lambda: run_cdk(bootstrap, env=aws.env))
 
     def rehearse(self, lab_run: LabRun, aws: LocalAws, session: boto3.Session, assembly: Path) -> None:
@@ -101,10 +112,11 @@ class Demo:
         from labs.demo.cdk_cli import run_cdk
 
         command = ["deploy", lab_run.lab_id, "--app", str(assembly), "--exclusively"]
-        command += ["--require-approval", "never", "--progress", "events"]
+        command += ["--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()]
         _, lab_run.deploy_s = self.timed(
             f"{lab_run.lab_id}: deploying", lambda: run_cdk(command, env=aws.env)
         )
+        self.landing_zone.verify(aws.session(), lab_run.stack_name)
 
     def check(self, lab_run: LabRun, session: boto3.Session) -> None:
         from labs.checks.render import print_report

@@ -1,7 +1,8 @@
-"""`labkit preflight LAB`: before a deploy, check what the lab needs against the region's quotas and usage.
+"""`labkit preflight LAB --learners N`: before a deploy (or a class of N), will it work in this account?
 
-The quotas and what a lab needs of them are in `quotas`, the account's current use in `usage`; this module
-reads the command line, synthesizes the lab and prints the verdict.
+One table, a line per thing a landing zone decides: the region, the bootstrap (qualifier, version,
+execution role), the permissions boundary, the instance type in the lab's zones, and each quota for N
+learners. Each line passes, fails or cannot tell, with its fix; a failed line is a blocker (exit 1).
 """
 
 from __future__ import annotations
@@ -9,21 +10,33 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.exceptions import ClientError
 from rich.console import Console
-from rich.markup import escape
+from rich.table import Table
 
 from labs.contract import LAB_IDS
 from labs.cost.prices import load_prices
-from labs.preflight.quotas import QuotaCheck, ServiceQuotasSource, check_quotas, exit_code, lab_needs
+from labs.cost.resources import TemplateResources
+from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
+from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
+from labs.preflight.lines import CANNOT_TELL, FAIL, Line, exit_code, unreadable
+from labs.preflight.quotas import ServiceQuotasSource, check_quotas
+from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
+from labs.settings import parse_permissions_boundary
+
+if TYPE_CHECKING:
+    from mypy_boto3_sts import STSClient
 
 HELP = (
-    "check before a deploy that a lab fits the region's quotas (Elastic IPs, vCPUs, VPCs, internet gateways)"
+    "check before a deploy (or a class of --learners N) that the landing zone lets the lab through: region, "
+    "bootstrap, permissions boundary, instance type, quotas"
 )
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
-AWS_FAILURE = "cannot read the account's usage"
+AWS_FAILURE = "the preflight could not read the account"
+STYLES = {"pass": "green", FAIL: "bold red", CANNOT_TELL: "yellow"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +44,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "lab", metavar="LAB", choices=LAB_IDS, help=f"the lab to deploy: {', '.join(LAB_IDS)}"
     )
     parser.add_argument("--region", help="the region to check (default: the AWS CLI's region)")
+    parser.add_argument(
+        "--learners", type=_positive, default=1, help="how many learners deploy the lab at once (default 1)"
+    )
+    parser.add_argument("--zone", help=f"LabEc2's zone (default: cdk.json's {ZONE_CONTEXT}, else the first)")
+    parser.add_argument(
+        "--toolkit-stack-name", help="the CDK bootstrap stack's name (default: cdk.json's, else CDKToolkit)"
+    )
+    parser.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context, as `cdk deploy -c`: permissionsBoundary, @aws-cdk/core:bootstrapQualifier, ...",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of learners (1 or more)")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,23 +77,87 @@ def run(args: argparse.Namespace) -> int:
     if not region:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
         return 2
+    overrides = context_options(args.context)
+    context = cdk_context(overrides)
+    bootstrap = Bootstrap.configured(overrides, toolkit_stack_name=args.toolkit_stack_name)
+    boundary = parse_permissions_boundary(context.get("permissionsBoundary"))
+    zone = args.zone or str(context.get(ZONE_CONTEXT) or "") or None
     template = lab_template(args.lab)
-    # long lines wrap in the terminal, not at rich's 80 columns when piped
-    console = Console(soft_wrap=True)
-    prices = load_prices()
-    if not lab_needs(template, prices):
-        console.print(
-            f"{args.lab} creates no Elastic IP, instance, VPC or internet gateway: nothing to check."
-        )
-        return 0
-    checks = check_quotas(
-        template,
-        ec2=session.client("ec2"),
-        quotas=ServiceQuotasSource(session.client("service-quotas")),
-        prices=prices,
+    lines = preflight_lines(
+        session,
+        lab_id=args.lab,
+        template=template,
+        region=region,
+        learners=args.learners,
+        bootstrap=bootstrap,
+        boundary=boundary,
+        zone=zone,
     )
-    print_checks(console, args.lab, region, checks)
-    return exit_code(checks)
+    print_lines(Console(soft_wrap=True), args.lab, region, args.learners, lines)
+    return exit_code(lines)
+
+
+def preflight_lines(
+    session: boto3.Session,
+    *,
+    lab_id: str,
+    template: dict[str, Any],
+    region: str,
+    learners: int,
+    bootstrap: Bootstrap,
+    boundary: str | None,
+    zone: str | None,
+) -> list[Line]:
+    """Every line, in the order a deploy meets them; after a denied region, nothing else can be read."""
+    ec2 = session.client("ec2")
+    region_check = region_line(ec2, region)
+    if region_check.blocks:
+        return [region_check]
+    lines = [region_check]
+    account = _account(session.client("sts"))
+    if account is None:
+        lines.append(Line(check="account", status=CANNOT_TELL, detail="sts:GetCallerIdentity was refused"))
+    else:
+        iam = session.client("iam")
+        lines.append(
+            bootstrap_line(
+                session.client("ssm"),
+                session.client("cloudformation"),
+                bootstrap,
+                required=required_version(template),
+                account=account,
+                region=region,
+            )
+        )
+        lines.append(execution_role_line(iam, bootstrap, account=account, region=region))
+        if boundary:
+            lines.append(boundary_line(iam, boundary, account=account))
+    instance_types = sorted({m.instance_type for m in TemplateResources(template).machines()})
+    instances = instance_type_line(ec2, lab_id=lab_id, instance_types=instance_types, chosen_zone=zone)
+    if instances is not None:
+        lines.append(instances)
+    return lines + quota_lines(session, template, learners)
+
+
+def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int) -> list[Line]:
+    try:
+        checks = check_quotas(
+            template,
+            ec2=session.client("ec2"),
+            quotas=ServiceQuotasSource(session.client("service-quotas")),
+            prices=load_prices(),
+            learners=learners,
+        )
+    except ClientError as error:
+        return [unreadable("quotas", error, fix="allow ec2:Describe* to read what the account uses")]
+    return [check.line() for check in checks]
+
+
+def _account(sts: STSClient) -> str | None:
+    try:
+        return str(sts.get_caller_identity()["Account"])
+    except ClientError:
+        return None
 
 
 def lab_template(lab_id: str) -> dict[str, Any]:
@@ -65,19 +167,26 @@ def lab_template(lab_id: str) -> dict[str, Any]:
     return synthesize_labs(with_cdk_defaults=False).kit[lab_id]
 
 
-def print_checks(console: Console, lab_id: str, region: str, checks: Sequence[QuotaCheck]) -> None:
-    styles = {"over": "bold red", "scaling": "yellow", "at-limit": "yellow", "near": "yellow", "ok": "green"}
-    console.print(f"Preflight of {lab_id} in {region}:")
-    for check in checks:
-        console.print(
-            f"  [{styles[check.status]}]{check.status:>8}[/] {escape(check.message())}", highlight=False
+def print_lines(console: Console, lab_id: str, region: str, learners: int, lines: Sequence[Line]) -> None:
+    who = f"{learners} learners" if learners > 1 else "one learner"
+    table = Table(title=f"Preflight of {lab_id} for {who} in {region}", show_lines=True)
+    for column in ("check", "result", "what preflight saw", "fix"):
+        table.add_column(column, overflow="fold")
+    for line in lines:
+        style = STYLES.get(line.status, "")
+        table.add_row(line.check, f"[{style}]{line.status}[/]", line.detail, line.fix)
+    console.print(table)
+    console.print(summary(lab_id, lines), highlight=False)
+
+
+def summary(lab_id: str, lines: Sequence[Line]) -> str:
+    blockers = [line for line in lines if line.blocks]
+    unknown = [line for line in lines if line.status == CANNOT_TELL]
+    if blockers:
+        return (
+            f"{lab_id}: {len(blockers)} blocker(s), the lines marked fail: fix them before `cdk deploy` "
+            "(each line's fix says how)."
         )
-    console.print(summary(lab_id, checks))
-
-
-def summary(lab_id: str, checks: Sequence[QuotaCheck]) -> str:
-    if exit_code(checks):
-        return f"{lab_id} would hit a quota: fix the line marked 'over' before `cdk deploy`."
-    if all(check.status == "ok" for check in checks):
-        return f"{lab_id} fits the region's quotas."
-    return f"{lab_id} fits the region's quotas, with the warnings above."
+    if unknown:
+        return f"{lab_id}: no blocker found, but {len(unknown)} line(s) cannot tell: see their fixes."
+    return f"{lab_id}: ready to deploy, every line passes."

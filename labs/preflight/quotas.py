@@ -17,6 +17,7 @@ from labs.cost.prices import PriceTable
 from labs.cost.resources import TemplateResources
 from labs.deployed.aws import error_code
 from labs.preflight import usage
+from labs.preflight.lines import FAIL, OK, Line
 from labs.preflight.usage import is_standard_family
 
 if TYPE_CHECKING:
@@ -112,6 +113,9 @@ class Need:
     # an Auto Scaling group may grow to its maximum after the deploy
     at_most: int
 
+    def times(self, learners: int) -> Need:
+        return Need(at_deploy=self.at_deploy * learners, at_most=self.at_most * learners)
+
 
 @dataclass(frozen=True, kw_only=True)
 class QuotaCheck:
@@ -119,6 +123,8 @@ class QuotaCheck:
     used: int
     need: Need
     limit: Limit
+    # a class: `need` is already every learner's, one lab each
+    learners: int = 1
 
     @property
     def after_deploy(self) -> int:
@@ -135,21 +141,46 @@ class QuotaCheck:
             return "at-limit"
         return "near" if self.after_deploy >= NEAR_LIMIT * self.limit.value else "ok"
 
-    def message(self) -> str:
-        figures = (
-            f"{self.quota.name}: {self.used} used + {self.need.at_deploy} needed = {self.after_deploy} "
-            f"of {self.limit.value:g} ({self.limit.source})"
+    def figures(self) -> str:
+        per_learner = (
+            f" ({self.learners} learners × {self.need.at_deploy // self.learners})"
+            if self.learners > 1
+            else ""
         )
+        return (
+            f"{self.quota.name}: {self.used} used + {self.need.at_deploy} needed{per_learner} = "
+            f"{self.after_deploy} of {self.limit.value:g} ({self.limit.source})"
+        )
+
+    def message(self) -> str:
         verdicts = {
             "over": f"over the limit: the deploy would fail. {self.quota.remedy}, or request an increase "
-            f"of {self.quota.service_code} quota {self.quota.quota_code}",
+            f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",
             "scaling": f"the deploy fits, but growing to its maximum needs {self.need.at_most}: "
             "scaling out would fail",
             "at-limit": "at the limit: the deploy fits, nothing more will",
             "near": "near the limit",
             "ok": "ok",
         }
-        return f"{figures}: {verdicts[self.status]}"
+        return f"{self.figures()}: {verdicts[self.status]}"
+
+    def increase_command(self) -> str:
+        """The Service Quotas request for what the account uses plus the class at its largest."""
+        return (
+            "aws service-quotas request-service-quota-increase "
+            f"--service-code {self.quota.service_code} --quota-code {self.quota.quota_code} "
+            f"--desired-value {self.used + self.need.at_most}"
+        )
+
+    def line(self) -> Line:
+        """The check as a preflight line: fail only when the deploy itself would fail."""
+        check = f"quota {self.quota.name} ({self.quota.service_code} {self.quota.quota_code})"
+        if self.status == "over":
+            detail = f"{self.figures()}: the deploy would fail"
+            fix = f"{self.increase_command()} (or: {self.quota.remedy.lower()})"
+            return Line(check=check, status=FAIL, detail=detail, fix=fix)
+        fix = self.increase_command() if self.status == "scaling" else ""
+        return Line(check=check, status=OK, detail=self.message(), fix=fix)
 
 
 def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need]:
@@ -170,12 +201,23 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
 
 
 def check_quotas(
-    template: Mapping[str, Any], *, ec2: EC2Client, quotas: QuotaSource, prices: PriceTable
+    template: Mapping[str, Any],
+    *,
+    ec2: EC2Client,
+    quotas: QuotaSource,
+    prices: PriceTable,
+    learners: int = 1,
 ) -> list[QuotaCheck]:
-    """One check per quota the lab touches: current usage + what the lab needs, against the limit."""
+    """One check per quota the lab touches: current usage + what `learners` labs need, against the limit."""
     needs = lab_needs(template, prices)
     return [
-        QuotaCheck(quota=quota, used=quota.in_use(ec2), need=needs[quota.name], limit=quotas.limit(quota))
+        QuotaCheck(
+            quota=quota,
+            used=quota.in_use(ec2),
+            need=needs[quota.name].times(learners),
+            limit=quotas.limit(quota),
+            learners=learners,
+        )
         for quota in QUOTAS
         if quota.name in needs
     ]

@@ -71,14 +71,11 @@ class LabStepFunctionStack(LabStack):
             "StateMachine",
             definition_body=sfn.DefinitionBody.from_chainable(definition),
             timeout=Duration.minutes(5),
+            # X-Ray (Control Tower's CT.STEPFUNCTIONS.PR.2): a lab's few traces stay in X-Ray's free tier
+            tracing_enabled=True,
             logs=sfn.LogOptions(
                 destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True
             ),
-        )
-        acknowledge(
-            self.state_machine,
-            "AwsSolutions-SF2",
-            "X-Ray tracing would add a wildcard IAM grant and a second console to a three-state lab.",
         )
         acknowledge(
             self.state_machine.role,
@@ -88,8 +85,8 @@ class LabStepFunctionStack(LabStack):
         acknowledge(
             self.state_machine.role,
             "AwsSolutions-IAM5[Resource::*]",
-            "CloudWatch Logs delivery actions for state machine logging do not support resource-level "
-            "permissions.",
+            "CloudWatch Logs delivery actions for state machine logging and X-Ray's trace upload actions "
+            "do not support resource-level permissions.",
         )
 
         arn = self.state_machine.state_machine_arn

@@ -85,9 +85,9 @@ def _credentials(function: Any) -> dict[str, str]:
         region_name=function.region,
         role_session_name=function.function_name[:64],
         role_arn=function.role,
-        policy=None,
+        policy="",
         duration=3600,
-        external_id=None,
+        external_id="",
     )
     return {
         "AccessKeyId": role.access_key_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -216,37 +217,102 @@ def test_only_standard_families_count_against_the_standard_vcpu_quota(
     assert is_standard_family(instance_type) is standard
 
 
-def test_the_command_prints_each_quota_and_fails_over_the_limit(
-    templates: dict[str, Template],
-    ec2: EC2Client,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
-    allocate_elastic_ips(ec2, 5)
+def preflight_args(lab: str, **options: Any) -> argparse.Namespace:
+    defaults = {"region": REGION, "learners": 1, "zone": None, "toolkit_stack_name": None, "context": []}
+    return argparse.Namespace(lab=lab, **{**defaults, **options})
 
-    code = command.run(argparse.Namespace(lab="LabEc2", region=REGION))
+
+def bootstrap_the_emulator_account(ec2: EC2Client) -> None:
+    """What `cdk bootstrap` leaves that preflight reads: the toolkit stack, its version, its exec role."""
+    session = boto3.Session(region_name=REGION)
+    template = {
+        "Resources": {
+            "Version": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Name": "/cdk-bootstrap/hnb659fds/version", "Type": "String", "Value": "30"},
+            }
+        }
+    }
+    session.client("cloudformation").create_stack(StackName="CDKToolkit", TemplateBody=json.dumps(template))
+    role = f"cdk-hnb659fds-cfn-exec-role-123456789012-{REGION}"
+    session.client("iam").create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+
+
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch, templates: dict[str, Template]) -> None:
+    """A wide terminal, so table cells read whole; the lab templates without a synth per test."""
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
+
+
+def test_a_class_of_30_names_each_quota_it_exceeds_and_the_increase_to_request(
+    wide: None, ec2: EC2Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bootstrap_the_emulator_account(ec2)
+
+    code = command.run(preflight_args("LabEc2", learners=30))
 
     out = capsys.readouterr().out
     assert code == 1
-    assert "Preflight of LabEc2 in us-east-1:" in out
-    assert "over Elastic IPs: 5 used + 1 needed = 6 of 5" in out
-    assert "ok VPCs: 1 used + 1 needed = 2 of 5 (applied quota): ok" in out
-    assert "LabEc2 would hit a quota" in out
+    assert "Preflight of LabEc2 for 30 learners in us-east-1" in out
+    assert "0 used + 30 needed (30 learners × 1) = 30 of 5" in out
+    for quota_code, desired in (
+        ("L-0263D0A3", 30),
+        ("L-1216C47A", 60),
+        ("L-F678F1CE", 31),
+        ("L-A4707A72", 30),
+    ):
+        assert f"--quota-code {quota_code} --desired-value {desired}" in out
+    assert out.count("│ fail ") == 4
+    assert "expiry can delete the stack" in out
+    assert out.strip().splitlines()[-1].startswith("LabEc2: 4 blocker(s), the lines marked fail")
 
 
-def test_the_command_has_nothing_to_check_for_a_serverless_lab(
-    templates: dict[str, Template],
-    aws: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+def test_one_learner_in_a_bootstrapped_account_is_ready(
+    wide: None, ec2: EC2Client, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
+    bootstrap_the_emulator_account(ec2)
 
-    code = command.run(argparse.Namespace(lab="LabStepFunction", region=REGION))
+    code = command.run(preflight_args("LabEc2"))
 
-    assert code == 0
-    assert "nothing to check" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "fail" not in out
+    assert "t4g.nano offered in LabEc2's zones" in out
+    assert "LabEc2: ready to deploy, every line passes." in out
+
+
+def test_a_serverless_lab_checks_the_landing_zone_but_no_instance_or_quota(
+    wide: None, ec2: EC2Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = command.run(preflight_args("LabStepFunction", context=["permissionsBoundary=LabBoundary"]))
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "CDK bootstrap (qualifier hnb659fds, stack CDKToolkit)" in out
+    assert "permissions boundary arn:aws:iam::123456789012:policy/LabBoundary exists" in out
+    assert "quota" not in out
+    assert "offered in" not in out
+
+
+def test_a_custom_qualifier_and_toolkit_stack_reach_every_bootstrap_line(
+    wide: None, ec2: EC2Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command.run(
+        preflight_args(
+            "LabDdbStream", toolkit_stack_name="LzToolkit", context=["@aws-cdk/core:bootstrapQualifier=lz01"]
+        )
+    )
+
+    out = capsys.readouterr().out
+    assert "CDK bootstrap (qualifier lz01, stack LzToolkit)" in out
+    assert "cdk-lz01-cfn-exec-role-123456789012-us-east-1" in out
+    assert "--qualifier lz01 --toolkit-stack-name LzToolkit" in out
+
+
+def test_a_bad_context_option_is_refused(aws: None) -> None:
+    with pytest.raises(ValueError, match="give context as key=value"):
+        command.run(preflight_args("LabEc2", context=["permissionsBoundary"]))
 
 
 def test_the_command_asks_for_a_region_when_none_is_set(
@@ -255,7 +321,7 @@ def test_the_command_asks_for_a_region_when_none_is_set(
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
 
-    code = command.run(argparse.Namespace(lab="LabEc2", region=None))
+    code = command.run(preflight_args("LabEc2", region=None))
 
     assert code == 2
     assert "pass --region" in capsys.readouterr().err
