@@ -16,6 +16,8 @@ TAG_OWNER = "labkit:owner"
 TAG_EXPIRES = "labkit:expires-at"
 LAB_TAG_KEYS = (TAG_LAB, TAG_OWNER, TAG_EXPIRES)
 OWNER_UNSET = "unset"
+# the logical id prefix of each lab's expiry dead-letter queue: what Scheduler could not do lands there
+EXPIRY_DEAD_LETTERS_PREFIX = "ExpiryDeadLetters"
 # minute precision: the expiry schedule fires at a whole minute
 EXPIRES_TAG_FORMAT = "%Y-%m-%dT%H:%MZ"
 _EXPIRES_TAG_FORMATS = (EXPIRES_TAG_FORMAT, "%Y-%m-%dT%H:%M:%SZ")
@@ -29,6 +31,16 @@ def stack_name(lab_id: str, owner: str | None = None) -> str:
 def owner_of(stack: str, lab_id: str) -> str | None:
     """The owner a lab's stack name carries (`alice` for `alice-LabEc2`), None without one."""
     return stack[: -len(lab_id) - 1] if stack.endswith(f"-{lab_id}") else None
+
+
+def cdk_command(verb: str, lab_id: str, stack: str) -> str:
+    """`cdk destroy LabEc2 -c owner=alice` for `alice-LabEc2`: without the owner, cdk acts on `LabEc2`;
+    `cdk deploy MyLabEc2` for a learner's own stack (`labkit exercise`)."""
+    for construct_id in (lab_id, learner_stack_id(lab_id)):
+        owner = owner_of(stack, construct_id)
+        if owner or stack == construct_id:
+            return f"cdk {verb} {construct_id}" + (f" -c owner={owner}" if owner else "")
+    return f"cdk {verb} {lab_id}"
 
 
 def expires_tag(moment: datetime) -> str:

@@ -22,6 +22,8 @@ DEFAULT_MY_LABS = Path("my-labs")
 
 _OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
+# a zone name: its region (us-east-1, us-gov-west-1, ap-southeast-2) and a letter; not a zone id (use1-az4)
+_ZONE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 
 
 class SettingsError(ValueError):
@@ -43,6 +45,8 @@ class LabSettings:
     # landing zones: a boundary on every IAM role the kit creates, and tags every resource must carry
     permissions_boundary: str | None = None
     class_tags: tuple[tuple[str, str], ...] = ()
+    # where LabEc2's instance and subnet go (a zone that offers t4g); None: the region's first zone
+    availability_zone: str | None = None
     # accounts the deploy may target: the CLI's default account and an explicit one, when known
     target_accounts: tuple[str, ...] = ()
     # the synth's clock, read once so every stack of one synth expires at the same minute
@@ -104,6 +108,8 @@ class LabSettings:
         for account in known_targets:
             if not _ACCOUNT.match(account):
                 raise SettingsError(f"target account {account!r} is not a 12-digit AWS account id")
+        # the region the CLI targets, when it says: a zone of another region would fail only at deploy
+        region = environ.get("CDK_DEPLOY_REGION", "").strip() or environ.get("CDK_DEFAULT_REGION", "").strip()
         return cls(
             owner=parse_owner(context("owner")),
             sandbox_accounts=parse_accounts(context("sandboxAccounts")),
@@ -111,6 +117,7 @@ class LabSettings:
             ttl_hours=parse_ttl_hours(context("ttlHours")),
             permissions_boundary=parse_permissions_boundary(context("permissionsBoundary")),
             class_tags=parse_class_tags(context("classTags")),
+            availability_zone=parse_availability_zone(context("availabilityZone"), region=region or None),
             target_accounts=known_targets,
             now=now,
             handler_code=parse_handler_code(context("handlerCode")),
@@ -306,6 +313,23 @@ def _check_tag(key: str, value: str) -> None:
         raise SettingsError(f"classTags key {key!r}: the aws: prefix is reserved for AWS")
     if key.lower().startswith("labkit:") or key in RESERVED_TAG_KEYS:
         raise SettingsError(f"classTags key {key!r} is the kit's own tag: choose another key")
+
+
+def parse_availability_zone(value: Any, *, region: str | None = None) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    match = _ZONE.match(text)
+    if match is None:
+        raise SettingsError(
+            f"availabilityZone={text!r} is not a zone name: give one like us-east-1b, not a zone id such as "
+            "use1-az4 (aws ec2 describe-availability-zones lists both)"
+        )
+    if region and match.group("region") != region:
+        raise SettingsError(
+            f"availabilityZone={text!r} is not in the target region {region}: choose one of {region}'s zones"
+        )
+    return text
 
 
 def owner_from_cdk_json(directory: Path) -> str | None:

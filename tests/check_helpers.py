@@ -20,6 +20,7 @@ from labs.checks.report import CheckItem, CheckReport, Outcome
 from labs.checks.waiting import Waiter
 from labs.terminal import ProgressUpdate
 
+ACCOUNT = "123456789012"  # moto's default account
 NOW = datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
 EXPIRES_TAG_VALUE = "2030-01-01T08:00Z"
 AMI = "ami-12c6146b"  # any id: moto validates image ids only when asked to
@@ -78,6 +79,16 @@ def deploy(
         TemplateBody=json.dumps({"Resources": resources}),
         Tags=tags or [],
     )
+
+
+def fail_deletion(stack_name: str, logical_id: str, reason: str, *, region: str = "us-east-1") -> None:
+    """Leave a mocked stack as AWS leaves one whose delete was refused: DELETE_FAILED, with the event why."""
+    from moto.cloudformation.models import Event, cloudformation_backends
+
+    (stack,) = [s for s in cloudformation_backends[ACCOUNT][region].stacks.values() if s.name == stack_name]
+    stack.status = "DELETE_FAILED"
+    event = Event(stack.stack_id, stack.name, logical_id, "", "AWS::IAM::Role", "DELETE_FAILED", reason, None)
+    stack.events.append(event)
 
 
 def physical_id(session: boto3.Session, stack_name: str, logical_id: str) -> str:

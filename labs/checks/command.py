@@ -13,7 +13,7 @@ from pathlib import Path
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
 from labs.contract import LAB_IDS, learner_stack_id, stack_name
-from labs.deployed.aws import on_emulator
+from labs.deployed.aws import on_emulator, session_from_environment
 from labs.kit import check_options, lab
 from labs.settings import owner_from_cdk_json, parse_owner
 from labs.terminal import make_console
@@ -51,14 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import boto3
-
     if args.stack and args.owner:
         print("labkit: give --stack (the whole stack name) or --owner, not both", file=sys.stderr)
         return 2
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
-    session = boto3.Session()
+    session = session_from_environment()
     try:
         report = lab(args.lab).run_check(
             session=session,

@@ -6,22 +6,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from labs.checks.report import CheckReport
-from labs.contract import learner_stack_id, owner_of
-from labs.deployed.expiry import describe_remaining, read_expiry
+from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
+from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, load_stack
 
 if TYPE_CHECKING:
     import boto3
-
-
-def deploy_command(lab_id: str, stack_name: str) -> str:
-    """How the learner deploys this stack: `cdk deploy LabEc2 -c owner=alice` for `alice-LabEc2`,
-    `cdk deploy MyLabEc2` for their own stack (`labkit exercise`), else the stack by its name."""
-    for construct_id in (lab_id, learner_stack_id(lab_id)):
-        owner = owner_of(stack_name, construct_id)
-        if owner or stack_name == construct_id:
-            return f"cdk deploy {construct_id}" + (f" -c owner={owner}" if owner else "")
-    return f"cdk deploy {stack_name}"
 
 
 def begin_report(
@@ -29,8 +19,9 @@ def begin_report(
 ) -> tuple[CheckReport, DeployedStack | None]:
     """A report opened with the stack item and the expiry item; the stack is None when checks must stop."""
     report = CheckReport(lab_id=lab_id, stack_name=stack_name)
+    now = now or datetime.now(UTC)
     stack = load_stack(session, stack_name)
-    deploy = deploy_command(lab_id, stack_name)
+    deploy = cdk_command("deploy", lab_id, stack_name)
     if stack is None:
         report.add(
             "Stack deployed",
@@ -44,24 +35,53 @@ def begin_report(
         "Stack deployed",
         stack.healthy,
         f"{stack.name} is {stack.status}{reason}",
-        hint=stack_hint(stack.status, lab_id, deploy),
+        hint=stack_hint(stack.status, lab_id, stack.name),
     )
     if not stack.healthy:
+        # a stack its expiry failed to delete (DELETE_FAILED) still bills: say it is overdue, and why
+        expiry = read_expiry(session, stack)
+        if expiry.overdue(now):
+            add_overdue_item(report, session, stack, expiry, on_emulator=on_emulator, now=now)
         return report, None
-    add_expiry_item(report, session, stack, on_emulator=on_emulator, now=now or datetime.now(UTC))
+    add_expiry_item(report, session, stack, on_emulator=on_emulator, now=now)
     return report, stack
 
 
-def stack_hint(status: str, lab_id: str, deploy: str) -> str:
+def stack_hint(status: str, lab_id: str, stack_name: str) -> str:
     """What to do about a stack that is not in a stable, working state."""
     if status.startswith("DELETE"):
         return (
             f"the stack is being deleted or failed to be: `labkit leftovers {lab_id}` lists what remains; "
-            f"fix the reason, then `cdk destroy {lab_id}` again"
+            f"fix the reason, then `{cdk_command('destroy', lab_id, stack_name)}` again"
         )
     if status.endswith("IN_PROGRESS"):
         return "wait for the deploy to finish, then rerun the check"
-    return f"redeploy ({deploy}) and read the failed resource's reason in the stack's events"
+    return (
+        f"redeploy ({cdk_command('deploy', lab_id, stack_name)}) and read the failed resource's reason in "
+        "the stack's events"
+    )
+
+
+def add_overdue_item(
+    report: CheckReport,
+    session: boto3.Session,
+    stack: DeployedStack,
+    expiry: Expiry,
+    *,
+    on_emulator: bool,
+    now: datetime,
+) -> None:
+    """A lab still here after its expiry time: the expiry failed, or never ran; the stack bills meanwhile."""
+    destroy = cdk_command("destroy", report.lab_id, stack.name)
+    queue = stack.physical_id("AWS::SQS::Queue", logical_prefix=EXPIRY_DEAD_LETTERS_PREFIX)
+    if stack.status.startswith("DELETE"):
+        hint = f"fix the reason, then `{destroy}`; `labkit leftovers {report.lab_id}` lists what remains"
+    elif queue:
+        hint = f"`{destroy}` now; what Scheduler could not do: aws sqs receive-message --queue-url {queue}"
+    else:
+        hint = f"`{destroy}` now"
+    emulator = " (the emulator fires no schedules)" if on_emulator else ""
+    report.add("Auto-expiry", False, overdue_summary(session, stack, expiry, now) + emulator, hint=hint)
 
 
 def add_expiry_item(
@@ -69,7 +89,10 @@ def add_expiry_item(
 ) -> None:
     """When the lab deletes itself, verified against its schedule where the schedule can be read."""
     expiry = read_expiry(session, stack)
-    destroy = f"cdk destroy {report.lab_id}"
+    if expiry.overdue(now):
+        add_overdue_item(report, session, stack, expiry, on_emulator=on_emulator, now=now)
+        return
+    destroy = cdk_command("destroy", report.lab_id, stack.name)
     if not expiry.schedule_declared and expiry.tagged_at is None:
         report.notes.append(f"This lab never expires (deployed with ttlHours=0): `{destroy}` when done.")
         return
@@ -97,7 +120,7 @@ def add_expiry_item(
         )
         return
     problems = [
-        *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack, now),
+        *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack),
         *schedule.scope_problems,
     ]
     emulator = " (the emulator never fires schedules)" if on_emulator else ""
@@ -112,7 +135,7 @@ def add_expiry_item(
     )
 
 
-def schedule_problems(at: datetime | None, state: str, deletes_stack: bool, now: datetime) -> list[str]:
+def schedule_problems(at: datetime | None, state: str, deletes_stack: bool) -> list[str]:
     problems = []
     if state != "ENABLED":
         problems.append(f"it is {state}, so the lab will not delete itself")
@@ -120,6 +143,4 @@ def schedule_problems(at: datetime | None, state: str, deletes_stack: bool, now:
         problems.append("its target is not CloudFormation DeleteStack")
     if at is None:
         problems.append("its expression is not a one-time at(...) time")
-    elif at <= now:
-        problems.append(f"it was due at {at:%Y-%m-%d %H:%M} UTC but the stack still exists")
     return problems

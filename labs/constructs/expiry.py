@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aws_cdk import Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from labs.constructs.nag import acknowledge
+
 # Scheduler's universal target: calls CloudFormation's DeleteStack API with the input below
-DELETE_STACK_TARGET = "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
+DELETE_STACK_ACTION = "aws-sdk:cloudformation:deleteStack"
+# long enough to read after a weekend; the queue itself goes with the stack
+DEAD_LETTER_RETENTION = Duration.days(4)
+
+
+def delete_stack_target(partition: str) -> str:
+    """The universal target's ARN in the stack's own partition (aws, aws-cn, aws-us-gov)."""
+    return f"arn:{partition}:scheduler:::{DELETE_STACK_ACTION}"
 
 
 def at_expression(moment: datetime) -> str:
@@ -19,7 +29,8 @@ def at_expression(moment: datetime) -> str:
 
 
 class StackExpiry(Construct):
-    """A one-time schedule that calls DeleteStack on this stack only, with a role allowed nothing else."""
+    """A one-time schedule that calls DeleteStack on this stack only, with a role allowed nothing else, and
+    a dead-letter queue that keeps what Scheduler saw when it could not."""
 
     def __init__(self, scope: Construct, construct_id: str, *, expires_at: datetime) -> None:
         super().__init__(scope, construct_id)
@@ -39,6 +50,11 @@ class StackExpiry(Construct):
         self.role.add_to_policy(
             iam.PolicyStatement(actions=["cloudformation:DeleteStack"], resources=[stack.stack_id])
         )
+        self.dead_letters = self._dead_letter_queue()
+        # Scheduler sends dead-letter events with the schedule's role (docs: configuring-schedule-dlq)
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn])
+        )
         self.schedule = scheduler.CfnSchedule(
             self,
             "DeleteStackSchedule",
@@ -47,14 +63,34 @@ class StackExpiry(Construct):
             schedule_expression_timezone="UTC",
             flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             target=scheduler.CfnSchedule.TargetProperty(
-                arn=DELETE_STACK_TARGET,
+                arn=delete_stack_target(stack.partition),
                 role_arn=self.role.role_arn,
                 input=stack.to_json_string({"StackName": stack.stack_id}),
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
                     maximum_event_age_in_seconds=3600, maximum_retry_attempts=5
+                ),
+                dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(
+                    arn=self.dead_letters.queue_arn
                 ),
             ),
         )
         # the policy (not only the role) must exist before the schedule can fire with the role
         policy = self.role.node.find_child("DefaultPolicy")
         self.schedule.node.add_dependency(policy)
+
+    def _dead_letter_queue(self) -> sqs.Queue:
+        # a standard queue with SQS-managed keys: Scheduler cannot use FIFO queues as dead-letter queues
+        queue = sqs.Queue(
+            self,
+            "DeadLetters",  # under "Expiry": logical id EXPIRY_DEAD_LETTERS_PREFIX..., which checks look for
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DEAD_LETTER_RETENTION,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        acknowledge(
+            queue,
+            "AwsSolutions-SQS3",
+            "This queue is itself the expiry schedule's dead-letter queue; a learner reads it by hand.",
+        )
+        return queue

@@ -9,16 +9,26 @@ from labs.constructs.nag import acknowledge
 
 
 class LabVpc(Construct):
-    """A VPC with only `subnet_type` subnets in two AZs; public subnets never auto-assign public IPs."""
+    """A VPC with only `subnet_type` subnets in two AZs (or only in `availability_zones` when given);
+    public subnets never auto-assign public IPs."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, subnet_type: ec2.SubnetType) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        subnet_type: ec2.SubnetType,
+        availability_zones: list[str] | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.subnet_type = subnet_type
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
             ip_addresses=ec2.IpAddresses.cidr("10.0.0.0/24"),
-            max_azs=2,
+            # named zones need no lookup at synth: the stack stays environment-agnostic
+            availability_zones=availability_zones,
+            max_azs=None if availability_zones else 2,
             nat_gateways=0,
             # True adds a custom-resource Lambda (and a log group it creates itself) to every lab VPC
             restrict_default_security_group=False,

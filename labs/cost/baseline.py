@@ -15,7 +15,7 @@ from constructs import Construct
 
 from labs.asg.spec import DESIRED_CAPACITY, MAX_CAPACITY, MIN_CAPACITY
 from labs.constructs.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
-from labs.ec2.stack import attach_data_volume, data_volume
+from labs.ec2.stack import data_disk
 
 
 class CdkDefaultsEc2Stack(Stack):
@@ -32,11 +32,9 @@ class CdkDefaultsEc2Stack(Stack):
             vpc_subnets=ec2.SubnetSelection(subnets=[subnet]),
             instance_type=LAB_INSTANCE_TYPE,
             machine_image=amazon_linux_2023_arm(),
-            block_devices=[encrypted_gp3_root()],
+            # the lab's own data disk: the comparison prices the same compute by construction
+            block_devices=[encrypted_gp3_root(), data_disk()],
         )
-        # the lab's own volume and attachment: the comparison prices the same compute by construction
-        volume = data_volume(self, availability_zone=subnet.availability_zone)
-        attach_data_volume(self, instance=self.instance, volume=volume)
         ec2.CfnEIP(self, "PublicAddress", domain="vpc", instance_id=self.instance.instance_id)
 
 

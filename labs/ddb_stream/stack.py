@@ -21,6 +21,28 @@ from labs.ddb_stream.spec import (
 )
 from labs.settings import LabSettings
 
+# DDBStreamBatchInfo as Lambda's docs show it (services-dynamodb-errors): the batch's shard and first record
+_BATCH_FIELDS = (
+    "import json,sys; b=json.load(sys.stdin)['DDBStreamBatchInfo']; "
+    "print(b['streamArn'], b['shardId'], b['startSequenceNumber'], b['batchSize'])"
+)
+
+
+def read_failed_batch_command(queue_url: str) -> str:
+    """A bash command: one failure document from the queue, then its batch's records from the stream."""
+    iterator = (
+        'aws dynamodbstreams get-shard-iterator --stream-arn "$stream" --shard-id "$shard" '
+        '--shard-iterator-type AT_SEQUENCE_NUMBER --sequence-number "$seq" '
+        "--query ShardIterator --output text"
+    )
+    receive = f"aws sqs receive-message --queue-url {queue_url} --query 'Messages[0].Body' --output text"
+    return (
+        f'doc="$({receive})"; '
+        "if [ \"$doc\" = None ]; then echo 'No failed batch in the queue.'; else "
+        f'read -r stream shard seq size <<< "$(printf \'%s\' "$doc" | python3 -c "{_BATCH_FIELDS}")" && '
+        f'aws dynamodbstreams get-records --limit "$size" --shard-iterator "$({iterator})"; fi'
+    )
+
 
 class LabDdbStreamStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
@@ -67,13 +89,15 @@ class LabDdbStreamStack(LabStack):
         if stream_arn is None:  # pragma: no cover - the table above always has a stream
             raise RuntimeError("the Users table must have a stream")
         self.csv_writer.writer.allow(
-            actions=[
-                "dynamodb:DescribeStream",
-                "dynamodb:GetRecords",
-                "dynamodb:GetShardIterator",
-                "dynamodb:ListStreams",
-            ],
+            actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
             resources=[stream_arn],
+        )
+        # ListStreams takes no resource (Service Authorization Reference); CDK's grant_stream_read does so too
+        self.csv_writer.writer.allow(actions=["dynamodb:ListStreams"], resources=["*"])
+        acknowledge(
+            self.csv_writer.writer.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "dynamodb:ListStreams supports no resource-level permission; it lists stream ARNs, no data.",
         )
         self.trigger = lambda_.EventSourceMapping(
             self,
@@ -103,5 +127,11 @@ class LabDdbStreamStack(LabStack):
         self.output(
             "FailedRecordsCommand",
             f"aws sqs receive-message --queue-url {self.failures.queue_url}",
-            "Records the writer could not convert after its retries",
+            "Lambda's JSON document about each batch that still failed after the retries (shard and sequence "
+            "numbers in DDBStreamBatchInfo), not the records: ReadFailedBatchCommand reads them back",
+        )
+        self.output(
+            "ReadFailedBatchCommand",
+            read_failed_batch_command(self.failures.queue_url),
+            "The records of one failed batch, read back from the stream (within its 24 h retention)",
         )

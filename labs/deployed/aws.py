@@ -38,6 +38,14 @@ def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
         raise
 
 
+def session_from_environment() -> boto3.Session:
+    """A boto3 session in the region `cdk deploy` used: AWS_REGION first, as the CDK CLI and AWS CLI v2 read
+    it (boto3 alone reads only AWS_DEFAULT_REGION), then AWS_DEFAULT_REGION and the profile's region."""
+    import boto3
+
+    return boto3.Session(region_name=os.environ.get("AWS_REGION", "").strip() or None)
+
+
 def on_emulator(session: boto3.Session | None = None) -> bool:
     """True for the kit's emulator: LABKIT_EMULATOR=1, or a session whose endpoint is this machine."""
     if os.environ.get(EMULATOR_ENV) == "1":

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from labs.contract import TAG_EXPIRES, parse_expires_tag
 from labs.deployed.aws import error_text
-from labs.deployed.stack import DeployedStack, template_tags
+from labs.deployed.stack import DeployedStack, failure_reason, template_tags
 
 if TYPE_CHECKING:
     import boto3
@@ -66,8 +66,8 @@ class Expiry:
         return self.at is not None and self.at <= now
 
 
-def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
-    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""
+def read_tagged_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
+    """The stack's labkit:expires-at tag (stack tags, else the template's), without asking Scheduler."""
     tagged, source = None, ""
     if TAG_EXPIRES in stack.tags:
         tagged, source = parse_expires_tag(stack.tags[TAG_EXPIRES]), "stack tags"
@@ -75,10 +75,16 @@ def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
         from_template = template_tags(session, stack.name).get(TAG_EXPIRES)
         if from_template:
             tagged, source = parse_expires_tag(from_template), "template tags"
-    declared = stack.declares(SCHEDULE_TYPE)
+    return Expiry(tagged, source, stack.declares(SCHEDULE_TYPE))
+
+
+def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
+    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""
+    tagged_only = read_tagged_expiry(session, stack)
+    tagged, source, declared = tagged_only.tagged_at, tagged_only.tag_source, tagged_only.schedule_declared
     schedule_name = stack.physical_id(SCHEDULE_TYPE)
     if not schedule_name:
-        return Expiry(tagged, source, declared)
+        return tagged_only
     try:
         answer = session.client("scheduler").get_schedule(Name=schedule_name)
     except ClientError as error:
@@ -97,7 +103,8 @@ def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
 def target_scope_problems(
     session: boto3.Session, stack: DeployedStack, target: Mapping[str, Any]
 ) -> list[str]:
-    """The schedule must delete this stack only, with this stack's role allowed DeleteStack on it only."""
+    """The schedule must delete this stack only, with this stack's role allowed DeleteStack on it and
+    SendMessage to the stack's own (dead-letter) queues, nothing else."""
     problems = []
     try:
         named = json.loads(target.get("Input") or "{}").get("StackName", "")
@@ -120,11 +127,30 @@ def target_scope_problems(
     allowed = {
         (str(s.get("Action")), str(s.get("Resource"))) for s in statements if s.get("Effect") == "Allow"
     }
-    if allowed != {("cloudformation:DeleteStack", stack.stack_id)}:
-        problems.append(f"its role {role_name} may do more than delete this stack: {sorted(allowed)}")
+    delete = ("cloudformation:DeleteStack", stack.stack_id)
+    # Scheduler sends a failed invocation to the schedule's dead-letter queue with the schedule's role
+    reports = {(act, arn) for act, arn in allowed if act == "sqs:SendMessage" and owns_queue(stack, arn)}
+    if delete not in allowed:
+        problems.append(f"its role {role_name} may not delete this stack")
+    if allowed - {delete} - reports:
+        problems.append(
+            f"its role {role_name} may do more than delete this stack and report to its dead-letter queue: "
+            f"{sorted(allowed)}"
+        )
     if iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
         problems.append(f"its role {role_name} has managed policies attached")
     return problems
+
+
+def owns_queue(stack: DeployedStack, queue_arn: str) -> bool:
+    """True when `queue_arn` names a queue of this stack, in this stack's account and region."""
+    # a stack id is arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
+    stack_arn, queue = stack.stack_id.split(":"), queue_arn.split(":")
+    if len(stack_arn) < 6 or len(queue) != 6 or queue[2] != "sqs" or queue[3:5] != stack_arn[3:5]:
+        return False
+    # CloudFormation names a queue by its URL, https://sqs.<region>.amazonaws.com/<account>/<name>
+    own = {r.physical_id.rstrip("/").rsplit("/", 1)[-1] for r in stack.of_type("AWS::SQS::Queue")}
+    return queue[5] in own
 
 
 def _statements(document: Any) -> list[dict[str, Any]]:
@@ -133,6 +159,16 @@ def _statements(document: Any) -> list[dict[str, Any]]:
         document = json.loads(unquote(document))
     statement = document.get("Statement", [])
     return statement if isinstance(statement, list) else [statement]
+
+
+def overdue_summary(session: boto3.Session, stack: DeployedStack, expiry: Expiry, now: datetime) -> str:
+    """Why an overdue lab is still here: `overdue: due to delete itself at ... (1 h 5 min ago); still here,
+    DELETE_FAILED: <logical id>: <reason of its latest failed event>`."""
+    due = f"{expiry.at:%Y-%m-%d %H:%M} UTC ({describe_remaining(expiry.at, now)})" if expiry.at else "?"
+    reason = failure_reason(session, stack.name) or stack.status_reason
+    return f"overdue: due to delete itself at {due}; still here, {stack.status}" + (
+        f": {reason}" if reason else ""
+    )
 
 
 def describe_remaining(moment: datetime, now: datetime) -> str:

@@ -32,6 +32,12 @@ ICMP_BLOCKED = (
 ECHO_REQUEST_TYPE = 8
 # where a learner compares their own stack (labkit exercise LabEc2) with the kit's
 SOLUTION = "labs/ec2/stack.py"
+# the data disk as the kit builds it: created, attached and deleted with the instance
+DATA_DISK = (
+    f'block_devices=[ec2.BlockDevice(device_name="{DATA_DEVICE}", volume=ec2.BlockDeviceVolume.ebs('
+    f"{DATA_VOLUME_GIB}, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3, "
+    "delete_on_termination=True))] on the ec2.Instance"
+)
 
 
 def hint(number: int, todo: str) -> str:
@@ -103,7 +109,7 @@ def check(
     ec2 = session.client("ec2")
     instance = check_instance(report, ec2, stack, waiter or Waiter.for_run(on_emulator=on_emulator))
     instance_id = instance["InstanceId"] if instance else None
-    check_data_volume(report, ec2, stack, instance_id)
+    check_data_volume(report, ec2, instance)
     address = check_elastic_ip(report, ec2, stack, instance_id)
     check_ping_rule(report, ec2, stack, instance, on_emulator=on_emulator)
     check_ping(report, address, on_emulator=on_emulator, pinger=pinger)
@@ -121,8 +127,8 @@ def check_instance(
             "the stack has no EC2 instance",
             hint=hint(
                 1,
-                "add an ec2.Instance (t4g.nano, MachineImage.latest_amazon_linux2023 arm64) in a "
-                f"public subnet of a VPC without NAT gateways; the kit's solution is {SOLUTION}",
+                "add an ec2.Instance (t4g.nano, MachineImage.latest_amazon_linux2023 arm64) in a public "
+                f"subnet of a VPC without NAT gateways; the kit's solution is {SOLUTION}",
             ),
         )
         return None
@@ -159,51 +165,50 @@ def _running(instance: dict[str, Any] | None) -> tuple[dict[str, Any] | None, st
     return (instance if state != "pending" else None), state
 
 
-def check_data_volume(report: CheckReport, ec2: Any, stack: DeployedStack, instance_id: str | None) -> None:
-    volume_id = stack.physical_id("AWS::EC2::Volume")
-    if not volume_id:
+def check_data_volume(report: CheckReport, ec2: Any, instance: dict[str, Any] | None) -> None:
+    """The data disk is one of the instance's block device mappings: attached at launch, deleted with it."""
+    name = "Data volume attached"
+    if instance is None:
         report.add(
-            "Data volume attached",
-            False,
-            "the stack has no EBS volume",
-            hint=hint(
-                2,
-                f"add an ec2.Volume ({DATA_VOLUME_GIB} GiB, gp3, encrypted) in the instance's "
-                f"Availability Zone and an ec2.CfnVolumeAttachment to the instance as {DATA_DEVICE}",
-            ),
+            name, False, "there is no instance to carry the data volume", hint=hint(2, f"add {DATA_DISK}")
         )
         return
+    instance_id = instance["InstanceId"]
+    mappings = {m.get("DeviceName"): m.get("Ebs", {}) for m in instance.get("BlockDeviceMappings", [])}
+    disk = mappings.get(DATA_DEVICE)
+    if not disk or not disk.get("VolumeId"):
+        devices = ", ".join(sorted(str(d) for d in mappings)) or "none"
+        report.add(
+            name,
+            False,
+            f"{instance_id} has no volume at {DATA_DEVICE} (its block devices: {devices})",
+            hint=hint(2, f"add {DATA_DISK}"),
+        )
+        return
+    volume_id = disk["VolumeId"]
     answer = unless_gone(ec2.describe_volumes, VolumeIds=[volume_id])
     if not answer or not answer["Volumes"]:
-        report.add(
-            "Data volume attached",
-            False,
-            f"{volume_id} no longer exists",
-            hint=hint(2, "redeploy the stack to create the volume again"),
-        )
+        report.add(name, False, f"{volume_id} no longer exists", hint=hint(2, "redeploy the stack"))
         return
     volume = answer["Volumes"][0]
-    attachments = [a for a in volume.get("Attachments", []) if a.get("State") == "attached"]
-    mine = [a for a in attachments if instance_id and a.get("InstanceId") == instance_id]
     size = f"{volume.get('Size', '?')} GiB {volume.get('VolumeType', '')}".strip()
-    encrypted = ", encrypted" if volume.get("Encrypted") else ", NOT encrypted"
-    if mine:
-        detail = f"{volume_id} ({size}{encrypted}) is attached to {instance_id} as {mine[0].get('Device')}"
-    elif attachments:
-        detail = f"{volume_id} is attached to {attachments[0].get('InstanceId')}, not to {instance_id}"
-    else:
-        detail = f"{volume_id} ({size}) is {volume.get('State', '?')}: attached to no instance"
-    report.add(
-        "Data volume attached",
-        bool(mine),
-        detail,
-        hint=hint(
+    encrypted = "encrypted" if volume.get("Encrypted") else "NOT encrypted"
+    status = disk.get("Status", "?")
+    deleted_with_instance = disk.get("DeleteOnTermination") is True
+    kept = "deleted with the instance" if deleted_with_instance else "NOT deleted with the instance"
+    detail = f"{volume_id} ({size}, {encrypted}, {kept}) is {status} to {instance_id} as {DATA_DEVICE}"
+    if status == "attached" and not deleted_with_instance:
+        todo = step_hint(
+            STEPS,
             2,
-            f"attach it with an ec2.CfnVolumeAttachment (instance, volume, device {DATA_DEVICE}), or by "
-            f"hand: aws ec2 attach-volume --volume-id {volume_id} --instance-id {instance_id} "
-            f"--device {DATA_DEVICE}",
-        ),
-    )
+            f"it would outlive the lab: set delete_on_termination=True, or aws ec2 modify-instance-attribute "
+            f"--instance-id {instance_id} "
+            f'--block-device-mappings \'[{{"DeviceName":"{DATA_DEVICE}","Ebs":'
+            '{"DeleteOnTermination":true}}]\'',
+        )
+    else:
+        todo = step_hint(STEPS, 2, f"add {DATA_DISK}")
+    report.add(name, status == "attached" and deleted_with_instance, detail, hint=todo)
 
 
 def check_elastic_ip(

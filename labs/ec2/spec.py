@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 LAB_ID = "LabEc2"
-DATA_VOLUME_GIB = 1
+# the data disk is a block device mapping of the instance: created, attached and deleted with it
 DATA_DEVICE = "/dev/sdf"
+DATA_VOLUME_GIB = 1
+DATA_VOLUME_TYPE = "gp3"
 DATA_MOUNT_POINT = "/data"
 
 # the hands-on's steps in the course's order: the starter's TODOs and the check's hints name them

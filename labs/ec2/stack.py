@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Size
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -16,50 +15,51 @@ from labs.constructs.instances import (
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
 from labs.constructs.network import LabVpc
-from labs.ec2.spec import DATA_DEVICE, DATA_VOLUME_GIB, LAB_ID
+from labs.ec2.spec import DATA_DEVICE, DATA_MOUNT_POINT, DATA_VOLUME_GIB, DATA_VOLUME_TYPE, LAB_ID
 from labs.settings import LabSettings
 
-# Nitro instances (t4g) show EBS volumes as NVMe devices whose serial is the volume id without its dash;
-# Xen instances keep the attachment name. The script waits for whichever appears.
+# Amazon Linux links the mapping's name (/dev/sdf) to its NVMe device on Nitro (EBS guide:
+# identify-nvme-ebs-device); Xen shows /dev/xvdf. Without the link, ebsnvme-id reads the name from the disk.
 MOUNT_DATA_VOLUME = r"""set -euo pipefail
-serial="${VOLUME_ID/-/}"
+short="${DATA_DEVICE#/dev/}"
 device=""
 for attempt in $(seq 1 60); do
-  for candidate in "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${serial}" /dev/sdf /dev/xvdf; do
+  for candidate in "$DATA_DEVICE" "/dev/xvd${short#sd}"; do
     if [ -b "$candidate" ]; then device="$(readlink -f "$candidate")"; break 2; fi
+  done
+  for nvme in /dev/nvme*n1; do
+    if [ -b "$nvme" ] && [ "$(ebsnvme-id -b "$nvme" 2>/dev/null | sed 's|^/dev/||')" = "$short" ]; then
+      device="$nvme"; break 2
+    fi
   done
   sleep 5
 done
-if [ -z "$device" ]; then echo "data volume $VOLUME_ID never appeared" >&2; exit 1; fi
+if [ -z "$device" ]; then echo "data volume $DATA_DEVICE never appeared" >&2; exit 1; fi
 blkid "$device" >/dev/null || mkfs -t xfs "$device"
-mkdir -p /data
+mkdir -p "$MOUNT_POINT"
 uuid="$(blkid -s UUID -o value "$device")"
-grep -q "$uuid" /etc/fstab || echo "UUID=$uuid /data xfs defaults,nofail 0 2" >> /etc/fstab
+grep -q "$uuid" /etc/fstab || echo "UUID=$uuid $MOUNT_POINT xfs defaults,nofail 0 2" >> /etc/fstab
 mount -a
-echo "data volume $VOLUME_ID ($device) mounted at /data"
+echo "data volume $DATA_DEVICE ($device) mounted at $MOUNT_POINT"
 """
 
 
-def data_volume(scope: Construct, *, availability_zone: str) -> ec2.Volume:
-    """The lab's extra disk: 1 GiB of encrypted gp3, deleted with its stack."""
-    return ec2.Volume(
-        scope,
-        "DataVolume",
-        availability_zone=availability_zone,
-        size=Size.gibibytes(DATA_VOLUME_GIB),
-        volume_type=ec2.EbsDeviceVolumeType.GP3,
-        encrypted=True,
-        removal_policy=RemovalPolicy.DESTROY,
-    )
+def data_disk() -> ec2.BlockDevice:
+    """The lab's extra disk, 1 GiB of encrypted gp3, as a block device mapping of the instance.
 
-
-def attach_data_volume(scope: Construct, *, instance: ec2.Instance, volume: ec2.Volume) -> None:
-    ec2.CfnVolumeAttachment(
-        scope,
-        "DataVolumeAttachment",
-        device=DATA_DEVICE,
-        instance_id=instance.instance_id,
-        volume_id=volume.volume_id,
+    Not a separate volume and attachment: a new AMI replaces the instance, and CloudFormation would attach
+    the volume to the new instance while the old one still holds it (VolumeInUse), and destroy would detach
+    it while mounted. A mapped disk is created with its instance and deleted when it terminates.
+    """
+    # EC2 API reference, EbsInstanceBlockDeviceSpecification: DeleteOnTermination deletes it with the instance
+    return ec2.BlockDevice(
+        device_name=DATA_DEVICE,
+        volume=ec2.BlockDeviceVolume.ebs(
+            DATA_VOLUME_GIB,
+            encrypted=True,
+            volume_type=ec2.EbsDeviceVolumeType[DATA_VOLUME_TYPE.upper()],
+            delete_on_termination=True,
+        ),
     )
 
 
@@ -71,7 +71,10 @@ class LabEc2Stack(LabStack):
             settings=settings,
             description="one t4g.nano instance, a 1 GiB data volume at /data and an Elastic IP you can ping",
         )
-        network = LabVpc(self, "Network", subnet_type=ec2.SubnetType.PUBLIC)
+        zone = settings.availability_zone
+        network = LabVpc(
+            self, "Network", subnet_type=ec2.SubnetType.PUBLIC, availability_zones=[zone] if zone else None
+        )
         subnet = network.vpc.public_subnets[0]
 
         self.security_group = ec2.SecurityGroup(
@@ -91,9 +94,6 @@ class LabEc2Stack(LabStack):
             "-c pingCidr=<your ip>/32.",
         )
 
-        # created before the instance so its id can go into the user data without a dependency cycle
-        self.data_volume = data_volume(self, availability_zone=subnet.availability_zone)
-
         role = iam.Role(
             self,
             "InstanceRole",
@@ -109,7 +109,9 @@ class LabEc2Stack(LabStack):
         )
 
         user_data = ec2.UserData.for_linux()
-        user_data.add_commands(f"VOLUME_ID={self.data_volume.volume_id}", MOUNT_DATA_VOLUME)
+        user_data.add_commands(
+            f"DATA_DEVICE={DATA_DEVICE}", f"MOUNT_POINT={DATA_MOUNT_POINT}", MOUNT_DATA_VOLUME
+        )
         self.instance = ec2.Instance(
             self,
             "Instance",
@@ -119,7 +121,7 @@ class LabEc2Stack(LabStack):
             machine_image=amazon_linux_2023_arm(),
             security_group=self.security_group,
             role=role,
-            block_devices=[encrypted_gp3_root()],
+            block_devices=[encrypted_gp3_root(), data_disk()],
             user_data=user_data,
         )
         require_imdsv2(self.instance)
@@ -133,7 +135,6 @@ class LabEc2Stack(LabStack):
             "AwsSolutions-EC29",
             "A lab instance must be terminated by `cdk destroy` or by its expiry: no termination protection.",
         )
-        attach_data_volume(self, instance=self.instance, volume=self.data_volume)
 
         # InstanceId on the EIP itself (no separate EIPAssociation): one resource, valid on AWS and emulator
         self.elastic_ip = ec2.CfnEIP(

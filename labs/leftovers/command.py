@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from labs.contract import LAB_IDS
+from labs.deployed.aws import session_from_environment
+from labs.leftovers.account import account_notes
 from labs.leftovers.model import Scope
 from labs.leftovers.render import print_leftovers
 from labs.leftovers.scan import scan_leftovers
@@ -29,12 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import boto3
-
     owner = parse_owner(args.owner)
     scope = Scope(labs=(args.lab,) if args.lab else LAB_IDS, owner=owner)
-    leftovers = scan_leftovers(
-        boto3.Session(), lab_id=args.lab, owner=owner, include_untagged=args.include_untagged
-    )
-    print_leftovers(leftovers, scope.description, make_console())
+    session = session_from_environment()
+    leftovers = scan_leftovers(session, lab_id=args.lab, owner=owner, include_untagged=args.include_untagged)
+    # notes are known, free account-level items: shown, never a reason to exit 1
+    print_leftovers(leftovers, scope.description, make_console(), notes=account_notes(session, scope))
     return 1 if leftovers else 0

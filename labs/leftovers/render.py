@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from labs.leftovers.account import AccountNote
 from labs.leftovers.model import Leftover
 
 
@@ -21,7 +22,15 @@ def leftovers_table(leftovers: Sequence[Leftover], title: str) -> Table:
     return table
 
 
-def print_leftovers(leftovers: Sequence[Leftover], scope: str, console: Console) -> None:
+def print_leftovers(
+    leftovers: Sequence[Leftover], scope: str, console: Console, notes: Sequence[AccountNote] = ()
+) -> None:
+    """The known account-level notes first, then the verdict: the leftovers' table or one reassuring line."""
+    for note in notes:
+        console.print(
+            Text.assemble(("ℹ ", "cyan"), f"Known, not a leftover: {note.resource_type} {note.identifier}, ")
+            + Text(note.note)
+        )
     if not leftovers:
         console.print(Text.assemble(("✔ ", "green"), f"Nothing left behind by {scope}."))
         return

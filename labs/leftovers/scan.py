@@ -17,6 +17,7 @@ their tags) or with --include-untagged: on a real account the kit's own are alwa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from labs.contract import LAB_IDS
@@ -37,18 +38,20 @@ def scan_leftovers(
     lab_id: str | None = None,
     owner: str | None = None,
     include_untagged: bool | None = None,
+    now: datetime | None = None,
 ) -> list[Leftover]:
     """Everything of `lab_id` (all labs when None) and `owner` (any when None) still in the account.
 
     `include_untagged` (default: only on the emulator) also counts untagged Elastic IPs, volumes and
-    network interfaces that are attached to nothing and owned by no live stack.
+    network interfaces that are attached to nothing and owned by no live stack. A lab stack still there
+    after its expiry time (`now`, default the clock) is reported overdue, with its status and the reason.
     """
     if lab_id is not None and lab_id not in LAB_IDS:
         raise ValueError(f"unknown lab {lab_id!r}: choose one of {', '.join(LAB_IDS)}")
     scope = Scope(labs=(lab_id,) if lab_id else LAB_IDS, owner=owner)
     untagged = on_emulator(session) if include_untagged is None else include_untagged
     findings = Findings()
-    live = scan_stacks(session, scope, findings, every_stack=untagged)
+    live = scan_stacks(session, scope, findings, every_stack=untagged, now=now or datetime.now(UTC))
     Ec2Scan(session, scope, live, findings, untagged=untagged).run()
     scan_tagged(session, scope, live, findings)
     scan_named(session, scope, live, findings)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.contract import LAB_IDS
-from labs.deployed.stack import list_resources
+from labs.contract import LAB_IDS, cdk_command
+from labs.deployed.expiry import overdue_summary, read_tagged_expiry
+from labs.deployed.stack import DeployedStack, StackResource, list_resources
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 
 if TYPE_CHECKING:
@@ -38,8 +41,11 @@ LIVE_STATUSES: list[Any] = [
 ]
 
 
-def scan_stacks(session: boto3.Session, scope: Scope, findings: Findings, *, every_stack: bool) -> LiveStacks:
-    """Stacks of the scope still present are leftovers; every lab stack's resources are live."""
+def scan_stacks(
+    session: boto3.Session, scope: Scope, findings: Findings, *, every_stack: bool, now: datetime
+) -> LiveStacks:
+    """Stacks of the scope still present are leftovers (overdue ones say why); every lab stack's
+    resources are live."""
     cloudformation = session.client("cloudformation")
     any_lab = Scope(labs=LAB_IDS, owner=None)
     live = LiveStacks()
@@ -60,15 +66,38 @@ def scan_stacks(session: boto3.Session, scope: Scope, findings: Findings, *, eve
                 live.groups.add(resource.physical_id)
         if lab is None:
             continue
+        destroy = cdk_command("destroy", lab, name)
+        overdue = overdue_reason(session, summary, resources, now)
         reason = summary.get("StackStatusReason", "")
-        if status == "DELETE_FAILED":
+        if overdue:
+            then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
+            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then}")
+        elif status == "DELETE_FAILED":
             findings.add("AWS::CloudFormation::Stack", name, f"DELETE_FAILED: {reason or 'see its events'}")
+        else:
+            findings.add("AWS::CloudFormation::Stack", name, f"still deployed ({status}): {destroy}")
+        if status == "DELETE_FAILED":
             for resource in resources:
                 findings.add(
                     resource.resource_type or "?",
                     resource.physical_id or resource.logical_id,
                     f"still in stack {name}, which failed to delete it (resource status {resource.status})",
                 )
-        else:
-            findings.add("AWS::CloudFormation::Stack", name, f"still deployed ({status}): cdk destroy {lab}")
     return live
+
+
+def overdue_reason(
+    session: boto3.Session, summary: Mapping[str, Any], resources: list[StackResource], now: datetime
+) -> str:
+    """`overdue: ...` for a lab stack still here after its expiry time (its deletion failed or never ran)."""
+    described = session.client("cloudformation").describe_stacks(StackName=summary["StackId"])["Stacks"][0]
+    stack = DeployedStack(
+        name=summary["StackName"],
+        stack_id=summary["StackId"],
+        status=summary["StackStatus"],
+        tags={tag["Key"]: tag["Value"] for tag in described.get("Tags", [])},
+        resources=tuple(resources),
+        status_reason=summary.get("StackStatusReason", ""),
+    )
+    expiry = read_tagged_expiry(session, stack)
+    return overdue_summary(session, stack, expiry, now) if expiry.overdue(now) else ""

@@ -16,6 +16,9 @@ from labs.constructs.nag import acknowledge, arn_finding
 from labs.settings import LabSettings
 from labs.step_function.spec import LAB_ID, SAMPLE_INPUT, WAIT_SECONDS
 
+# a name per run ($RANDOM parts two runs of one second); unnamed, moto's executor calls every run "None"
+EXECUTION_NAME = '"run-$(date +%Y%m%d-%H%M%S)-$RANDOM"'
+
 
 class LabStepFunctionStack(LabStack):
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
@@ -94,9 +97,9 @@ class LabStepFunctionStack(LabStack):
         self.output("BucketName", self.csv_writer.bucket.bucket_name, "Where the CSV files land")
         self.output(
             "StartExecutionCommand",
-            f"aws stepfunctions start-execution --state-machine-arn {arn} "
+            f"aws stepfunctions start-execution --state-machine-arn {arn} --name {EXECUTION_NAME} "
             f"--input '{json.dumps(SAMPLE_INPUT, separators=(',', ':'))}'",
-            "Start an execution with a sample user",
+            "Start an execution with a sample user, under a name of its own",
         )
         self.output(
             "ShowResultCommand",

@@ -9,11 +9,21 @@ from datetime import timedelta
 import pytest
 from aws_cdk import App
 
-from labs.contract import LAB_IDS
+from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX, LAB_IDS
 from labs.ec2.stack import LabEc2Stack
 from labs.kit import feature_flags
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Synthesized, Template, only, props, resources, statements, synth_labs
+from tests.synth import (
+    FIXED_NOW,
+    Synthesized,
+    Template,
+    only,
+    props,
+    resolve,
+    resources,
+    statements,
+    synth_labs,
+)
 
 # resource types a learner pays for or finds in the console: each must carry the owner and lab tags
 MUST_BE_TAGGED = {
@@ -94,16 +104,30 @@ class TestExpirySchedule:
     def test_targets_delete_stack_of_this_stack_only(self, schedule: dict[str, object]) -> None:
         target = schedule["Target"]
         assert isinstance(target, dict)
-        assert target["Arn"] == "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
+        assert resolve(target["Arn"], {"AWS::Partition": "aws"}) == (
+            "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
+        )
         assert target["Input"] == {"Fn::Join": ["", ['{"StackName":"', {"Ref": "AWS::StackId"}, '"}']]}
 
+    @pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+    def test_target_is_in_the_stacks_own_partition(self, partition: str, schedule: dict[str, object]) -> None:
+        target = schedule["Target"]
+        assert isinstance(target, dict)
+        assert resolve(target["Arn"], {"AWS::Partition": partition}) == (
+            f"arn:{partition}:scheduler:::aws-sdk:cloudformation:deleteStack"
+        )
+
     @pytest.mark.parametrize("lab_id", LAB_IDS)
-    def test_role_may_delete_this_stack_and_nothing_else(self, lab_id: str, templates: Template) -> None:
+    def test_role_may_delete_this_stack_and_report_to_its_dead_letter_queue_only(
+        self, lab_id: str, templates: Template
+    ) -> None:
         template = templates[lab_id]
         schedule = props(only(template, "AWS::Scheduler::Schedule"))
         role_id = schedule["Target"]["RoleArn"]["Fn::GetAtt"][0]
+        (queue_id,) = dead_letter_queues(template)
         assert statements(template, role_id) == [
-            {"Action": "cloudformation:DeleteStack", "Effect": "Allow", "Resource": {"Ref": "AWS::StackId"}}
+            {"Action": "cloudformation:DeleteStack", "Effect": "Allow", "Resource": {"Ref": "AWS::StackId"}},
+            {"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": {"Fn::GetAtt": [queue_id, "Arn"]}},
         ]
         trust = props(template["Resources"][role_id])["AssumeRolePolicyDocument"]["Statement"]
         assert trust == [
@@ -116,13 +140,49 @@ class TestExpirySchedule:
         ]
 
     @pytest.mark.parametrize("lab_id", LAB_IDS)
+    def test_what_scheduler_cannot_do_lands_in_an_encrypted_tls_only_queue_deleted_with_the_stack(
+        self, lab_id: str, templates: Template
+    ) -> None:
+        """A failed DeleteStack call (denied, throttled past the retries) is kept, not lost."""
+        template = templates[lab_id]
+        schedule = props(only(template, "AWS::Scheduler::Schedule"))
+        (queue_id,) = dead_letter_queues(template)
+        assert schedule["Target"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+        queue = template["Resources"][queue_id]
+        assert props(queue)["SqsManagedSseEnabled"] is True
+        assert props(queue)["MessageRetentionPeriod"] == 4 * 24 * 3600
+        assert queue["DeletionPolicy"] == "Delete"
+        policies = [
+            props(p)["PolicyDocument"]["Statement"]
+            for p in resources(template, "AWS::SQS::QueuePolicy").values()
+            if {"Ref": queue_id} in props(p)["Queues"]
+        ]
+        assert policies == [
+            [
+                {
+                    "Action": "sqs:*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+                }
+            ]
+        ]
+
+    @pytest.mark.parametrize("lab_id", LAB_IDS)
     def test_outputs_show_when_the_lab_expires(self, lab_id: str, templates: Template) -> None:
         assert templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "2026-01-01T20:01Z"
 
     def test_ttl_zero_creates_no_schedule(self, alice_templates: Template) -> None:
         for lab_id in LAB_IDS:
             assert resources(alice_templates[lab_id], "AWS::Scheduler::Schedule") == {}
+            assert dead_letter_queues(alice_templates[lab_id]) == []
             assert alice_templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "never (ttlHours=0)"
+
+
+def dead_letter_queues(template: Template) -> list[str]:
+    """The logical ids of the expiry's dead-letter queues, found as the checks find them."""
+    return [q for q in resources(template, "AWS::SQS::Queue") if q.startswith(EXPIRY_DEAD_LETTERS_PREFIX)]
 
 
 def test_a_redeploy_later_changes_no_launch_template(templates: dict[str, Template]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from labs.kit import CDK_JSON
 from labs.settings import (
     AccountNotAllowedError,
     LabSettings,
     SettingsError,
     parse_accounts,
+    parse_availability_zone,
     parse_cidr,
     parse_handler_code,
     parse_my_labs,
@@ -35,7 +38,10 @@ def test_defaults_match_cdk_json() -> None:
     assert settings.sandbox_accounts == ()
     assert settings.ping_cidr == "0.0.0.0/0"
     assert settings.ttl_hours == 8
+    assert settings.availability_zone is None
     assert settings.stack_name("LabEc2") == "LabEc2"
+    context = json.loads(CDK_JSON.read_text(encoding="utf-8"))["context"]
+    assert settings_from(context) == settings
 
 
 def test_cli_strings_and_cdk_json_lists_both_work() -> None:
@@ -61,12 +67,25 @@ def test_cli_strings_and_cdk_json_lists_both_work() -> None:
         (parse_ttl_hours, "nan", "ttlHours='nan'"),
         (parse_ttl_hours, "1000", "ttlHours='1000'"),
         (parse_ttl_hours, "0.05", "shorter than 10 minutes"),
+        (parse_availability_zone, "use1-az4", "not a zone id such as use1-az4"),
+        (parse_availability_zone, "us-east-1", "availabilityZone='us-east-1' is not a zone name"),
     ],
 )
 def test_bad_context_values_get_a_clear_error(parse: Any, value: str, named: str) -> None:
     with pytest.raises(SettingsError) as raised:
         parse(value)
     assert named in str(raised.value)
+
+
+@pytest.mark.parametrize("zone", ["us-east-1d", "eu-central-1a", "ap-southeast-2b", "us-gov-west-1a"])
+def test_an_availability_zone_is_taken_by_its_name(zone: str) -> None:
+    assert settings_from({"availabilityZone": f" {zone} "}).availability_zone == zone
+
+
+def test_an_availability_zone_outside_the_target_region_is_refused_before_deploy() -> None:
+    assert settings_from({"availabilityZone": "eu-west-1a"}, {"CDK_DEFAULT_REGION": "eu-west-1"})
+    with pytest.raises(SettingsError, match="not in the target region us-east-1"):
+        settings_from({"availabilityZone": "eu-west-1a"}, {"CDK_DEFAULT_REGION": "us-east-1"})
 
 
 def test_ttl_zero_turns_expiry_off() -> None:

@@ -98,3 +98,23 @@ def test_labkit_check_stack_checks_a_learners_own_stack_by_name(
 def test_labkit_check_refuses_a_stack_and_an_owner_together(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "LabEc2", "--stack", "MyLabEc2", "--owner", "alice"]) == 2
     assert "--stack (the whole stack name) or --owner, not both" in capsys.readouterr().err
+
+
+def test_labkit_check_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_REGION alone (CloudShell sets it): the CDK CLI deploys there, so the check must look there."""
+    boto3.client("cloudformation", region_name="eu-west-1").create_stack(
+        StackName="west-LabStepFunction",
+        TemplateBody=json.dumps({"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}),
+    )
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+
+    assert main(["check", "LabStepFunction", "--owner", "nobody"]) == 1
+    assert "no stack named nobody-LabStepFunction in eu-west-1" in capsys.readouterr().out
+
+    # and before AWS_DEFAULT_REGION, as the CDK CLI and the AWS CLI v2 read them
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    main(["check", "LabStepFunction", "--owner", "west"])
+    assert "west-LabStepFunction is CREATE_COMPLETE" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,7 +17,7 @@ from labs.checks.report import CheckReport, Outcome
 from labs.contract import TAG_EXPIRES
 from labs.deployed.expiry import SCHEDULE_TYPE
 from labs.deployed.stack import DeployedStack, StackResource
-from tests.check_helpers import NOW, deploy, item, lab_tags, mocked_session
+from tests.check_helpers import NOW, deploy, fail_deletion, item, lab_tags, mocked_session
 
 
 @pytest.fixture(scope="module")
@@ -148,15 +149,90 @@ def test_a_schedule_running_as_a_foreign_role_fails(session: boto3.Session) -> N
     assert "runs as role 'someone-elses', which this stack did not create" in expiry.detail
 
 
-def test_a_lab_still_there_after_its_expiry_fails(session: boto3.Session) -> None:
+def test_a_lab_still_there_after_its_expiry_is_overdue(session: boto3.Session) -> None:
     schedule(session, "LabEc2-Expiry-late")
 
     report = expiry_report(session, lab_stack("LabEc2-Expiry-late"), hours=9)
 
     expiry = item(report, "Auto-expiry")
     assert expiry.outcome is Outcome.FAIL
-    assert "was due at 2030-01-01 08:00 UTC but the stack still exists" in expiry.detail
+    assert expiry.detail == (
+        "overdue: due to delete itself at 2030-01-01 08:00 UTC (1 h 0 min ago); still here, CREATE_COMPLETE"
+    )
     assert "cdk destroy LabEc2" in expiry.hint
+
+
+def test_a_stack_its_expiry_failed_to_delete_is_overdue_with_the_reason_from_its_events(
+    session: boto3.Session,
+) -> None:
+    """DeleteStack accepted, then DELETE_FAILED: Scheduler saw a success, only the stack tells why."""
+    tags = lab_tags("LabEc2", "alice")
+    bucket = {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": tags}}}
+    deploy(session, "alice-LabEc2", bucket, tags=tags)
+    fail_deletion("alice-LabEc2", "InstanceRole", "AccessDenied: not authorized to perform iam:DeleteRole")
+
+    report, stack = opening.begin_report(
+        "LabEc2", session, "alice-LabEc2", on_emulator=False, now=NOW + timedelta(hours=9)
+    )
+
+    assert stack is None
+    assert item(report, "Stack deployed").outcome is Outcome.FAIL
+    overdue = item(report, "Auto-expiry")
+    assert overdue.outcome is Outcome.FAIL
+    assert overdue.detail == (
+        "overdue: due to delete itself at 2030-01-01 08:00 UTC (1 h 0 min ago); still here, DELETE_FAILED: "
+        "InstanceRole: AccessDenied: not authorized to perform iam:DeleteRole"
+    )
+    assert "then `cdk destroy LabEc2 -c owner=alice`" in overdue.hint
+
+
+def test_a_stack_failing_to_delete_before_its_expiry_is_not_overdue(session: boto3.Session) -> None:
+    tags = lab_tags("LabEc2", "early")
+    bucket = {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": tags}}}
+    deploy(session, "early-LabEc2", bucket, tags=tags)
+    fail_deletion("early-LabEc2", "Bucket", "The bucket you tried to delete is not empty")
+
+    report, _stack = opening.begin_report("LabEc2", session, "early-LabEc2", on_emulator=False, now=NOW)
+
+    assert [i.name for i in report.items] == ["Stack deployed"]
+    assert "cdk destroy LabEc2 -c owner=early" in report.items[0].hint
+
+
+def test_the_role_may_also_report_to_the_stacks_own_dead_letter_queue(session: boto3.Session) -> None:
+    queue = "LabEc2-ExpiryDeadLetters-XYZ"
+    expiry_role(session, "delete-and-report")
+    session.client("iam").put_role_policy(
+        RoleName="delete-and-report",
+        PolicyName="DeadLetters",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sqs:SendMessage",
+                        "Resource": f"arn:aws:sqs:us-east-1:123456789012:{queue}",
+                    }
+                ],
+            }
+        ),
+    )
+    schedule(session, "LabEc2-Expiry-dlq", role="delete-and-report")
+    url = f"https://sqs.us-east-1.amazonaws.com/123456789012/{queue}"
+    stack = lab_stack("LabEc2-Expiry-dlq", role="delete-and-report")
+    own_queue = dataclasses.replace(
+        stack,
+        resources=(
+            *stack.resources,
+            StackResource("ExpiryDeadLetters1234", "AWS::SQS::Queue", url, "CREATE_COMPLETE"),
+        ),
+    )
+
+    assert item(expiry_report(session, own_queue), "Auto-expiry").outcome is Outcome.PASS
+    # the same grant on a queue the stack does not own is more than the expiry needs
+    foreign = item(expiry_report(session, stack), "Auto-expiry")
+    assert foreign.outcome is Outcome.FAIL
+    assert "may do more than delete this stack and report to its dead-letter queue" in foreign.detail
 
 
 def test_a_disabled_schedule_fails(session: boto3.Session) -> None:
@@ -206,5 +282,5 @@ def test_a_lab_deployed_without_expiry_says_so(session: boto3.Session) -> None:
 
     assert [i.name for i in report.items] == ["Stack deployed"]
     assert report.notes == [
-        "This lab never expires (deployed with ttlHours=0): `cdk destroy LabEc2` when done."
+        "This lab never expires (deployed with ttlHours=0): `cdk destroy LabEc2 -c owner=forever` when done."
     ]

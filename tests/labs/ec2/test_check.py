@@ -9,7 +9,6 @@ import boto3
 import pytest
 
 from labs.checks.report import CheckReport, Outcome
-from labs.deployed.stack import DeployedStack, StackResource
 from labs.ec2.check import ICMP_BLOCKED, REFERENCE_HOST, PingResult, check, check_data_volume, ping_command
 from tests.check_helpers import (
     AMI,
@@ -28,8 +27,24 @@ ANSWERED = PingResult(0, "3 packets transmitted, 3 received, 0% packet loss")
 SILENT = PingResult(1, "3 packets transmitted, 0 received, 100% packet loss")
 
 
-def ec2_lab(*, associate: bool = True, attach: bool = True, ping_rule: bool = True) -> dict[str, Any]:
+def ec2_lab(
+    *,
+    associate: bool = True,
+    data_disk: bool = True,
+    deleted_with_instance: bool = True,
+    ping_rule: bool = True,
+) -> dict[str, Any]:
     ingress = [{"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "CidrIp": "203.0.113.7/32"}]
+    root = {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp3", "Encrypted": True}}
+    data = {
+        "DeviceName": "/dev/sdf",
+        "Ebs": {
+            "VolumeSize": 1,
+            "VolumeType": "gp3",
+            "Encrypted": True,
+            "DeleteOnTermination": deleted_with_instance,
+        },
+    }
     resources: dict[str, Any] = {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/24", "Tags": TAGS}},
         "Subnet": {
@@ -56,27 +71,15 @@ def ec2_lab(*, associate: bool = True, attach: bool = True, ping_rule: bool = Tr
                 "SubnetId": {"Ref": "Subnet"},
                 # moto's CloudFormation reads SecurityGroups, not SecurityGroupIds
                 "SecurityGroups": [{"Fn::GetAtt": ["PingOnly", "GroupId"]}],
+                "BlockDeviceMappings": [root, data] if data_disk else [root],
                 "Tags": TAGS,
             },
-        },
-        "DataVolume": {
-            "Type": "AWS::EC2::Volume",
-            "Properties": {"AvailabilityZone": "us-east-1a", "Size": 1, "Encrypted": True, "Tags": TAGS},
         },
         "PublicAddress": {
             "Type": "AWS::EC2::EIP",
             "Properties": {"Domain": "vpc", **({"InstanceId": {"Ref": "Instance"}} if associate else {})},
         },
     }
-    if attach:
-        resources["DataVolumeAttachment"] = {
-            "Type": "AWS::EC2::VolumeAttachment",
-            "Properties": {
-                "Device": "/dev/sdf",
-                "InstanceId": {"Ref": "Instance"},
-                "VolumeId": {"Ref": "DataVolume"},
-            },
-        }
     return resources
 
 
@@ -86,7 +89,8 @@ def session() -> Iterator[boto3.Session]:
     with pytest.MonkeyPatch.context() as monkeypatch, mocked_session(monkeypatch) as mocked:
         deploy(mocked, "LabEc2", ec2_lab(), tags=TAGS)
         deploy(mocked, "noeip-LabEc2", ec2_lab(associate=False), tags=TAGS)
-        deploy(mocked, "broken-LabEc2", ec2_lab(attach=False, ping_rule=False), tags=TAGS)
+        deploy(mocked, "broken-LabEc2", ec2_lab(data_disk=False, ping_rule=False), tags=TAGS)
+        deploy(mocked, "kept-LabEc2", ec2_lab(deleted_with_instance=False), tags=TAGS)
         deploy(mocked, "stopped-LabEc2", ec2_lab(), tags=TAGS)
         # a learner's own stack from `labkit exercise LabEc2`, with only its VPC written so far
         vpc = {"Vpc": ec2_lab()["Vpc"]}
@@ -126,7 +130,9 @@ def test_a_working_lab_passes_every_item_and_the_ping(session: boto3.Session) ->
         "Elastic IP answers ping": Outcome.PASS,
     }
     assert f"{address} is associated with {instance}" in item(report, "Elastic IP associated").detail
-    assert "as /dev/sdf" in item(report, "Data volume attached").detail
+    volume = item(report, "Data volume attached").detail
+    assert "(1 GiB gp3, encrypted, deleted with the instance)" in volume
+    assert volume.endswith(f"is attached to {instance} as /dev/sdf")
     assert "203.0.113.7/32" in item(report, "Security group allows ping").detail
     assert "3 received" in item(report, "Elastic IP answers ping").detail
 
@@ -143,11 +149,12 @@ def test_a_missing_elastic_ip_association_fails_with_the_command_that_fixes_it(
     assert not report.passed
 
 
-def test_a_detached_volume_and_a_group_without_icmp_fail(session: boto3.Session) -> None:
+def test_an_instance_without_its_data_disk_and_a_group_without_icmp_fail(session: boto3.Session) -> None:
     report = check(session, stack_name="broken-LabEc2", on_emulator=True, now=NOW)
 
-    assert item(report, "Data volume attached").outcome is Outcome.FAIL
-    assert "attached to no instance" in item(report, "Data volume attached").detail
+    volume = item(report, "Data volume attached")
+    assert volume.outcome is Outcome.FAIL
+    assert "has no volume at /dev/sdf (its block devices: /dev/xvda)" in volume.detail
     assert item(report, "Security group allows ping").outcome is Outcome.FAIL
     assert "no inbound rule for ICMP echo" in item(report, "Security group allows ping").detail
     assert "authorize-security-group-ingress" in item(report, "Security group allows ping").hint
@@ -254,19 +261,28 @@ def test_ping_waits_two_seconds_per_reply_on_every_system(platform: str, expecte
     assert ping_command("203.0.113.9", platform) == expected
 
 
+def test_a_data_disk_that_would_outlive_the_instance_fails_with_the_command_that_fixes_it(
+    session: boto3.Session,
+) -> None:
+    report = check(session, stack_name="kept-LabEc2", on_emulator=True, now=NOW)
+
+    volume = item(report, "Data volume attached")
+    assert volume.outcome is Outcome.FAIL
+    assert "NOT deleted with the instance" in volume.detail
+    assert "modify-instance-attribute" in volume.hint
+    assert '"DeleteOnTermination":true' in volume.hint
+
+
 def test_a_volume_deleted_by_hand_is_reported_not_a_crash(session: boto3.Session) -> None:
-    stack = DeployedStack(
-        name="LabEc2",
-        stack_id="arn:aws:cloudformation:us-east-1:123456789012:stack/LabEc2/x",
-        status="CREATE_COMPLETE",
-        tags={},
-        resources=(
-            StackResource("DataVolume", "AWS::EC2::Volume", "vol-0123456789abcdef0", "CREATE_COMPLETE"),
-        ),
-    )
+    instance = {
+        "InstanceId": "i-0123456789abcdef0",
+        "BlockDeviceMappings": [
+            {"DeviceName": "/dev/sdf", "Ebs": {"VolumeId": "vol-0123456789abcdef0", "Status": "attached"}}
+        ],
+    }
     report = CheckReport("LabEc2", "LabEc2")
 
-    check_data_volume(report, session.client("ec2"), stack, "i-0123456789abcdef0")
+    check_data_volume(report, session.client("ec2"), instance)
 
     volume = item(report, "Data volume attached")
     assert volume.outcome is Outcome.FAIL
@@ -289,7 +305,7 @@ def test_a_learners_unfinished_stack_fails_with_hints_that_name_each_missing_ste
     assert hints["Instance running"].startswith("Step 1 of the hands-on (launch a t4g.nano instance")
     assert "the kit's solution is labs/ec2/stack.py" in hints["Instance running"]
     assert hints["Data volume attached"].startswith("Step 2 of the hands-on (add a 1 GiB encrypted data")
-    assert "ec2.CfnVolumeAttachment" in hints["Data volume attached"]
+    assert "ec2.BlockDevice(device_name=\"/dev/sdf\"" in hints["Data volume attached"]
     assert hints["Elastic IP associated"].startswith(
         "Step 3 of the hands-on (give the instance an Elastic IP)"
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from typing import Any
 
 import pytest
 
-from tests.synth import Template, only, props, resources
+from labs.ec2.spec import DATA_DEVICE, DATA_MOUNT_POINT, DATA_VOLUME_GIB, DATA_VOLUME_TYPE
+from labs.settings import LabSettings
+from tests.synth import FIXED_NOW, Template, only, props, resources, synth_lab
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +44,8 @@ def test_imdsv2_required(ec2_template: Template, instance: dict[str, Any]) -> No
 
 
 def test_root_volume_is_encrypted_gp3(instance: dict[str, Any]) -> None:
-    (root,) = props(instance)["BlockDeviceMappings"]
-    assert root["Ebs"] == {
+    mappings = {m["DeviceName"]: m["Ebs"] for m in props(instance)["BlockDeviceMappings"]}
+    assert mappings["/dev/xvda"] == {
         "DeleteOnTermination": True,
         "Encrypted": True,
         "VolumeSize": 8,
@@ -49,22 +53,44 @@ def test_root_volume_is_encrypted_gp3(instance: dict[str, Any]) -> None:
     }
 
 
-def test_data_volume_1_gib_encrypted_gp3_attached(ec2_template: Template) -> None:
-    volume_id, volume = next(iter(resources(ec2_template, "AWS::EC2::Volume").items()))
-    assert props(volume)["Size"] == 1
-    assert props(volume)["VolumeType"] == "gp3"
-    assert props(volume)["Encrypted"] is True
-    attachment = props(only(ec2_template, "AWS::EC2::VolumeAttachment"))
-    assert attachment["VolumeId"] == {"Ref": volume_id}
-    assert attachment["Device"] == "/dev/sdf"
+def test_data_volume_is_a_1_gib_encrypted_gp3_disk_of_the_instance_deleted_with_it(
+    ec2_template: Template, instance: dict[str, Any]
+) -> None:
+    """Created with the instance and deleted when it terminates: nothing to attach or detach."""
+    mappings = {m["DeviceName"]: m["Ebs"] for m in props(instance)["BlockDeviceMappings"]}
+    assert mappings[DATA_DEVICE] == {
+        "DeleteOnTermination": True,
+        "Encrypted": True,
+        "VolumeSize": DATA_VOLUME_GIB,
+        "VolumeType": DATA_VOLUME_TYPE,
+    }
+    assert resources(ec2_template, "AWS::EC2::Volume") == {}
+    assert resources(ec2_template, "AWS::EC2::VolumeAttachment") == {}
 
 
-def test_user_data_mounts_the_volume_at_data_on_nitro_too(instance: dict[str, Any]) -> None:
-    script = "".join(str(part) for part in props(instance)["UserData"]["Fn::Base64"]["Fn::Join"][1])
-    assert "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_" in script
+def test_a_replaced_instance_is_only_re_pointed_to_by_its_elastic_ip(ec2_template: Template) -> None:
+    """A new AMI replaces the instance on redeploy: only the EIP follows it (an in-place update), so no
+    attachment is created while the old instance still holds its volume (VolumeInUse, rollback)."""
+    (instance_id,) = resources(ec2_template, "AWS::EC2::Instance")
+    referring = {
+        resource["Type"]
+        for resource in ec2_template["Resources"].values()
+        if f'"{instance_id}"' in json.dumps(resource.get("Properties", {}))
+    }
+    assert referring == {"AWS::EC2::EIP"}
+
+
+def test_user_data_mounts_the_data_disk_by_its_device_name_in_valid_bash(instance: dict[str, Any]) -> None:
+    parts = props(instance)["UserData"]["Fn::Base64"]
+    script = parts if isinstance(parts, str) else "".join(str(p) for p in parts["Fn::Join"][1])
+    assert f"DATA_DEVICE={DATA_DEVICE}" in script
+    assert f"MOUNT_POINT={DATA_MOUNT_POINT}" in script
+    assert "ebsnvme-id -b" in script  # Nitro without the udev link: the mapping's name read from the disk
     assert "mkfs -t xfs" in script
-    assert "/data" in script
     assert "/etc/fstab" in script
+    assert "Ref" not in json.dumps(parts)  # no other resource's id: a replaced instance needs nothing new
+    checked = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_elastic_ip_is_associated_with_the_instance(ec2_template: Template) -> None:
@@ -120,3 +146,22 @@ def test_outputs(ec2_template: Template) -> None:
     assert {"ElasticIp", "PingCommand", "SessionCommand"} <= set(outputs)
     assert "ping -c 3" in str(outputs["PingCommand"]["Value"])
     assert "aws ssm start-session --target" in str(outputs["SessionCommand"]["Value"])
+
+
+def test_an_availability_zone_puts_the_instance_and_its_one_subnet_there(ec2_template: Template) -> None:
+    """For a region whose first zone offers no t4g: the zone is named, and nothing is looked up at synth."""
+    zoned = synth_lab("LabEc2", LabSettings(availability_zone="us-east-1d", now=FIXED_NOW))
+
+    (subnet_id, subnet) = only_item(resources(zoned, "AWS::EC2::Subnet"))
+    assert props(subnet)["AvailabilityZone"] == "us-east-1d"
+    instance = props(only(zoned, "AWS::EC2::Instance"))
+    assert instance["SubnetId"] == {"Ref": subnet_id}
+    assert instance["AvailabilityZone"] == "us-east-1d"
+    assert "Fn::GetAZs" not in json.dumps(zoned)
+    # without the setting, the region's first zone as before
+    assert "Fn::GetAZs" in json.dumps(ec2_template)
+
+
+def only_item(found: dict[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    assert len(found) == 1, f"expected one, found {sorted(found)}"
+    return next(iter(found.items()))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.synth import Template, only, props, resources
+from labs.step_function.spec import SAMPLE_INPUT
+from tests.pasted import run_pasted
+from tests.synth import Template, only, props, resolve, resources
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +83,23 @@ def test_outputs(sfn_template: Template) -> None:
     assert "aws stepfunctions start-execution" in start
     assert '"userId":"u-200"' in start
     assert "describe-execution" in str(outputs["ShowResultCommand"]["Value"])
+
+
+# Step Functions execution names: 1-80 characters, none of whitespace, brackets, wildcards or "#%\\^|~`$&,;:/
+EXECUTION_NAME = re.compile(r'^[^\s<>{}\[\]?*"#%\\^|~`$&,;:/]{1,80}$')
+
+
+def test_each_pasted_start_execution_gets_a_name_of_its_own(sfn_template: Template, tmp_path: Path) -> None:
+    """Without --name the emulator calls every run "None" and answers a second start with the first run."""
+    (machine_id,) = resources(sfn_template, "AWS::StepFunctions::StateMachine")
+    arn = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine-abc"
+    command = str(resolve(sfn_template["Outputs"]["StartExecutionCommand"]["Value"], {machine_id: arn}))
+
+    run_pasted(command, tmp_path)
+    _done, calls = run_pasted(command, tmp_path)  # the fake aws logs the calls of both runs
+    assert [call[:2] for call in calls] == [["stepfunctions", "start-execution"]] * 2
+    names = [call[call.index("--name") + 1] for call in calls]
+    assert all(EXECUTION_NAME.match(name) for name in names), names
+    assert names[0] != names[1]
+    assert all(call[call.index("--state-machine-arn") + 1] == arn for call in calls)
+    assert json.loads(calls[0][calls[0].index("--input") + 1]) == SAMPLE_INPUT

@@ -1,0 +1,63 @@
+"""Account-level items a lab changes and `cdk destroy` leaves in place: known and free, notes not leftovers.
+
+LabStepFunction's logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
+(Step Functions guide, bp-cwl: "Step Functions must update your CloudWatch Logs resource policy"). The policy
+is shared by every service that delivers logs in the region; no stack owns it, so no destroy removes it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from labs.leftovers.model import Scope
+
+if TYPE_CHECKING:
+    import boto3
+
+# the policy CloudWatch Logs creates for vended logs (CloudWatch Logs guide: AWS-logs-infrastructure-CWL)
+LOG_DELIVERY_POLICY = "AWSLogDeliveryWrite20150319"
+LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class AccountNote:
+    """Something account-level a lab left, known and free: shown, never counted as a leftover."""
+
+    resource_type: str
+    identifier: str
+    note: str
+
+
+def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
+    """The account's log-delivery resource policy, when LabStepFunction is in scope and the policy exists."""
+    if "LabStepFunction" not in scope.labs:
+        return []
+    policies = session.client("logs").describe_resource_policies().get("resourcePolicies", [])
+    return [
+        AccountNote(
+            "AWS::Logs::ResourcePolicy",
+            policy["policyName"],
+            "account-level, free: LabStepFunction's logging adds its /aws/vendedlogs/ log groups to it and "
+            "`cdk destroy` leaves it, as for every service that delivers logs; other logging may rely on it, "
+            "so leave it",
+        )
+        for policy in policies
+        if is_log_delivery_policy(policy)
+    ]
+
+
+def is_log_delivery_policy(policy: Mapping[str, Any]) -> bool:
+    if policy.get("policyName") == LOG_DELIVERY_POLICY:
+        return True
+    try:
+        document = json.loads(policy.get("policyDocument") or "{}")
+    except ValueError:
+        return False
+    statements = document.get("Statement", [])
+    return any(
+        LOG_DELIVERY_PRINCIPAL in json.dumps(s.get("Principal", "")) and "/aws/vendedlogs/" in json.dumps(s)
+        for s in (statements if isinstance(statements, list) else [statements])
+    )
