@@ -305,7 +305,7 @@ def test_a_learners_unfinished_stack_fails_with_hints_that_name_each_missing_ste
     assert hints["Instance running"].startswith("Step 1 of the hands-on (launch a t4g.nano instance")
     assert "the kit's solution is labs/ec2/stack.py" in hints["Instance running"]
     assert hints["Data volume attached"].startswith("Step 2 of the hands-on (add a 1 GiB encrypted data")
-    assert "ec2.BlockDevice(device_name=\"/dev/sdf\"" in hints["Data volume attached"]
+    assert 'ec2.BlockDevice(device_name="/dev/sdf"' in hints["Data volume attached"]
     assert hints["Elastic IP associated"].startswith(
         "Step 3 of the hands-on (give the instance an Elastic IP)"
     )
