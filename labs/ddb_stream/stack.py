@@ -125,6 +125,11 @@ class LabDdbStreamStack(LabStack):
         )
         self.output("ListCsvCommand", f"aws s3 ls s3://{bucket}/ --recursive", "List the CSV files")
         self.output(
+            "LogsCommand",
+            f"aws logs tail {self.csv_writer.writer.log_group.log_group_name} --since 1h --follow",
+            "What the writer printed: each event it received, then what it wrote (Ctrl-C to stop)",
+        )
+        self.output(
             "FailedRecordsCommand",
             f"aws sqs receive-message --queue-url {self.failures.queue_url}",
             "Lambda's JSON document about each batch that still failed after the retries (shard and sequence "

@@ -29,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also list the AWS parity fixes and what the emulator cannot do",
     )
     parser.add_argument("--log-requests", action="store_true", help="log every request the emulator answers")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=ENV_FILE,
+        help=f"where to write the exports to `source` (default {ENV_FILE.relative_to(ROOT)})",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     expire = actions.add_parser(
         "expire",
@@ -96,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     env_file: Path | None = None
     try:
         with LocalAws(port=args.port, verbose=args.log_requests) as aws:
-            env_file = write_env_file(aws)
+            env_file = write_env_file(aws, args.env_file)
             print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()
             print(f"labkit: the emulator stopped on its own (exit {code}):\n{aws.log_tail()}")

@@ -96,6 +96,11 @@ class LabStepFunctionStack(LabStack):
         self.output("StateMachineArn", arn, "The state machine")
         self.output("BucketName", self.csv_writer.bucket.bucket_name, "Where the CSV files land")
         self.output(
+            "LogsCommand",
+            f"aws logs tail {self.csv_writer.writer.log_group.log_group_name} --since 1h --follow",
+            "What the writer printed for each execution's input (Ctrl-C to stop)",
+        )
+        self.output(
             "StartExecutionCommand",
             f"aws stepfunctions start-execution --state-machine-arn {arn} --name {EXECUTION_NAME} "
             f"--input '{json.dumps(SAMPLE_INPUT, separators=(',', ':'))}'",
