@@ -41,7 +41,7 @@ def test_a_starter_deploys_as_written_and_fails_by_step_and_a_completed_one_pass
 ) -> None:
     starter("LabEc2").write(tmp_path)
     complete_asg(tmp_path)
-    assembly = str(tmp_path / "cdk.out")
+    assembly = str(tmp_path / "assembly")
     context = ["-c", f"myLabs={tmp_path}", "-c", f"sandboxAccounts={local_aws.account_id}"]
     run_cdk(["synth", "--quiet", "--output", assembly, *context], env=local_aws.env)
     run_cdk(
