@@ -5,6 +5,11 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PYTHON ?= python3
+# uv installs uv.lock; the one version pyproject.toml's [tool.uv] requires lives in .tools/, bootstrapped by pip
+UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"/\1/p' pyproject.toml)
+UV_HOME := $(CURDIR)/.tools/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+export UV_PYTHON := $(PYTHON)
 # The venv's Node 24 and the pinned CLI come first, whatever the machine has installed.
 export PATH := $(BIN):$(PATH)
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
@@ -17,28 +22,55 @@ LAB ?= LabEc2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup test lint typecheck unit demo bench synth check leftovers cost preflight clean
+.PHONY: help setup setup-steps lock test lint typecheck unit demo bench synth check leftovers cost preflight clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-setup: $(VENV)/.installed node_modules/.installed $(VENV)/bin/cdk $(VENV)/bin/aws  ## install Python deps, Node 24 and the pinned CDK CLI (idempotent)
+SETUP_FILES := $(VENV)/.synced $(VENV)/.compiled $(VENV)/.warm node_modules/.installed $(VENV)/bin/cdk $(VENV)/bin/aws
+# once the dependencies are in, the rest runs side by side (a -j the caller chose is kept): the project's own
+# editable install, npm ci, one synth that compiles the aws-cdk-lib modules it imports, the other bytecode
+SETUP_JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j5)
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+setup:  ## install uv.lock, Node 24 and the pinned CDK CLI (idempotent)
+	@$(MAKE) --no-print-directory -q setup-steps || $(MAKE) --no-print-directory $(SETUP_JOBS) setup-steps
+
+setup-steps: $(SETUP_FILES)
+
+lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml's dependencies
+	$(UV) lock
+
+$(UV):
+	$(PYTHON) scripts/bootstrap_uv.py $(UV_VERSION) $(UV_HOME)
+
+# --inexact: on a re-run, the project installed before stays
+$(VENV)/.deps: pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra dev --inexact --no-install-project
 	touch $@
 
-node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+# building the project (setuptools, in an isolated env) takes seconds that nothing else waits for
+$(VENV)/.synced: $(VENV)/.deps
+	$(UV) sync --locked --extra dev
+	touch $@
+
+$(VENV)/.compiled: $(VENV)/.deps scripts/precompile.py
+	$(BIN)/python scripts/precompile.py packages
+	touch $@
+
+$(VENV)/.warm: $(VENV)/.deps scripts/precompile.py
+	$(BIN)/python scripts/precompile.py synth
+	touch $@
+
+# Node comes with the dependencies; a change of Python packages needs no new npm ci
+node_modules/.installed: package.json package-lock.json | $(VENV)/.deps
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENV)/bin/cdk: scripts/cdk $(VENV)/.installed
+$(VENV)/bin/cdk: scripts/cdk | $(VENV)/.deps
 	install -m 755 scripts/cdk $@
 
 # after the packages: awscli installs a bin/aws of its own, which the kit's launcher replaces
-$(VENV)/bin/aws: scripts/aws $(VENV)/.installed
+$(VENV)/bin/aws: scripts/aws $(VENV)/.synced
 	install -m 755 scripts/aws $@
 
 test: setup lint typecheck unit  ## lint, type-check and run every test (no AWS credentials needed)
@@ -52,12 +84,12 @@ typecheck: setup
 
 # two workers for two cores: the emulator and CLI tests mostly wait on other processes
 unit: setup
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)
 
-bench: setup  ## measure synth, handler and suite figures as ratios in one run
+bench: setup  ## measure synth, handler, suite and set-up figures in one run
 	$(BIN)/python -m bench
 
 synth: setup  ## synthesize every lab into cdk.out

@@ -1,4 +1,7 @@
-"""`make bench`: every figure of the kit in one run, each against its goal or its baseline."""
+"""`make bench`: every figure of the kit in one run, each against its goal or its baseline.
+
+`python -m bench setup synth` runs only the sections named.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from rich.table import Table
 
 from bench.common import Row
 
-SECTIONS = ("bench.synth", "bench.csv_writer", "bench.suite")
+SECTIONS = ("bench.synth", "bench.csv_writer", "bench.class_ops", "bench.suite", "bench.setup")
 
 
 def _format(row: Row) -> str:
@@ -22,13 +25,18 @@ def _format(row: Row) -> str:
     return f"{row.value:,.0f} {row.unit}"
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    sections = [f"bench.{name}" for name in names] or SECTIONS
+    unknown = [section for section in sections if section not in SECTIONS]
+    if unknown:
+        print(f"no such section: {', '.join(unknown)}; sections: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
     console = Console()
     table = Table(title="labkit bench (ratios measured within this run)")
     for column in ("figure", "value", "goal", "met"):
         table.add_column(column)
     all_met = True
-    for section in SECTIONS:
+    for section in sections:
         with console.status(f"measuring {section.split('.')[-1]} ..."):
             measure: Callable[[], list[Row]] = import_module(section).measure
             rows = measure()
@@ -41,4 +49,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

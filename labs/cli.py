@@ -1,4 +1,4 @@
-"""`labkit`: check a lab, write a lab's starter, scan for leftovers, price the labs, check quotas, rehearse.
+"""`labkit`: check a lab, write a lab's starter, scan for leftovers, price, check quotas, rehearse, a class.
 
 Each command lives in its own room as a `command` module exposing HELP, add_arguments(parser) and
 run(args) -> exit code, and may name what a failed AWS call means for it (AWS_FAILURE). This file only
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from labs.checks import command as check_command
+from labs.classroom import command as class_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.aws import aws_failure
@@ -30,6 +31,7 @@ COMMANDS: dict[str, ModuleType] = {
     "preflight": preflight_command,
     "demo": demo_command,
     "emulator": emulator_command,
+    "class": class_command,
 }
 # exit codes scripts can rely on: 0 passed, 1 the lab (or scan) failed, 2 the command could not run
 USAGE_ERROR = 2

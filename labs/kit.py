@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from labs.asg import check as asg_check
 from labs.checks.options import CheckOption
-from labs.checks.waiting import DEFAULT_TIMEOUT_S, Waiter
+from labs.checks.waiting import DEFAULT_TIMEOUT_S, ProgressFactory, Waiter
 from labs.contract import LAB_IDS
 from labs.ddb_stream import check as ddb_stream_check
 from labs.ec2 import check as ec2_check
@@ -52,8 +52,12 @@ class Lab:
         on_emulator: bool,
         timeout_s: float | None = None,
         options: Mapping[str, bool] | None = None,
+        progress: ProgressFactory | None = None,
     ) -> CheckReport:
-        """Run this lab's check; `options` are its declared check options by keyword (self_heal=True)."""
+        """Run this lab's check; `options` are its declared check options by keyword (self_heal=True).
+
+        `progress` replaces the live status line of its waits (checks run side by side show none).
+        """
         chosen = {name for name, on in (options or {}).items() if on}
         own = {option.keyword: option for option in self.check_options}
         foreign = sorted(chosen - own.keys())
@@ -65,6 +69,8 @@ class Lab:
                 [DEFAULT_TIMEOUT_S, *(own[name].timeout_s or DEFAULT_TIMEOUT_S for name in chosen)]
             )
         waiter = Waiter.for_run(on_emulator=on_emulator, timeout_s=timeout_s)
+        if progress is not None:
+            waiter.progress = progress
         keywords = {name: name in chosen for name in own}
         return self.check(session, stack_name=stack_name, on_emulator=on_emulator, waiter=waiter, **keywords)
 

@@ -332,13 +332,18 @@ def parse_availability_zone(value: Any, *, region: str | None = None) -> str | N
     return text
 
 
-def owner_from_cdk_json(directory: Path) -> str | None:
-    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
+def cdk_json_context(directory: Path) -> dict[str, Any]:
+    """cdk.json's context in `directory` (the kit's settings and flags), {} when there is none."""
     path = directory / "cdk.json"
     if not path.is_file():
-        return None
+        return {}
     try:
         context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
     except (OSError, ValueError):
-        return None
-    return parse_owner(context.get("owner")) if isinstance(context, dict) else None
+        return {}
+    return context if isinstance(context, dict) else {}
+
+
+def owner_from_cdk_json(directory: Path) -> str | None:
+    """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
+    return parse_owner(cdk_json_context(directory).get("owner"))

@@ -76,6 +76,19 @@ class LandingZone:
             PolicyDocument=json.dumps(BOUNDARY_DOCUMENT),
         )
 
+    def require_bootstrap(self, session: boto3.Session) -> None:
+        """On a real account the demo bootstraps nothing: the toolkit stack must already be there."""
+        name = self.bootstrap.toolkit_stack_name
+        try:
+            stacks = session.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
+        except Exception:  # ValidationError: no such stack
+            stacks = []
+        if not stacks or stacks[0]["StackStatus"] not in {"CREATE_COMPLETE", "UPDATE_COMPLETE"}:
+            raise StepError(
+                f"the account has no CDK bootstrap stack {name}: run `cdk bootstrap` (or ask the platform "
+                "team for it, with `labkit preflight` naming the qualifier), then rerun the demo"
+            )
+
     def verify(self, session: boto3.Session, stack_name: str) -> None:
         """Every role the deployed stack created carries the boundary; a StepError names those that do not."""
         if not self.boundary:

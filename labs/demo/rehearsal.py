@@ -1,7 +1,10 @@
-"""One demo run: one emulator, one synth and one bootstrap, then deploy, check, destroy and scan per lab.
+"""One demo run: the life of each lab on the emulator, or on a sandbox account with `--aws`.
 
-Each step is timed and shown as it runs; a failed step is recorded on its lab (never raised), so the
-lab's clean-up still runs and the other labs still rehearse.
+Two synths (the lab as deployed, and again with another time-to-live) and one bootstrap serve every lab;
+each lab then goes through deploy, check, redeploy after AWS published a new image, check again, its
+expiry firing with the schedule's own role, and the leftover scan. A failed step is recorded on its lab
+(never raised), so the other labs still rehearse; whatever is still deployed at the end (a failed step,
+Ctrl-C) is destroyed.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ from rich.markup import escape
 
 from labs.contract import owner_of
 from labs.demo.landing_zone import LandingZone
-from labs.demo.results import emulator_notes, results_table
-from labs.demo.runs import LabRun, StepError
+from labs.demo.results import results_table, run_notes
+from labs.demo.runs import CHECK, CLEANUP, DEPLOY, EXPIRE, RECHECK, REDEPLOY, SCAN, STEPS, LabRun, StepError
+from labs.demo.targets import expiry_time, image_parameters, instance_images, read_template
 
 if TYPE_CHECKING:
     import boto3
     from rich.console import Console
 
-    from labs.emulator.local_aws import LocalAws
+    from labs.demo.targets import AwsTarget, EmulatorTarget
+
+    Target = EmulatorTarget | AwsTarget
 
 CHECK_TIMEOUT_S = 60.0
 GOAL_S = 180.0
+# the redeploy moves the expiry: another time-to-live than the first deploy's
+REDEPLOY_TTL_HOURS = ("4", "6")
 T = TypeVar("T")
 
 
@@ -40,147 +48,195 @@ class Demo:
         *,
         fail_fast: bool = False,
         landing_zone: LandingZone | None = None,
+        open_target: Callable[[ExitStack], Target] | None = None,
+        step_timeout_s: float | None = None,
+        verbose: bool = False,
     ) -> None:
         self.console = console
         self.landing_zone = landing_zone or LandingZone()
         self.labs = tuple(labs)
         self.fail_fast = fail_fast
+        self.open_target = open_target or open_emulator
+        self.step_timeout_s = step_timeout_s
+        self.verbose = verbose
         self.runs: list[LabRun] = []
-        self.total_steps = 3 + 4 * len(self.labs)
+        self.total_steps = 4 + len(STEPS) * len(self.labs)
         self.step = 0
 
     def run(self) -> int:
         from labs.demo.cdk_cli import CdkCliError
-        from labs.emulator.local_aws import EmulatorError, LocalAws
+        from labs.emulator.local_aws import EmulatorError
 
         started = time.monotonic()
-        self.console.rule("labkit demo: every lab on a local AWS emulator, with the pinned CDK CLI")
         try:
-            # the emulator stops when this block ends: normally, on an error or on Ctrl-C
+            # the emulator (or the account's session) is released when this block ends, whatever ends it
             with ExitStack() as resources:
-                aws, _ = self.timed(
-                    "starting the local AWS emulator", lambda: resources.enter_context(LocalAws())
-                )
-                # a default boto3 client anywhere in this process reaches the emulator, never AWS
-                resources.enter_context(aws.patched_environ())
-                workdir = resources.enter_context(tempfile.TemporaryDirectory(prefix="labkit-demo-"))
-                return self._run_on(aws, Path(workdir) / "cdk.out", started)
+                target = self.timed("opening the target", lambda: self.open_target(resources))[0]
+                self.console.rule(f"labkit demo: {target.title}")
+                workdir = Path(resources.enter_context(tempfile.TemporaryDirectory(prefix="labkit-demo-")))
+                return self._run_on(target, workdir, started)
         except (EmulatorError, StepError, CdkCliError) as error:
             self.console.print(f"[red]✘ {escape(str(error))}[/red]", highlight=False)
             return 1
+        except KeyboardInterrupt:
+            self.console.print("[red]✘ interrupted: what the demo had deployed is destroyed[/red]")
+            return 130
 
-    def _run_on(self, aws: LocalAws, assembly: Path, started: float) -> int:
-        self.prepare(aws, assembly)
-        stack_names = stack_names_of(assembly)
-        session = aws.session()
-        for lab_id in self.labs:
-            lab_run = LabRun(lab_id, stack_names.get(lab_id, lab_id))
-            self.runs.append(lab_run)
-            self.rehearse(lab_run, aws, session, assembly)
-            if self.fail_fast and not lab_run.passed:
-                break
-        self.summary(aws, time.monotonic() - started)
+    def _run_on(self, target: Target, workdir: Path, started: float) -> int:
+        first, second = self.prepare(target, workdir)
+        stack_names = stack_names_of(first)
+        session = target.session()
+        try:
+            for lab_id in self.labs:
+                lab_run = LabRun(lab_id, stack_names.get(lab_id, lab_id))
+                self.runs.append(lab_run)
+                self.rehearse(lab_run, target, session, first, second)
+                if self.fail_fast and not lab_run.passed:
+                    break
+        finally:
+            self.clean_up(target, session, first)
+        self.summary(target, time.monotonic() - started)
         return 0 if len(self.runs) == len(self.labs) and all(r.passed for r in self.runs) else 1
 
-    # -- steps ------------------------------------------------------------------------------------
-    def prepare(self, aws: LocalAws, assembly: Path) -> None:
-        """Synthesize once (the account guard sees the emulator's account) and bootstrap once."""
+    # -- preparation ------------------------------------------------------------------------------
+    def prepare(self, target: Target, workdir: Path) -> tuple[Path, Path]:
+        """Two synths (the account guard sees the target's account) and the bootstrap."""
         from labs.demo.cdk_cli import run_cdk
 
-        context = ["-c", f"sandboxAccounts={aws.account_id}", *self.landing_zone.synth_args()]
-        synth = ["synth", "--quiet", "--output", str(assembly), *context]
-        self.timed("synthesizing the four labs", lambda: run_cdk(synth, env=aws.env))
-        self.landing_zone.prepare(aws.session())
-        bootstrap = ["bootstrap", f"aws://{aws.account_id}/{aws.region}", "--app", str(assembly)]
-        bootstrap += self.landing_zone.bootstrap_args()
-        self.timed("bootstrapping the emulator's account", lambda: run_cdk(bootstrap, env=aws.env))
-
-    def rehearse(self, lab_run: LabRun, aws: LocalAws, session: boto3.Session, assembly: Path) -> None:
-        lab = lab_run.lab_id
-        deployed = self.attempt(lab_run, "deploy", lambda: self.deploy(lab_run, aws, assembly))
-        if deployed:
-            self.attempt(lab_run, "check", lambda: self.check(lab_run, session))
-        else:
-            self.skip(f"{lab}: check skipped, the deploy failed")
-        if deployed or stack_exists(session, lab_run.stack_name):
-            self.attempt(lab_run, "destroy", lambda: self.destroy(lab_run, aws, session, assembly))
-        else:
-            self.skip(f"{lab}: destroy skipped, the failed deploy left no stack")
-        self.attempt(lab_run, "leftover scan", lambda: self.scan(lab_run, session))
-
-    def deploy(self, lab_run: LabRun, aws: LocalAws, assembly: Path) -> None:
-        from labs.demo.cdk_cli import run_cdk
-
-        command = ["deploy", lab_run.lab_id, "--app", str(assembly), "--exclusively"]
-        command += ["--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()]
-        _, lab_run.deploy_s = self.timed(
-            f"{lab_run.lab_id}: deploying", lambda: run_cdk(command, env=aws.env)
+        first, second = workdir / "deploy.out", workdir / "redeploy.out"
+        context = ["-c", f"sandboxAccounts={target.account_id}", *self.landing_zone.synth_args()]
+        ttl = REDEPLOY_TTL_HOURS[1] if self.landing_zone.context.get("ttlHours") == "4" else REDEPLOY_TTL_HOURS[0]
+        synth = ["synth", "--quiet", *context]
+        self.timed("synthesizing the labs", lambda: run_cdk([*synth, "--output", str(first)], env=target.env))
+        self.timed(
+            f"synthesizing them again with ttlHours={ttl}, for the redeploy",
+            lambda: run_cdk([*synth, "-c", f"ttlHours={ttl}", "--output", str(second)], env=target.env),
         )
-        self.landing_zone.verify(aws.session(), lab_run.stack_name)
+        if target.on_emulator:
+            self.landing_zone.prepare(target.session())
+            bootstrap = ["bootstrap", f"aws://{target.account_id}/{target.region}", "--app", str(first)]
+            bootstrap += self.landing_zone.bootstrap_args()
+            self.timed("bootstrapping the emulator's account", lambda: run_cdk(bootstrap, env=target.env))
+        else:
+            self.timed("checking the account's CDK bootstrap", lambda: self.landing_zone.require_bootstrap(target.session()))
+        return first, second
 
-    def check(self, lab_run: LabRun, session: boto3.Session) -> None:
-        from labs.checks.render import print_report
+    # -- one lab's life ---------------------------------------------------------------------------
+    def rehearse(self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path) -> None:
+        steps: list[tuple[str, Callable[[], str]]] = [
+            (DEPLOY, lambda: self.deploy(lab_run, target, first)),
+            (CHECK, lambda: self.check(lab_run, target, session, CHECK)),
+            (REDEPLOY, lambda: self.redeploy(lab_run, target, session, first, second)),
+            (RECHECK, lambda: self.check(lab_run, target, session, RECHECK)),
+            (EXPIRE, lambda: self.expire(lab_run, target)),
+            (SCAN, lambda: self.scan(lab_run, session)),
+        ]
+        needs = {CHECK: DEPLOY, REDEPLOY: DEPLOY, RECHECK: REDEPLOY, EXPIRE: DEPLOY}
+        for step, action in steps:
+            required = needs.get(step)
+            if required and not lab_run.succeeded(required):
+                self.skip(f"{lab_run.lab_id}: {step} skipped, the {required} failed")
+                lab_run.fail(step, f"skipped: the {required} failed")
+                continue
+            self.attempt(lab_run, step, action)
+
+    def deploy(self, lab_run: LabRun, target: Target, assembly: Path) -> str:
+        self.cdk(target, ["deploy", lab_run.lab_id, "--app", str(assembly), "--exclusively",
+                          "--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()])
+        self.landing_zone.verify(target.session(), lab_run.stack_name)
+        return f"{lab_run.stack_name} deployed"
+
+    def check(self, lab_run: LabRun, target: Target, session: boto3.Session, step: str) -> str:
+        from labs.checks.render import counts, print_report
         from labs.kit import lab
 
-        self.advance(f"{lab_run.lab_id}: checking")
         checked = lab(lab_run.lab_id)
         report = checked.run_check(
             session=session,
             stack_name=lab_run.stack_name,
-            on_emulator=True,
-            timeout_s=CHECK_TIMEOUT_S,
-            # every opt-in part too (LabAsg's self-heal): the emulator does at once what AWS does in minutes
+            on_emulator=target.on_emulator,
+            timeout_s=self.step_timeout_s or CHECK_TIMEOUT_S,
+            # every opt-in part too (LabAsg's self-heal): on the emulator it takes seconds, on AWS minutes
             options={option.keyword: True for option in checked.check_options},
         )
-        lab_run.report = report
+        lab_run.reports[step] = report
         print_report(report, self.console)
         if not report.passed:
-            raise StepError(f"{lab_run.lab_id}: the check did not pass")
+            raise StepError(f"{lab_run.lab_id}: the check did not pass ({counts(report)})")
+        return counts(report)
 
-    def destroy(self, lab_run: LabRun, aws: LocalAws, session: boto3.Session, assembly: Path) -> None:
-        from labs.demo.cdk_cli import run_cdk
+    def redeploy(self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path) -> str:
+        template = read_template(str(second / f"{lab_run.lab_id}.template.json"))
+        images_before = instance_images(session, lab_run.stack_name)
+        expiry_before = expiry_time(session, lab_run.stack_name)
+        published = target.publish_new_images(image_parameters(template))
+        self.cdk(target, ["deploy", lab_run.lab_id, "--app", str(second), "--exclusively",
+                          "--require-approval", "never", "--progress", "events", *self.landing_zone.deploy_args()])
+        images_after = instance_images(session, lab_run.stack_name)
+        expiry_after = expiry_time(session, lab_run.stack_name)
+        if expiry_after == expiry_before:
+            raise StepError(f"{lab_run.lab_id}: the redeploy did not move the expiry ({expiry_after})")
+        details = [f"expiry {expiry_before} -> {expiry_after}"]
+        if images_before:
+            details.append(f"image {published}")
+            replaced = set(images_after) - set(images_before)
+            details.append(f"instance replaced: {', '.join(sorted(replaced))}" if replaced else "instance kept")
+        return "; ".join(details)
 
-        command = ["destroy", lab_run.lab_id, "--app", str(assembly), "--exclusively", "--force"]
-        _, lab_run.destroy_s = self.timed(
-            f"{lab_run.lab_id}: destroying", lambda: run_cdk(command, env=aws.env)
-        )
+    def expire(self, lab_run: LabRun, target: Target) -> str:
+        return target.expire(lab_run.stack_name, timeout_s=self.step_timeout_s or 900.0)
 
-    def scan(self, lab_run: LabRun, session: boto3.Session) -> None:
+    def scan(self, lab_run: LabRun, session: boto3.Session) -> str:
         from labs.leftovers.render import print_leftovers
         from labs.leftovers.scan import scan_leftovers
 
         owner = owner_of(lab_run.stack_name, lab_run.lab_id)
-        leftovers, _ = self.timed(
-            f"{lab_run.lab_id}: scanning for leftovers",
-            lambda: scan_leftovers(session, lab_id=lab_run.lab_id, owner=owner),
-        )
+        leftovers = scan_leftovers(session, lab_id=lab_run.lab_id, owner=owner)
         lab_run.leftovers = leftovers
         if leftovers:
             print_leftovers(leftovers, lab_run.lab_id, self.console)
             raise StepError(f"{lab_run.lab_id}: {len(leftovers)} resource(s) left behind")
+        return "nothing left"
+
+    def clean_up(self, target: Target, session: boto3.Session, assembly: Path) -> None:
+        """Destroy every stack the demo deployed that is still there, whatever ended the run."""
+        for lab_run in self.runs:
+            if not stack_exists(session, lab_run.stack_name):
+                continue
+            command = ["destroy", lab_run.lab_id, "--app", str(assembly), "--exclusively", "--force"]
+            try:
+                _, seconds = self.timed(f"{lab_run.lab_id}: destroying what is left", lambda: self.cdk(target, command))
+            except Exception as error:  # report it: a teacher must know a lab still bills
+                lab_run.fail(CLEANUP, f"`cdk destroy {lab_run.lab_id}` failed: {error}")
+                continue
+            lab_run.done(CLEANUP, seconds, "destroyed by the demo after a failed step")
+            lab_run.notes.append(f"{CLEANUP}: the demo destroyed {lab_run.stack_name} (its expiry did not)")
+
+    def cdk(self, target: Target, command: list[str]) -> str:
+        from labs.demo.cdk_cli import DEFAULT_TIMEOUT_S, run_cdk
+
+        run_cdk(command, env=target.env, timeout_s=self.step_timeout_s or DEFAULT_TIMEOUT_S)
+        return ""
 
     # -- progress display -------------------------------------------------------------------------
-    def attempt(self, lab_run: LabRun, step: str, action: Callable[[], None]) -> bool:
-        """Run a step; a failure is recorded on the lab (never raised) so the lab's clean-up still runs."""
+    def attempt(self, lab_run: LabRun, step: str, action: Callable[[], str]) -> bool:
+        """Run a step; a failure is recorded on the lab (never raised) so the other labs still rehearse."""
         from labs.demo.cdk_cli import CdkCliError
 
         try:
-            action()
+            detail, seconds = self.timed(f"{lab_run.lab_id}: {step}", action)
         except (StepError, CdkCliError) as error:
-            lab_run.failures.append(f"{step}: {error}")
+            lab_run.fail(step, str(error))
             self.console.print(f"[red]✘ {escape(str(error))}[/red]", highlight=False)
             return False
         except Exception as error:  # a bug or an emulator error in one lab must not hide the others
-            lab_run.failures.append(f"{step}: {type(error).__name__}: {error}")
+            lab_run.fail(step, f"{type(error).__name__}: {error}")
             self.console.print(
                 f"[red]✘ {lab_run.lab_id}: {step} raised {type(error).__name__}: {escape(str(error))}[/red]"
             )
             return False
+        lab_run.done(step, seconds, detail)
         return True
-
-    def advance(self, what: str) -> None:
-        self.step += 1
-        self.console.print(f"[dim][{self.step}/{self.total_steps}][/dim] {what}", highlight=False)
 
     def skip(self, what: str) -> None:
         self.step += 1
@@ -197,17 +253,25 @@ class Demo:
         self.console.print(f"[green]✔[/green] {label} [dim]({elapsed:.1f} s)[/dim]", highlight=False)
         return result, elapsed
 
-    # -- summary ----------------------------------------------------------------------------------
-    def summary(self, aws: LocalAws, total_s: float) -> None:
+    # -- summary: the table is the last thing printed ---------------------------------------------
+    def summary(self, target: Target, total_s: float) -> None:
         self.console.rule("Summary")
-        self.console.print(results_table(self.runs))
-        for line in emulator_notes(aws, self.runs):
+        for line in run_notes(target, self.runs, verbose=self.verbose):
             self.console.print(line, highlight=False)
-        verdict = (
-            "[green]all labs passed[/green]" if all(r.passed for r in self.runs) else "[red]FAILED[/red]"
-        )
-        goal = "within" if total_s <= GOAL_S else "over"
-        self.console.print(f"{verdict} in {total_s:.0f} s ({goal} the {GOAL_S:.0f} s goal)", highlight=False)
+        passed = all(r.passed for r in self.runs) and len(self.runs) == len(self.labs)
+        verdict = "[green]all labs passed[/green]" if passed else "[red]FAILED[/red]"
+        goal = f" ({'within' if total_s <= GOAL_S else 'over'} the {GOAL_S:.0f} s goal)" if target.on_emulator else ""
+        self.console.print(results_table(self.runs, caption=f"{verdict} in {total_s:.0f} s{goal}"))
+
+
+def open_emulator(resources: ExitStack) -> EmulatorTarget:
+    from labs.demo.targets import EmulatorTarget
+    from labs.emulator.local_aws import LocalAws
+
+    aws = resources.enter_context(LocalAws())
+    # a default boto3 client anywhere in this process reaches the emulator, never AWS
+    resources.enter_context(aws.patched_environ())
+    return EmulatorTarget(aws)
 
 
 def stack_names_of(assembly: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The demo's summary: one row per lab, then everything the emulator did differently from AWS."""
+"""The demo's summary: what the run did differently from AWS first, then one row per lab, the verdict last."""
 
 from __future__ import annotations
 
@@ -8,67 +8,62 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from labs.checks.report import Outcome
+from labs.demo.runs import CHECK, RECHECK, STEPS
 
 if TYPE_CHECKING:
+    from labs.demo.rehearsal import Target
     from labs.demo.runs import LabRun
-    from labs.emulator.local_aws import LocalAws
+
+HEADERS = {
+    "deploy": "Deploy",
+    "check": "Check",
+    "redeploy": "Redeploy (new image, new TTL)",
+    "check again": "Check again",
+    "expiry": "Expiry",
+    "leftovers": "Leftovers",
+}
 
 
-def check_cell(lab_run: LabRun) -> str:
-    if lab_run.report is None:
-        return "[red]not run[/red]" if lab_run.deploy_s is None else "[red]error[/red]"
-    outcomes = [item.outcome for item in lab_run.report.items]
-    counts = (
-        f"{outcomes.count(Outcome.PASS)} passed, {outcomes.count(Outcome.FAIL)} failed, "
-        f"{outcomes.count(Outcome.NOT_VERIFIABLE)} not verifiable"
-    )
-    return f"[green]PASSED[/green] ({counts})" if lab_run.report.passed else f"[red]FAILED[/red] ({counts})"
-
-
-def leftovers_cell(lab_run: LabRun) -> str:
-    if lab_run.leftovers is None:
-        return "[red]not scanned[/red]"
-    if not lab_run.leftovers:
+def step_cell(lab_run: LabRun, step: str) -> str:
+    found = lab_run.steps.get(step)
+    if found is None:
+        return "[red]not run[/red]"
+    if found.failed or found.seconds is None:
+        return f"[red]✘ {escape(found.detail)}[/red]"
+    if step in (CHECK, RECHECK):
+        return f"[green]✔[/green] {found.seconds:.1f} s ({escape(found.detail)})"
+    if step == "leftovers":
         return "[green]none[/green]"
-    return (
-        "[red]"
-        + escape(", ".join(f"{item.resource_type} {item.identifier}" for item in lab_run.leftovers))
-        + "[/red]"
-    )
+    if step == "redeploy":
+        return f"[green]✔[/green] {found.seconds:.1f} s: {escape(found.detail)}"
+    return f"[green]✔[/green] {found.seconds:.1f} s"
 
 
-def seconds(value: float | None) -> str:
-    return "[red]failed[/red]" if value is None else f"{value:.1f} s"
-
-
-def results_table(runs: Sequence[LabRun]) -> Table:
-    table = Table(title="Labs on the emulator", title_justify="left")
-    for column in ("Lab", "Deploy", "Check", "Destroy", "Leftovers", "Result"):
+def results_table(runs: Sequence[LabRun], *, caption: str = "") -> Table:
+    table = Table(title="The life of each lab", title_justify="left", caption=caption, caption_justify="left")
+    for column in ("Lab", *(HEADERS[step] for step in STEPS), "Result"):
         table.add_column(column, overflow="fold")
     for lab_run in runs:
         result = "[green]✔ pass[/green]" if lab_run.passed else "[red]✘ fail[/red]"
-        table.add_row(
-            lab_run.lab_id,
-            seconds(lab_run.deploy_s),
-            check_cell(lab_run),
-            seconds(lab_run.destroy_s),
-            leftovers_cell(lab_run),
-            result,
-        )
+        table.add_row(lab_run.lab_id, *(step_cell(lab_run, step) for step in STEPS), result)
     return table
 
 
-def emulator_notes(aws: LocalAws, runs: Sequence[LabRun]) -> Iterator[str]:
-    """Everything done differently on the emulator, so no pass here is mistaken for one on AWS."""
-    yield "\n[bold]On the emulator, not on AWS:[/bold]"
+def run_notes(target: Target, runs: Sequence[LabRun], *, verbose: bool) -> Iterator[str]:
+    """What a pass here means: the failures in full, and on the emulator, what it cannot show."""
     for lab_run in runs:
         for note in lab_run.notes:
             yield f" • {lab_run.lab_id}: {escape(note)}"
         for failure in lab_run.failures:
             yield f" • [red]{lab_run.lab_id}: {escape(failure)}[/red]"
+    if not target.on_emulator:
+        return
+    aws = target.aws
+    yield "[bold]What the emulator cannot show (checks report these as not verifiable):[/bold]"
     for gap in aws.gaps:
         yield f" • {gap.name}: {escape(gap.detail)}"
-    yield "[bold]AWS parity fixes applied inside the emulator (moto 5.2.5 differs from AWS here):[/bold]"
-    for fix in aws.parity_fixes:
-        yield f" • {fix.name}: {escape(fix.why)}"
+    if verbose:
+        yield "[bold]AWS parity fixes applied inside the emulator (moto 5.2.5 differs from AWS here):[/bold]"
+        yield from (f" • {fix.name}: {escape(fix.why)}" for fix in aws.parity_fixes)
+    else:
+        yield f"{len(aws.parity_fixes)} AWS parity fixes were applied inside the emulator (--verbose lists them)."

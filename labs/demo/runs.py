@@ -1,4 +1,4 @@
-"""What happened to each lab in a demo run, step by step."""
+"""What happened to each lab in a demo run, step by step: the life of a lab, not only its birth."""
 
 from __future__ import annotations
 
@@ -9,9 +9,24 @@ if TYPE_CHECKING:
     from labs.checks.report import CheckReport
     from labs.leftovers.model import Leftover
 
+DEPLOY, CHECK, REDEPLOY, RECHECK, EXPIRE, SCAN = "deploy", "check", "redeploy", "check again", "expiry", "leftovers"
+# every lab goes through these, in this order; a lab passes only when each of them did
+STEPS = (DEPLOY, CHECK, REDEPLOY, RECHECK, EXPIRE, SCAN)
+# only when the expiry left the stack behind (or the run was interrupted): never counted as a pass
+CLEANUP = "clean-up"
+
 
 class StepError(Exception):
     """A step of the demo failed; the message says what happened in the learner's terms."""
+
+
+@dataclass
+class Step:
+    """One step of one lab: how long it took when it succeeded, and what it showed."""
+
+    seconds: float | None = None
+    detail: str = ""
+    failed: bool = False
 
 
 @dataclass
@@ -20,14 +35,25 @@ class LabRun:
 
     lab_id: str
     stack_name: str
-    deploy_s: float | None = None
-    destroy_s: float | None = None
-    report: CheckReport | None = None
+    steps: dict[str, Step] = field(default_factory=dict)
+    reports: dict[str, CheckReport] = field(default_factory=dict)
     leftovers: list[Leftover] | None = None
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def done(self, step: str, seconds: float, detail: str = "") -> None:
+        self.steps[step] = Step(seconds=seconds, detail=detail)
+
+    def fail(self, step: str, reason: str) -> None:
+        self.steps[step] = Step(detail=reason, failed=True)
+        self.failures.append(f"{step}: {reason}")
+
+    def succeeded(self, step: str) -> bool:
+        found = self.steps.get(step)
+        return found is not None and not found.failed and found.seconds is not None
+
     @property
     def passed(self) -> bool:
-        checked = self.report is not None and self.report.passed
-        return not self.failures and checked and self.destroy_s is not None and self.leftovers == []
+        checked = all(step in self.reports and self.reports[step].passed for step in (CHECK, RECHECK))
+        steps = all(self.succeeded(step) for step in STEPS)
+        return not self.failures and checked and steps and self.leftovers == []

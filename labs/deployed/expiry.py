@@ -78,8 +78,11 @@ def read_tagged_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
     return Expiry(tagged, source, stack.declares(SCHEDULE_TYPE))
 
 
-def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
-    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable."""
+def read_expiry(session: boto3.Session, stack: DeployedStack, *, check_scope: bool = True) -> Expiry:
+    """The stack's labkit:expires-at tag (stack tags, else the template's) and its schedule, if readable.
+
+    `check_scope=False` skips reading the schedule's role from IAM (a class status needs only the time).
+    """
     tagged_only = read_tagged_expiry(session, stack)
     tagged, source, declared = tagged_only.tagged_at, tagged_only.tag_source, tagged_only.schedule_declared
     schedule_name = stack.physical_id(SCHEDULE_TYPE)
@@ -95,7 +98,7 @@ def read_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
         state=answer.get("State", "ENABLED"),
         fires_at=parse_at_expression(answer.get("ScheduleExpression", "")),
         deletes_stack=target.get("Arn", "").endswith(":cloudformation:deleteStack"),
-        scope_problems=tuple(target_scope_problems(session, stack, target)),
+        scope_problems=tuple(target_scope_problems(session, stack, target)) if check_scope else (),
     )
     return Expiry(tagged, source, declared, schedule=schedule)
 

@@ -47,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--learners", type=_positive, default=1, help="how many learners deploy the lab at once (default 1)"
     )
+    add_landing_zone_arguments(parser)
+
+
+def add_landing_zone_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that say how the landing zone is set up (`labkit class preflight` takes them too)."""
     parser.add_argument("--zone", help=f"LabEc2's zone (default: cdk.json's {ZONE_CONTEXT}, else the first)")
     parser.add_argument(
         "--toolkit-stack-name", help="the CDK bootstrap stack's name (default: cdk.json's, else CDKToolkit)"
@@ -77,11 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if not region:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
         return 2
-    overrides = context_options(args.context)
-    context = cdk_context(overrides)
-    bootstrap = Bootstrap.configured(overrides, toolkit_stack_name=args.toolkit_stack_name)
-    boundary = parse_permissions_boundary(context.get("permissionsBoundary"))
-    zone = args.zone or str(context.get(ZONE_CONTEXT) or "") or None
+    bootstrap, boundary, zone = landing_zone_settings(args)
     template = lab_template(args.lab)
     lines = preflight_lines(
         session,
@@ -97,6 +98,16 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(lines)
 
 
+def landing_zone_settings(args: argparse.Namespace) -> tuple[Bootstrap, str | None, str | None]:
+    """The bootstrap, the permissions boundary and LabEc2's zone, from the options and cdk.json."""
+    overrides = context_options(args.context)
+    context = cdk_context(overrides)
+    bootstrap = Bootstrap.configured(overrides, toolkit_stack_name=args.toolkit_stack_name)
+    boundary = parse_permissions_boundary(context.get("permissionsBoundary"))
+    zone = args.zone or str(context.get(ZONE_CONTEXT) or "") or None
+    return bootstrap, boundary, zone
+
+
 def preflight_lines(
     session: boto3.Session,
     *,
@@ -109,6 +120,31 @@ def preflight_lines(
     zone: str | None,
 ) -> list[Line]:
     """Every line, in the order a deploy meets them; after a denied region, nothing else can be read."""
+    lines = landing_zone_lines(
+        session,
+        lab_id=lab_id,
+        template=template,
+        region=region,
+        bootstrap=bootstrap,
+        boundary=boundary,
+        zone=zone,
+    )
+    if lines[0].blocks:
+        return lines
+    return lines + quota_lines(session, template, learners)
+
+
+def landing_zone_lines(
+    session: boto3.Session,
+    *,
+    lab_id: str,
+    template: dict[str, Any],
+    region: str,
+    bootstrap: Bootstrap,
+    boundary: str | None,
+    zone: str | None,
+) -> list[Line]:
+    """Every line but the quotas: the region first (alone when it is denied), bootstrap, boundary, zones."""
     ec2 = session.client("ec2")
     region_check = region_line(ec2, region)
     if region_check.blocks:
@@ -136,7 +172,7 @@ def preflight_lines(
     instances = instance_type_line(ec2, lab_id=lab_id, instance_types=instance_types, chosen_zone=zone)
     if instances is not None:
         lines.append(instances)
-    return lines + quota_lines(session, template, learners)
+    return lines
 
 
 def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int) -> list[Line]:

@@ -16,6 +16,8 @@ from labs.emulator.parity import (
     ec2,
     s3,
     scheduler,
+    ssm,
+    stack_updates,
     stepfunctions,
 )
 from labs.emulator.parity.base import (
@@ -45,11 +47,13 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
     *cloudformation.FIXES,
     *custom_resources.FIXES,
+    *stack_updates.FIXES,
     *scheduler.FIXES,
     *stepfunctions.FIXES,
     *awslambda.FIXES,
     *dynamodb.FIXES,
     *s3.FIXES,
+    *ssm.FIXES,
 )
 
 

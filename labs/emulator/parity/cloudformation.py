@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+
+
+class UpdateRolledBackError(RuntimeError):
+    """An update failed and was rolled back (labs/emulator/parity/stack_updates); the message says why."""
 
 
 def _references(node: Any) -> set[str]:
@@ -198,8 +203,12 @@ def failed_deploy_is_reported() -> None:
         try:
             original_execute(self, change_set_name, stack_name)
         except Exception as error:  # whatever a resource raised is the stack's failure reason
+            # the emulator's log keeps the whole story for whoever debugs the emulator itself
+            logging.getLogger("labkit.emulator").exception("change set %s failed", change_set_name)
             stack = self.stacks[change_set.stack_id]
-            reason = f"{type(error).__name__}: {error}"
+            reason = (
+                str(error) if isinstance(error, UpdateRolledBackError) else f"{type(error).__name__}: {error}"
+            )
             change_set.execution_status = "EXECUTE_FAILED"
             if change_set.change_set_type == "CREATE":
                 stack._add_stack_event("CREATE_FAILED", resource_status_reason=reason)
@@ -210,8 +219,12 @@ def failed_deploy_is_reported() -> None:
                 except Exception as rollback:  # what the rollback could not delete stays, as on AWS
                     stack.status = "ROLLBACK_FAILED"
                     reason = f"{type(rollback).__name__}: {rollback}"
+            elif isinstance(error, UpdateRolledBackError):
+                stack._add_stack_event("UPDATE_FAILED", resource_status_reason=reason)
+                stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+                stack.status = "UPDATE_ROLLBACK_COMPLETE"
             else:
-                # the emulator cannot restore the previous resources: say so instead of pretending
+                # the emulator could not restore the previous resources: say so instead of pretending
                 stack._add_stack_event("UPDATE_FAILED", resource_status_reason=reason)
                 stack.status = "UPDATE_ROLLBACK_FAILED"
             stack._add_stack_event(stack.status, resource_status_reason=reason)
@@ -219,7 +232,54 @@ def failed_deploy_is_reported() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
+@parity_fix(
+    "change sets are found within their stack",
+    moto_does="looks a change set up by name alone (every CDK deploy names its change set "
+    "cdk-deploy-change-set, so another stack's may answer) and reports a missing one as a missing stack",
+    aws_does="looks it up within the stack named in the request and answers ChangeSetNotFound when there is "
+    "none, which the CDK CLI waits for before each redeploy",
+)
+def change_sets_within_their_stack() -> None:
+    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
+    error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
+    action_result = from_moto("moto.core.responses", "ActionResult")
+    empty_result = from_moto("moto.core.responses", "EmptyResult")
+    not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
+
+    def resolve(self: Any) -> str:
+        name, stack = self._get_param("ChangeSetName"), self._get_param("StackName")
+        change_sets = self.cloudformation_backend.change_sets
+        if name in change_sets:
+            return str(name)
+        mine = [
+            change_set
+            for change_set in change_sets.values()
+            if change_set.change_set_name == name
+            and (not stack or stack in (change_set.stack_name, change_set.stack_id))
+        ]
+        if not mine:
+            raise not_found(f"ChangeSet [{name}] does not exist")
+        return str(mine[-1].change_set_id)
+
+    def describe_change_set(self: Any) -> Any:
+        return action_result(self.cloudformation_backend.describe_change_set(change_set_name=resolve(self)))
+
+    def delete_change_set(self: Any) -> Any:
+        self.cloudformation_backend.delete_change_set(change_set_name=resolve(self))
+        return empty_result()
+
+    def execute_change_set(self: Any) -> Any:
+        stack_name = self._get_param("StackName")
+        self.cloudformation_backend.execute_change_set(stack_name=stack_name, change_set_name=resolve(self))
+        return empty_result()
+
+    replace(response_class, "describe_change_set", describe_change_set)
+    replace(response_class, "delete_change_set", delete_change_set)
+    replace(response_class, "execute_change_set", execute_change_set)
+
+
 FIXES: tuple[ParityFix, ...] = (
+    change_sets_within_their_stack,
     stack_delete_like_cloudformation,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,

@@ -159,8 +159,80 @@ def cloudformation_deletes_ec2_resources() -> None:
         replace(from_moto(f"moto.ec2.models.{module}", name), "delete", _as_stack_delete(deleter))
 
 
+def _launch_zone(ec2: Any, kwargs: dict[str, Any]) -> str:
+    """The zone an instance launches into, worked out as moto's Instance does it."""
+    subnet_id = kwargs.get("subnet_id") or next(
+        (nic.get("SubnetId") for nic in kwargs.get("nics", []) if nic.get("SubnetId")), None
+    )
+    if subnet_id:
+        return str(ec2.get_subnet(subnet_id).availability_zone)
+    return str(kwargs.get("placement") or f"{ec2.region_name}a")
+
+
+def offering_zones(region: str, instance_type: str) -> list[str]:
+    """The zones of `region` that offer `instance_type`, from the offerings moto ships (AWS's own list)."""
+    offerings = from_moto("moto.ec2.models.instance_types", "INSTANCE_TYPE_OFFERINGS")["availability-zone"]
+    return sorted({o["Location"] for o in offerings.get(region, []) if o["InstanceType"] == instance_type})
+
+
+@parity_fix(
+    "instance types launch only where offered",
+    moto_does="launches any instance type in any zone",
+    aws_does="refuses a launch in a zone that does not offer the type (Unsupported), naming the zones that "
+    "do (t4g is not offered in every us-east-1 zone)",
+)
+def instance_types_launch_only_where_offered() -> None:
+    instance_class = from_moto("moto.ec2.models.instances", "Instance")
+    client_error = from_moto("moto.ec2.exceptions", "EC2ClientError")
+    original_init = original(instance_class, "__init__")
+
+    @functools.wraps(original_init)
+    def init(
+        self: Any, ec2_backend: Any, image_id: str, user_data: Any, security_groups: Any, **kw: Any
+    ) -> None:
+        instance_type = kw.get("instance_type", "m1.small")
+        zone = _launch_zone(ec2_backend, kw)
+        offered = offering_zones(ec2_backend.region_name, instance_type)
+        if offered and zone not in offered:
+            raise client_error(
+                "Unsupported",
+                f"Your requested instance type ({instance_type}) is not supported in your requested "
+                f"Availability Zone ({zone}). Please retry your request by not specifying an Availability "
+                f"Zone or choosing {', '.join(offered)}.",
+            )
+        original_init(self, ec2_backend, image_id, user_data, security_groups, **kw)
+
+    replace(instance_class, "__init__", init)
+
+
+@parity_fix(
+    "an attached volume cannot be attached again",
+    moto_does="attaches a volume that is attached to another instance, moving it silently",
+    aws_does="refuses with VolumeInUse until the volume is detached (so a replaced instance's separate "
+    "VolumeAttachment fails its update)",
+)
+def attached_volume_is_in_use() -> None:
+    backend_class = from_moto("moto.ec2.models.elastic_block_store", "EBSBackend")
+    in_use = from_moto("moto.ec2.exceptions", "VolumeInUseError")
+    original_attach = original(backend_class, "attach_volume")
+
+    @functools.wraps(original_attach)
+    def attach_volume(
+        self: Any, volume_id: str, instance_id: str, device_path: str, *args: Any, **kw: Any
+    ) -> Any:
+        volume = self.get_volume(volume_id)
+        attached = getattr(volume, "attachment", None)
+        if attached is not None and attached.instance is not None and attached.instance.id != instance_id:
+            raise in_use(volume_id, attached.instance.id)
+        return original_attach(self, volume_id, instance_id, device_path, *args, **kw)
+
+    replace(backend_class, "attach_volume", attach_volume)
+
+
 FIXES: tuple[ParityFix, ...] = (
     primary_eni_deleted_on_termination,
     cloudformation_ec2_properties,
     cloudformation_deletes_ec2_resources,
+    instance_types_launch_only_where_offered,
+    attached_volume_is_in_use,
 )

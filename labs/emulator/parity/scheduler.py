@@ -20,7 +20,8 @@ def _epoch(value: str | None) -> float | None:
 @parity_fix(
     "AWS::Scheduler::Schedule in CloudFormation",
     moto_does="has no CloudFormation model for schedules and skips the lab's expiry schedule",
-    aws_does="creates the schedule (visible through the Scheduler API) and deletes it with the stack",
+    aws_does="creates the schedule (visible through the Scheduler API), updates it in place when a redeploy "
+    "moves its time, and deletes it with the stack",
 )
 def scheduler_schedule_in_cloudformation() -> None:
     parsing = importlib.import_module("moto.cloudformation.parsing")
@@ -76,6 +77,34 @@ def scheduler_schedule_in_cloudformation() -> None:
                 action_after_completion=None,
             )
             return cls(schedule)
+
+        @classmethod
+        def update_from_cloudformation_json(
+            cls,
+            *,
+            original_resource: CfnSchedule,
+            new_resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+        ) -> CfnSchedule:
+            """A new time or target keeps the schedule (and its name), as CloudFormation updates it."""
+            properties = cloudformation_json["Properties"]
+            schedule = original_resource.schedule
+            _scheduler(account_id, region_name).update_schedule(
+                description=properties.get("Description"),
+                end_date=_epoch(properties.get("EndDate")),
+                flexible_time_window=properties["FlexibleTimeWindow"],
+                group_name=schedule.group_name,
+                kms_key_arn=properties.get("KmsKeyArn"),
+                name=schedule.name,
+                schedule_expression=properties["ScheduleExpression"],
+                schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
+                start_date=_epoch(properties.get("StartDate")),
+                state=properties.get("State"),
+                target=properties["Target"],
+            )
+            return original_resource
 
         @classmethod
         def delete_from_cloudformation_json(

@@ -7,6 +7,7 @@ check`, destroy, and a clean leftover scan. Everything runs through the real, pi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -19,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-# like a learner, every test here runs `cdk` in the project's folder, whose cdk.out one CLI at a time may use
-pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("project-cdk-out")]
+pytestmark = pytest.mark.emulator
 ROOT = Path(__file__).resolve().parents[3]
 BIN = ROOT / ".venv" / "bin"
 CONTEXT = "-c sandboxAccounts=123456789012"
@@ -93,6 +93,12 @@ def shell(tmp_path: Path) -> Iterator[Shell]:
             break
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
     environment["PATH"] = f"{BIN}{os.pathsep}{environment['PATH']}"
+    # the tests run side by side in the project folder, where one CLI at a time may use cdk.out: each
+    # learner's CLI gets its own output folder from a ~/.cdk.json of its own (the commands stay verbatim)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".cdk.json").write_text(json.dumps({"output": str(tmp_path / "cdk.out")}))
+    environment["HOME"] = str(home)
     for line in exports:
         if line.startswith("export "):
             name, _, value = line.removeprefix("export ").partition("=")

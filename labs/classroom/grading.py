@@ -1,0 +1,186 @@
+"""Each learner's lab check, graded: pass, fail (the first failing item and its hint), or not deployed.
+
+The checks are the labs' own (labs/kit.py), run side by side for the class without live status lines;
+a lab nobody on the roster deployed is graded only when asked for by name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from labs.checks.render import counts
+from labs.checks.report import CheckItem, CheckReport, Outcome
+from labs.classroom.inventory import list_lab_stacks
+from labs.classroom.roster import Roster
+from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
+from labs.contract import LAB_IDS, stack_name
+from labs.deployed.aws import aws_failure
+from labs.kit import lab
+from labs.terminal import ProgressUpdate
+
+if TYPE_CHECKING:
+    import boto3
+
+
+class Grade(Enum):
+    PASS = "pass"  # noqa: S105 - a grade, not a password
+    FAIL = "fail"
+    NOT_DEPLOYED = "not deployed"
+    # nothing failed, nothing could be verified where the check ran: never counted as a pass
+    NOT_VERIFIED = "not verified"
+    # the check itself could not run (an AWS error, a bug): says nothing about the learner's work
+    ERROR = "error"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradedCell:
+    """One learner's lab: its grade, what a teacher reads first, and the whole report behind it."""
+
+    owner: str
+    lab_id: str
+    stack_name: str
+    grade: Grade
+    headline: str  # the first failing item ("Stack deployed: ..."), the error, or the counts
+    hint: str = ""
+    report: CheckReport | None = None
+    seconds: float = 0.0
+
+    @property
+    def first_failure(self) -> CheckItem | None:
+        if self.report is None:
+            return None
+        return next((item for item in self.report.items if item.outcome is Outcome.FAIL), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassGrid:
+    """The class's graded checks, learner by lab, in the roster's and the kit's order."""
+
+    roster: Roster
+    labs: tuple[str, ...]
+    checked_at: datetime
+    region: str
+    cells: Mapping[tuple[str, str], GradedCell] = field(default_factory=dict)
+
+    def cell(self, owner: str, lab_id: str) -> GradedCell:
+        return self.cells[(owner, lab_id)]
+
+    def rows(self) -> Iterator[tuple[str, list[GradedCell]]]:
+        for owner in self.roster.owners:
+            yield owner, [self.cell(owner, lab_id) for lab_id in self.labs]
+
+    def count(self, grade: Grade) -> int:
+        return sum(1 for cell in self.cells.values() if cell.grade is grade)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(cell.grade is Grade.PASS for cell in self.cells.values())
+
+
+def grade_report(owner: str, lab_id: str, report: CheckReport, *, seconds: float) -> GradedCell:
+    failed = next((item for item in report.items if item.outcome is Outcome.FAIL), None)
+    if failed is not None:
+        grade, headline, hint = Grade.FAIL, f"{failed.name}: {failed.detail}", failed.hint
+    elif report.passed:
+        grade, headline, hint = Grade.PASS, counts(report), ""
+    else:
+        grade, headline, hint = Grade.NOT_VERIFIED, f"nothing could be verified here ({counts(report)})", ""
+    return GradedCell(
+        owner=owner,
+        lab_id=lab_id,
+        stack_name=report.stack_name,
+        grade=grade,
+        headline=headline,
+        hint=hint,
+        report=report,
+        seconds=seconds,
+    )
+
+
+def not_deployed(owner: str, lab_id: str) -> GradedCell:
+    name = stack_name(lab_id, owner)
+    return GradedCell(
+        owner=owner,
+        lab_id=lab_id,
+        stack_name=name,
+        grade=Grade.NOT_DEPLOYED,
+        headline=f"no stack {name}",
+        hint=f"cdk deploy {lab_id} -c owner={owner}",
+    )
+
+
+@contextmanager
+def no_progress(_description: str, _timeout_s: float) -> Iterator[ProgressUpdate]:
+    """Checks side by side share one terminal: none of them draws its own status line."""
+    yield lambda _status, _elapsed: None
+
+
+def check_class(
+    session: boto3.Session,
+    roster: Roster,
+    *,
+    labs: Sequence[str] = (),
+    on_emulator: bool,
+    checked_at: datetime,
+    options: Mapping[str, bool] | None = None,
+    timeout_s: float | None = None,
+    workers: int = DEFAULT_WORKERS,
+    on_planned: Callable[[int], None] | None = None,
+    on_done: Callable[[tuple[str, str]], None] | None = None,
+) -> ClassGrid:
+    """Every learner's check of every lab in `labs` (default: the labs someone on the roster deployed).
+
+    Options a lab does not declare (--self-heal for LabEc2) are left out of that lab's check.
+    """
+    deployed = {(s.owner, s.lab_id) for s in list_lab_stacks(session) if s.owner in roster}
+    chosen = tuple(labs) or tuple(lab_id for lab_id in LAB_IDS if any(d[1] == lab_id for d in deployed))
+    chosen = chosen or LAB_IDS
+    cells: dict[tuple[str, str], GradedCell] = {
+        (owner, lab_id): not_deployed(owner, lab_id)
+        for owner in roster.owners
+        for lab_id in chosen
+        if (owner, lab_id) not in deployed
+    }
+    to_check = [
+        (owner, lab_id) for owner in roster.owners for lab_id in chosen if (owner, lab_id) in deployed
+    ]
+    if on_planned is not None:
+        on_planned(len(to_check))
+
+    def run_one(pair: tuple[str, str]) -> GradedCell:
+        owner, lab_id = pair
+        checked = lab(lab_id)
+        own = {option.keyword for option in checked.check_options}
+        started = time.monotonic()
+        try:
+            report = checked.run_check(
+                session=session,
+                stack_name=stack_name(lab_id, owner),
+                on_emulator=on_emulator,
+                timeout_s=timeout_s,
+                options={name: on for name, on in (options or {}).items() if name in own},
+                progress=no_progress,
+            )
+        except Exception as error:  # one learner's broken lab or a throttled call must not stop the class
+            return GradedCell(
+                owner=owner,
+                lab_id=lab_id,
+                stack_name=stack_name(lab_id, owner),
+                grade=Grade.ERROR,
+                headline=aws_failure(error) or f"{type(error).__name__}: {error}",
+                hint="rerun the class check; `labkit check` for this learner shows the whole report",
+                seconds=time.monotonic() - started,
+            )
+        return grade_report(owner, lab_id, report, seconds=time.monotonic() - started)
+
+    for cell in run_bounded(to_check, run_one, workers=workers, on_done=on_done):
+        cells[(cell.owner, cell.lab_id)] = cell
+    return ClassGrid(
+        roster=roster, labs=chosen, checked_at=checked_at, region=session.region_name or "", cells=cells
+    )

@@ -1,0 +1,85 @@
+"""Every kit lab stack in the account: `<owner>-<LabId>` (or a bare `<LabId>`), read with one listing.
+
+A stack counts as a kit lab only when its `labkit:lab` and `labkit:owner` tags say the same as its name
+(the stack's tags, else its template's): `labkit class destroy` never touches anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from labs.contract import LAB_IDS, OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
+from labs.deployed.stack import DeployedStack, list_resources, template_tags
+from labs.leftovers.model import Scope
+
+if TYPE_CHECKING:
+    import boto3
+
+ANY_LAB = Scope(labs=LAB_IDS, owner=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabStackListing:
+    """One lab stack as DescribeStacks lists it."""
+
+    name: str
+    stack_id: str
+    lab_id: str
+    owner: str | None
+    status: str
+    created: datetime
+    tags: Mapping[str, str]
+    status_reason: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status.endswith("_FAILED") or self.status in {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}
+
+    def says_kit_lab(self, tags: Mapping[str, str]) -> bool:
+        """These tags name the lab and owner the stack's name carries."""
+        return tags.get(TAG_LAB) == self.lab_id and tags.get(TAG_OWNER) == (self.owner or OWNER_UNSET)
+
+    def deployed(self, session: boto3.Session) -> DeployedStack:
+        """The stack with its resources, as the checks and the expiry reader take it."""
+        return DeployedStack(
+            name=self.name,
+            stack_id=self.stack_id,
+            status=self.status,
+            tags=self.tags,
+            resources=tuple(list_resources(session, self.name)),
+            status_reason=self.status_reason,
+        )
+
+
+def list_lab_stacks(session: boto3.Session) -> list[LabStackListing]:
+    """Stacks named like a lab (any owner), deleted ones left out, in name order."""
+    found = []
+    pages = session.client("cloudformation").get_paginator("describe_stacks").paginate()
+    for stack in (stack for page in pages for stack in page["Stacks"]):
+        name, status = stack["StackName"], stack["StackStatus"]
+        lab_id = ANY_LAB.stack_lab(name)
+        if lab_id is None or status == "DELETE_COMPLETE":
+            continue
+        found.append(
+            LabStackListing(
+                name=name,
+                stack_id=stack.get("StackId", name),
+                lab_id=lab_id,
+                owner=owner_of(name, lab_id),
+                status=status,
+                created=stack["CreationTime"],
+                tags={tag["Key"]: tag["Value"] for tag in stack.get("Tags", [])},
+                status_reason=stack.get("StackStatusReason", ""),
+            )
+        )
+    return sorted(found, key=lambda listing: listing.name)
+
+
+def is_kit_lab(session: boto3.Session, listing: LabStackListing) -> bool:
+    """The stack's kit tags (its own, else its template's, for stacks whose tags were not kept) agree."""
+    if TAG_LAB in listing.tags:
+        return listing.says_kit_lab(listing.tags)
+    return listing.says_kit_lab(template_tags(session, listing.name))

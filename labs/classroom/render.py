@@ -1,0 +1,157 @@
+"""The class's tables for the terminal: status, graded grid, destroy plan and results, preflight."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from rich.table import Table
+from rich.text import Text
+
+from labs.classroom.destroy import Deletion
+from labs.classroom.grading import ClassGrid, Grade
+from labs.classroom.inventory import LabStackListing
+from labs.classroom.reports.labels import short_label
+from labs.classroom.status import ClassStatus, LabStackState
+from labs.deployed.expiry import describe_remaining
+from labs.leftovers.model import Leftover
+from labs.preflight.command import STYLES as LINE_STYLES
+from labs.preflight.lines import Line
+
+GRADE_STYLES = {
+    Grade.PASS: "green",
+    Grade.FAIL: "red",
+    Grade.NOT_DEPLOYED: "dim",
+    Grade.NOT_VERIFIED: "yellow",
+    Grade.ERROR: "magenta",
+}
+
+
+def usd(amount: float | None, *, places: int = 4) -> str:
+    return "?" if amount is None else f"${amount:,.{places}f}"
+
+
+def moment(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC"
+
+
+def short_moment(at: datetime) -> str:
+    """`11-30 09:52`: a table's time, in UTC as its title says."""
+    return f"{at.astimezone(UTC):%m-%d %H:%M}"
+
+
+def expiry_text(state: LabStackState, now: datetime) -> Text:
+    if state.expires_at is None:
+        return Text("never (ttlHours=0)", style="yellow")
+    if state.overdue:
+        return Text(f"OVERDUE: due {describe_remaining(state.expires_at, now)}", style="bold red")
+    return Text(f"{short_moment(state.expires_at)} ({describe_remaining(state.expires_at, now)})")
+
+
+def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> Table:
+    table = Table(title=f"{title} (times in UTC)", title_justify="left")
+    for column in ("Owner", "Lab", "Stack status", "Deployed", "Expires"):
+        table.add_column(column, no_wrap=column in ("Stack status", "Deployed"))
+    for column in ("$/h", "$ so far", "$ projected"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for state in states:
+        listing = state.listing
+        status = Text(listing.status, style="red" if listing.failed else "")
+        table.add_row(
+            listing.owner or "(none)",
+            listing.lab_id,
+            status,
+            short_moment(listing.created),
+            expiry_text(state, now),
+            usd(state.usd_per_hour, places=5),
+            usd(state.so_far),
+            "—" if state.projected is None and state.usd_per_hour is not None else usd(state.projected),
+        )
+    return table
+
+
+def status_notes(status: ClassStatus) -> list[str]:
+    notes = [
+        f"{state.listing.name}: {state.note}" for state in (*status.stacks, *status.strangers) if state.note
+    ]
+    idle = status.idle
+    if idle:
+        notes.append(f"On the roster with nothing deployed ({len(idle)}): {', '.join(idle)}")
+    return notes
+
+
+def status_totals(status: ClassStatus) -> str:
+    learners = len({state.listing.owner for state in status.stacks})
+    line = (
+        f"Class total: {usd(status.so_far)} so far, {usd(status.projected)} projected to expiry "
+        f"({len(status.stacks)} lab stacks of {learners} of {len(status.roster)} learners)"
+    )
+    if status.never_expiring:
+        line += f"; {status.never_expiring} stack(s) never expire and keep costing"
+    if status.strangers:
+        line += (
+            f". Not on the roster: {len(status.strangers)} stack(s), {usd(status.strangers_so_far)} so far"
+        )
+    return line
+
+
+def grid_table(grid: ClassGrid) -> Table:
+    table = Table(title=f"Class check ({grid.region or 'default region'})", title_justify="left")
+    table.add_column("Learner")
+    for lab_id in grid.labs:
+        table.add_column(lab_id)
+    for owner, cells in grid.rows():
+        table.add_row(owner, *(Text(short_label(cell), style=GRADE_STYLES[cell.grade]) for cell in cells))
+    return table
+
+
+def plan_table(title: str, listings: Sequence[LabStackListing]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("Owner", "Lab", "Stack", "Status", "Deployed at"):
+        table.add_column(column)
+    for listing in listings:
+        table.add_row(
+            listing.owner or "(none)", listing.lab_id, listing.name, listing.status, moment(listing.created)
+        )
+    return table
+
+
+def deletions_table(deletions: Sequence[Deletion]) -> Table:
+    table = Table(title="Deletions", title_justify="left")
+    for column in ("Owner", "Lab", "Stack", "Result"):
+        table.add_column(column)
+    table.add_column("After", justify="right")
+    for deletion in deletions:
+        listing = deletion.listing
+        result = Text(deletion.outcome, style="green" if deletion.deleted else "bold red")
+        if deletion.reason:
+            result.append(f": {deletion.reason}", style="")
+        table.add_row(
+            listing.owner or "(none)", listing.lab_id, listing.name, result, f"{deletion.seconds:.0f} s"
+        )
+    return table
+
+
+def leftovers_by_learner_table(found: Mapping[str, Sequence[Leftover]]) -> Table:
+    table = Table(title="Leftover scan, per learner", title_justify="left")
+    table.add_column("Learner")
+    table.add_column("Left behind", justify="right")
+    table.add_column("What")
+    for owner, leftovers in found.items():
+        what = "; ".join(f"{item.resource_type} {item.identifier}" for item in leftovers[:3])
+        more = f" and {len(leftovers) - 3} more" if len(leftovers) > 3 else ""
+        count = Text(str(len(leftovers)), style="bold red" if leftovers else "green")
+        table.add_row(owner, count, (what + more) or "nothing")
+    return table
+
+
+def preflight_table(title: str, lines: Sequence[Line]) -> Table:
+    """`labkit preflight`'s columns, one table for the class."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    for column in ("check", "result", "what preflight saw", "fix"):
+        table.add_column(column, overflow="fold")
+    for line in lines:
+        table.add_row(
+            line.check, Text(line.status, style=LINE_STYLES.get(line.status, "")), line.detail, line.fix
+        )
+    return table

@@ -1,0 +1,38 @@
+"""The class grid as Markdown: learners by labs, then what failed and what to do, cell by cell."""
+
+from __future__ import annotations
+
+from labs.classroom.grading import ClassGrid, GradedCell
+from labs.classroom.reports.labels import OUTCOME_SYMBOLS, needs_details, short_label, title, totals
+
+
+def _cell_text(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(grid: ClassGrid) -> str:
+    lines = [f"# {title(grid)}", "", totals(grid) + ".", ""]
+    lines.append("| learner | " + " | ".join(grid.labs) + " |")
+    lines.append("|---|" + "---|" * len(grid.labs))
+    for owner, cells in grid.rows():
+        lines.append(f"| {owner} | " + " | ".join(_cell_text(short_label(cell)) for cell in cells) + " |")
+    details = [cell for _, cells in grid.rows() for cell in cells if needs_details(cell)]
+    if details:
+        lines += ["", "## What did not pass, and what to do"]
+        for cell in details:
+            lines += ["", *_details(cell)]
+    return "\n".join(lines) + "\n"
+
+
+def _details(cell: GradedCell) -> list[str]:
+    lines = [f"### {cell.owner} · {cell.lab_id} ({short_label(cell)})", ""]
+    report = cell.report
+    if report is None:
+        lines.append(f"{cell.headline}." + (f" Hint: {cell.hint}" if cell.hint else ""))
+        return lines
+    lines += [f"Stack `{cell.stack_name}`:", ""]
+    for item in report.items:
+        lines.append(f"- {OUTCOME_SYMBOLS[item.outcome]} **{item.name}**: {_cell_text(item.detail)}")
+        if item.hint:
+            lines.append(f"  - hint: {_cell_text(item.hint)}")
+    return lines

@@ -1,0 +1,81 @@
+"""SSM parity fix: AWS publishes new images behind its public AMI parameters, so the emulator can too.
+
+Amazon Linux 2023's latest image changes every few weeks: a lab's next deploy then resolves a new image id
+and replaces its instance. moto's public parameters never change, so this fix adds the emulator's own
+call POST /_labkit/images/publish {"Parameter": name}: a new image behind that parameter, as AWS does.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from labs.emulator import admin
+from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+
+
+def publish_image(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A new image copied from the parameter's current one, and the parameter's next version naming it."""
+    name = str(body["Parameter"])
+    ssm = from_moto("moto.ssm.models", "ssm_backends")[account_id][region]
+    current = ssm.get_parameter(name)
+    if current is None:
+        raise ValueError(f"no public parameter {name} in {region}")
+    ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    try:
+        image = ec2.copy_image(current.value, region, name=f"{name.rsplit('/', 1)[-1]}-{int(time.time())}")
+    except Exception:  # the old image is not in the emulator's catalogue: register a fresh one
+        image = ec2.register_image(name=name.rsplit("/", 1)[-1], description=f"published behind {name}")
+    parameter_class = from_moto("moto.ssm.models", "Parameter")
+    versions = ssm._parameters[name]
+    versions.append(
+        parameter_class(
+            account_id=account_id,
+            name=name,
+            value=image.id,
+            parameter_type=current.parameter_type,
+            description=current.description,
+            allowed_pattern=None,
+            keyid=None,
+            last_modified_date=time.time(),
+            version=current.version + 1,
+            data_type=current.data_type,
+        )
+    )
+    return {"Parameter": name, "Previous": current.value, "Current": image.id}
+
+
+@parity_fix(
+    "public image parameters can change",
+    moto_does="keeps the public AMI parameters (as Amazon Linux 2023's latest image) at one value forever",
+    aws_does="publishes new images behind them every few weeks, which a lab's next deploy picks up "
+    "(`/_labkit/images/publish` plays that part)",
+)
+def public_image_parameters_change() -> None:
+    admin.ROUTES["images/publish"] = publish_image
+
+
+@parity_fix(
+    "SSM-typed stack parameters resolve at every deploy",
+    moto_does="keeps an update's previous parameter value as the resolved image id, then fails to look that "
+    "id up as a parameter name (the update dies with an internal error)",
+    aws_does="keeps the parameter's name and resolves it again at each deploy, so a redeploy picks up the "
+    "image AWS published since",
+)
+def ssm_parameters_resolve_at_every_deploy() -> None:
+    resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
+    original_load = original(resource_map_class, "load_parameters")
+
+    def load_parameters(self: Any) -> None:
+        slots = self._template.get("Parameters", {})
+        for key, value in list(self.input_parameters.items()):
+            slot = slots.get(key, {})
+            typed = str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::")
+            if typed and not str(value).startswith("/") and slot.get("Default"):
+                self.input_parameters[key] = slot["Default"]  # the name, as CloudFormation keeps it
+        original_load(self)
+
+    replace(resource_map_class, "load_parameters", load_parameters)
+
+
+FIXES: tuple[ParityFix, ...] = (public_image_parameters_change, ssm_parameters_resolve_at_every_deploy)

@@ -1,0 +1,171 @@
+"""`labkit class` as a teacher types it: exit codes, the summary last, a bad roster line named."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from labs import kit
+from labs.checks.report import CheckReport
+from labs.cli import main
+from labs.contract import expires_tag
+from tests.check_helpers import deploy, lab_tags, mocked_session
+from tests.synth import Template
+
+QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}
+
+
+@pytest.fixture
+def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    monkeypatch.setenv("COLUMNS", "200")  # no table wraps a name in captured output
+    with mocked_session(monkeypatch) as mocked:
+        yield mocked
+
+
+@pytest.fixture
+def roster(tmp_path: Path) -> Path:
+    path = tmp_path / "roster.txt"
+    path.write_text("alice\nbob\n", encoding="utf-8")
+    return path
+
+
+def last_line(text: str) -> str:
+    return text.rstrip().splitlines()[-1]
+
+
+def test_a_bad_roster_line_stops_every_subcommand_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text("owner,name\nalice,Alice\nBob,Bob\n", encoding="utf-8")
+
+    code = main(["class", "status", "--roster", str(path)])
+
+    assert code == 2
+    assert (
+        f"labkit class: the roster {path} has 1 bad line(s):\n  line 3: owner='Bob'"
+        in capsys.readouterr().err
+    )
+
+
+def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
+    session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = expires_tag(datetime.now(UTC) + timedelta(hours=8))
+    deploy(session, "alice-LabDdbStream", QUEUE, tags=lab_tags("LabDdbStream", "alice", expires=later))
+
+    code = main(["class", "status", "--roster", str(roster)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "alice" in out
+    assert "LabDdbStream" in out
+    assert "On the roster with nothing deployed (1): bob" in out
+    assert last_line(out) == (
+        "Class total: $0.0000 so far, $0.0000 projected to expiry (1 lab stacks of 1 of 2 learners)"
+    )
+
+
+def test_status_exits_1_for_an_overdue_stack_or_one_off_the_roster(
+    session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    past = expires_tag(datetime.now(UTC) - timedelta(minutes=5))
+    deploy(session, "alice-LabEc2", QUEUE, tags=lab_tags("LabEc2", "alice", expires=past))
+    deploy(session, "mallory-LabEc2", QUEUE, tags=lab_tags("LabEc2", "mallory", expires=None))
+
+    code = main(["class", "status", "--roster", str(roster)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "OVERDUE: due 5 min ago" in out or "OVERDUE: due 4 min ago" in out
+    assert "needs you: alice-LabEc2 is overdue" in out
+    assert "needs you: mallory-LabEc2 belongs to no learner on the roster" in out
+    assert "Not on the roster: 1 stack(s)" in last_line(out)
+
+
+def test_check_writes_the_reports_and_exits_0_only_when_everyone_passed(
+    session: boto3.Session,
+    roster: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def passes(_session: boto3.Session, *, stack_name: str, **_kwargs: Any) -> CheckReport:
+        report = CheckReport("LabStepFunction", stack_name)
+        report.add("Execution", True, "SUCCEEDED")
+        return report
+
+    monkeypatch.setitem(
+        kit.LABS, "LabStepFunction", dataclasses.replace(kit.LABS["LabStepFunction"], check=passes)
+    )
+    for owner in ("alice", "bob"):
+        deploy(session, f"{owner}-LabStepFunction", QUEUE, tags=lab_tags("LabStepFunction", owner))
+
+    passed = main(["class", "check", "--roster", str(roster), "--report", str(tmp_path / "all")])
+    everyone = capsys.readouterr().out
+    short = main(["class", "check", "--roster", str(roster), "LabEc2", "--report", str(tmp_path / "ec2")])
+    nobody = capsys.readouterr().out
+
+    assert passed == 0
+    assert last_line(everyone) == "2 passed of 2"
+    assert sorted(path.name for path in (tmp_path / "all").iterdir()) == [
+        "report.csv",
+        "report.html",
+        "report.md",
+        "report.xml",
+    ]
+    assert short == 1
+    assert last_line(nobody) == "2 not deployed of 2"
+
+
+def test_destroy_asks_first_and_refuses_when_nobody_can_answer(
+    session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy(session, "alice-LabEc2", QUEUE, tags=lab_tags("LabEc2", "alice"))
+    deploy(session, "mallory-LabEc2", QUEUE, tags=lab_tags("LabEc2", "mallory"))
+
+    refused = main(["class", "destroy", "--roster", str(roster)])
+    assert "pass --yes" in capsys.readouterr().err
+    destroyed = main(["class", "destroy", "--roster", str(roster), "--yes"])
+
+    out = capsys.readouterr().out
+    assert refused == 2
+    assert destroyed == 0, out
+    assert "alice-LabEc2" in out
+    assert "deleted" in out
+    assert last_line(out) == "1 lab stack(s) deleted; nothing left behind by 2 learners"
+    stacks = session.client("cloudformation").describe_stacks()["Stacks"]
+    assert [s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"] == ["mallory-LabEc2"]
+
+
+def test_preflight_adds_up_the_labs_for_every_learner_and_names_each_increase(
+    session: boto3.Session,
+    templates: dict[str, Template],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("labs.cost.synth.synthesize_kit", lambda _settings: templates)
+    monkeypatch.setenv("COLUMNS", "400")
+    roster = tmp_path / "thirty.txt"
+    roster.write_text("\n".join(f"learner-{n:02d}" for n in range(30)), encoding="utf-8")
+
+    code = main(["class", "preflight", "--roster", str(roster), "LabEc2", "LabAsg", "--region", "us-east-1"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.count("region us-east-1 is enabled and allowed") == 1  # once, though two labs need it
+    assert "t4g.nano offered in LabEc2's zones" in out
+    assert "t4g.nano offered in LabAsg's zones" in out
+    # each learner: LabEc2's instance (2 vCPUs) and LabAsg's two (4, 8 at the group's maximum)
+    assert "180 needed (30 learners × 6)" in out
+    assert "--quota-code L-1216C47A --desired-value 300" in out
+    assert "--quota-code L-0263D0A3 --desired-value 30" in out
+    assert "--quota-code L-F678F1CE --desired-value 61" in out  # the account's default VPC counts too
+    assert "blocker(s): fix the lines marked fail before the class deploys" in last_line(out)
