@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""CDK entry point: read context and environment once, refuse non-sandbox accounts, build the labs."""
+"""CDK entry point: read context and environment once, refuse non-sandbox accounts, build the labs
+(and the learner's own `My<Lab>` stacks written by `labkit exercise`, when there are any)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 
 from aws_cdk import App
 
+from labs.exercises.learner_stack import build_learner_stacks
 from labs.kit import build_labs
 from labs.settings import LabSettings, SettingsError
 
@@ -24,6 +26,7 @@ def main() -> None:
     if warning:
         print(warning, file=sys.stderr)
     build_labs(app, settings)
+    build_learner_stacks(app, settings)
     app.synth()
 
 

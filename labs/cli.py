@@ -1,4 +1,4 @@
-"""`labkit`: check a lab, scan for leftovers, price the labs, check quotas, rehearse, run a class.
+"""`labkit`: check a lab, write a lab's starter, scan for leftovers, price, check quotas, rehearse, a class.
 
 Each command lives in its own room as a `command` module exposing HELP, add_arguments(parser) and
 run(args) -> exit code, and may name what a failed AWS call means for it (AWS_FAILURE). This file only
@@ -18,12 +18,14 @@ from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.aws import aws_failure
 from labs.emulator import command as emulator_command
+from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command
 from labs.preflight import command as preflight_command
 from labs.settings import SettingsError
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check_command,
+    "exercise": exercise_command,
     "leftovers": leftovers_command,
     "cost": cost_command,
     "preflight": preflight_command,

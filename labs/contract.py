@@ -34,9 +34,13 @@ def owner_of(stack: str, lab_id: str) -> str | None:
 
 
 def cdk_command(verb: str, lab_id: str, stack: str) -> str:
-    """`cdk destroy LabEc2 -c owner=alice` for `alice-LabEc2`: without the owner, cdk acts on `LabEc2`."""
-    owner = owner_of(stack, lab_id)
-    return f"cdk {verb} {lab_id}" + (f" -c owner={owner}" if owner else "")
+    """`cdk destroy LabEc2 -c owner=alice` for `alice-LabEc2`: without the owner, cdk acts on `LabEc2`;
+    `cdk deploy MyLabEc2` for a learner's own stack (`labkit exercise`)."""
+    for construct_id in (lab_id, learner_stack_id(lab_id)):
+        owner = owner_of(stack, construct_id)
+        if owner or stack == construct_id:
+            return f"cdk {verb} {construct_id}" + (f" -c owner={owner}" if owner else "")
+    return f"cdk {verb} {lab_id}"
 
 
 def expires_tag(moment: datetime) -> str:
@@ -51,3 +55,34 @@ def parse_expires_tag(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+# Powertools for AWS Lambda (Python) in the CSV writer: the AWS-managed public layer, pinned, and the same
+# release in the venv (pyproject.toml), so tests and the emulator run the code Lambda runs. Source: the
+# layer table docs/includes/_layer_homepage_arm64.md of aws-powertools/powertools-lambda-python at commit
+# 0219b401 (shared/version.py = "3.22.0"): every region lists AWSLambdaPowertoolsPythonV3-python313-arm64:25.
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python313-arm64"
+POWERTOOLS_LAYER_VERSION = 25
+POWERTOOLS_PYPI_VERSION = "3.22.0"
+
+
+def powertools_layer_arn(region: str, partition: str = "aws") -> str:
+    """The pinned Powertools layer version in one region (the layer is published in every commercial one)."""
+    return (
+        f"arn:{partition}:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"{POWERTOOLS_LAYER_NAME}:{POWERTOOLS_LAYER_VERSION}"
+    )
+
+
+# the kit's CSV writer in both function labs (lambda_src/csv_writer), and the learner's own
+# (`-c handlerCode=<dir>`): the function `handler` of <dir>/handler.py
+KIT_WRITER_HANDLER = "csv_writer.handler.handler"
+LEARNER_HANDLER = "handler.handler"
+LEARNER_HANDLER_FILE = "handler.py"
+# a learner's own stack of a lab: `MyLabEc2`, deployed and checked beside the kit's `LabEc2`
+LEARNER_STACK_PREFIX = "My"
+
+
+def learner_stack_id(lab_id: str) -> str:
+    return f"{LEARNER_STACK_PREFIX}{lab_id}"

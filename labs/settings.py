@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import json
 import re
@@ -11,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from labs.contract import LAB_TAG_KEYS, OWNER_UNSET, stack_name
+from labs.contract import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
 
 DEFAULT_TTL_HOURS = 8.0
 MAX_TTL_HOURS = 24.0 * 14
 DEFAULT_PING_CIDR = "0.0.0.0/0"
+# where `labkit exercise` writes a learner's starters (ignored by git in this repository)
+DEFAULT_MY_LABS = Path("my-labs")
 
 _OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
@@ -48,6 +51,10 @@ class LabSettings:
     target_accounts: tuple[str, ...] = ()
     # the synth's clock, read once so every stack of one synth expires at the same minute
     now: datetime = field(default_factory=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    # the learner's own CSV writer (a folder with handler.py), deployed in place of the kit's
+    handler_code: Path | None = None
+    # the learner's starters: <my_labs>/<LabId>/stack.py becomes the stack My<LabId>
+    my_labs: Path = DEFAULT_MY_LABS
 
     def stack_name(self, lab_id: str) -> str:
         """`alice-LabEc2` when an owner is set, else the lab id itself."""
@@ -113,6 +120,8 @@ class LabSettings:
             availability_zone=parse_availability_zone(context("availabilityZone"), region=region or None),
             target_accounts=known_targets,
             now=now,
+            handler_code=parse_handler_code(context("handlerCode")),
+            my_labs=parse_my_labs(context("myLabs")),
         )
 
 
@@ -172,6 +181,47 @@ def parse_ttl_hours(value: Any) -> float:
     if 0 < hours < 1 / 6:
         raise SettingsError(f"ttlHours={text!r} is shorter than 10 minutes: a deploy could outlive its lab")
     return hours
+
+
+def parse_handler_code(value: Any) -> Path | None:
+    """A folder whose handler.py defines `handler(event, context)`, checked before anything is built."""
+    text = _text(value)
+    if not text:
+        return None
+    folder = Path(text).expanduser()
+    write_one = "write one with `labkit exercise LabDdbStream` (or LabStepFunction)"
+    if not folder.is_dir():
+        raise SettingsError(f"handlerCode={text!r} is not a folder: {write_one}")
+    source = folder / LEARNER_HANDLER_FILE
+    if not source.is_file():
+        raise SettingsError(f"handlerCode={text!r} holds no {LEARNER_HANDLER_FILE}: {write_one}")
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+    except (SyntaxError, UnicodeDecodeError) as error:
+        where = f" line {error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
+        reason = error.msg if isinstance(error, SyntaxError) else str(error)
+        raise SettingsError(f"handlerCode={text!r}: {source}{where} is not valid Python: {reason}") from None
+    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    if "handler" not in functions:
+        raise SettingsError(
+            f"handlerCode={text!r}: {source} defines no function `handler(event, context)`, the one "
+            "Lambda calls"
+        )
+    return folder.resolve()
+
+
+def parse_my_labs(value: Any) -> Path:
+    """The learner's starters folder; one named on purpose must exist."""
+    text = _text(value)
+    if not text:
+        return DEFAULT_MY_LABS
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        raise SettingsError(
+            f"myLabs={text!r} is not a folder: write a starter into it with "
+            f"`labkit exercise LabEc2 --dir {text}`"
+        )
+    return folder
 
 
 # an IAM policy name, or the ARN of a customer managed policy (with an optional path)

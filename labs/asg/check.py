@@ -6,16 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.asg.spec import DESIRED_CAPACITY, LAB_ID, MAX_CAPACITY, MIN_CAPACITY
+from labs.asg.spec import DESIRED_CAPACITY, INSTANCE_TYPE, LAB_ID, MAX_CAPACITY, MIN_CAPACITY, STEPS
 from labs.checks.opening import begin_report
 from labs.checks.options import CheckOption
 from labs.checks.report import CheckReport
+from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
+from labs.deployed.aws import unless_gone
+from labs.deployed.stack import DeployedStack
 
 if TYPE_CHECKING:
     import boto3
 
 PENDING_STATES = ("Pending", "Pending:Wait", "Pending:Proceed")
+# where a learner compares their own stack (labkit exercise LabAsg) with the kit's
+SOLUTION = "labs/asg/stack.py"
+SIZES = f"min {MIN_CAPACITY}, desired {DESIRED_CAPACITY}, max {MAX_CAPACITY}"
 SELF_HEAL_TIMEOUT_S = 300.0
 OPTIONS = (
     CheckOption(
@@ -59,9 +65,17 @@ def check(
     name = stack.physical_id("AWS::AutoScaling::AutoScalingGroup")
     autoscaling = session.client("autoscaling")
     group = describe_group(autoscaling, name) if name else None
+    check_launch_template(report, session.client("ec2"), stack, group)
     if name is None or group is None:
         report.add(
-            "Group size", False, "the stack's Auto Scaling group does not exist", hint="redeploy the lab"
+            "Group size",
+            False,
+            "the stack has no Auto Scaling group" if name is None else f"the group {name} no longer exists",
+            hint=hint(
+                2,
+                f"add an autoscaling.AutoScalingGroup with launch_template=<your template> and {SIZES}, in "
+                f"a VPC with subnets in two Availability Zones; the kit's solution is {SOLUTION}",
+            ),
         )
         return report
     check_size(report, group)
@@ -72,6 +86,52 @@ def check(
     if self_heal:
         check_self_heal(report, session, group, waiter, on_emulator=on_emulator)
     return report
+
+
+def hint(number: int, todo: str) -> str:
+    return step_hint(STEPS, number, todo)
+
+
+def template_problems(data: dict[str, Any]) -> list[str]:
+    problems = []
+    if data.get("InstanceType") != INSTANCE_TYPE:
+        problems.append(f"instance type {data.get('InstanceType', 'unset')}, not {INSTANCE_TYPE}")
+    if data.get("MetadataOptions", {}).get("HttpTokens") != "required":
+        problems.append("IMDSv2 is not required (HttpTokens must be required)")
+    return problems
+
+
+def check_launch_template(
+    report: CheckReport, ec2: Any, stack: DeployedStack, group: dict[str, Any] | None
+) -> None:
+    """Step 1: the group launches from a launch template of the lab's size that requires IMDSv2."""
+    used = (group or {}).get("LaunchTemplate") or {}
+    template_id = used.get("LaunchTemplateId") or stack.physical_id("AWS::EC2::LaunchTemplate")
+    add = hint(
+        1,
+        f"add an ec2.LaunchTemplate(instance_type={INSTANCE_TYPE}, machine_image=Amazon Linux 2023 "
+        "arm64, require_imdsv2=True) and launch the group from it",
+    )
+    if not template_id:
+        report.add("Launch template", False, "the group has no launch template", hint=add)
+        return
+    version = str(used.get("Version") or "$Default")
+    answer = unless_gone(
+        ec2.describe_launch_template_versions, LaunchTemplateId=template_id, Versions=[version]
+    )
+    versions = (answer or {}).get("LaunchTemplateVersions", [])
+    if not versions:
+        report.add("Launch template", False, f"{template_id} (version {version}) no longer exists", hint=add)
+        return
+    data = versions[0].get("LaunchTemplateData", {})
+    problems = template_problems(data)
+    report.add(
+        "Launch template",
+        not problems,
+        f"{template_id} version {versions[0].get('VersionNumber', version)}: "
+        + ("; ".join(problems) if problems else f"{INSTANCE_TYPE}, IMDSv2 required"),
+        hint=hint(1, f"set instance_type={INSTANCE_TYPE} and require_imdsv2=True on the launch template"),
+    )
 
 
 def describe_group(autoscaling: Any, name: str) -> dict[str, Any] | None:
@@ -91,9 +151,12 @@ def check_size(report: CheckReport, group: dict[str, Any]) -> None:
             if sizes == expected
             else f" (the lab sets desired {DESIRED_CAPACITY}, min {MIN_CAPACITY}, max {MAX_CAPACITY})"
         ),
-        hint=f"redeploy the lab to restore {MIN_CAPACITY}/{DESIRED_CAPACITY}/{MAX_CAPACITY}, or: aws "
-        f"autoscaling update-auto-scaling-group --auto-scaling-group-name {group['AutoScalingGroupName']} "
-        f"--min-size {MIN_CAPACITY} --desired-capacity {DESIRED_CAPACITY} --max-size {MAX_CAPACITY}",
+        hint=hint(
+            2,
+            f"set {SIZES} on the group and redeploy, or by hand: aws autoscaling update-auto-scaling-group "
+            f"--auto-scaling-group-name {group['AutoScalingGroupName']} --min-size {MIN_CAPACITY} "
+            f"--desired-capacity {DESIRED_CAPACITY} --max-size {MAX_CAPACITY}",
+        ),
     )
 
 
@@ -104,9 +167,12 @@ def check_in_service(report: CheckReport, group: dict[str, Any]) -> None:
         "Instances in service",
         len(healthy) >= desired > 0,
         f"{len(healthy)} of {desired} desired in service: {describe_members(group)}",
-        hint="a replacement may be launching: rerun in a minute; the group's scaling activities say why "
-        "(aws autoscaling describe-scaling-activities --auto-scaling-group-name "
-        f"{group['AutoScalingGroupName']})",
+        hint=hint(
+            2,
+            "a replacement may be launching: rerun in a minute; the group's scaling activities say why "
+            "(aws autoscaling describe-scaling-activities --auto-scaling-group-name "
+            f"{group['AutoScalingGroupName']})",
+        ),
     )
 
 
@@ -118,7 +184,11 @@ def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emul
         "Group spans two AZs",
         len(configured) >= 2,
         f"its subnets are in {', '.join(configured) or 'no AZ'}",
-        hint="the lab VPC has one subnet per AZ in two AZs: redeploy the lab",
+        hint=hint(
+            2,
+            "give the group a VPC with a subnet in each of two AZs (ec2.Vpc max_azs=2, no NAT) and "
+            "vpc_subnets selecting them",
+        ),
     )
     used = sorted({i.get("AvailabilityZone", "?") for i in in_service(group)})
     detail = f"instances in service are in {', '.join(used) or 'no AZ'}"
@@ -126,8 +196,11 @@ def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emul
         "Instances in two AZs",
         len(used) >= 2,
         detail,
-        hint="Auto Scaling rebalances across AZs after launches, or once the other AZ has capacity "
-        "again: rerun in a few minutes",
+        hint=hint(
+            2,
+            "Auto Scaling rebalances across AZs after launches, or once the other AZ has capacity "
+            "again: rerun in a few minutes",
+        ),
         emulator_cannot="moto launches every group instance into the group's first subnet"
         if on_emulator
         else None,
@@ -162,7 +235,7 @@ def check_self_heal(
             name,
             False,
             f"not attempted: only {len(healthy)} of {desired} instances are in service",
-            hint="let the group reach its desired capacity first, then rerun with --self-heal",
+            hint=hint(3, "let the group reach its desired capacity first, then rerun with --self-heal"),
         )
         return
     before = {i["InstanceId"] for i in healthy}
@@ -186,8 +259,11 @@ def check_self_heal(
         name,
         False,
         f"terminated {victim}; after {waited.elapsed_s:.0f} s: {waited.status}",
-        hint="replacements take a few minutes (health check, launch, boot): rerun the check later, or "
-        "wait longer with --timeout 600",
+        hint=hint(
+            3,
+            "replacements take a few minutes (health check, launch, boot): rerun the check later, or "
+            "wait longer with --timeout 600",
+        ),
         emulator_cannot="the emulator did not replace it" if on_emulator else None,
     )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
-from labs.contract import LAB_IDS, stack_name
+from labs.contract import LAB_IDS, learner_stack_id, stack_name
 from labs.deployed.aws import on_emulator, session_from_environment
 from labs.kit import check_options, lab
 from labs.settings import owner_from_cdk_json, parse_owner
@@ -30,6 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the owner the lab was deployed with (-c owner=...): checks stack <owner>-<LAB> "
         "(default: cdk.json's owner)",
     )
+    parser.add_argument(
+        "--stack",
+        help=f"check this stack instead, e.g. your own from `labkit exercise`: {learner_stack_id('LabEc2')} "
+        f"(with an owner: alice-{learner_stack_id('LabEc2')})",
+    )
     longest = [
         f"{option.timeout_s:.0f} with {option.flag}" for _, option in check_options() if option.timeout_s
     ]
@@ -46,13 +51,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.stack and args.owner:
+        print("labkit: give --stack (the whole stack name) or --owner, not both", file=sys.stderr)
+        return 2
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
     session = session_from_environment()
     try:
         report = lab(args.lab).run_check(
             session=session,
-            stack_name=stack_name(args.lab, owner),
+            stack_name=args.stack or stack_name(args.lab, owner),
             on_emulator=on_emulator(session),
             timeout_s=args.timeout,
             options=options,

@@ -27,7 +27,7 @@ def begin_report(
             "Stack deployed",
             False,
             f"no stack named {stack_name} in {session.region_name or 'the default region'}",
-            hint=f"deploy it ({deploy}), or pass the --owner you deployed it with",
+            hint=f"deploy it ({deploy}), or pass the --owner (or --stack) you deployed it with",
         )
         return report, None
     reason = f" ({stack.status_reason})" if stack.status_reason else ""

@@ -1,31 +1,50 @@
-"""The CSV writer of labs 3 and 4: its own bucket and a function that may only put objects into it."""
+"""The CSV writer of labs 3 and 4: its own bucket and a function that may only put objects into it.
+
+The function runs the kit's writer (`csv_writer.handler.handler`), or the learner's own handler
+(`-c handlerCode=<dir>`: `handler.handler` from that folder) with the same role, bucket and layer.
+"""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from pathlib import Path
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from labs.constructs.functions import LabFunction
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
+from labs.contract import KIT_WRITER_HANDLER, LEARNER_HANDLER, powertools_layer_arn
 
-CSV_WRITER_HANDLER = "csv_writer.handler.handler"
+CSV_WRITER_HANDLER = KIT_WRITER_HANDLER
+
+
+def learner_code(folder: Path) -> lambda_.Code:
+    return lambda_.Code.from_asset(str(folder), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache"])
 
 
 class CsvWriter(Construct):
-    """Function `csv_writer.handler.handler` writing into a private bucket of its own."""
+    """Function `csv_writer.handler.handler` (or the learner's handler) writing into a private bucket."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, handler_code: Path | None = None) -> None:
         super().__init__(scope, construct_id)
         self.output = LabBucket(self, "Output")
         self.bucket = self.output.bucket
+        # Powertools for AWS Lambda from the AWS-managed layer, pinned (labs/contract.py)
+        self.powertools = lambda_.LayerVersion.from_layer_version_arn(
+            self, "Powertools", powertools_layer_arn(Stack.of(self).region)
+        )
         self.writer = LabFunction(
             self,
             "Writer",
-            handler=CSV_WRITER_HANDLER,
-            description="Writes DynamoDB stream batches or Step Functions input as CSV into the lab bucket",
+            handler=LEARNER_HANDLER if handler_code else CSV_WRITER_HANDLER,
+            code=learner_code(handler_code) if handler_code else None,
+            layers=[self.powertools],
+            description="Writes DynamoDB stream batches or Step Functions input as CSV into the lab bucket"
+            + (" (the learner's handler)" if handler_code else ""),
             timeout=Duration.seconds(30),
-            environment={"BUCKET_NAME": self.bucket.bucket_name, "LOG_LEVEL": "INFO"},
+            environment={"BUCKET_NAME": self.bucket.bucket_name, "POWERTOOLS_LOG_LEVEL": "INFO"},
         )
         self.function = self.writer.function
         # deleted before the cleaner runs, so no late invocation refills the emptied bucket

@@ -34,6 +34,8 @@ class LabFunction(Construct):
         description: str,
         timeout: Duration,
         environment: dict[str, str] | None = None,
+        code: lambda_.Code | None = None,
+        layers: list[lambda_.ILayerVersion] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # created by the stack, not by the first invocation, so `cdk destroy` removes it
@@ -52,7 +54,8 @@ class LabFunction(Construct):
             runtime=lambda_.Runtime.PYTHON_3_13,
             architecture=lambda_.Architecture.ARM_64,
             handler=handler,
-            code=lambda_src_code(),
+            code=code or lambda_src_code(),
+            layers=layers,
             role=self.role,
             log_group=self.log_group,
             timeout=timeout,

@@ -12,9 +12,20 @@ from labs.settings import LabSettings
 
 
 class LabStack(Stack):
-    """A lab: construct id `lab_id` (so `cdk deploy LabEc2` works), stack name `<owner>-<lab_id>`."""
+    """A lab: construct id `lab_id` (so `cdk deploy LabEc2` works), stack name `<owner>-<lab_id>`.
 
-    def __init__(self, scope: Construct, lab_id: str, *, settings: LabSettings, description: str) -> None:
+    A learner's own stack of the lab passes `construct_id` (`MyLabEc2`): named after it, tagged as the lab.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        lab_id: str,
+        *,
+        settings: LabSettings,
+        description: str,
+        construct_id: str | None = None,
+    ) -> None:
         expires_at = settings.expires_at
         # a class's required tags (classTags) go wherever the kit's own labkit:* tags go
         tags = {**dict(settings.class_tags), TAG_LAB: lab_id, TAG_OWNER: settings.owner_tag}
@@ -22,8 +33,8 @@ class LabStack(Stack):
             tags[TAG_EXPIRES] = expires_tag(expires_at)
         super().__init__(
             scope,
-            lab_id,
-            stack_name=settings.stack_name(lab_id),
+            construct_id or lab_id,
+            stack_name=settings.stack_name(construct_id or lab_id),
             description=f"labkit {lab_id}: {description}",
             termination_protection=False,
             # stack tags, passed explicitly: with @aws-cdk/core:explicitStackTags, Tags.of(stack) skips them

@@ -1,22 +1,24 @@
-"""What "LabDdbStream works" means: a new user put into the table shows up as a CSV row in the bucket.
+"""What "LabDdbStream works" means: a new user put into the table reaches the function, which prints the
+event (the hands-on's step 1: the user shows in the function's log) and writes it as a CSV row into the
+bucket (step 2). The function is the kit's writer, or the learner's own handler (`-c handlerCode=<dir>`).
 
-The check puts a user and waits for the stream trigger to run the deployed writer, which writes the row:
-on a real account and on the emulator alike (the emulator runs the function's deployed code).
+The check puts a user and waits for both steps, each graded on its own: on a real account and on the
+emulator alike (the emulator runs the function's deployed code).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from csv_writer.keys import STREAM_PREFIX
+from labs.checks import function_steps
+from labs.checks.function_steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
-from labs.checks.rows import FoundRow, find_row
 from labs.checks.waiting import Waiter
-from labs.ddb_stream.spec import LAB_ID, PARTITION_KEY, new_user, user_item
+from labs.ddb_stream.spec import LAB_ID, STEPS, new_user, user_item
 from labs.deployed.aws import unless_gone
 from labs.deployed.stack import DeployedStack
 
@@ -45,22 +47,46 @@ def check(
     trigger_works = check_trigger(report, session.client("lambda"), stack, stream_arn)
     if stream_arn is None:
         return report
+    function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    if function_name is None:
+        report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
+        return report
+    function = function_steps.writer_function(session.client("lambda"), function_name)
     user_id = user_id or f"labkit-check-{uuid.uuid4().hex[:8]}"
-    s3 = session.client("s3")
-    before = object_etags(s3, bucket)
+    before = function_steps.object_etags(session.client("s3"), bucket)
+    since_ms = int(time.time() * 1000)
     user = new_user(user_id)
     session.client("dynamodb").put_item(TableName=table, Item=user_item(user))
     report.add("User added", True, f"put user {user_id} ({user['name']}) into {table}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
-    if trigger_works:
-        wait_for_row(report, session, stack, bucket=bucket, user_id=user_id, before=before, waiter=waiter)
-    else:
-        report.add(
-            "CSV row in the bucket",
-            False,
-            "not awaited: with the stream trigger not working no row can arrive",
-            hint="fix the stream trigger first (see above), then rerun the check",
-        )
+    if not trigger_works:
+        for name in (EVENT_ITEM, ROW_ITEM):
+            report.add(
+                name,
+                False,
+                "not awaited: with the stream trigger not working the function never runs",
+                hint="fix the stream trigger first (see above), then rerun the check",
+            )
+        return report
+    seen = function_steps.wait_for_steps(
+        session,
+        log_group=function_steps.log_group_of(function),
+        bucket=bucket,
+        user_id=user_id,
+        since_ms=since_ms,
+        before=before,
+        waiter=waiter,
+    )
+    function_steps.report_steps(
+        report,
+        STEPS,
+        seen,
+        user_id=user_id,
+        bucket=bucket,
+        what="the event",
+        more=last_processing(session, stack)
+        + "; records the function could not take are in the StreamFailures queue",
+    )
     return report
 
 
@@ -111,64 +137,10 @@ def check_trigger(
     return works
 
 
-def object_etags(s3: Any, bucket: str) -> dict[str, str]:
-    """Key -> ETag of every CSV the stream writer has written so far."""
-    etags: dict[str, str] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{STREAM_PREFIX}/"):
-        etags.update({item["Key"]: item.get("ETag", "") for item in page.get("Contents", [])})
-    return etags
-
-
-def find_user_row(s3: Any, bucket: str, key: str, user_id: str) -> FoundRow | None:
-    return find_row(s3, bucket, key, column=PARTITION_KEY, value=user_id)
-
-
-def wait_for_row(
-    report: CheckReport,
-    session: boto3.Session,
-    stack: DeployedStack,
-    *,
-    bucket: str,
-    user_id: str,
-    before: Mapping[str, str],
-    waiter: Waiter,
-) -> None:
-    s3 = session.client("s3")
-    seen = dict(before)
-
-    def probe() -> tuple[FoundRow | None, str]:
-        fresh = {k: e for k, e in object_etags(s3, bucket).items() if seen.get(k) != e}
-        for key, etag in fresh.items():
-            found = find_user_row(s3, bucket, key, user_id)
-            if found:
-                return found, f"row found in {key}"
-            seen[key] = etag  # read once per version: a batch object never gains rows later
-        return None, f"no CSV in s3://{bucket}/{STREAM_PREFIX}/ holds {user_id} yet"
-
-    waited = waiter.until(probe, what=f"waiting for the CSV row of {user_id}")
-    if waited.value is not None:
-        report.add(
-            "CSV row in the bucket",
-            True,
-            f"s3://{bucket}/{waited.value.key} holds {user_id} ({waited.value.describe()}), "
-            f"{waited.elapsed_s:.0f} s after the put",
-        )
-        return
-    log_group = stack.physical_id("AWS::Logs::LogGroup", logical_prefix="CsvWriterLogGroup") or "the writer's"
-    report.add(
-        "CSV row in the bucket",
-        False,
-        f"after {waited.elapsed_s:.0f} s no CSV in s3://{bucket}/{STREAM_PREFIX}/ holds {user_id}"
-        f"{last_processing(session, stack)}",
-        hint=f"read the writer's log: aws logs tail {log_group} --since 15m; records it could not convert "
-        "are in the StreamFailures queue; a first delivery can take a minute: rerun with --timeout 300",
-    )
-
-
 def last_processing(session: boto3.Session, stack: DeployedStack) -> str:
     mapping_id = stack.physical_id("AWS::Lambda::EventSourceMapping")
     if not mapping_id:
         return ""
     mapping = session.client("lambda").get_event_source_mapping(UUID=mapping_id)
     result = mapping.get("LastProcessingResult")
-    return f" (the mapping's last processing result: {result})" if result else ""
+    return f"; the mapping's last processing result: {result}" if result else ""

@@ -67,7 +67,7 @@ class LabDdbStreamStack(LabStack):
             "The table holds a few test users for an hour and is deleted with the lab: "
             "point-in-time recovery would protect nothing.",
         )
-        self.csv_writer = CsvWriter(self, "CsvWriter")
+        self.csv_writer = CsvWriter(self, "CsvWriter", handler_code=settings.handler_code)
 
         # records that still fail after the bounded retries land here instead of blocking the shard
         self.failures = sqs.Queue(

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.deployed.aws import unless_gone
 from labs.deployed.stack import DeployedStack
-from labs.ec2.spec import DATA_DEVICE, LAB_ID
+from labs.ec2.spec import DATA_DEVICE, DATA_VOLUME_GIB, LAB_ID, STEPS
 
 if TYPE_CHECKING:
     import boto3
@@ -29,6 +30,18 @@ ICMP_BLOCKED = (
     "ICMP seems blocked from this machine (corporate network?); try from another network or CloudShell"
 )
 ECHO_REQUEST_TYPE = 8
+# where a learner compares their own stack (labkit exercise LabEc2) with the kit's
+SOLUTION = "labs/ec2/stack.py"
+# the data disk as the kit builds it: created, attached and deleted with the instance
+DATA_DISK = (
+    f'block_devices=[ec2.BlockDevice(device_name="{DATA_DEVICE}", volume=ec2.BlockDeviceVolume.ebs('
+    f"{DATA_VOLUME_GIB}, encrypted=True, volume_type=ec2.EbsDeviceVolumeType.GP3, "
+    "delete_on_termination=True))] on the ec2.Instance"
+)
+
+
+def hint(number: int, todo: str) -> str:
+    return step_hint(STEPS, number, todo)
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,16 @@ def check_instance(
 ) -> dict[str, Any] | None:
     instance_id = stack.physical_id("AWS::EC2::Instance")
     if not instance_id:
-        report.add("Instance running", False, "the stack has no instance", hint="redeploy the lab")
+        report.add(
+            "Instance running",
+            False,
+            "the stack has no EC2 instance",
+            hint=hint(
+                1,
+                "add an ec2.Instance (t4g.nano, MachineImage.latest_amazon_linux2023 arm64) in a public "
+                f"subnet of a VPC without NAT gateways; the kit's solution is {SOLUTION}",
+            ),
+        )
         return None
 
     def describe() -> dict[str, Any] | None:
@@ -131,7 +153,9 @@ def check_instance(
         "Instance running",
         state == "running",
         f"{instance_id} is {state}{where}",
-        hint=f"start it (aws ec2 start-instances --instance-ids {instance_id}) or redeploy the lab",
+        hint=hint(
+            1, f"start it (aws ec2 start-instances --instance-ids {instance_id}) or redeploy the stack"
+        ),
     )
     return instance
 
@@ -145,7 +169,9 @@ def check_data_volume(report: CheckReport, ec2: Any, instance: dict[str, Any] | 
     """The data disk is one of the instance's block device mappings: attached at launch, deleted with it."""
     name = "Data volume attached"
     if instance is None:
-        report.add(name, False, "there is no instance to carry the data volume", hint="redeploy the lab")
+        report.add(
+            name, False, "there is no instance to carry the data volume", hint=hint(2, f"add {DATA_DISK}")
+        )
         return
     instance_id = instance["InstanceId"]
     mappings = {m.get("DeviceName"): m.get("Ebs", {}) for m in instance.get("BlockDeviceMappings", [])}
@@ -156,13 +182,13 @@ def check_data_volume(report: CheckReport, ec2: Any, instance: dict[str, Any] | 
             name,
             False,
             f"{instance_id} has no volume at {DATA_DEVICE} (its block devices: {devices})",
-            hint="redeploy the lab: the data volume is created with the instance",
+            hint=hint(2, f"add {DATA_DISK}"),
         )
         return
     volume_id = disk["VolumeId"]
     answer = unless_gone(ec2.describe_volumes, VolumeIds=[volume_id])
     if not answer or not answer["Volumes"]:
-        report.add(name, False, f"{volume_id} no longer exists", hint="redeploy the lab")
+        report.add(name, False, f"{volume_id} no longer exists", hint=hint(2, "redeploy the stack"))
         return
     volume = answer["Volumes"][0]
     size = f"{volume.get('Size', '?')} GiB {volume.get('VolumeType', '')}".strip()
@@ -172,14 +198,17 @@ def check_data_volume(report: CheckReport, ec2: Any, instance: dict[str, Any] | 
     kept = "deleted with the instance" if deleted_with_instance else "NOT deleted with the instance"
     detail = f"{volume_id} ({size}, {encrypted}, {kept}) is {status} to {instance_id} as {DATA_DEVICE}"
     if status == "attached" and not deleted_with_instance:
-        hint = (
-            f"it would outlive the lab: aws ec2 modify-instance-attribute --instance-id {instance_id} "
+        todo = step_hint(
+            STEPS,
+            2,
+            f"it would outlive the lab: set delete_on_termination=True, or aws ec2 modify-instance-attribute "
+            f"--instance-id {instance_id} "
             f'--block-device-mappings \'[{{"DeviceName":"{DATA_DEVICE}","Ebs":'
-            '{"DeleteOnTermination":true}}]\''
+            '{"DeleteOnTermination":true}}]\'',
         )
     else:
-        hint = "redeploy the lab: the data volume is created with the instance"
-    report.add(name, status == "attached" and deleted_with_instance, detail, hint=hint)
+        todo = step_hint(STEPS, 2, f"add {DATA_DISK}")
+    report.add(name, status == "attached" and deleted_with_instance, detail, hint=todo)
 
 
 def check_elastic_ip(
@@ -188,14 +217,22 @@ def check_elastic_ip(
     """Checks the association; returns the public address (None when the stack has none)."""
     physical = stack.physical_id("AWS::EC2::EIP")
     if not physical:
-        report.add("Elastic IP associated", False, "the stack has no Elastic IP", hint="redeploy the lab")
+        report.add(
+            "Elastic IP associated",
+            False,
+            "the stack has no Elastic IP",
+            hint=hint(3, 'add an ec2.CfnEIP(domain="vpc", instance_id=<your instance>.instance_id)'),
+        )
         return None
     # CloudFormation names an EIP by its public address; allocation ids are accepted too
     query = {"AllocationIds": [physical]} if physical.startswith("eipalloc-") else {"PublicIps": [physical]}
     addresses = (unless_gone(ec2.describe_addresses, **query) or {}).get("Addresses", [])
     if not addresses:
         report.add(
-            "Elastic IP associated", False, f"Elastic IP {physical} no longer exists", hint="redeploy the lab"
+            "Elastic IP associated",
+            False,
+            f"Elastic IP {physical} no longer exists",
+            hint=hint(3, "redeploy the stack to allocate it again"),
         )
         return None
     address = addresses[0]
@@ -211,8 +248,11 @@ def check_elastic_ip(
         "Elastic IP associated",
         bool(associated) and associated == instance_id,
         detail,
-        hint=f"associate it: aws ec2 associate-address --allocation-id {address.get('AllocationId')} "
-        f"--instance-id {instance_id}",
+        hint=hint(
+            3,
+            "set the EIP's instance_id to your instance's id, or by hand: aws ec2 associate-address "
+            f"--allocation-id {address.get('AllocationId')} --instance-id {instance_id}",
+        ),
     )
     return public_ip
 
@@ -236,13 +276,23 @@ def check_ping_rule(
     group_id = stack.physical_id("AWS::EC2::SecurityGroup")
     if not group_id:
         report.add(
-            "Security group allows ping", False, "the stack has no security group", hint="redeploy the lab"
+            "Security group allows ping",
+            False,
+            "the stack has no security group",
+            hint=hint(
+                4,
+                "add an ec2.SecurityGroup to the instance and allow ICMP echo in: "
+                "add_ingress_rule(ec2.Peer.ipv4(settings.ping_cidr), ec2.Port.icmp_ping())",
+            ),
         )
         return
     answer = unless_gone(ec2.describe_security_groups, GroupIds=[group_id])
     if not answer or not answer["SecurityGroups"]:
         report.add(
-            "Security group allows ping", False, f"{group_id} no longer exists", hint="redeploy the lab"
+            "Security group allows ping",
+            False,
+            f"{group_id} no longer exists",
+            hint=hint(4, "redeploy the stack to create the group again"),
         )
         return
     group = answer["SecurityGroups"][0]
@@ -253,9 +303,13 @@ def check_ping_rule(
         f"{group_id} allows ICMP echo from {', '.join(sources)}"
         if sources
         else f"{group_id} has no inbound rule for ICMP echo (type 8)",
-        hint="redeploy with -c pingCidr=<your public ip>/32, or add the rule: aws ec2 "
-        f"authorize-security-group-ingress --group-id {group_id} --ip-permissions "
-        "IpProtocol=icmp,FromPort=8,ToPort=-1,IpRanges=[{CidrIp=<your ip>/32}]",
+        hint=hint(
+            4,
+            "add_ingress_rule(ec2.Peer.ipv4(settings.ping_cidr), ec2.Port.icmp_ping()) to the group and "
+            "redeploy with -c pingCidr=<your public ip>/32, or by hand: aws ec2 authorize-security-group-"
+            f"ingress --group-id {group_id} --ip-permissions "
+            "IpProtocol=icmp,FromPort=8,ToPort=-1,IpRanges=[{CidrIp=<your ip>/32}]",
+        ),
     )
     if instance is None:
         return
@@ -266,8 +320,11 @@ def check_ping_rule(
         "Instance uses the group",
         uses_group,
         detail if uses_group else f"{detail}, not in {group_id}",
-        hint=f"aws ec2 modify-instance-attribute --instance-id {instance['InstanceId']} "
-        f"--groups {group_id} (or redeploy the lab)",
+        hint=hint(
+            4,
+            "pass security_group=<your group> to the ec2.Instance, or by hand: aws ec2 "
+            f"modify-instance-attribute --instance-id {instance['InstanceId']} --groups {group_id}",
+        ),
         emulator_cannot="moto's CloudFormation ignores an instance's SecurityGroupIds"
         if on_emulator
         else None,
@@ -297,8 +354,11 @@ def check_ping(report: CheckReport, address: str | None, *, on_emulator: bool, p
             name,
             False,
             f"no reply from {address} ({result.summary}), while {REFERENCE_HOST} answers this machine",
-            hint="the rule's pingCidr must include your public IP; a fresh instance may still be booting: "
-            "rerun in a minute",
+            hint=hint(
+                4,
+                "the rule's pingCidr must include your public IP; a fresh instance may still be booting: "
+                "rerun in a minute",
+            ),
         )
     else:
         report.not_verifiable(name, f"no reply from {address} nor from {REFERENCE_HOST}: {ICMP_BLOCKED}")

@@ -1,13 +1,14 @@
-"""What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the CSV
-writer, Succeed) and the user's row lands in the lab bucket.
-
-The execution's output names the CSV object the deployed writer wrote: on a real account and on the
-emulator alike (the emulator runs the state machine and the function's deployed code).
+"""What "LabStepFunction works" means: an execution with a sample user succeeds (Wait 5 s, the function,
+Succeed); the function prints its input (the hands-on's step 1: the user shows in its log) and writes it
+as a CSV row into the lab bucket (step 2), each step graded on its own. The function is the kit's CSV
+writer, or the learner's own handler (`-c handlerCode=<dir>`): on a real account and on the emulator alike
+(the emulator runs the state machine and the function's deployed code).
 """
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,19 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.checks import function_steps
+from labs.checks.function_steps import WRITER_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
-from labs.checks.rows import find_row
 from labs.checks.waiting import Waiter
 from labs.deployed.aws import error_code
 from labs.deployed.stack import DeployedStack
-from labs.step_function.spec import LAB_ID, WAIT_SECONDS, sample_input
+from labs.step_function.spec import LAB_ID, STEPS, WAIT_SECONDS, sample_input
 
 if TYPE_CHECKING:
     import boto3
 
 STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine"
-WRITER_PREFIX = "CsvWriterFunction"
 FINISHED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
 
@@ -73,9 +74,25 @@ def check(
     check_definition(report, definition, writer_refs(stack))
     payload = sample_input(user_id or f"labkit-check-{uuid.uuid4().hex[:8]}")
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
+    function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    lambda_client = session.client("lambda")
+    function = function_steps.writer_function(lambda_client, function_name) if function_name else None
+    before = function_steps.object_etags(session.client("s3"), bucket)
+    since_ms = int(time.time() * 1000)
     execution = run_execution(report, sfn, arn, payload, waiter)
-    if execution is not None and execution.status == "SUCCEEDED":
-        check_output_row(report, session, execution, payload)
+    if execution is not None and function is not None:
+        seen = function_steps.wait_for_steps(
+            session,
+            log_group=function_steps.log_group_of(function),
+            bucket=bucket,
+            user_id=payload["userId"],
+            since_ms=since_ms,
+            before=before,
+            waiter=waiter,
+        )
+        function_steps.report_steps(
+            report, STEPS, seen, user_id=payload["userId"], bucket=bucket, what="the input"
+        )
     return report
 
 
@@ -190,27 +207,3 @@ def run_execution(
         hint=f"read the failed step: {history}; and the writer's log group",
     )
     return execution
-
-
-def check_output_row(
-    report: CheckReport, session: boto3.Session, execution: Execution, payload: dict[str, str]
-) -> None:
-    output = json.loads(execution.output or "{}")
-    bucket, key = (output.get("bucket"), output.get("key")) if isinstance(output, dict) else (None, None)
-    if not bucket or not key:
-        report.add(
-            "CSV row in the bucket",
-            False,
-            f"the execution's output names no CSV object: {execution.output}",
-            hint="the writer returns {bucket, key, rows}: read its log group",
-        )
-        return
-    found = find_row(session.client("s3"), bucket, key, column="userId", value=payload["userId"])
-    report.add(
-        "CSV row in the bucket",
-        found is not None,
-        f"s3://{bucket}/{key} holds {payload['userId']} ({found.describe()})"
-        if found
-        else f"s3://{bucket}/{key} has no row for {payload['userId']}",
-        hint="the writer reported an object without the row: read its log group",
-    )

@@ -29,7 +29,7 @@ class LabStepFunctionStack(LabStack):
             description="a state machine: Wait 5 seconds, then call the CSV writer Lambda, then Succeed",
         )
         # its own writer and bucket, so this lab deploys and destroys without LabDdbStream
-        self.csv_writer = CsvWriter(self, "CsvWriter")
+        self.csv_writer = CsvWriter(self, "CsvWriter", handler_code=settings.handler_code)
 
         write_csv = tasks.LambdaInvoke(
             self,

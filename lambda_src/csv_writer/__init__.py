@@ -13,6 +13,6 @@ Modules:
 - `records`: stream records into rows and per-record failures (the poison-record rules live there).
 - `keys`: the idempotent object keys.
 - `batch`: the plain functions the kit calls in-process (`write_stream_batch`, `write_direct_input`).
-- `jsonlog`: one JSON object per log line.
+- `log`: the Powertools Logger and how an event is logged (first records whole, the rest counted).
 - `handler`: the thin Lambda entry point.
 """

@@ -7,8 +7,9 @@
 - anything else: a Step Functions or direct input (an object, or a list of objects); returns
   `{"bucket": ..., "key": ..., "rows": n, "uri": "s3://..."}` and raises on any error.
 
-Environment: `BUCKET_NAME` (required, read per invocation), `LOG_LEVEL` (default INFO; DEBUG also logs
-the received event). One JSON log line per invocation says records in, rows written, key and failures.
+Environment: `BUCKET_NAME` (required, read per invocation), `POWERTOOLS_LOG_LEVEL` (default INFO). Logs
+through Powertools for AWS Lambda's Logger (`csv_writer.log`): at INFO the event it received (a batch's
+first records whole, the rest counted), then one line: records in, rows written, key and failures.
 
 Cold start: boto3 is imported here (the Lambda runtime ships it, and importing it during init is cheaper
 than during the first invocation), but the S3 client is created on first use, not at import.
@@ -17,7 +18,6 @@ than during the first invocation), but the S3 client is created on first use, no
 from __future__ import annotations
 
 import functools
-import logging
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.config import Config
 
-from . import jsonlog
 from .batch import write_direct_input, write_stream_batch
+from .log import event_for_log, logger
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -81,10 +81,7 @@ def handle(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """Everything the handler does, with the bucket and client given: the emulator check calls this."""
-    log = jsonlog.get_logger()
-    jsonlog.apply_level(log, os.environ)
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug({"message": "event received", "request_id": request_id, "event": event})
+    logger.info("event received", extra={"request_id": request_id, "event": event_for_log(event)})
     stream = is_stream_batch(event)
     fields: dict[str, Any] = {"request_id": request_id, "source": "stream" if stream else "direct"}
     if stream:
@@ -97,12 +94,12 @@ def handle(
             fields.update(result.log_fields())
             failed = bool(result.failures)
             message = "stream batch had failed records" if failed else "stream batch written"
-            log.log(logging.WARNING if failed else logging.INFO, {"message": message, **fields})
+            (logger.warning if failed else logger.info)(message, extra=fields)
             return result.response()
         direct = write_direct_input(event, bucket=bucket_to_write, s3_client=client)
     except Exception as error:
-        log.error({"message": "invocation failed", **fields, "error": f"{type(error).__name__}: {error}"})
+        logger.error("invocation failed", extra={**fields, "error": f"{type(error).__name__}: {error}"})
         raise
     fields.update(direct.log_fields())
-    log.info({"message": "input written", **fields})
+    logger.info("input written", extra=fields)
     return direct.output()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from labs.settings import (
     parse_accounts,
     parse_availability_zone,
     parse_cidr,
+    parse_handler_code,
+    parse_my_labs,
     parse_owner,
     parse_ttl_hours,
 )
@@ -136,3 +139,40 @@ class TestAccountGuard:
     def test_malformed_target_account_is_an_error(self) -> None:
         with pytest.raises(SettingsError, match="12-digit"):
             settings_from({}, {"CDK_DEPLOY_ACCOUNT": "12345"})
+
+
+@pytest.mark.parametrize(
+    ("files", "named"),
+    [
+        ({}, "holds no handler.py: write one with `labkit exercise LabDdbStream`"),
+        (
+            {"handler.py": "def handler(event, context):\n    return (\n"},
+            "handler.py line 2 is not valid Python",
+        ),
+        ({"handler.py": "def main(event, context):\n    return {}\n"}, "defines no function `handler(event"),
+    ],
+)
+def test_a_learners_handler_folder_is_checked_before_anything_is_built(
+    tmp_path: Path, files: dict[str, str], named: str
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError) as raised:
+        settings_from({"handlerCode": str(tmp_path)})
+    assert f"handlerCode='{tmp_path}'" in str(raised.value)
+    assert named in str(raised.value)
+
+
+def test_handler_code_and_my_labs_name_existing_folders(tmp_path: Path) -> None:
+    (tmp_path / "handler.py").write_text("def handler(event, context):\n    return {}\n", encoding="utf-8")
+
+    settings = settings_from({"handlerCode": str(tmp_path), "myLabs": str(tmp_path)})
+
+    assert settings.handler_code == tmp_path.resolve()
+    assert settings.my_labs == tmp_path
+    assert settings_from({}).handler_code is None
+    assert settings_from({}).my_labs == Path("my-labs")
+    with pytest.raises(SettingsError, match="handlerCode='nowhere' is not a folder"):
+        parse_handler_code("nowhere")
+    with pytest.raises(SettingsError, match="myLabs='nowhere' is not a folder"):
+        parse_my_labs("nowhere")

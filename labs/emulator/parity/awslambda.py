@@ -115,4 +115,28 @@ def lambda_runs_deployed_code() -> None:
     replace(simple_backend_class, "invoke", original(backend_class, "invoke"))
 
 
-FIXES: tuple[ParityFix, ...] = (lambda_runs_deployed_code, lambda_logs_to_configured_log_group)
+@parity_fix(
+    "CloudFormation keeps a function's layers",
+    moto_does="drops the Layers of an AWS::Lambda::Function, so the CSV writer runs without Powertools "
+    "(No module named 'aws_lambda_powertools')",
+    aws_does="creates the function with its layers, whose python/ folders the runtime puts on sys.path",
+)
+def cloudformation_keeps_function_layers() -> None:
+    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    original_create = original(function_class, "create_from_cloudformation_json")
+
+    def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
+        function = original_create(cls, name, template, account_id, region, **kw)
+        layers = template["Properties"].get("Layers") or []
+        if layers:
+            function.layers = function._get_layers_data(layers)
+        return function
+
+    replace_classmethod(function_class, "create_from_cloudformation_json", create)
+
+
+FIXES: tuple[ParityFix, ...] = (
+    lambda_runs_deployed_code,
+    lambda_logs_to_configured_log_group,
+    cloudformation_keeps_function_layers,
+)

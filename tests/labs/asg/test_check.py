@@ -38,7 +38,13 @@ def asg_lab(desired: int = 2) -> dict[str, Any]:
         "SubnetB": subnet("10.0.0.64/26", "us-east-1b"),
         "LaunchTemplate": {
             "Type": "AWS::EC2::LaunchTemplate",
-            "Properties": {"LaunchTemplateData": {"ImageId": AMI, "InstanceType": "t4g.nano"}},
+            "Properties": {
+                "LaunchTemplateData": {
+                    "ImageId": AMI,
+                    "InstanceType": "t4g.nano",
+                    "MetadataOptions": {"HttpTokens": "required"},
+                }
+            },
         },
         "Group": {
             "Type": "AWS::AutoScaling::AutoScalingGroup",
@@ -74,6 +80,8 @@ def session() -> Iterator[boto3.Session]:
         spread_over_two_zones(mocked, "LabAsg")
         for owner in ("onezone", "unhealthy", "resized", "heal", "noheal"):
             deploy(mocked, f"{owner}-LabAsg", asg_lab(), tags=TAGS)
+        # a learner's own stack from `labkit exercise LabAsg`, with only its VPC written so far
+        deploy(mocked, "MyLabAsg", {"Vpc": asg_lab()["Vpc"]}, tags=TAGS)
         yield mocked
 
 
@@ -87,6 +95,7 @@ def test_a_group_of_two_across_two_zones_passes(session: boto3.Session) -> None:
     # (the mocked stack has no expiry schedule: tested in test_lab_checks)
     assert {name: o for name, o in outcomes(report).items() if name != "Auto-expiry"} == {
         "Stack deployed": Outcome.PASS,
+        "Launch template": Outcome.PASS,
         "Group size": Outcome.PASS,
         "Instances in service": Outcome.PASS,
         "Group spans two AZs": Outcome.PASS,
@@ -207,3 +216,19 @@ def test_on_the_emulator_a_missing_replacement_is_not_verifiable(
 
     assert item(report, "Self-heal").outcome is Outcome.NOT_VERIFIABLE
     assert "did not replace it" in item(report, "Self-heal").detail
+
+
+def test_a_learners_unfinished_stack_fails_with_hints_that_name_each_missing_step(
+    session: boto3.Session,
+) -> None:
+    report = check(session, stack_name="MyLabAsg", on_emulator=False, now=NOW)
+
+    template, size = item(report, "Launch template"), item(report, "Group size")
+    assert (template.outcome, size.outcome) == (Outcome.FAIL, Outcome.FAIL)
+    assert template.hint.startswith("Step 1 of the hands-on (write a launch template: t4g.nano")
+    assert "require_imdsv2=True" in template.hint
+    assert size.detail == "the stack has no Auto Scaling group"
+    assert size.hint.startswith(
+        "Step 2 of the hands-on (build the Auto Scaling group from it: min 1, desired 2"
+    )
+    assert "the kit's solution is labs/asg/stack.py" in size.hint

@@ -84,6 +84,22 @@ def test_the_owner_defaults_to_cdk_json(tmp_path: Path) -> None:
     assert owner_from_cdk_json(tmp_path / "nowhere") is None
 
 
+def test_labkit_check_stack_checks_a_learners_own_stack_by_name(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "LabEc2", "--stack", "alice-MyLabEc2"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "stack alice-MyLabEc2" in out
+    assert "cdk deploy MyLabEc2 -c owner=alice" in out
+
+
+def test_labkit_check_refuses_a_stack_and_an_owner_together(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "LabEc2", "--stack", "MyLabEc2", "--owner", "alice"]) == 2
+    assert "--stack (the whole stack name) or --owner, not both" in capsys.readouterr().err
+
+
 def test_labkit_check_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
     session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

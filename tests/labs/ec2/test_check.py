@@ -92,6 +92,9 @@ def session() -> Iterator[boto3.Session]:
         deploy(mocked, "broken-LabEc2", ec2_lab(data_disk=False, ping_rule=False), tags=TAGS)
         deploy(mocked, "kept-LabEc2", ec2_lab(deleted_with_instance=False), tags=TAGS)
         deploy(mocked, "stopped-LabEc2", ec2_lab(), tags=TAGS)
+        # a learner's own stack from `labkit exercise LabEc2`, with only its VPC written so far
+        vpc = {"Vpc": ec2_lab()["Vpc"]}
+        deploy(mocked, "MyLabEc2", vpc, tags=TAGS)
         yield mocked
 
 
@@ -284,3 +287,26 @@ def test_a_volume_deleted_by_hand_is_reported_not_a_crash(session: boto3.Session
     volume = item(report, "Data volume attached")
     assert volume.outcome is Outcome.FAIL
     assert volume.detail == "vol-0123456789abcdef0 no longer exists"
+
+
+def test_a_learners_unfinished_stack_fails_with_hints_that_name_each_missing_step(
+    session: boto3.Session,
+) -> None:
+    report = check(session, stack_name="MyLabEc2", on_emulator=False, pinger=Pinger({}), now=NOW)
+
+    # (the mocked stack has no expiry schedule: tested in test_lab_checks)
+    hints = {i.name: i.hint for i in report.items if i.outcome is Outcome.FAIL and i.name != "Auto-expiry"}
+    assert list(hints) == [
+        "Instance running",
+        "Data volume attached",
+        "Elastic IP associated",
+        "Security group allows ping",
+    ]
+    assert hints["Instance running"].startswith("Step 1 of the hands-on (launch a t4g.nano instance")
+    assert "the kit's solution is labs/ec2/stack.py" in hints["Instance running"]
+    assert hints["Data volume attached"].startswith("Step 2 of the hands-on (add a 1 GiB encrypted data")
+    assert 'ec2.BlockDevice(device_name="/dev/sdf"' in hints["Data volume attached"]
+    assert hints["Elastic IP associated"].startswith(
+        "Step 3 of the hands-on (give the instance an Elastic IP)"
+    )
+    assert hints["Security group allows ping"].startswith("Step 4 of the hands-on (let ping in")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from csv_writer.batch import write_direct_input
+from csv_writer.handler import handler as kit_writer
 from labs.checks.report import Outcome
+from labs.exercises.starters import starter
 from labs.step_function.check import check, flow_problems
 from tests.check_helpers import NOW, FakeClock, deploy, item, lab_tags, mocked_session, outcomes, physical_id
+from tests.fake_lambda import FakeLambda, Handler, load_handler
 
 TAGS = lab_tags("LabStepFunction")
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -84,30 +87,36 @@ def step_function_lab(wait_seconds: int = 5) -> dict[str, Any]:
 def session() -> Iterator[boto3.Session]:
     """Step Functions as in moto's default: executions start, and stay RUNNING unless a test finishes them."""
     with pytest.MonkeyPatch.context() as monkeypatch, mocked_session(monkeypatch) as mocked:
-        for owner in ("done", "stuck", "nooutput", "slow", "emulated"):
+        for owner in ("done", "stuck", "nooutput", "slow", "emulated", "learner"):
             deploy(mocked, f"{owner}-LabStepFunction", step_function_lab(), tags=TAGS)
         deploy(mocked, "changed-LabStepFunction", step_function_lab(wait_seconds=10), tags=TAGS)
         yield mocked
 
 
-def finish_executions(session: boto3.Session, *, writes_csv: bool) -> None:
-    """What AWS does meanwhile: runs each execution's writer with its input and records its output."""
+def does_nothing(_event: Any, _context: Any) -> dict[str, int]:
+    return {"rows": 0}
+
+
+def finish_executions(session: boto3.Session, handler: Handler, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What AWS does meanwhile: runs each execution's function with its input and records its output."""
     from moto.stepfunctions.models import stepfunctions_backends
 
     for machine in stepfunctions_backends[ACCOUNT][REGION].state_machines:
         for execution in machine.executions:
             if execution.status != "RUNNING":
                 continue
-            output: dict[str, Any] = {"rows": 0}
-            if writes_csv:
-                bucket = physical_id(session, machine.name.split("-StateMachine")[0], "CsvWriterOutputBucket")
-                payload = json.loads(execution.execution_input)
-                output = write_direct_input(payload, bucket=bucket, s3_client=session.client("s3")).output()
-            execution.status, execution.output = "SUCCEEDED", json.dumps(output)
+            stack = machine.name.split("-StateMachine")[0]
+            monkeypatch.setenv("BUCKET_NAME", physical_id(session, stack, "CsvWriterOutputBucket"))
+            function = FakeLambda(session, physical_id(session, stack, "CsvWriterFunction06C2FB96"), handler)
+            output, error = function.invoke(json.loads(execution.execution_input))
+            execution.status = "FAILED" if error else "SUCCEEDED"
+            execution.output = json.dumps(output)
 
 
-def test_a_succeeded_execution_and_its_row_pass(session: boto3.Session) -> None:
-    clock = FakeClock(on_sleep=lambda: finish_executions(session, writes_csv=True))
+def test_a_succeeded_execution_and_its_row_pass(
+    session: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock(on_sleep=lambda: finish_executions(session, kit_writer, monkeypatch))
 
     report = check(
         session,
@@ -123,6 +132,7 @@ def test_a_succeeded_execution_and_its_row_pass(session: boto3.Session) -> None:
         "State machine": Outcome.PASS,
         "Definition": Outcome.PASS,
         "Execution": Outcome.PASS,
+        "Event in the function's log": Outcome.PASS,
         "CSV row in the bucket": Outcome.PASS,
     }
     assert "WaitFiveSeconds (Wait 5 s) -> WriteCsv (Task invoking" in item(report, "Definition").detail
@@ -163,20 +173,24 @@ def test_a_failed_execution_fails_with_where_to_look(
     assert not report.passed
 
 
-def test_a_succeeded_execution_without_a_csv_object_fails(session: boto3.Session) -> None:
-    clock = FakeClock(on_sleep=lambda: finish_executions(session, writes_csv=False))
+def test_a_succeeded_execution_without_a_csv_object_fails(
+    session: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock(on_sleep=lambda: finish_executions(session, does_nothing, monkeypatch))
 
     report = check(
         session, stack_name="nooutput-LabStepFunction", on_emulator=False, waiter=clock.waiter(), now=NOW
     )
 
     assert item(report, "Execution").outcome is Outcome.PASS
+    assert item(report, "Event in the function's log").outcome is Outcome.FAIL
     assert item(report, "CSV row in the bucket").outcome is Outcome.FAIL
-    assert "names no CSV object" in item(report, "CSV row in the bucket").detail
+    assert "the function ran (RequestId:" in item(report, "CSV row in the bucket").detail
+    assert item(report, "CSV row in the bucket").hint.startswith("Step 2 of the hands-on (write it to the")
 
 
-def test_a_changed_definition_fails(session: boto3.Session) -> None:
-    clock = FakeClock(on_sleep=lambda: finish_executions(session, writes_csv=True))
+def test_a_changed_definition_fails(session: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock(on_sleep=lambda: finish_executions(session, kit_writer, monkeypatch))
 
     report = check(
         session, stack_name="changed-LabStepFunction", on_emulator=False, waiter=clock.waiter(), now=NOW
@@ -220,3 +234,33 @@ def test_a_task_calling_another_function_is_reported() -> None:
     )
 
     assert problems == ["the task invokes Other, not the lab's CSV writer"]
+
+
+@pytest.mark.parametrize("done", ["nothing", "step 1"])
+def test_a_learners_handler_is_graded_step_by_step(
+    session: boto3.Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, done: str
+) -> None:
+    """The starter as `labkit exercise` writes it fails both steps; printing the input passes step 1 only."""
+    path = starter("LabStepFunction").write(tmp_path)
+    if done == "step 1":
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("    return {}", "    print(json.dumps(event))\n    return {}"))
+    handler = load_handler(path)
+    clock = FakeClock(on_sleep=lambda: finish_executions(session, handler, monkeypatch))
+
+    report = check(
+        session, stack_name="learner-LabStepFunction", on_emulator=False, waiter=clock.waiter(), now=NOW
+    )
+
+    assert item(report, "Execution").outcome is Outcome.PASS
+    event = item(report, "Event in the function's log")
+    if done == "step 1":
+        assert event.outcome is Outcome.PASS
+        assert "shows the input with" in event.detail
+    else:
+        assert event.outcome is Outcome.FAIL
+        assert event.hint.startswith("Step 1 of the hands-on (print the input the state machine sends")
+    row = item(report, "CSV row in the bucket")
+    assert row.outcome is Outcome.FAIL
+    assert row.hint.startswith("Step 2 of the hands-on (write it to the bucket as CSV (boto3 put_object))")
+    assert not report.passed

@@ -50,6 +50,11 @@ def log_lines(captured: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in captured.splitlines() if line.strip()]
 
 
+def summaries(captured: str) -> list[dict[str, Any]]:
+    """The handler's one summary line per invocation (what it wrote), without the event it logged first."""
+    return [line for line in log_lines(captured) if line["message"] != "event received"]
+
+
 def keys_in(s3: Any, prefix: str = "") -> list[str]:
     listing = s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)
     return sorted(item["Key"] for item in listing.get("Contents", []))

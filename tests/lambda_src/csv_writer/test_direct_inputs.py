@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -13,7 +12,7 @@ from csv_writer.batch import direct_rows, write_direct_input
 from csv_writer.cells import ConversionError
 from csv_writer.handler import handler
 
-from .conftest import BUCKET, keys_in, load_event, read_rows
+from .conftest import BUCKET, keys_in, load_event, read_rows, summaries
 
 
 def test_step_functions_object_is_one_row_and_the_output_says_where(
@@ -32,7 +31,7 @@ def test_step_functions_object_is_one_row_and_the_output_says_where(
     assert read_rows(s3, output["key"]) == [
         {"userId": "u-200", "name": "Grace Hopper", "email": "grace@example.com"}
     ]
-    (line,) = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    (line,) = summaries(capsys.readouterr().out)
     assert (line["source"], line["rows_written"], line["key"]) == ("direct", 1, output["key"])
 
 

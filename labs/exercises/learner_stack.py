@@ -1,0 +1,109 @@
+"""A learner's own lab stack (`MyLabEc2`), built in app.py from <myLabs>/<Lab>/stack.py with the guardrails.
+
+The learner's module is their code, imported by file path. A module that is broken (it does not import,
+lacks its class, or raises while building) becomes a stack of that name carrying an error: `cdk deploy
+MyLabEc2` stops with the file, line and reason, and every other stack of the app still deploys.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from aws_cdk import Annotations, App, Stack
+from constructs import Construct
+
+from labs.constructs.lab_stack import LabStack
+from labs.contract import learner_stack_id
+from labs.settings import LabSettings
+
+# the labs whose starter is a whole stack (the function labs' starter is a handler: -c handlerCode=<dir>)
+STACK_LABS = ("LabEc2", "LabAsg")
+STACK_FILE = "stack.py"
+
+
+class LearnerStackError(RuntimeError):
+    """The learner's module does not give the stack the kit expects; the message says what to change."""
+
+
+class LearnerLabStack(LabStack):
+    """The base of `My<Lab>`: named `<owner>-My<Lab>`, tagged as the lab, deleted after ttlHours."""
+
+    def __init__(self, scope: Construct, lab_id: str, *, settings: LabSettings) -> None:
+        super().__init__(
+            scope,
+            lab_id,
+            settings=settings,
+            description=f"your own {lab_id}, written from `labkit exercise {lab_id}`",
+            construct_id=learner_stack_id(lab_id),
+        )
+
+
+def learner_module_path(settings: LabSettings, lab_id: str) -> Path:
+    return settings.my_labs / lab_id / STACK_FILE
+
+
+def build_learner_stacks(app: App, settings: LabSettings) -> dict[str, Stack]:
+    """`My<Lab>` for each stack lab whose starter the learner has written; nothing when there is none."""
+    return {
+        lab_id: learner_stack(app, settings, lab_id, path)
+        for lab_id in STACK_LABS
+        if (path := learner_module_path(settings, lab_id)).is_file()
+    }
+
+
+def _load(path: Path, lab_id: str) -> ModuleType:
+    name = f"labkit_my_labs_{lab_id.lower()}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has a loader
+        raise LearnerStackError(f"{path} cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and typing in the learner's module look themselves up
+    spec.loader.exec_module(module)
+    return module
+
+
+def learner_stack(app: App, settings: LabSettings, lab_id: str, path: Path) -> Stack:
+    """The learner's stack, or a stack of the same name whose error tells them what to fix."""
+    stack_id = learner_stack_id(lab_id)
+    try:
+        module = _load(path, lab_id)
+        stack_class = getattr(module, stack_id, None)
+        if stack_class is None:
+            raise LearnerStackError(f"it defines no class {stack_id} (the name `cdk deploy {stack_id}` uses)")
+        stack = stack_class(app, settings=settings)
+        if not isinstance(stack, LearnerLabStack):
+            raise LearnerStackError(
+                f"{stack_id} must derive from LearnerLabStack, which adds the kit's guardrails "
+                "(stack name, tags, expiry)"
+            )
+        return stack
+    except Exception as error:  # the learner's code: any error becomes their stack's error, not the app's
+        return broken_stack(app, settings, stack_id, path, error)
+
+
+def where(path: Path, error: BaseException) -> str:
+    """`my-labs/LabEc2/stack.py:12` for the line of the learner's file the error came from."""
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"{path}:{error.lineno}"
+    lines = [
+        frame.lineno for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename) == path
+    ]
+    return f"{path}:{lines[-1]}" if lines else str(path)
+
+
+def broken_stack(app: App, settings: LabSettings, stack_id: str, path: Path, error: BaseException) -> Stack:
+    reason = error.msg if isinstance(error, SyntaxError) else str(error)
+    message = (
+        f"{stack_id} could not be built from {where(path, error)}: {type(error).__name__}: {reason}. "
+        f"Fix it and deploy again; the kit's own labs deploy as before."
+    )
+    found = app.node.try_find_child(stack_id)
+    stack = (
+        found if isinstance(found, Stack) else Stack(app, stack_id, stack_name=settings.stack_name(stack_id))
+    )
+    Annotations.of(stack).add_error(message)
+    return stack
