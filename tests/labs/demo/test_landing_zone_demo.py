@@ -51,8 +51,9 @@ def test_a_lab_deploys_with_the_boundary_on_every_role_under_the_platform_teams_
 
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert code == 0, output
-    synth, bootstrap, deploy = commands[:3]
+    synth, synth_again, bootstrap, deploy = commands[:4]
     assert "classTags=Course=cs101" in synth
+    assert "classTags=Course=cs101" in synth_again  # the redeploy's synth, with another time-to-live
     assert bootstrap[-6:] == [
         "--qualifier",
         "lz01",

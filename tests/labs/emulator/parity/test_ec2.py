@@ -140,10 +140,12 @@ def test_an_instance_stack_is_created_as_written_and_deleted_without_leaving_any
 def test_a_terminated_instance_takes_its_launch_interface_with_it(session: boto3.Session) -> None:
     ec2 = session.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.2.0.0/24")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.2.0.0/24")["Subnet"]["SubnetId"]
-    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet)[
-        "Instances"
-    ][0]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.2.0.0/24", AvailabilityZone="us-east-1a")["Subnet"][
+        "SubnetId"
+    ]
+    instance = ec2.run_instances(
+        ImageId="ami-12c6146b", InstanceType="t4g.nano", MinCount=1, MaxCount=1, SubnetId=subnet
+    )["Instances"][0]
     attachment = instance["NetworkInterfaces"][0]["Attachment"]
     ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
     ec2.delete_subnet(SubnetId=subnet)
