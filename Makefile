@@ -22,7 +22,7 @@ LAB ?= LabEc2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-steps lock test lint typecheck unit demo bench synth check leftovers cost preflight clean
+.PHONY: help setup setup-steps lock test e2e lint typecheck unit demo bench synth check leftovers cost preflight clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -73,7 +73,12 @@ $(VENV)/bin/cdk: scripts/cdk | $(VENV)/.deps
 $(VENV)/bin/aws: scripts/aws $(VENV)/.synced
 	install -m 755 scripts/aws $@
 
-test: setup lint typecheck unit  ## lint, type-check and run every test (no AWS credentials needed)
+# the type check (a minute of one core, silent) runs beside the tests, whose progress shows meanwhile
+test: setup  ## lint, type-check and run the tests, in about two minutes (no AWS credentials needed)
+	@$(MAKE) --no-print-directory -j3 lint typecheck unit
+
+e2e: setup  ## each lab's whole life through the real CLIs on the emulator (the README's flows, verbatim)
+	$(BIN)/pytest -n 2 -m e2e $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -84,7 +89,7 @@ typecheck: setup
 
 # two workers for two cores: the emulator and CLI tests mostly wait on other processes
 unit: setup
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)

@@ -121,3 +121,15 @@ def test_package_compile_skips_what_nothing_imports(tmp_path: Path, monkeypatch:
     found = {Path(file).relative_to(tmp_path).as_posix() for file in precompile.package_sources()}
 
     assert found == {"rich/console.py", "mypy/plugin.py"}
+
+
+def test_mypy_reads_every_aws_cdk_module_the_kits_types_reach() -> None:
+    """pyproject.toml's list of followed aws_cdk modules is the closure of the kit's imports, exactly."""
+    checked = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "mypy_modules.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout

@@ -100,7 +100,7 @@ def stack_names(session: boto3.Session) -> set[str]:
     return {s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"}
 
 
-@pytest.mark.emulator
+@pytest.mark.e2e
 def test_a_class_from_status_to_graded_report_to_a_clean_account(
     deployed_class: LocalAws, session: boto3.Session, roster: Path, tmp_path: Path
 ) -> None:

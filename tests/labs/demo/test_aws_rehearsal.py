@@ -19,7 +19,7 @@ from labs.emulator import LocalAws
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.mark.emulator
+@pytest.mark.e2e
 def test_the_aws_rehearsal_lives_a_lab_through_and_leaves_the_account_clean(tmp_path: Path) -> None:
     with LocalAws() as aws:
         environment = {k: v for k, v in aws.env.items() if k != "LABKIT_EMULATOR"}

@@ -11,7 +11,7 @@ from labs.demo.rehearsal import Demo
 from labs.demo.runs import CHECK, CLEANUP, EXPIRE, RECHECK, REDEPLOY, STEPS
 
 
-@pytest.mark.emulator
+@pytest.mark.e2e
 def test_the_demo_rehearses_the_stream_lab_from_deploy_to_a_clean_account() -> None:
     console = Console(file=io.StringIO(), width=200, color_system=None)
     demo = Demo(console, ["LabDdbStream"])

@@ -16,7 +16,7 @@ from labs.demo.rehearsal import Demo
 BOUNDARY = "arn:aws:iam::123456789012:policy/lz/LabBoundary"
 
 
-@pytest.mark.emulator
+@pytest.mark.e2e
 def test_a_lab_deploys_with_the_boundary_on_every_role_under_the_platform_teams_bootstrap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -35,7 +35,7 @@ def complete_asg(folder: Path) -> None:
     path.write_text(head + COMPLETED_ASG, encoding="utf-8")
 
 
-@pytest.mark.emulator
+@pytest.mark.e2e
 def test_a_starter_deploys_as_written_and_fails_by_step_and_a_completed_one_passes(
     local_aws: LocalAws, session: boto3.Session, tmp_path: Path
 ) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.emulator
+pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[3]
 BIN = ROOT / ".venv" / "bin"
 CONTEXT = "-c sandboxAccounts=123456789012"
