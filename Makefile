@@ -89,7 +89,7 @@ typecheck: setup
 
 # two workers for two cores: the emulator and CLI tests mostly wait on other processes
 unit: setup
-	$(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)

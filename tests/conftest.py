@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Synthesized, Template, synthesize
+from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, synthesize
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +33,15 @@ def alice_synth() -> Synthesized:
 @pytest.fixture(scope="session")
 def alice_templates(alice_synth: Synthesized) -> dict[str, Template]:
     return alice_synth.templates()
+
+
+# fixtures whose users synthesize in-process (modules that synthesize directly set `pytestmark = CDK_GROUP`)
+_SYNTH_FIXTURES = {"default_synth", "alice_synth"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """One worker does every in-process synth: the other never pays for the jsii kernel and aws_cdk."""
+    for item in items:
+        if _SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(CDK_GROUP)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import re
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from labs import kit
 from labs.kit import Synthesized
@@ -18,18 +23,32 @@ FIXED_NOW = datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC)
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 Template = dict[str, Any]
+# pytest-xdist (--dist loadgroup) sends this group to one worker: one jsii kernel, one synth of each
+CDK_GROUP = pytest.mark.xdist_group("cdk")
+
+
+@functools.cache
+def _scratch_root() -> str:
+    root = tempfile.mkdtemp(prefix="labkit-tests-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
+def scratch_dir(prefix: str = "labkit-synth-") -> str:
+    """A directory for one synth's output, removed with the others when the test process exits."""
+    return tempfile.mkdtemp(prefix=prefix, dir=_scratch_root())
 
 
 def synthesize(settings: LabSettings, context: dict[str, Any] | None = None) -> Synthesized:
     """The four labs, synthesized into a throwaway directory."""
-    return kit.synthesize(settings, outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=context)
+    return kit.synthesize(settings, outdir=scratch_dir(), context=context)
 
 
 def synth_lab(lab_id: str, settings: LabSettings) -> Template:
     """One lab's template, synthesized alone (a quarter of the four labs' synth time)."""
     from aws_cdk import App
 
-    app = App(outdir=tempfile.mkdtemp(prefix="labkit-synth-"), context=kit.feature_flags())
+    app = App(outdir=scratch_dir(), context=kit.feature_flags())
     stack = kit.lab(lab_id).stack()(app, settings=settings)
     template: Template = app.synth().get_stack_by_name(stack.stack_name).template
     return template

@@ -7,9 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import App
-
-from labs.cost.baseline import build_cdk_default_labs
 from labs.kit import feature_flags, synthesize
 from labs.settings import LabSettings
 
@@ -36,6 +33,10 @@ def synthesize_kit(settings: LabSettings) -> dict[str, Template]:
 
 def synthesize_cdk_defaults(kit: Mapping[str, Template]) -> dict[str, Template]:
     """Lab id -> the lab on CDK's defaults: the EC2 labs rebuilt, the others as `kit` has them."""
+    from aws_cdk import App
+
+    from labs.cost.baseline import build_cdk_default_labs
+
     with tempfile.TemporaryDirectory(prefix="labkit-cost-") as outdir:
         app = App(outdir=outdir, context=feature_flags())
         twins = build_cdk_default_labs(app)

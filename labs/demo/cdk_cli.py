@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -54,11 +55,25 @@ def run_cdk(
     executable, extra_env = cdk_executable()
     command = [str(executable), *args, *QUIET_FLAGS]
     shown = " ".join(["cdk", *args])
+    # the CLI's and jsii's temporary files go here, removed even when the CLI had to be killed
+    with tempfile.TemporaryDirectory(prefix="labkit-cdk-") as scratch:
+        return _run(
+            command,
+            shown,
+            env={**env, **extra_env, "FORCE_COLOR": "0", "TMPDIR": scratch},
+            cwd=cwd,
+            timeout_s=timeout_s,
+        )
+
+
+def _run(
+    command: list[str], shown: str, *, env: Mapping[str, str], cwd: Path, timeout_s: float
+) -> subprocess.CompletedProcess[str]:
     # own process group: on timeout the CLI and the app it spawned (python app.py) are stopped together
     process = subprocess.Popen(
         command,
         cwd=cwd,
-        env={**env, **extra_env, "FORCE_COLOR": "0"},
+        env=dict(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

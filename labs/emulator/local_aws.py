@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,6 +65,7 @@ class LocalAws:
         self._verbose = verbose
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._scratch: str | None = None
         self._port: int | None = None
         self._previous_sigterm: Any = None
 
@@ -145,6 +147,8 @@ class LocalAws:
             raise EmulatorError("this LocalAws is already running")
         # unlinked at once: even a killed kit leaves no log file behind
         self._log = tempfile.TemporaryFile(prefix="labkit-emulator-", suffix=".log")  # noqa: SIM115 - closed in stop()
+        # the server's and its functions' temporary files live here, removed in stop() even after a SIGKILL
+        self._scratch = tempfile.mkdtemp(prefix="labkit-emulator-")
         command = [sys.executable, "-m", "labs.emulator.server", "--host", HOST, "--port"]
         command += [str(self._requested_port), *(["--verbose"] if self._verbose else [])]
         try:
@@ -152,7 +156,7 @@ class LocalAws:
             self._process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env={**_without_real_aws(os.environ), "PYTHONUNBUFFERED": "1"},
+                env={**_without_real_aws(os.environ), "PYTHONUNBUFFERED": "1", "TMPDIR": self._scratch},
                 stdout=subprocess.PIPE,
                 stderr=self._log,
                 start_new_session=True,
@@ -219,6 +223,9 @@ class LocalAws:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
         self._port = None
 
     @staticmethod

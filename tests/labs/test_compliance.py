@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-import tempfile
 
 import pytest
-from aws_cdk import App, Validations
-from cdk_nag import AwsSolutionsChecks
 from cfnlint.api import ManualArgs, lint
 
 from labs.contract import LAB_IDS
 from labs.kit import build_labs, feature_flags
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Template
+from tests.synth import CDK_GROUP, FIXED_NOW, Template, scratch_dir
+
+pytestmark = CDK_GROUP
 
 
 def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings() -> None:
-    app = App(outdir=tempfile.mkdtemp(prefix="labkit-nag-"), context=feature_flags())
+    from aws_cdk import App, Validations
+    from cdk_nag import AwsSolutionsChecks
+
+    app = App(outdir=scratch_dir("labkit-nag-"), context=feature_flags())
     build_labs(app, LabSettings(now=FIXED_NOW))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     try:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import timedelta
 
 import pytest
-from aws_cdk import App
 
 from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX, LAB_IDS
-from labs.ec2.stack import LabEc2Stack
 from labs.kit import feature_flags
 from labs.settings import LabSettings
 from tests.synth import (
+    CDK_GROUP,
     FIXED_NOW,
     Synthesized,
     Template,
@@ -21,9 +19,12 @@ from tests.synth import (
     props,
     resolve,
     resources,
+    scratch_dir,
     statements,
     synth_labs,
 )
+
+pytestmark = CDK_GROUP
 
 # resource types a learner pays for or finds in the console: each must carry the owner and lab tags
 MUST_BE_TAGGED = {
@@ -85,7 +86,11 @@ def test_instances_of_the_group_are_tagged_at_launch(alice_templates: Template) 
 def test_two_owners_differ_only_in_tags(alice_templates: Template, templates: Template) -> None:
     """Same lab for two learners: no physical name differs, so nothing can collide in one account."""
     bob = LabSettings(owner="bob", ping_cidr="203.0.113.7/32", ttl_hours=0, now=FIXED_NOW)
-    app = App(outdir=tempfile.mkdtemp(), context=feature_flags())
+    from aws_cdk import App
+
+    from labs.ec2.stack import LabEc2Stack
+
+    app = App(outdir=scratch_dir(), context=feature_flags())
     stack = LabEc2Stack(app, settings=bob)  # one lab is enough, and a third of the synth time
     bob_ec2 = app.synth().get_stack_by_name(stack.stack_name).template
     assert json.dumps(bob_ec2).replace('"bob"', '"alice"') == json.dumps(alice_templates["LabEc2"])

@@ -25,6 +25,9 @@ from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
 from labs.settings import LabSettings
+from tests.synth import CDK_GROUP
+
+pytestmark = CDK_GROUP
 
 LABS = ("LabDdbStream", "LabStepFunction")
 DEPLOYING = ("alice", "bob")

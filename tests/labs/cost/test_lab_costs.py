@@ -13,6 +13,9 @@ from labs.cost.goals import LabCost, lab_cost
 from labs.cost.prices import PriceTable, load_prices
 from labs.cost.synth import SynthesizedLabs, Template, synthesize_cdk_defaults
 from labs.kit import feature_flags
+from tests.synth import CDK_GROUP
+
+pytestmark = CDK_GROUP
 
 NANO = 0.0042
 GP3_GIB_HOUR = 0.08 / 730

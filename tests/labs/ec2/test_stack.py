@@ -10,7 +10,9 @@ import pytest
 
 from labs.ec2.spec import DATA_DEVICE, DATA_MOUNT_POINT, DATA_VOLUME_GIB, DATA_VOLUME_TYPE
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Template, only, props, resources, synth_lab
+from tests.synth import CDK_GROUP, FIXED_NOW, Template, only, props, resources, synth_lab
+
+pytestmark = CDK_GROUP
 
 
 @pytest.fixture(scope="module")

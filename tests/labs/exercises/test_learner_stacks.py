@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from aws_cdk import App
 
 from labs.contract import powertools_layer_arn
-from labs.exercises.learner_stack import build_learner_stacks
 from labs.exercises.starters import starter
 from labs.kit import feature_flags
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Template, only, props, resources
+from tests.synth import CDK_GROUP, FIXED_NOW, Template, only, props, resources
+
+if TYPE_CHECKING:
+    from aws_cdk import App
+
+pytestmark = CDK_GROUP
 
 BROKEN_ASG = """from labs.exercises.learner_stack import LearnerLabStack
 
@@ -35,7 +38,11 @@ def learner_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[App, dict[str
     starter("LabEc2").write(folder, owner="alice")
     handler = starter("LabDdbStream").write(folder)
     settings = LabSettings(owner="alice", now=FIXED_NOW, my_labs=folder, handler_code=handler.parent)
+    from aws_cdk import App
+
     app = App(outdir=str(tmp_path_factory.mktemp("cdk.out")), context=feature_flags())
+    from labs.exercises.learner_stack import build_learner_stacks
+
     stacks: dict[str, Any] = dict(build_learner_stacks(app, settings))
     stacks["LabDdbStream"] = LabDdbStreamStack(app, settings=settings)
     return app, stacks, folder
@@ -89,7 +96,11 @@ def test_a_broken_learner_module_becomes_an_error_on_its_own_stack_only(
     (tmp_path / "LabAsg").mkdir()
     (tmp_path / "LabAsg" / "stack.py").write_text(source, encoding="utf-8")
     starter("LabEc2").write(tmp_path)
+    from aws_cdk import App
+
     app = App(outdir=str(tmp_path / "cdk.out"))
+
+    from labs.exercises.learner_stack import build_learner_stacks
 
     stacks = build_learner_stacks(app, LabSettings(now=FIXED_NOW, my_labs=tmp_path))
 
@@ -101,7 +112,11 @@ def test_a_broken_learner_module_becomes_an_error_on_its_own_stack_only(
 
 
 def test_no_starters_folder_builds_no_learner_stack(tmp_path: Path) -> None:
+    from aws_cdk import App
+
     app = App(outdir=str(tmp_path))
+    from labs.exercises.learner_stack import build_learner_stacks
+
     assert build_learner_stacks(app, LabSettings(my_labs=tmp_path / "my-labs")) == {}
     assert app.node.children == []
 

@@ -11,7 +11,9 @@ import pytest
 
 from labs.contract import LAB_IDS, TAG_LAB
 from labs.settings import LabSettings
-from tests.synth import FIXED_NOW, Synthesized, Template, props, resources, synthesize
+from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, props, resources, synthesize
+
+pytestmark = CDK_GROUP
 
 BOUNDARY_ARN = "arn:aws:iam::111111111111:policy/lz/LabBoundary"
 CLASS_TAGS = (("CostCenter", "4711"), ("Course", "cs101 autumn"))
