@@ -9,6 +9,8 @@ PYTHON ?= python3
 UV_VERSION := $(shell sed -n 's/^required-version = "==\(.*\)"/\1/p' pyproject.toml)
 UV_HOME := $(CURDIR)/.tools/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
+# uv leaves lock files in its temporary folder: keep them in .tools/, not in the machine's /tmp
+UV_TMP := $(CURDIR)/.tools/tmp
 export UV_PYTHON := $(PYTHON)
 # The venv's Node 24 and the pinned CLI come first, whatever the machine has installed.
 export PATH := $(BIN):$(PATH)
@@ -38,19 +40,20 @@ setup:  ## install uv.lock, Node 24 and the pinned CDK CLI (idempotent)
 setup-steps: $(SETUP_FILES)
 
 lock: $(UV)  ## re-resolve uv.lock after editing pyproject.toml's dependencies
-	$(UV) lock
+	mkdir -p $(UV_TMP) && TMPDIR=$(UV_TMP) $(UV) lock
 
 $(UV):
 	$(PYTHON) scripts/bootstrap_uv.py $(UV_VERSION) $(UV_HOME)
 
 # --inexact: on a re-run, the project installed before stays
 $(VENV)/.deps: pyproject.toml uv.lock $(UV)
-	$(UV) sync --locked --extra dev --inexact --no-install-project
+	mkdir -p $(UV_TMP)
+	TMPDIR=$(UV_TMP) $(UV) sync --locked --extra dev --inexact --no-install-project
 	touch $@
 
 # building the project (setuptools, in an isolated env) takes seconds that nothing else waits for
 $(VENV)/.synced: $(VENV)/.deps
-	$(UV) sync --locked --extra dev
+	TMPDIR=$(UV_TMP) $(UV) sync --locked --extra dev
 	touch $@
 
 $(VENV)/.compiled: $(VENV)/.deps scripts/precompile.py

@@ -32,6 +32,8 @@ HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 READY = "READY"  # the server's first line on stdout: `READY <port>`
+# the server removes this folder itself when it outlives the process that started it
+SCRATCH_VARIABLE = "LABKIT_EMULATOR_SCRATCH"
 _LOG_TAIL_BYTES = 64 * 1024
 # a real profile, token or account must never reach a process that talks to the emulator
 _STRIPPED_PREFIXES = ("AWS_", "CDK_DEFAULT_", "CDK_DEPLOY_")
@@ -156,7 +158,12 @@ class LocalAws:
             self._process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env={**_without_real_aws(os.environ), "PYTHONUNBUFFERED": "1", "TMPDIR": self._scratch},
+                env={
+                    **_without_real_aws(os.environ),
+                    "PYTHONUNBUFFERED": "1",
+                    "TMPDIR": self._scratch,
+                    SCRATCH_VARIABLE: self._scratch,
+                },
                 stdout=subprocess.PIPE,
                 stderr=self._log,
                 start_new_session=True,

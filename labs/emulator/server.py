@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from labs.emulator import parity
     from labs.emulator.admin import AdminApi
     from labs.emulator.lambda_runtime import service
-    from labs.emulator.local_aws import ACCOUNT_ID, READY
+    from labs.emulator.local_aws import ACCOUNT_ID, READY, SCRATCH_VARIABLE
 
     parity.apply_all()
     _configure_moto()
@@ -94,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         server.server_close()
         service.stop()
+        if scratch := os.environ.get(SCRATCH_VARIABLE):
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

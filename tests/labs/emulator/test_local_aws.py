@@ -81,33 +81,36 @@ SCRIPT = textwrap.dedent(
     import sys, time
     from labs.emulator import LocalAws
     with LocalAws() as aws:
-        print(aws._process.pid, flush=True)
+        print(aws._process.pid, aws._scratch, flush=True)
         time.sleep(60)
     """
 )
 
 
-def start_holder() -> tuple[subprocess.Popen[str], int]:
-    """A process holding an emulator open, as `labkit demo` does; returns it and the server's pid."""
+def start_holder() -> tuple[subprocess.Popen[str], int, Path]:
+    """A process holding an emulator, as `labkit demo` does: it, the server's pid and its temp folder."""
     holder = subprocess.Popen(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     assert holder.stdout is not None
-    return holder, int(holder.stdout.readline())
+    pid, scratch = holder.stdout.readline().split()
+    return holder, int(pid), Path(scratch)
 
 
 def test_sigterm_to_the_process_holding_it_stops_the_emulator() -> None:
-    holder, server_pid = start_holder()
+    holder, server_pid, scratch = start_holder()
     holder.send_signal(signal.SIGTERM)
     holder.wait(timeout=15)
     assert gone(server_pid)
+    assert not scratch.exists()
 
 
 def test_the_emulator_exits_when_the_process_that_started_it_is_killed() -> None:
-    holder, server_pid = start_holder()
+    holder, server_pid, scratch = start_holder()
     holder.kill()  # SIGKILL: no clean-up code runs in the holder
     holder.wait(timeout=15)
     assert gone(server_pid)
+    assert not scratch.exists()  # the server removed its own temporary files on its way out
 
 
 def test_a_port_already_taken_fails_with_the_emulator_s_own_words() -> None:
