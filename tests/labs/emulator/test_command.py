@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from tests.labs.emulator import answers, aws_endpoint
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_ctrl_c() -> None:
+def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_ctrl_c(
+    ctrl_c_reaches_children: None,
+) -> None:
     command = subprocess.Popen(
         [sys.executable, "-m", "labs.cli", "emulator"],
         cwd=ROOT,
@@ -31,7 +34,11 @@ def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_
     env_file = ROOT / ".labkit" / "emulator.env"
     sourced = env_file.read_text() if env_file.is_file() else ""
     command.send_signal(signal.SIGINT)
-    rest, _ = command.communicate(timeout=15)
+    try:
+        rest, _ = command.communicate(timeout=15)
+    finally:  # a command that did not stop is not left running with its emulator
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGTERM)
 
     assert was_answering
     assert len(printed) <= 25  # one screen: the parity fixes are behind --verbose

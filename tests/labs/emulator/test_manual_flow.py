@@ -73,7 +73,7 @@ class Shell:
 
 
 @pytest.fixture
-def shell(tmp_path: Path) -> Iterator[Shell]:
+def shell(tmp_path: Path, ctrl_c_reaches_children: None) -> Iterator[Shell]:
     """`labkit emulator` running, and a shell with the lines it printed to paste (and the venv's PATH)."""
     env_file = tmp_path / "emulator.env"
     emulator = subprocess.Popen(
