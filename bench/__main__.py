@@ -31,7 +31,8 @@ def main(names: list[str]) -> int:
     if unknown:
         print(f"no such section: {', '.join(unknown)}; sections: {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
-    console = Console()
+    # a log or a pipe gets the figures' names in one line each, not wrapped at 80 columns
+    console = Console(width=None if sys.stdout.isatty() else 150)
     table = Table(title="labkit bench (ratios measured within this run)")
     for column in ("figure", "value", "goal", "met"):
         table.add_column(column)

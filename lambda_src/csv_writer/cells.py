@@ -227,18 +227,29 @@ def render_image(image: Mapping[str, Any]) -> dict[str, str]:
     """
     row: dict[str, str] = {}
     for name, value in image.items():
+        # dict lookups by tag, not unpacking value.items(): the cheapest way to the one tag in Python
         if type(value) is dict and len(value) == 1:
-            ((tag, inner),) = value.items()
-            if type(inner) is str:
-                if tag == "S":
+            inner = value.get("S")
+            if inner is not None:
+                if type(inner) is str:
                     row[name] = NEUTRALIZER + inner if inner[:1] in FORMULA_TRIGGERS else inner
                     continue
-                if tag == "N" and ((inner.isascii() and inner.isdigit()) or _number_match(inner)):
+            elif (inner := value.get("N")) is not None:
+                # a plain integer or decimal fraction ("42", "19.99") needs no regular expression
+                if type(inner) is str and (
+                    (inner.replace(".", "", 1).isdigit() and inner.isascii()) or _number_match(inner)
+                ):
                     row[name] = inner
                     continue
-            elif tag == "BOOL" and (inner is True or inner is False):
+            elif (inner := value.get("BOOL")) is True or inner is False:
                 row[name] = "true" if inner else "false"
                 continue
+            elif type(inner := value.get("SS")) is list:
+                try:  # encode_basestring refuses a member that is not text: render_cell then says which
+                    row[name] = "[" + ",".join(map(encode_basestring, inner)) + "]"
+                    continue
+                except TypeError:
+                    pass
         try:
             row[name] = render_cell(value)
         except ConversionError as error:

@@ -99,6 +99,17 @@ def sequence_number(record: object, index: int) -> str:
     )
 
 
+def _sequence_numbers(records: Sequence[Any]) -> list[str]:
+    """Every record's sequence number; MalformedBatchError (from `sequence_number`) if one has none."""
+    try:  # the usual batch in one comprehension; any odd record falls back to the precise check
+        numbers = [record["dynamodb"]["SequenceNumber"] for record in records]
+        if all(type(number) is str and number for number in numbers):
+            return numbers
+    except (KeyError, TypeError, IndexError):
+        pass
+    return [sequence_number(record, index) for index, record in enumerate(records)]
+
+
 def record_row(record: Mapping[str, Any]) -> tuple[dict[str, str], Sequence[str]] | None:
     """(cells, key attribute names) for an INSERT/MODIFY record, None for REMOVE; ConversionError if neither.
 
@@ -119,13 +130,18 @@ def record_row(record: Mapping[str, Any]) -> tuple[dict[str, str], Sequence[str]
     keys = data.get("Keys")
     if not isinstance(keys, dict):
         return row, ()
+    add_key_cells(row, keys)
+    return row, tuple(keys)
+
+
+def add_key_cells(row: dict[str, str], keys: Mapping[str, Any]) -> None:
+    """The key attributes `row` (from NewImage) lacks, taken from `dynamodb.Keys`."""
     for name, value in keys.items():
         if name not in row:
             try:
                 row[name] = render_cell(value)
             except ConversionError as error:
                 raise ConversionError(f"key attribute {name!r}: {error}") from None
-    return row, tuple(keys)
 
 
 def _failure(record: Mapping[str, Any], number: str, index: int, reason: str) -> RecordFailure:
@@ -140,7 +156,7 @@ def _failure(record: Mapping[str, Any], number: str, index: int, reason: str) ->
     )
 
 
-def order_columns(key_columns: Mapping[str, None], rows: Sequence[Mapping[str, str]]) -> list[str]:
+def order_columns(key_columns: Mapping[str, object], rows: Sequence[Mapping[str, str]]) -> list[str]:
     """Key attributes first (first-seen order), then every other attribute name sorted by code point."""
     others: set[str] = set()
     for row in rows:
@@ -151,14 +167,24 @@ def order_columns(key_columns: Mapping[str, None], rows: Sequence[Mapping[str, s
 
 def plan_stream_batch(records: Sequence[Any]) -> StreamPlan:
     """Rows and reported failures for one batch, following the rule in this module's docstring."""
-    numbers = [sequence_number(record, index) for index, record in enumerate(records)]
+    numbers = _sequence_numbers(records)
     rows: list[dict[str, str]] = []
-    key_columns: dict[str, None] = {}
+    key_columns: dict[str, Any] = {}
     failures: list[RecordFailure] = []
     removes = 0
     deferred = 0
     for index, record in enumerate(records):
         try:
+            # the usual record inline (an INSERT or MODIFY with its image and keys): a call less per record
+            data = record["dynamodb"]
+            image, keys = data.get("NewImage"), data.get("Keys")
+            if record.get("eventName") in ROW_EVENTS and type(image) is dict and type(keys) is dict:
+                row = render_image(image)
+                if not keys.keys() <= row.keys():
+                    add_key_cells(row, keys)
+                rows.append(row)
+                key_columns.update(keys)  # only its names are used: no dict.fromkeys per record
+                continue
             converted = record_row(record)
         except (ConversionError, KeyError, TypeError, AttributeError) as error:
             reason = str(error) if isinstance(error, ConversionError) else f"malformed record: {error!r}"

@@ -233,3 +233,27 @@ def test_any_number_stays_a_number_cell(number: str) -> None:
     assert cell == number
     assert Decimal(cell) == Decimal(number)
     assert cell[0] in string.digits + "-."
+
+
+@given(st.dictionaries(any_text, _attribute_values(), max_size=6))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+def test_a_whole_item_renders_each_attribute_as_render_cell_does(item: dict[str, dict[str, Any]]) -> None:
+    # render_image takes short cuts for the commonest values: they must never change a cell
+    assert render_image(item) == {name: render_cell(value) for name, value in item.items()}
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ({"N": "thirty"}, "N value must be a number"),
+        ({"N": "1.2.3"}, "N value must be a number"),
+        ({"S": 5}, "S value must be text"),
+        ({"BOOL": "yes"}, "BOOL value must be true or false"),
+        ({"SS": ["a", 1]}, "SS value must be text"),
+        ({"S": "a", "N": "1"}, "one type tag"),
+        ({"S": None}, "S value must be text"),
+    ],
+)
+def test_an_item_refuses_what_render_cell_refuses(value: Any, reason: str) -> None:
+    with pytest.raises(ConversionError, match=f"attribute 'x': .*{reason}"):
+        render_image({"userId": {"S": "u1"}, "x": value})

@@ -114,6 +114,16 @@ def test_composite_keys_come_first_in_keys_order(s3: Any, bucket: str) -> None:
     assert header_of(s3, key) == ["userId", "orderId", "a", "b"]
 
 
+def test_a_key_attribute_missing_from_the_new_image_is_taken_from_keys(s3: Any, bucket: str) -> None:
+    first = stream_record(1, {"name": {"S": "no key in the image"}}, keys={"userId": {"S": "u1"}})
+    second = user(2)
+    assert handler({"Records": [first, second]}, None) == {"batchItemFailures": []}
+
+    (key,) = keys_in(s3)
+    assert header_of(s3, key)[0] == "userId"
+    assert [row["userId"] for row in read_rows(s3, key)] == ["u1", "u2"]
+
+
 def test_modify_writes_the_new_image_and_remove_only_batches_write_nothing(s3: Any, bucket: str) -> None:
     modify = stream_record(5, {"userId": {"S": "u5"}, "name": {"S": "new name"}}, event_name="MODIFY")
     modify["dynamodb"]["OldImage"] = {"userId": {"S": "u5"}, "name": {"S": "old name"}}
