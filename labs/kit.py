@@ -12,13 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labs.asg import check as asg_check
+from labs.asg.spec import CHECK_OPTIONS as ASG_CHECK_OPTIONS
 from labs.checks.options import CheckOption
-from labs.checks.waiting import DEFAULT_TIMEOUT_S, ProgressFactory, Waiter
 from labs.contract import LAB_IDS
-from labs.ddb_stream import check as ddb_stream_check
-from labs.ec2 import check as ec2_check
-from labs.step_function import check as step_function_check
 
 if TYPE_CHECKING:
     import boto3
@@ -26,6 +22,7 @@ if TYPE_CHECKING:
     from aws_cdk.cx_api import CloudAssembly
 
     from labs.checks.report import CheckReport
+    from labs.checks.waiting import ProgressFactory
     from labs.constructs.lab_stack import LabStack
     from labs.settings import LabSettings
 
@@ -39,10 +36,15 @@ LabCheck = Callable[..., "CheckReport"]
 @dataclass(frozen=True, kw_only=True)
 class Lab:
     lab_id: str
-    check: LabCheck
+    # imports the lab's check module (boto3, the terminal) only when a check runs: app.py never does
+    check_loader: Callable[[], LabCheck]
     # imports the lab's stack module, and so the CDK, only when a stack is built
     stack: Callable[[], Callable[..., LabStack]]
     check_options: tuple[CheckOption, ...] = ()
+
+    @property
+    def check(self) -> LabCheck:
+        return self.check_loader()
 
     def run_check(
         self,
@@ -58,6 +60,8 @@ class Lab:
 
         `progress` replaces the live status line of its waits (checks run side by side show none).
         """
+        from labs.checks.waiting import DEFAULT_TIMEOUT_S, Waiter
+
         chosen = {name for name, on in (options or {}).items() if on}
         own = {option.keyword: option for option in self.check_options}
         foreign = sorted(chosen - own.keys())
@@ -73,6 +77,30 @@ class Lab:
             waiter.progress = progress
         keywords = {name: name in chosen for name in own}
         return self.check(session, stack_name=stack_name, on_emulator=on_emulator, waiter=waiter, **keywords)
+
+
+def _ec2_check() -> LabCheck:
+    from labs.ec2.check import check
+
+    return check
+
+
+def _asg_check() -> LabCheck:
+    from labs.asg.check import check
+
+    return check
+
+
+def _ddb_stream_check() -> LabCheck:
+    from labs.ddb_stream.check import check
+
+    return check
+
+
+def _step_function_check() -> LabCheck:
+    from labs.step_function.check import check
+
+    return check
 
 
 def _ec2_stack() -> Callable[..., LabStack]:
@@ -102,10 +130,10 @@ def _step_function_stack() -> Callable[..., LabStack]:
 LABS: dict[str, Lab] = {
     lab.lab_id: lab
     for lab in (
-        Lab(lab_id="LabEc2", check=ec2_check.check, stack=_ec2_stack),
-        Lab(lab_id="LabAsg", check=asg_check.check, stack=_asg_stack, check_options=asg_check.OPTIONS),
-        Lab(lab_id="LabDdbStream", check=ddb_stream_check.check, stack=_ddb_stream_stack),
-        Lab(lab_id="LabStepFunction", check=step_function_check.check, stack=_step_function_stack),
+        Lab(lab_id="LabEc2", check_loader=_ec2_check, stack=_ec2_stack),
+        Lab(lab_id="LabAsg", check_loader=_asg_check, stack=_asg_stack, check_options=ASG_CHECK_OPTIONS),
+        Lab(lab_id="LabDdbStream", check_loader=_ddb_stream_check, stack=_ddb_stream_stack),
+        Lab(lab_id="LabStepFunction", check_loader=_step_function_check, stack=_step_function_stack),
     )
 }
 if tuple(LABS) != LAB_IDS:  # pragma: no cover - a lab added to one list and not the other

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from labs.kit import Synthesized
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,3 +65,31 @@ def test_owner_prefixes_stack_names_and_lab_ids_still_select(
     ]
     selected = run_cdk("ls", "LabDdbStream", "--app", alice_synth.assembly.directory, tmp_path=tmp_path)
     assert selected.stdout.split() == ["LabDdbStream", "(alice-LabDdbStream)"]
+
+
+INVALID_LEARNER_STACK = """from aws_cdk import CfnResource
+
+from labs.exercises.learner_stack import LearnerLabStack
+
+
+class MyLabEc2(LearnerLabStack):
+    def __init__(self, scope, *, settings):
+        super().__init__(scope, "LabEc2", settings=settings)
+        CfnResource(self, "Volume", type="AWS::EC2::Volume", properties={"Size": 1, "NoSuchProperty": 1})
+"""
+
+
+@pytest.mark.e2e
+def test_a_learners_invalid_template_fails_its_own_synth_with_cloudformations_words(tmp_path: Path) -> None:
+    # the kit's labs alone skip CDK's built-in validation (cfn-lint checks them in make test); a learner's
+    # own stack gets it, and only that stack fails
+    (tmp_path / "my-labs" / "LabEc2").mkdir(parents=True)
+    (tmp_path / "my-labs" / "LabEc2" / "stack.py").write_text(INVALID_LEARNER_STACK, encoding="utf-8")
+    my_labs = f"myLabs={tmp_path / 'my-labs'}"
+
+    kit_lab = run_cdk("synth", "LabEc2", "--quiet", "-c", my_labs, tmp_path=tmp_path)
+    own = run_cdk("synth", "MyLabEc2", "--quiet", "-c", my_labs, tmp_path=tmp_path)
+
+    assert kit_lab.returncode == 0, kit_lab.stderr
+    assert own.returncode != 0
+    assert "NoSuchProperty" in own.stdout + own.stderr

@@ -6,9 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.asg.spec import DESIRED_CAPACITY, INSTANCE_TYPE, LAB_ID, MAX_CAPACITY, MIN_CAPACITY, STEPS
+from labs.asg.spec import (
+    DESIRED_CAPACITY,
+    INSTANCE_TYPE,
+    LAB_ID,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    STEPS,
+)
 from labs.checks.opening import begin_report
-from labs.checks.options import CheckOption
 from labs.checks.report import CheckReport
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
@@ -22,14 +28,6 @@ PENDING_STATES = ("Pending", "Pending:Wait", "Pending:Proceed")
 # where a learner compares their own stack (labkit exercise LabAsg) with the kit's
 SOLUTION = "labs/asg/stack.py"
 SIZES = f"min {MIN_CAPACITY}, desired {DESIRED_CAPACITY}, max {MAX_CAPACITY}"
-SELF_HEAL_TIMEOUT_S = 300.0
-OPTIONS = (
-    CheckOption(
-        flag="--self-heal",
-        help=f"terminate one instance and wait until the group is back to {DESIRED_CAPACITY} in service",
-        timeout_s=SELF_HEAL_TIMEOUT_S,
-    ),
-)
 
 
 def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:

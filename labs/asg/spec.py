@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labs.checks.options import CheckOption
+
 LAB_ID = "LabAsg"
 MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 2, 4
 INSTANCE_TYPE = "t4g.nano"
@@ -12,4 +14,14 @@ STEPS = (
     f"build the Auto Scaling group from it: min {MIN_CAPACITY}, desired {DESIRED_CAPACITY}, "
     f"max {MAX_CAPACITY}, subnets in two Availability Zones",
     "terminate one instance and watch the group replace it",
+)
+
+# the check's own option: `labkit check LabAsg --self-heal`; the registry reads it without importing the check
+SELF_HEAL_TIMEOUT_S = 300.0
+CHECK_OPTIONS = (
+    CheckOption(
+        flag="--self-heal",
+        help=f"terminate one instance and wait until the group is back to {DESIRED_CAPACITY} in service",
+        timeout_s=SELF_HEAL_TIMEOUT_S,
+    ),
 )

@@ -54,7 +54,8 @@ def test_labkit_check_exits_0_when_the_lab_passes(
         return passing
 
     registered = kit.LABS["LabStepFunction"]
-    monkeypatch.setitem(kit.LABS, "LabStepFunction", dataclasses.replace(registered, check=fake_check))
+    fake = dataclasses.replace(registered, check_loader=lambda: fake_check)
+    monkeypatch.setitem(kit.LABS, "LabStepFunction", fake)
 
     code = main(["check", "LabStepFunction", "--owner", "cli", "--timeout", "7"])
 

@@ -101,9 +101,8 @@ def test_check_writes_the_reports_and_exits_0_only_when_everyone_passed(
         report.add("Execution", True, "SUCCEEDED")
         return report
 
-    monkeypatch.setitem(
-        kit.LABS, "LabStepFunction", dataclasses.replace(kit.LABS["LabStepFunction"], check=passes)
-    )
+    passing = dataclasses.replace(kit.LABS["LabStepFunction"], check_loader=lambda: passes)
+    monkeypatch.setitem(kit.LABS, "LabStepFunction", passing)
     for owner in ("alice", "bob"):
         deploy(session, f"{owner}-LabStepFunction", QUEUE, tags=lab_tags("LabStepFunction", owner))
 

@@ -50,7 +50,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         return report
 
     for lab_id, lab in kit.LABS.items():
-        monkeypatch.setitem(kit.LABS, lab_id, dataclasses.replace(lab, check=fake_check))
+        monkeypatch.setitem(kit.LABS, lab_id, dataclasses.replace(lab, check_loader=lambda: fake_check))
     return seen
 
 
