@@ -10,24 +10,21 @@ from datetime import UTC, datetime
 
 from aws_cdk import App
 
-from labs.exercises.learner_stack import build_learner_stacks, has_learner_stacks
+from labs.exercises.learner_stack import build_learner_stacks
 from labs.kit import build_labs
 from labs.settings import LabSettings, SettingsError
 
 
 def main() -> None:
-    context = App().node.try_get_context  # the CLI's context, read before the App that builds the labs
+    app = App()
     try:
-        settings = LabSettings.from_context(context, os.environ, now=datetime.now(UTC))
+        settings = LabSettings.from_context(app.node.try_get_context, os.environ, now=datetime.now(UTC))
         warning = settings.check_target_account()
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
         sys.exit(1)
     if warning:
         print(warning, file=sys.stderr)
-    # CDK's built-in CloudFormation validation costs about 2 s a synth: `make test` runs cfn-lint on the
-    # kit's own templates, so it runs only for a learner's own stacks, which no test has seen
-    app = App(builtin_cloud_formation_validation=has_learner_stacks(settings))
     build_labs(app, settings)
     build_learner_stacks(app, settings)
     app.synth()

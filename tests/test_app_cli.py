@@ -81,8 +81,7 @@ class MyLabEc2(LearnerLabStack):
 
 @pytest.mark.e2e
 def test_a_learners_invalid_template_fails_its_own_synth_with_cloudformations_words(tmp_path: Path) -> None:
-    # the kit's labs alone skip CDK's built-in validation (cfn-lint checks them in make test); a learner's
-    # own stack gets it, and only that stack fails
+    # CDK's built-in validation (validateAgainstDefaultRules) catches it at synth, for that stack only
     (tmp_path / "my-labs" / "LabEc2").mkdir(parents=True)
     (tmp_path / "my-labs" / "LabEc2" / "stack.py").write_text(INVALID_LEARNER_STACK, encoding="utf-8")
     my_labs = f"myLabs={tmp_path / 'my-labs'}"

@@ -46,11 +46,6 @@ def learner_module_path(settings: LabSettings, lab_id: str) -> Path:
     return settings.my_labs / lab_id / STACK_FILE
 
 
-def has_learner_stacks(settings: LabSettings) -> bool:
-    """Whether the learner has written a starter that becomes a `My<Lab>` stack."""
-    return any(learner_module_path(settings, lab_id).is_file() for lab_id in STACK_LABS)
-
-
 def build_learner_stacks(app: App, settings: LabSettings) -> dict[str, Stack]:
     """`My<Lab>` for each stack lab whose starter the learner has written; nothing when there is none."""
     return {
