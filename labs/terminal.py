@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -12,9 +13,16 @@ from rich.text import Text
 ProgressUpdate = Callable[[str, float], None]
 
 
+# a log or a pipe (CI, `| tee`) gets tables this wide instead of rich's 80 columns, unless COLUMNS says
+LOG_WIDTH = 120
+
+
 def make_console() -> Console:
     # highlight off: ids and numbers in details stay plain; soft_wrap off so long details wrap at words
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = LOG_WIDTH
+    return console
 
 
 @contextmanager
