@@ -23,7 +23,7 @@ NOTHING_TO_DO_GOAL_SECONDS = 1.0
 SYNTH_RATIO_GOAL = 1.1
 
 
-def _env(caches: Path) -> dict[str, str]:
+def cold_env(caches: Path) -> dict[str, str]:
     # the make that runs `make bench` passes its jobserver and flags down; these makes start afresh
     env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     venv = str(Path(env.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin")
@@ -37,28 +37,29 @@ def _env(caches: Path) -> dict[str, str]:
     }
 
 
-def _make_setup(clone: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Wall time of `make setup` and the longest wait between two lines of its output."""
+def timed_make(target: str, clone: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall time of `make <target>` in `clone` and the longest wait between two pieces of its output."""
     start = last = time.perf_counter()
     silence = 0.0
     with subprocess.Popen(
-        ["make", "setup"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ["make", target], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as make:
-        assert make.stdout is not None
+        stream = make.stdout
+        assert stream is not None
         output = []
-        for line in make.stdout:
+        for chunk in iter(lambda: stream.read(1), ""):  # pytest's dots come without a newline
             now = time.perf_counter()
             silence, last = max(silence, now - last), now
-            output.append(line)
+            output.append(chunk)
     if make.returncode != 0:
         raise RuntimeError(
-            f"make setup failed in {clone}, so its time is no figure:\n{''.join(output[-30:])}"
+            f"make {target} failed in {clone}, so its time is no figure:\n{''.join(output)[-3000:]}"
         )
     end = time.perf_counter()
     return end - start, max(silence, end - last)
 
 
-def _clone(into: Path) -> Path:
+def clone_head(into: Path) -> Path:
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(into)], check=True)
     return into
 
@@ -66,10 +67,10 @@ def _clone(into: Path) -> Path:
 def measure() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="labkit-bench-setup-") as folder:
         work = Path(folder)
-        env = _env(work / "caches")
-        cold, silence = _make_setup(_clone(work / "cold"), env)
-        warm, _ = _make_setup(_clone(work / "warm"), env)
-        again, _ = _make_setup(work / "warm", env)
+        env = cold_env(work / "caches")
+        cold, silence = timed_make("setup", clone_head(work / "cold"), env)
+        warm, _ = timed_make("setup", clone_head(work / "warm"), env)
+        again, _ = timed_make("setup", work / "warm", env)
         clone = work / "warm"
         with tempfile.TemporaryDirectory() as here_out, tempfile.TemporaryDirectory() as clone_out:
             clone_env = {**_cdk_env(clone_out), "PATH": f"{clone / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"}

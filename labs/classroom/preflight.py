@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from labs.cost.prices import PriceTable
 from labs.preflight.lines import Line, unreadable
-from labs.preflight.quotas import QUOTAS, Need, QuotaCheck, QuotaSource, lab_needs
+from labs.preflight.quotas import Need, QuotaSource, checks_for_needs, lab_needs
 
 
 def class_needs(
@@ -35,17 +35,7 @@ def class_quota_lines(
 ) -> list[Line]:
     """A line per quota the labs touch: the account's use plus every learner's needs, against the limit."""
     try:
-        checks = [
-            QuotaCheck(
-                quota=quota,
-                used=quota.in_use(ec2),
-                need=needs[quota.name].times(learners),
-                limit=quotas.limit(quota),
-                learners=learners,
-            )
-            for quota in QUOTAS
-            if quota.name in needs
-        ]
+        checks = checks_for_needs(needs, ec2=ec2, quotas=quotas, learners=learners)
     except ClientError as error:
         return [unreadable("quotas", error, fix="allow ec2:Describe* to read what the account uses")]
     return [check.line() for check in checks]

@@ -209,7 +209,13 @@ def check_quotas(
     learners: int = 1,
 ) -> list[QuotaCheck]:
     """One check per quota the lab touches: current usage + what `learners` labs need, against the limit."""
-    needs = lab_needs(template, prices)
+    return checks_for_needs(lab_needs(template, prices), ec2=ec2, quotas=quotas, learners=learners)
+
+
+def checks_for_needs(
+    needs: Mapping[str, Need], *, ec2: EC2Client, quotas: QuotaSource, learners: int
+) -> list[QuotaCheck]:
+    """One check per quota in `needs`: the account's use plus `learners` times the need, against the limit."""
     return [
         QuotaCheck(
             quota=quota,
