@@ -2,83 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import boto3
 
-from tests.labs.emulator.parity import deploy, status
-
-
-def network(cidr: str = "10.1.0.0/24") -> dict[str, Any]:
-    """A public subnet the way the lab VPC builds it: route table, internet gateway, default route."""
-    return {
-        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": cidr}},
-        "Subnet": {
-            "Type": "AWS::EC2::Subnet",
-            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": cidr, "AvailabilityZone": "us-east-1a"},
-        },
-        "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
-        "Association": {
-            "Type": "AWS::EC2::SubnetRouteTableAssociation",
-            "Properties": {"RouteTableId": {"Ref": "Table"}, "SubnetId": {"Ref": "Subnet"}},
-        },
-        "Gateway": {"Type": "AWS::EC2::InternetGateway"},
-        "Attachment": {
-            "Type": "AWS::EC2::VPCGatewayAttachment",
-            "Properties": {"VpcId": {"Ref": "Vpc"}, "InternetGatewayId": {"Ref": "Gateway"}},
-        },
-        "DefaultRoute": {
-            "Type": "AWS::EC2::Route",
-            "DependsOn": ["Attachment"],
-            "Properties": {
-                "RouteTableId": {"Ref": "Table"},
-                "DestinationCidrBlock": "0.0.0.0/0",
-                "GatewayId": {"Ref": "Gateway"},
-            },
-        },
-        "PingOnly": {
-            "Type": "AWS::EC2::SecurityGroup",
-            "Properties": {"GroupDescription": "ping only", "VpcId": {"Ref": "Vpc"}},
-        },
-    }
-
-
-def instance_with_volume_and_address() -> dict[str, Any]:
-    tags = [{"Key": "labkit:lab", "Value": "LabEc2"}]
-    return {
-        "Instance": {
-            "Type": "AWS::EC2::Instance",
-            "Properties": {
-                "ImageId": "ami-12c6146b",
-                "InstanceType": "t4g.nano",
-                "SubnetId": {"Ref": "Subnet"},
-                "SecurityGroupIds": [{"Fn::GetAtt": ["PingOnly", "GroupId"]}],
-            },
-        },
-        "Data": {
-            "Type": "AWS::EC2::Volume",
-            "Properties": {
-                "AvailabilityZone": "us-east-1a",
-                "Size": 1,
-                "VolumeType": "gp3",
-                "Encrypted": True,
-                "Tags": tags,
-            },
-        },
-        "DataAttachment": {
-            "Type": "AWS::EC2::VolumeAttachment",
-            "Properties": {
-                "Device": "/dev/sdf",
-                "InstanceId": {"Ref": "Instance"},
-                "VolumeId": {"Ref": "Data"},
-            },
-        },
-        "Address": {
-            "Type": "AWS::EC2::EIP",
-            "DependsOn": ["Attachment"],
-            "Properties": {"Domain": "vpc", "InstanceId": {"Ref": "Instance"}, "Tags": tags},
-        },
-    }
+from tests.labs.emulator.parity import deploy, instance_with_volume_and_address, network, status
 
 
 def ec2_inventory(session: boto3.Session, vpc_id: str) -> dict[str, list[str]]:

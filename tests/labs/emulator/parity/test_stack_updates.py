@@ -11,8 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from labs.emulator.parity.ec2 import offering_zones
-from tests.labs.emulator.parity import deploy, status
-from tests.labs.emulator.parity.test_ec2 import instance_with_volume_and_address, network
+from tests.labs.emulator.parity import deploy, instance_with_volume_and_address, network, status
 
 NEW_IMAGE = "ami-03cf127a"  # another of moto's images: what a new Amazon Linux release looks like here
 
