@@ -29,10 +29,10 @@ PYTEST_ARGS ?=
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-SETUP_FILES := $(VENV)/.synced $(VENV)/.compiled $(VENV)/.warm node_modules/.installed $(VENV)/bin/cdk $(VENV)/bin/aws
+SETUP_FILES := $(VENV)/.synced $(VENV)/.warm node_modules/.installed $(VENV)/bin/cdk $(VENV)/bin/aws
 # once the dependencies are in, the rest runs side by side (a -j the caller chose is kept): the project's own
-# editable install, npm ci, one synth that compiles the aws-cdk-lib modules it imports, the other bytecode
-SETUP_JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j5)
+# editable install, npm ci, and one synth that compiles the aws-cdk-lib modules it imports
+SETUP_JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j4)
 
 setup:  ## install uv.lock, Node 24 and the pinned CDK CLI (idempotent)
 	@$(MAKE) --no-print-directory -q setup-steps || $(MAKE) --no-print-directory $(SETUP_JOBS) setup-steps
@@ -56,11 +56,8 @@ $(VENV)/.synced: $(VENV)/.deps
 	TMPDIR=$(UV_TMP) $(UV) sync --locked --extra dev
 	touch $@
 
-$(VENV)/.compiled: $(VENV)/.deps scripts/precompile.py
-	$(BIN)/python scripts/precompile.py packages
-	touch $@
-
-$(VENV)/.warm: $(VENV)/.deps scripts/precompile.py
+# the venv keeps the bytecode of what it imports (in .venv/pycache); one synth fills it for aws-cdk-lib
+$(VENV)/.warm: $(VENV)/.deps scripts/precompile.py scripts/bytecode/_labkit_bytecode.py
 	$(BIN)/python scripts/precompile.py synth
 	touch $@
 

@@ -1,5 +1,5 @@
 """`make setup`'s promises: uv.lock is what pyproject.toml asks for, make redoes exactly the steps whose
-inputs changed, and the bytecode compile covers what the kit imports without writing into the checkout."""
+inputs changed, and the venv keeps the bytecode of what it imports without writing into the checkout."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_lock_matches_pyproject(tmp_path: Path) -> None:
     assert checked.returncode == 0, f"uv.lock and pyproject.toml disagree: run `make lock`\n{checked.stderr}"
 
 
-STEPS = (".venv/.deps", ".venv/.synced", ".venv/.compiled", ".venv/.warm", "node_modules/.installed")
+STEPS = (".venv/.deps", ".venv/.synced", ".venv/.warm", "node_modules/.installed")
 
 
 @SETUP_DONE
@@ -67,10 +67,11 @@ def test_second_setup_has_nothing_to_do() -> None:
 @pytest.mark.parametrize(
     ("changed", "redone"),
     [
-        ("uv.lock", {".venv/.deps", ".venv/.synced", ".venv/.compiled", ".venv/.warm"}),
-        ("pyproject.toml", {".venv/.deps", ".venv/.synced", ".venv/.compiled", ".venv/.warm"}),
+        ("uv.lock", {".venv/.deps", ".venv/.synced", ".venv/.warm"}),
+        ("pyproject.toml", {".venv/.deps", ".venv/.synced", ".venv/.warm"}),
         ("package-lock.json", {"node_modules/.installed"}),
-        ("scripts/precompile.py", {".venv/.compiled", ".venv/.warm"}),
+        ("scripts/precompile.py", {".venv/.warm"}),
+        ("scripts/bytecode/_labkit_bytecode.py", {".venv/.warm"}),
     ],
 )
 def test_a_changed_input_redoes_its_steps_only(changed: str, redone: set[str]) -> None:
@@ -79,48 +80,62 @@ def test_a_changed_input_redoes_its_steps_only(changed: str, redone: set[str]) -
     assert {step for step in STEPS if f"touch {step}" in planned.stdout} == redone
 
 
-def test_bytecode_is_written_for_site_packages_only(tmp_path: Path) -> None:
-    site, project = tmp_path / "site", tmp_path / "project"
-    (site / "vendored").mkdir(parents=True)
-    (site / "vendored" / "__init__.py").write_text("VALUE = 1\n")
-    project.mkdir()
-    (project / "helper.py").write_text("import vendored\n")
-    (project / "app.py").write_text("import helper\nprint(helper.vendored.VALUE)\n")
-
-    ran = subprocess.run(
-        [sys.executable, ROOT / "scripts" / "precompile.py", "run", f"{site}{os.sep}", project / "app.py"],
-        env={**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"},
+@pytest.fixture(scope="module")
+def hooked_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway venv with the bytecode hook installed the way `make setup` installs it."""
+    venv = tmp_path_factory.mktemp("hooked") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    site = subprocess.run(
+        [venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
         text=True,
         check=True,
-    )
-
-    assert ran.stdout == "1\n"
-    assert list((site / "vendored" / "__pycache__").glob("__init__.*.pyc"))
-    assert not (project / "__pycache__").exists()
+    ).stdout.strip()
+    _precompile().install_hook(Path(site))
+    return venv
 
 
-def _touch(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+def _import_helper(venv: Path, project: Path, *options: str, **env: str) -> None:
+    (project / "helper.py").write_text("VALUE = 1\n")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    command = [venv / "bin" / "python", *options, "-c", "import helper; assert helper.VALUE == 1"]
+    subprocess.run(command, cwd=project, env={**base, "PYTHONPATH": str(project), **env}, check=True)
 
 
-def test_package_compile_skips_what_nothing_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    precompile = _precompile()
-    for name in (
-        "rich/console.py",
-        "sympy/core/tests/test_basic.py",
-        "aws_cdk/aws_ec2/__init__.py",
-        "mypy/checker.py",
-        "mypy/checker.cpython-311-x86_64-linux-gnu.so",
-        "mypy/plugin.py",
-    ):
-        _touch(tmp_path / name)
-    monkeypatch.setattr(precompile, "SITE", tmp_path)
+def _cached(venv: Path, project: Path) -> list[Path]:
+    return list(venv.joinpath("pycache", *project.parts[1:]).glob("helper.*.pyc"))
 
-    found = {Path(file).relative_to(tmp_path).as_posix() for file in precompile.package_sources()}
 
-    assert found == {"rich/console.py", "mypy/plugin.py"}
+def test_the_venv_keeps_bytecode_in_its_own_folder_despite_pythondontwritebytecode(
+    hooked_venv: Path, tmp_path: Path
+) -> None:
+    _import_helper(hooked_venv, tmp_path, PYTHONDONTWRITEBYTECODE="1")
+
+    assert _cached(hooked_venv, tmp_path)
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_python_dash_b_still_writes_no_bytecode(hooked_venv: Path, tmp_path: Path) -> None:
+    _import_helper(hooked_venv, tmp_path, "-B", PYTHONDONTWRITEBYTECODE="1")
+
+    assert not _cached(hooked_venv, tmp_path)
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_without_the_variable_python_caches_bytecode_as_usual(hooked_venv: Path, tmp_path: Path) -> None:
+    _import_helper(hooked_venv, tmp_path)
+
+    assert not _cached(hooked_venv, tmp_path)
+    assert list((tmp_path / "__pycache__").glob("helper.*.pyc"))
+
+
+def test_a_pycache_prefix_the_user_chose_is_kept(hooked_venv: Path, tmp_path: Path) -> None:
+    project, chosen = tmp_path / "project", tmp_path / "chosen"
+    project.mkdir()
+    _import_helper(hooked_venv, project, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(chosen))
+
+    assert list(chosen.joinpath(*project.parts[1:]).glob("helper.*.pyc"))
+    assert not _cached(hooked_venv, project)
 
 
 def test_mypy_reads_every_aws_cdk_module_the_kits_types_reach() -> None:
