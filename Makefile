@@ -57,7 +57,7 @@ $(VENV)/.synced: $(VENV)/.deps
 	touch $@
 
 # the venv keeps the bytecode of what it imports (in .venv/pycache); one synth fills it for aws-cdk-lib
-$(VENV)/.warm: $(VENV)/.deps scripts/precompile.py scripts/bytecode/_labkit_bytecode.py
+$(VENV)/.warm: $(VENV)/.deps scripts/precompile.py scripts/mypy_modules.py scripts/bytecode/_labkit_bytecode.py
 	$(BIN)/python scripts/precompile.py synth
 	touch $@
 

@@ -25,9 +25,10 @@ import sys
 import sysconfig
 import tempfile
 import time
-import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from mypy_modules import listed
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(sysconfig.get_paths()["purelib"])
@@ -56,7 +57,7 @@ def compile_cdk_modules() -> None:
     """Compile the aws-cdk-lib modules the kit's code can reach, on every core, largest first."""
     start = time.perf_counter()
     importlib.import_module(HOOK.stem)  # this process now caches where every later one will look
-    files = [_source(module) for module in _mypy_followed_modules()]
+    files = [_source(module) for module in listed(PYPROJECT.read_text(encoding="utf-8"))]
     files = sorted((f for f in files if f.is_file()), key=lambda f: f.stat().st_size, reverse=True)
     _say(f"{len(files)} aws-cdk-lib modules the kit's code can reach (pyproject.toml's mypy list)")
     done, last = 0, start
@@ -67,11 +68,6 @@ def compile_cdk_modules() -> None:
                 last = time.perf_counter()
                 _say(f"{done}/{len(files)} modules, {last - start:.0f} s")
     _say(f"{len(files)} modules in {time.perf_counter() - start:.1f} s")
-
-
-def _mypy_followed_modules() -> list[str]:
-    overrides = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["mypy"].get("overrides", [])
-    return [m for o in overrides if o.get("follow_imports") == "normal" for m in o.get("module", [])]
 
 
 def _source(module: str) -> Path:
@@ -109,9 +105,9 @@ def warm_up_synth() -> None:
         lines = ["the synth failed, so the first synth that works will compile aws-cdk-lib:", *tail]
         print("precompile: " + "\n  ".join(lines), file=sys.stderr, flush=True)
         return
-    # in .venv/pycache when the hook is at work; beside the sources where nothing told Python not to write
-    cached = [SITE / CDK, Path(sys.prefix, "pycache", *(SITE / CDK).parts[1:])]
-    modules = sum(1 for folder in cached for _ in folder.rglob("*.pyc"))
+    # where this process, with the hook imported, caches: the prefix's mirror of aws_cdk, or its own folders
+    cached = Path(sys.pycache_prefix, *(SITE / CDK).parts[1:]) if sys.pycache_prefix else SITE / CDK
+    modules = sum(1 for _ in cached.rglob("*.pyc"))
     _say(f"synth done in {time.perf_counter() - start:.1f} s ({modules} aws-cdk-lib modules have bytecode)")
 
 

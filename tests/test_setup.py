@@ -27,11 +27,14 @@ def _uv() -> Path:
 
 
 def _precompile() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("precompile", ROOT / "scripts" / "precompile.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with pytest.MonkeyPatch.context() as patch:
+        # run as a script, precompile.py finds its neighbour mypy_modules on sys.path; loaded here, likewise
+        patch.syspath_prepend(str(ROOT / "scripts"))
+        spec = importlib.util.spec_from_file_location("precompile", ROOT / "scripts" / "precompile.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     return module
 
 
@@ -71,6 +74,7 @@ def test_second_setup_has_nothing_to_do() -> None:
         ("pyproject.toml", {".venv/.deps", ".venv/.synced", ".venv/.warm"}),
         ("package-lock.json", {"node_modules/.installed"}),
         ("scripts/precompile.py", {".venv/.warm"}),
+        ("scripts/mypy_modules.py", {".venv/.warm"}),
         ("scripts/bytecode/_labkit_bytecode.py", {".venv/.warm"}),
     ],
 )
