@@ -115,9 +115,9 @@ class LocalAws:
     @contextlib.contextmanager
     def patched_environ(self) -> Iterator[None]:
         """Point this process's own default AWS clients at the emulator too, until the block ends."""
-        saved = dict(os.environ)
+        saved, patched = dict(os.environ), self.env  # self.env reads os.environ: read it before clearing
         os.environ.clear()
-        os.environ.update(self.env)
+        os.environ.update(patched)
         try:
             yield
         finally:

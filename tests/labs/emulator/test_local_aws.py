@@ -76,6 +76,22 @@ def test_children_get_the_emulator_and_never_a_real_profile(
     assert "unset AWS_PROFILE" in exports
 
 
+def test_inside_patched_environ_this_process_keeps_its_own_settings_and_never_a_real_profile(
+    local_aws: LocalAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    outside = dict(os.environ)
+    with local_aws.patched_environ():
+        inside = dict(os.environ)
+    # PATH, HOME and the like still reach the CLIs a rehearsal starts; only AWS settings change
+    assert inside["PATH"] == outside["PATH"]
+    assert inside["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert "AWS_PROFILE" not in inside
+    assert inside["AWS_ENDPOINT_URL"] == local_aws.endpoint
+    assert dict(os.environ) == outside
+
+
 SCRIPT = textwrap.dedent(
     """
     import sys, time
