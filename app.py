@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from aws_cdk import App
 
 from labs.exercises.learner_stack import build_learner_stacks
-from labs.kit import build_labs
 from labs.settings import LabSettings, SettingsError
+from labs.synthesis import build_labs
 
 
 def main() -> None:

@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import Row, median_seconds
+from labs.cdk_json import feature_flags
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
-from labs.kit import feature_flags, lab
+from labs.registry import lab
 from labs.settings import LabSettings
 
 CLASS_SIZE = 30

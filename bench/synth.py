@@ -1,4 +1,4 @@
-"""Synth of all four labs against an empty app's synth, in fresh processes taken in turns in one run.
+"""Synth of all the labs against an empty app's synth, in fresh processes taken in turns in one run.
 
 Where the labs' extra time goes (measured on the 2-core kit machine, aws-cdk-lib 2.275): Python loading the
 twelve service modules the labs use (aws_ec2's bytecode alone is 8 MB), about 0.55 s; building the stacks,
@@ -16,7 +16,8 @@ import os
 import statistics
 import tempfile
 
-from bench.common import ROOT, Row, median_seconds, run_python
+from bench.common import Row, median_seconds, run_python
+from labs.cdk_json import cdk_json_context
 
 EMPTY_APP = "import aws_cdk as cdk; cdk.App().synth()"
 SYNTH_GOAL_RATIO = 1.5
@@ -24,7 +25,7 @@ SYNTH_GOAL_RATIO = 1.5
 
 def _cdk_env(outdir: str) -> dict[str, str]:
     """What the CDK CLI hands the app: cdk.json's context (feature flags included) and an outdir."""
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context = cdk_json_context()
     return {**os.environ, "CDK_OUTDIR": outdir, "CDK_CONTEXT_JSON": json.dumps(context)}
 
 
@@ -41,7 +42,7 @@ def measure(*, rounds: int = 5) -> list[Row]:
     ratio = statistics.median(labs / empty for empty, labs in zip(empty_times, labs_times, strict=True))
     return [
         Row("synth: empty app (jsii floor, median)", statistics.median(empty_times), "s"),
-        Row("synth: all four labs (python app.py, median)", statistics.median(labs_times), "s"),
+        Row("synth: all the labs (python app.py, median)", statistics.median(labs_times), "s"),
         Row(
             "synth: labs / empty app (median of rounds)",
             ratio,

@@ -1,4 +1,4 @@
-"""CDK-free facts that the stacks, the checks and the tooling share: lab ids, tag keys, stack names.
+"""CDK-free facts that the stacks, the checks and the tooling share: tag keys, stack names, the layer.
 
 Importing this module costs nothing: `labkit check` and `labkit leftovers` read these facts without
 loading the CDK, and the stacks write them, so both sides use the one definition here.
@@ -7,8 +7,6 @@ loading the CDK, and the stacks write them, so both sides use the one definition
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-LAB_IDS = ("LabEc2", "LabAsg", "LabDdbStream", "LabStepFunction")
 
 # on every lab stack and every taggable resource in it
 TAG_LAB = "labkit:lab"

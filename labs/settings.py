@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from labs.cdk_json import cdk_json_context
 from labs.contract import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
 
 DEFAULT_TTL_HOURS = 8.0
@@ -332,18 +333,6 @@ def parse_availability_zone(value: Any, *, region: str | None = None) -> str | N
     return text
 
 
-def cdk_json_context(directory: Path) -> dict[str, Any]:
-    """cdk.json's context in `directory` (the kit's settings and flags), {} when there is none."""
-    path = directory / "cdk.json"
-    if not path.is_file():
-        return {}
-    try:
-        context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
-    except (OSError, ValueError):
-        return {}
-    return context if isinstance(context, dict) else {}
-
-
 def owner_from_cdk_json(directory: Path) -> str | None:
     """The `owner` context cdk.json sets, so `labkit check` finds the stack `cdk deploy` made."""
-    return parse_owner(cdk_json_context(directory).get("owner"))
+    return parse_owner(cdk_json_context(directory / "cdk.json").get("owner"))

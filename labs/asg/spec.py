@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from labs.checks.options import CheckOption
+from labs.constructs.instance_facts import LAB_INSTANCE_TYPE_NAME
 
 LAB_ID = "LabAsg"
 MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 2, 4
-INSTANCE_TYPE = "t4g.nano"
+INSTANCE_TYPE = LAB_INSTANCE_TYPE_NAME
 
 # the hands-on's steps in the course's order: the starter's TODOs and the check's hints name them
 STEPS = (

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
-from labs.contract import LAB_IDS, learner_stack_id, stack_name
+from labs.contract import learner_stack_id, stack_name
 from labs.deployed.aws import on_emulator, session_from_environment
-from labs.kit import check_options, lab
+from labs.registry import check_options, lab_ids, run_check
 from labs.settings import owner_from_cdk_json, parse_owner
 from labs.terminal import make_console
 
@@ -24,7 +24,9 @@ AWS_FAILURE = "the check could not finish"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lab", choices=LAB_IDS, metavar="LAB", help=f"the lab to check: {', '.join(LAB_IDS)}")
+    parser.add_argument(
+        "lab", choices=lab_ids(), metavar="LAB", help=f"the lab to check: {', '.join(lab_ids())}"
+    )
     parser.add_argument(
         "--owner",
         help="the owner the lab was deployed with (-c owner=...): checks stack <owner>-<LAB> "
@@ -58,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
     session = session_from_environment()
     try:
-        report = lab(args.lab).run_check(
+        report = run_check(
+            args.lab,
             session=session,
             stack_name=args.stack or stack_name(args.lab, owner),
             on_emulator=on_emulator(session),

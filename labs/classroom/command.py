@@ -37,10 +37,9 @@ from labs.classroom.destroy import DEFAULT_TIMEOUT_S, delete_stacks, plan_destro
 from labs.classroom.grading import check_class
 from labs.classroom.roster import DEFAULT_OWNER_COLUMN, Roster, RosterError, read_roster
 from labs.classroom.sessions import DEFAULT_WORKERS, SharedSession
-from labs.contract import LAB_IDS
 from labs.deployed.aws import on_emulator
-from labs.kit import check_options
 from labs.preflight.command import add_landing_zone_arguments
+from labs.registry import check_options, lab_ids
 from labs.terminal import make_console
 
 HELP = "run a class from a roster: preflight, status with cost, graded checks with a report, clean-up"
@@ -51,8 +50,8 @@ CANNOT_RUN = 2
 
 
 def lab_id(text: str) -> str:
-    if text not in LAB_IDS:
-        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(LAB_IDS)}")
+    if text not in lab_ids():
+        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(lab_ids())}")
     return text
 
 
@@ -268,7 +267,7 @@ def run_check(args: argparse.Namespace, roster: Roster, console: Console) -> int
 
 def run_destroy(args: argparse.Namespace, roster: Roster, console: Console) -> int:
     session = SharedSession()
-    labs = tuple(dict.fromkeys(args.labs)) or LAB_IDS
+    labs = tuple(dict.fromkeys(args.labs)) or lab_ids()
     now = datetime.now(UTC)
     with console.status("finding the roster's lab stacks"):
         plan = plan_destroy(

@@ -17,12 +17,12 @@ from botocore.exceptions import ClientError
 from labs.classroom.inventory import LabStackListing, is_kit_lab, list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
-from labs.contract import LAB_IDS
 from labs.deployed.aws import error_text
 from labs.deployed.expiry import read_expiry
 from labs.deployed.stack import failure_reason
 from labs.leftovers.model import Leftover
 from labs.leftovers.scan import scan_leftovers
+from labs.registry import lab_ids
 
 if TYPE_CHECKING:
     import boto3
@@ -56,12 +56,14 @@ def plan_destroy(
     session: boto3.Session,
     roster: Roster,
     *,
-    labs: Sequence[str] = LAB_IDS,
+    labs: Sequence[str] = (),
     expired_only: bool = False,
     now: datetime,
     workers: int = DEFAULT_WORKERS,
 ) -> DestroyPlan:
-    """The roster's kit lab stacks of `labs` (with --expired-only: those past their expiry)."""
+    """The roster's kit lab stacks of `labs` (every lab when empty; with --expired-only: those past their
+    expiry)."""
+    labs = tuple(labs) or lab_ids()
     candidates = [s for s in list_lab_stacks(session) if s.owner in roster and s.lab_id in labs]
     verified = run_bounded(candidates, lambda listing: is_kit_lab(session, listing), workers=workers)
     kit = [listing for listing, ok in zip(candidates, verified, strict=True) if ok]
@@ -153,14 +155,15 @@ def scan_learners(
     session: boto3.Session,
     owners: Sequence[str],
     *,
-    labs: Sequence[str] = LAB_IDS,
+    labs: Sequence[str] = (),
     workers: int = DEFAULT_WORKERS,
     on_done: Callable[[str], None] | None = None,
 ) -> dict[str, list[Leftover]]:
-    """Each learner's leftovers of `labs` (the leftover scan of labkit leftovers, once per learner)."""
+    """Each learner's leftovers of `labs` (every lab when empty): labkit leftovers' scan, per learner."""
+    labs = tuple(labs) or lab_ids()
 
     def scan(owner: str) -> list[Leftover]:
-        if tuple(labs) == LAB_IDS:
+        if tuple(labs) == lab_ids():
             return scan_leftovers(session, owner=owner)
         return [found for lab_id in labs for found in scan_leftovers(session, lab_id=lab_id, owner=owner)]
 

@@ -19,9 +19,9 @@ from labs.checks.report import CheckItem, CheckReport, Outcome
 from labs.classroom.inventory import list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
-from labs.contract import LAB_IDS, stack_name
+from labs.contract import stack_name
 from labs.deployed.aws import aws_failure
-from labs.kit import lab
+from labs.registry import lab, lab_ids, run_check
 from labs.terminal import ProgressUpdate
 
 if TYPE_CHECKING:
@@ -139,8 +139,8 @@ def check_class(
     Options a lab does not declare (--self-heal for LabEc2) are left out of that lab's check.
     """
     deployed = {(s.owner, s.lab_id) for s in list_lab_stacks(session) if s.owner in roster}
-    chosen = tuple(labs) or tuple(lab_id for lab_id in LAB_IDS if any(d[1] == lab_id for d in deployed))
-    chosen = chosen or LAB_IDS
+    chosen = tuple(labs) or tuple(lab_id for lab_id in lab_ids() if any(d[1] == lab_id for d in deployed))
+    chosen = chosen or lab_ids()
     cells: dict[tuple[str, str], GradedCell] = {
         (owner, lab_id): not_deployed(owner, lab_id)
         for owner in roster.owners
@@ -159,7 +159,8 @@ def check_class(
         own = {option.keyword for option in checked.check_options}
         started = time.monotonic()
         try:
-            report = checked.run_check(
+            report = run_check(
+                checked.lab_id,
                 session=session,
                 stack_name=stack_name(lab_id, owner),
                 on_emulator=on_emulator,

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from labs.contract import LAB_IDS, OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
+from labs.contract import OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
 from labs.deployed.stack import DeployedStack, list_resources, template_tags
 from labs.leftovers.model import Scope
+from labs.registry import lab_ids
 
 if TYPE_CHECKING:
     import boto3
-
-ANY_LAB = Scope(labs=LAB_IDS, owner=None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +59,7 @@ def list_lab_stacks(session: boto3.Session) -> list[LabStackListing]:
     pages = session.client("cloudformation").get_paginator("describe_stacks").paginate()
     for stack in (stack for page in pages for stack in page["Stacks"]):
         name, status = stack["StackName"], stack["StackStatus"]
-        lab_id = ANY_LAB.stack_lab(name)
+        lab_id = Scope(labs=lab_ids(), owner=None).stack_lab(name)
         if lab_id is None or status == "DELETE_COMPLETE":
             continue
         found.append(

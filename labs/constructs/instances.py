@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aws_cdk import aws_ec2 as ec2
 
-LAB_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO)
-ROOT_VOLUME_GIB = 8  # the AL2023 image's snapshot size: the smallest root it accepts
+from labs.constructs.instance_facts import LAB_INSTANCE_TYPE_NAME, ROOT_VOLUME_GIB
+
+LAB_INSTANCE_TYPE = ec2.InstanceType(LAB_INSTANCE_TYPE_NAME)
 
 
 def amazon_linux_2023_arm() -> ec2.IMachineImage:

@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from labs.cost.calculator import TemplateCost, price_template
-from labs.cost.goals import CHEAPEST_SETUPS, MIN_RATIO_TO_CDK_DEFAULTS, WITHIN_CHEAPEST, LabCost, lab_cost
+from labs.cost.goals import MIN_RATIO_TO_CDK_DEFAULTS, WITHIN_CHEAPEST, LabCost, lab_cost
 from labs.cost.prices import CostError, PriceTable, load_prices
+from labs.registry import lab
 from labs.settings import DEFAULT_TTL_HOURS
 
 if TYPE_CHECKING:
@@ -160,9 +161,7 @@ def as_json(costs: Sequence[LabCost], prices: PriceTable) -> dict[str, Any]:
                 "lab": cost.lab_id,
                 "kit_usd_per_hour": cost.kit.usd_per_hour,
                 "cheapest_usd_per_hour": cost.cheapest_usd_per_hour,
-                "cheapest_setup": CHEAPEST_SETUPS[cost.lab_id].description
-                if cost.lab_id in CHEAPEST_SETUPS
-                else None,
+                "cheapest_setup": lab(cost.lab_id).cheapest.description,
                 "cdk_defaults_usd_per_hour": cost.cdk_defaults.usd_per_hour,
                 "ratio": cost.ratio,
                 "goal_met": cost.goal_met,

@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from labs.cost.calculator import TemplateCost
 from labs.cost.prices import PriceTable
+from labs.registry import lab
 
 WITHIN_CHEAPEST = 0.05
 MIN_RATIO_TO_CDK_DEFAULTS = 10.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheapestSetup:
-    """The least a lab can cost and still teach what it teaches, priced from the same table."""
-
-    description: str
-    usd_per_hour: Callable[[PriceTable], float]
-
-
-def _nano(prices: PriceTable) -> float:
-    return prices.instance("t4g.nano", where="cheapest setup").usd_per_hour
-
-
-def _gp3_gib(prices: PriceTable) -> float:
-    return prices.as_hourly(prices.volume("gp3", where="cheapest setup").usd_per_gib_month)
-
-
-def _idle_serverless(_prices: PriceTable) -> float:
-    return 0.0
-
-
-CHEAPEST_SETUPS = {
-    "LabEc2": CheapestSetup(
-        description="one t4g.nano, its 8 GiB gp3 root, a 1 GiB gp3 data volume, one public IPv4 to ping",
-        usd_per_hour=lambda p: _nano(p) + 9 * _gp3_gib(p) + p.hourly("public_ipv4"),
-    ),
-    "LabAsg": CheapestSetup(
-        description="two t4g.nano with 8 GiB gp3 roots and no public IPv4",
-        usd_per_hour=lambda p: 2 * (_nano(p) + 8 * _gp3_gib(p)),
-    ),
-    "LabDdbStream": CheapestSetup(
-        description="serverless: nothing billed while idle", usd_per_hour=_idle_serverless
-    ),
-    "LabStepFunction": CheapestSetup(
-        description="serverless: nothing billed while idle", usd_per_hour=_idle_serverless
-    ),
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,10 +57,10 @@ class LabCost:
 
 
 def lab_cost(lab_id: str, *, kit: TemplateCost, cdk_defaults: TemplateCost, prices: PriceTable) -> LabCost:
-    setup = CHEAPEST_SETUPS.get(lab_id)
+    setup = lab(lab_id).cheapest
     return LabCost(
         lab_id=lab_id,
         kit=kit,
         cdk_defaults=cdk_defaults,
-        cheapest_usd_per_hour=setup.usd_per_hour(prices) if setup else None,
+        cheapest_usd_per_hour=setup.usd_per_hour(prices),
     )

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from labs.kit import feature_flags, synthesize
+from labs.cdk_json import feature_flags
 from labs.settings import LabSettings
+from labs.synthesis import synthesize
 
 Template = dict[str, Any]
 

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from labs.contract import LAB_IDS
+from labs.cdk_json import cdk_json_context
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import Demo
 from labs.demo.targets import EXPIRY_LEAD_S, AwsTarget
-from labs.settings import AccountNotAllowedError, SettingsError, cdk_json_context, parse_accounts
+from labs.registry import lab_ids
+from labs.settings import AccountNotAllowedError, SettingsError, parse_accounts
 from labs.terminal import make_console
 
 HELP = "rehearse each lab's life: deploy, check, redeploy, check, expire, scan (offline, or --aws)"
@@ -28,7 +29,7 @@ AWS_STEP_TIMEOUT_S = 900.0
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "labs", nargs="*", metavar="LAB", help=f"labs to rehearse (default: all of {', '.join(LAB_IDS)})"
+        "labs", nargs="*", metavar="LAB", help=f"labs to rehearse (default: all of {', '.join(lab_ids())})"
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop after the first lab that fails")
     parser.add_argument(
@@ -68,11 +69,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     console = make_console()
-    unknown = [lab for lab in args.labs if lab not in LAB_IDS]
+    unknown = [lab for lab in args.labs if lab not in lab_ids()]
     if unknown:
-        console.print(f"labkit: unknown lab {', '.join(unknown)}: choose from {', '.join(LAB_IDS)}")
+        console.print(f"labkit: unknown lab {', '.join(unknown)}: choose from {', '.join(lab_ids())}")
         return 2
-    labs = tuple(args.labs) or LAB_IDS
+    labs = tuple(args.labs) or lab_ids()
     landing_zone = LandingZone.from_options(args.context, toolkit_stack_name=args.toolkit_stack_name)
     step_timeout = args.step_timeout or (AWS_STEP_TIMEOUT_S if args.aws else None)
     demo = Demo(
@@ -90,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
 def sandbox_accounts(landing_zone: LandingZone) -> tuple[str, ...]:
     """The accounts the kit may deploy into: `-c sandboxAccounts=` given to the demo, else cdk.json's."""
     given = landing_zone.context.get("sandboxAccounts")
-    return parse_accounts(given if given is not None else cdk_json_context(Path.cwd()).get("sandboxAccounts"))
+    return parse_accounts(
+        given if given is not None else cdk_json_context(Path.cwd() / "cdk.json").get("sandboxAccounts")
+    )
 
 
 def aws_account(

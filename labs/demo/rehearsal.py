@@ -168,10 +168,11 @@ class Demo:
 
     def check(self, lab_run: LabRun, target: Target, session: boto3.Session, step: str) -> str:
         from labs.checks.render import counts, print_report
-        from labs.kit import lab
+        from labs.registry import lab, run_check
 
         checked = lab(lab_run.lab_id)
-        report = checked.run_check(
+        report = run_check(
+            checked.lab_id,
             session=session,
             stack_name=lab_run.stack_name,
             on_emulator=target.on_emulator,

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labs.cdk_json import KIT_CDK_JSON, cdk_json_context, read_cdk_json
 from labs.settings import SettingsError
 
-CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 QUALIFIER_CONTEXT = "@aws-cdk/core:bootstrapQualifier"
 # cdk.json's top-level key for the CLI's --toolkit-stack-name
 TOOLKIT_STACK_SETTING = "toolkitStackName"
@@ -43,13 +43,11 @@ def context_options(items: Sequence[str]) -> dict[str, str]:
     return context
 
 
-def cdk_context(overrides: Mapping[str, Any] | None = None, *, cdk_json: Path = CDK_JSON) -> dict[str, Any]:
+def cdk_context(
+    overrides: Mapping[str, Any] | None = None, *, cdk_json: Path = KIT_CDK_JSON
+) -> dict[str, Any]:
     """cdk.json's context with `-c` overrides on top, as `cdk synth` sees it."""
-    return {**_cdk_json(cdk_json).get("context", {}), **(overrides or {})}
-
-
-def _cdk_json(path: Path) -> dict[str, Any]:
-    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+    return {**cdk_json_context(cdk_json), **(overrides or {})}
 
 
 class BootstrapSettingError(SettingsError):
@@ -78,10 +76,10 @@ class Bootstrap:
         context: Mapping[str, Any] | None = None,
         *,
         toolkit_stack_name: str | None = None,
-        cdk_json: Path = CDK_JSON,
+        cdk_json: Path = KIT_CDK_JSON,
     ) -> Bootstrap:
         """cdk.json's qualifier and toolkit stack name, overridden by `-c` context and the CLI option."""
-        settings = _cdk_json(cdk_json)
+        settings = read_cdk_json(cdk_json)
         merged = cdk_context(context, cdk_json=cdk_json)
         qualifier = str(merged.get(QUALIFIER_CONTEXT) or DEFAULT_QUALIFIER)
         toolkit = toolkit_stack_name or settings.get(TOOLKIT_STACK_SETTING) or DEFAULT_TOOLKIT_STACK

@@ -14,8 +14,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from labs.contract import LAB_IDS, stack_name
+from labs.contract import stack_name
 from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
+from labs.registry import lab_ids
 
 HELP = "start the local AWS emulator (or, from a shell pointed at it: expire a lab now)"
 ENV_FILE = ROOT / ".labkit" / "emulator.env"
@@ -41,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fire a deployed lab's expiry schedule now, with its own role (run where the exports are set)",
         description="Time travel for the lab's auto-expiry: Scheduler runs the schedule's target now.",
     )
-    expire.add_argument("lab", choices=LAB_IDS, metavar="LAB", help=f"the lab: {', '.join(LAB_IDS)}")
+    expire.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
 
 

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from labs.contract import LAB_IDS
 from labs.exercises.starters import StarterExistsError, starter
+from labs.registry import lab_ids
 from labs.settings import DEFAULT_MY_LABS, parse_owner
 from labs.terminal import make_console
 
@@ -15,7 +15,7 @@ HELP = "write a lab's starter (a stack or a handler with the hands-on's steps as
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lab", choices=LAB_IDS, metavar="LAB", help=f"the lab: {', '.join(LAB_IDS)}")
+    parser.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     parser.add_argument(
         "--dir",
         type=Path,

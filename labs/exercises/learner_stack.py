@@ -18,11 +18,19 @@ from constructs import Construct
 
 from labs.constructs.lab_stack import LabStack
 from labs.contract import learner_stack_id
+from labs.registry import all_labs
 from labs.settings import LabSettings
 
-# the labs whose starter is a whole stack (the function labs' starter is a handler: -c handlerCode=<dir>)
-STACK_LABS = ("LabEc2", "LabAsg")
 STACK_FILE = "stack.py"
+
+
+def stack_labs() -> tuple[str, ...]:
+    """The labs whose starter is a whole stack (a handler starter deploys with -c handlerCode=<dir>)."""
+    return tuple(
+        lab_id
+        for lab_id, described in all_labs().items()
+        if described.starter is not None and described.starter.kind == "stack"
+    )
 
 
 class LearnerStackError(RuntimeError):
@@ -50,7 +58,7 @@ def build_learner_stacks(app: App, settings: LabSettings) -> dict[str, Stack]:
     """`My<Lab>` for each stack lab whose starter the learner has written; nothing when there is none."""
     return {
         lab_id: learner_stack(app, settings, lab_id, path)
-        for lab_id in STACK_LABS
+        for lab_id in stack_labs()
         if (path := learner_module_path(settings, lab_id)).is_file()
     }
 

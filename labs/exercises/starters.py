@@ -1,6 +1,7 @@
 """The starter of each lab, written into the learner's folder: what it holds and what to do next.
 
-Each starter's TODOs are the hands-on's steps as the lab's spec.py lists them (the check's hints name the
+Each starter is declared by its lab's descriptor (labs/<lab>/lab.py); its TODOs are the hands-on's steps as
+the lab's spec.py lists them (the check's hints name the
 same steps). Writing never overwrites: a learner's work is kept unless they ask to start over.
 """
 
@@ -10,14 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from labs.asg import spec as asg_spec
 from labs.contract import LEARNER_HANDLER_FILE, learner_stack_id, stack_name
-from labs.ddb_stream import spec as ddb_stream_spec
-from labs.ec2 import spec as ec2_spec
+from labs.registry import all_labs
 from labs.settings import DEFAULT_MY_LABS
-from labs.step_function import spec as step_function_spec
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STACK_FILE = "stack.py"
 
 
@@ -28,7 +25,7 @@ class StarterExistsError(FileExistsError):
 @dataclass(frozen=True, kw_only=True)
 class Starter:
     lab_id: str
-    template: str
+    template: Path
     file_name: str
     steps: tuple[str, ...]
     # where the kit's own solution is, for comparison
@@ -60,7 +57,7 @@ class Starter:
             "rest": self.rest,
             "items": self.items,
         }
-        return Template((TEMPLATES / self.template).read_text(encoding="utf-8")).substitute(values)
+        return Template(self.template.read_text(encoding="utf-8")).substitute(values)
 
     def commands(self, directory: Path, owner: str | None = None) -> dict[str, str]:
         """How the learner deploys, checks and destroys their work."""
@@ -99,46 +96,20 @@ class Starter:
         return path
 
 
-STARTERS: dict[str, Starter] = {
-    starter.lab_id: starter
-    for starter in (
-        Starter(
-            lab_id=ec2_spec.LAB_ID,
-            template="ec2_stack.py.tmpl",
-            file_name=STACK_FILE,
-            steps=ec2_spec.STEPS,
-            solution="labs/ec2/stack.py",
-        ),
-        Starter(
-            lab_id=asg_spec.LAB_ID,
-            template="asg_stack.py.tmpl",
-            file_name=STACK_FILE,
-            steps=asg_spec.STEPS,
-            solution="labs/asg/stack.py",
-        ),
-        Starter(
-            lab_id=ddb_stream_spec.LAB_ID,
-            template="handler.py.tmpl",
-            file_name=LEARNER_HANDLER_FILE,
-            steps=ddb_stream_spec.STEPS,
-            solution="lambda_src/csv_writer/ (handler.py, then batch.py and records.py)",
-            rest="the Users table and its stream, the bucket, the function's role and the stream trigger",
-            items='the new items are the records\' dynamodb.NewImage: {"userId": {"S": "u-1"}, ...}',
-        ),
-        Starter(
-            lab_id=step_function_spec.LAB_ID,
-            template="handler.py.tmpl",
-            file_name=LEARNER_HANDLER_FILE,
-            steps=step_function_spec.STEPS,
-            solution="lambda_src/csv_writer/ (handler.py, then batch.py: write_direct_input)",
-            rest="the state machine (Wait 5 s, this function, Succeed), the bucket and the function's role",
-            items='the item is the input itself: {"userId": "u-200", "name": "Grace Hopper", ...}',
-        ),
-    )
-}
-
-
 def starter(lab_id: str) -> Starter:
-    if lab_id not in STARTERS:
-        raise ValueError(f"unknown lab {lab_id!r}: choose one of {', '.join(STARTERS)}")
-    return STARTERS[lab_id]
+    """The starter of a lab whose descriptor declares one; a ValueError naming the labs that have one."""
+    with_starters = [described for described in all_labs().values() if described.starter is not None]
+    for described in with_starters:
+        if described.lab_id == lab_id and described.starter is not None:
+            spec = described.starter
+            return Starter(
+                lab_id=lab_id,
+                template=spec.template,
+                file_name=STACK_FILE if spec.kind == "stack" else LEARNER_HANDLER_FILE,
+                steps=described.steps,
+                solution=spec.solution,
+                rest=spec.rest,
+                items=spec.items,
+            )
+    names = ", ".join(described.lab_id for described in with_starters)
+    raise ValueError(f"unknown lab {lab_id!r}: choose one of {names}")

@@ -1,6 +1,7 @@
 """Account-level items a lab changes and `cdk destroy` leaves in place: known and free, notes not leftovers.
 
-LabStepFunction's logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
+A lab whose state machine logs (its descriptor's `extends_log_delivery_policy`) makes CloudWatch Logs create
+or extend the account's log-delivery resource policy
 (Step Functions guide, bp-cwl: "Step Functions must update your CloudWatch Logs resource policy"). The policy
 is shared by every service that delivers logs in the region; no stack owns it, so no destroy removes it.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from labs.leftovers.model import Scope
+from labs.registry import lab
 
 if TYPE_CHECKING:
     import boto3
@@ -32,17 +34,18 @@ class AccountNote:
 
 
 def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
-    """The account's log-delivery resource policy, when LabStepFunction is in scope and the policy exists."""
-    if "LabStepFunction" not in scope.labs:
+    """The account's log-delivery resource policy, when a lab in scope extends it and the policy exists."""
+    extending = [lab_id for lab_id in scope.labs if lab(lab_id).extends_log_delivery_policy]
+    if not extending:
         return []
     policies = session.client("logs").describe_resource_policies().get("resourcePolicies", [])
     return [
         AccountNote(
             "AWS::Logs::ResourcePolicy",
             policy["policyName"],
-            "account-level, free: LabStepFunction's logging adds its /aws/vendedlogs/ log groups to it and "
-            "`cdk destroy` leaves it, as for every service that delivers logs; other logging may rely on it, "
-            "so leave it",
+            f"account-level, free: {' and '.join(extending)}'s logging adds its /aws/vendedlogs/ log groups "
+            "to it and `cdk destroy` leaves it, as for every service that delivers logs; other logging may "
+            "rely on it, so leave it",
         )
         for policy in policies
         if is_log_delivery_policy(policy)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from labs.contract import LAB_IDS
 from labs.deployed.aws import session_from_environment
 from labs.leftovers.account import account_notes
 from labs.leftovers.model import Scope
 from labs.leftovers.render import print_leftovers
 from labs.leftovers.scan import scan_leftovers
+from labs.registry import lab_ids
 from labs.settings import parse_owner
 from labs.terminal import make_console
 
@@ -19,7 +19,9 @@ AWS_FAILURE = "the scan could not finish, so it cannot say nothing is left"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lab", nargs="?", choices=LAB_IDS, metavar="LAB", help="only this lab (default: all)")
+    parser.add_argument(
+        "lab", nargs="?", choices=lab_ids(), metavar="LAB", help="only this lab (default: all)"
+    )
     parser.add_argument("--owner", help="only this owner's labs (default: every owner)")
     parser.add_argument(
         "--include-untagged",
@@ -32,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     owner = parse_owner(args.owner)
-    scope = Scope(labs=(args.lab,) if args.lab else LAB_IDS, owner=owner)
+    scope = Scope(labs=(args.lab,) if args.lab else lab_ids(), owner=owner)
     session = session_from_environment()
     leftovers = scan_leftovers(session, lab_id=args.lab, owner=owner, include_untagged=args.include_untagged)
     # notes are known, free account-level items: shown, never a reason to exit 1

@@ -7,16 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from labs.contract import LAB_IDS, LEARNER_STACK_PREFIX, TAG_LAB, TAG_OWNER
+from labs.contract import LEARNER_STACK_PREFIX, TAG_LAB, TAG_OWNER
+from labs.registry import lab, lab_ids
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 ASG_NAME_TAG = "aws:autoscaling:groupName"
-# which labs create the resources that may come without tags (the emulator copies none onto them)
-UNTAGGED_CREATORS = {
-    "AWS::EC2::EIP": ("LabEc2",),
-    "AWS::EC2::Volume": ("LabEc2", "LabAsg"),
-    "AWS::EC2::NetworkInterface": ("LabEc2", "LabAsg"),
-}
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class Scope:
 
     @property
     def description(self) -> str:
-        labs = ", ".join(self.labs) if len(self.labs) < len(LAB_IDS) else "the labs"
+        labs = ", ".join(self.labs) if len(self.labs) < len(lab_ids()) else "the labs"
         return labs + (f" (owner {self.owner})" if self.owner else " (any owner)")
 
     def _pattern(self, *, tail_required: bool, lower: bool = False) -> re.Pattern[str]:
@@ -74,7 +69,8 @@ class Scope:
         return lab
 
     def creates_untagged(self, resource_type: str) -> bool:
-        return any(lab in self.labs for lab in UNTAGGED_CREATORS.get(resource_type, ()))
+        """Whether a lab in scope creates this type without tags (its descriptor's untagged_types)."""
+        return any(resource_type in lab(lab_id).untagged_types for lab_id in self.labs)
 
 
 def tags_of(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:

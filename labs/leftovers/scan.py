@@ -20,13 +20,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from labs.contract import LAB_IDS
 from labs.deployed.aws import on_emulator
 from labs.leftovers.by_name import scan_named
 from labs.leftovers.by_tag import scan_tagged
 from labs.leftovers.ec2 import Ec2Scan
 from labs.leftovers.model import Findings, Leftover, Scope
 from labs.leftovers.stacks import scan_stacks
+from labs.registry import lab_ids
 
 if TYPE_CHECKING:
     import boto3
@@ -46,9 +46,9 @@ def scan_leftovers(
     network interfaces that are attached to nothing and owned by no live stack. A lab stack still there
     after its expiry time (`now`, default the clock) is reported overdue, with its status and the reason.
     """
-    if lab_id is not None and lab_id not in LAB_IDS:
-        raise ValueError(f"unknown lab {lab_id!r}: choose one of {', '.join(LAB_IDS)}")
-    scope = Scope(labs=(lab_id,) if lab_id else LAB_IDS, owner=owner)
+    if lab_id is not None and lab_id not in lab_ids():
+        raise ValueError(f"unknown lab {lab_id!r}: choose one of {', '.join(lab_ids())}")
+    scope = Scope(labs=(lab_id,) if lab_id else lab_ids(), owner=owner)
     untagged = on_emulator(session) if include_untagged is None else include_untagged
     findings = Findings()
     live = scan_stacks(session, scope, findings, every_stack=untagged, now=now or datetime.now(UTC))

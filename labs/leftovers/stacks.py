@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.contract import LAB_IDS, cdk_command
+from labs.contract import cdk_command
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
 from labs.deployed.stack import DeployedStack, StackResource, list_resources
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
+from labs.registry import lab_ids
 
 if TYPE_CHECKING:
     import boto3
@@ -47,7 +48,7 @@ def scan_stacks(
     """Stacks of the scope still present are leftovers (overdue ones say why); every lab stack's
     resources are live."""
     cloudformation = session.client("cloudformation")
-    any_lab = Scope(labs=LAB_IDS, owner=None)
+    any_lab = Scope(labs=lab_ids(), owner=None)
     live = LiveStacks()
     pages = cloudformation.get_paginator("list_stacks").paginate(StackStatusFilter=LIVE_STATUSES)
     for summary in (s for page in pages for s in page["StackSummaries"]):

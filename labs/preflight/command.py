@@ -17,7 +17,6 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
 
-from labs.contract import LAB_IDS
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
@@ -25,6 +24,7 @@ from labs.preflight.account import bootstrap_line, boundary_line, execution_role
 from labs.preflight.lines import CANNOT_TELL, FAIL, Line, exit_code, unreadable
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
+from labs.registry import lab_ids
 from labs.settings import parse_permissions_boundary
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ STYLES = {"pass": "green", FAIL: "bold red", CANNOT_TELL: "yellow"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "lab", metavar="LAB", choices=LAB_IDS, help=f"the lab to deploy: {', '.join(LAB_IDS)}"
+        "lab", metavar="LAB", choices=lab_ids(), help=f"the lab to deploy: {', '.join(lab_ids())}"
     )
     parser.add_argument("--region", help="the region to check (default: the AWS CLI's region)")
     parser.add_argument(

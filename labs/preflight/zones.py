@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from labs.preflight.lines import FAIL, OK, Line, unreadable
+from labs.registry import lab
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
 
-# how many of the region's zones each instance lab uses: its VPC takes the region's first two (Fn::GetAZs),
-# LabEc2's instance the first unless availabilityZone says otherwise
-ZONES_USED = {"LabEc2": 1, "LabAsg": 2}
 ZONE_CONTEXT = "availabilityZone"
 
 
@@ -33,16 +31,20 @@ def offering_zones(ec2: EC2Client, instance_type: str) -> set[str]:
 
 
 def zones_of(lab_id: str, region_zones: Sequence[str], chosen_zone: str | None) -> list[str]:
-    if lab_id == "LabEc2" and chosen_zone:
+    """The zones the lab's instances go to, as its descriptor's ZoneNeeds says (none for other labs)."""
+    needs = lab(lab_id).zones
+    if needs is None:
+        return []
+    if needs.follows_zone_setting and chosen_zone:
         return [chosen_zone]
-    return list(region_zones[: ZONES_USED.get(lab_id, 0)])
+    return list(region_zones[: needs.zone_count])
 
 
 def instance_type_line(
     ec2: EC2Client, *, lab_id: str, instance_types: Sequence[str], chosen_zone: str | None
 ) -> Line | None:
     """One line for the lab's instance types in its zones; None for a lab without instances."""
-    if not instance_types or lab_id not in ZONES_USED:
+    if not instance_types or lab(lab_id).zones is None:
         return None
     check = f"{', '.join(instance_types)} offered in {lab_id}'s zones"
     try:
@@ -67,6 +69,10 @@ def instance_type_line(
 def _fix(lab_id: str, alternatives: Sequence[str]) -> str:
     if not alternatives:
         return "deploy in another region (--region)"
-    if lab_id == "LabEc2":
+    needs = lab(lab_id).zones
+    if needs is not None and needs.follows_zone_setting:
         return f"set -c {ZONE_CONTEXT}={alternatives[0]} (or cdk.json), and pass --zone to preflight"
-    return f"{lab_id} uses the region's first two zones: deploy it in a region where both offer the type"
+    count = needs.zone_count if needs else 1
+    return (
+        f"{lab_id} uses the region's first {count} zones: deploy it in a region where they all offer the type"
+    )

@@ -1,0 +1,123 @@
+"""What a lab folder declares about itself, in one `LAB = Lab(...)` value in `labs/<lab>/lab.py`.
+
+The tooling (app.py, `labkit check`, `exercise`, `cost`, `preflight`, `leftovers`, `demo`, `class`) reads a
+lab only through this descriptor, found by the registry (labs/registry.py): adding a lab is adding a folder.
+A lab folder holds, by convention:
+
+- `spec.py`   the lab's CDK-free facts (sizes, sample input, hands-on steps), shared by stack and check;
+- `stack.py`  the stack class named by `stack_class`;
+- `check.py`  a function `check(session, *, stack_name, on_emulator, waiter, **check options) -> CheckReport`;
+- `lab.py`    this descriptor;
+- optional: `baseline.py` (the lab rebuilt on CDK's defaults, named by `cdk_defaults_class`, for `labkit
+  cost`) and `starter.py.tmpl` (the exercise starter, when `starter.template` points at it).
+
+Importing this module costs nothing: no CDK, no boto3.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from labs.checks.options import CheckOption
+
+if TYPE_CHECKING:
+    from labs.checks.report import CheckReport
+    from labs.constructs.lab_stack import LabStack
+    from labs.cost.prices import PriceTable
+
+# check(session, *, stack_name, on_emulator, waiter=None, **the lab's own check options) -> CheckReport
+LabCheck = Callable[..., "CheckReport"]
+STACK_MODULE = "stack"
+CHECK_MODULE = "check"
+BASELINE_MODULE = "baseline"
+# the exercise starters that every lab of a kind shares (a lab may bring its own template instead)
+SHARED_TEMPLATES = Path(__file__).resolve().parent / "exercises" / "templates"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StarterSpec:
+    """The lab's exercise starter: a whole stack (deployed as `My<Lab>`) or a handler (`-c handlerCode=`)."""
+
+    kind: Literal["stack", "handler"]
+    template: Path
+    # where the kit's own solution is, for comparison
+    solution: str
+    # handler starters: what the kit builds around the learner's function, and what the new items are
+    rest: str = ""
+    items: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneNeeds:
+    """Where the lab's instances go: preflight checks that each type is offered in each zone used."""
+
+    # how many of the region's zones the lab's VPC takes, in CloudFormation's Fn::GetAZs order
+    zone_count: int
+    instance_types: tuple[str, ...]
+    # the `availabilityZone` setting moves the lab's instance (LabEc2), else the first zones are used
+    follows_zone_setting: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheapestSetup:
+    """The least a lab can cost and still teach what it teaches, priced from the same table."""
+
+    description: str
+    usd_per_hour: Callable[[PriceTable], float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lab:
+    """Everything the tooling knows about one lab; the stack and check are imported only when used."""
+
+    # the lab's package, `labs.ec2`: where its stack, check and baseline modules are
+    package: str
+    lab_id: str
+    # what you build, in one line (the README's table, `labkit --help`)
+    title: str
+    # place in listings: the chapter's order
+    order: int
+    stack_class: str
+    steps: tuple[str, ...]
+    cheapest: CheapestSetup
+    check_options: tuple[CheckOption, ...] = ()
+    starter: StarterSpec | None = None
+    zones: ZoneNeeds | None = None
+    # resource types the lab creates that may come without the kit's tags (AWS or the emulator copies none)
+    untagged_types: tuple[str, ...] = ()
+    # its logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
+    extends_log_delivery_policy: bool = False
+    # the class in `baseline.py` that rebuilds the lab on CDK's defaults; None: the lab is its own baseline
+    cdk_defaults_class: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The lab's folder on disk."""
+        module = importlib.import_module(self.package)
+        return Path(str(module.__file__)).resolve().parent
+
+    def stack(self) -> Callable[..., LabStack]:
+        """The lab's stack class (imports the CDK): call it as `stack(app, settings=settings)`."""
+        stack_class: Callable[..., LabStack] = getattr(
+            importlib.import_module(f"{self.package}.{STACK_MODULE}"), self.stack_class
+        )
+        return stack_class
+
+    @property
+    def check(self) -> LabCheck:
+        """The lab's check function (imports boto3 and the terminal, never the CDK)."""
+        check: LabCheck = importlib.import_module(f"{self.package}.{CHECK_MODULE}").check
+        return check
+
+    def cdk_defaults_stack(self) -> Callable[..., object] | None:
+        """The lab on CDK's defaults (`labkit cost`), or None when the lab builds no network."""
+        if self.cdk_defaults_class is None:
+            return None
+        stack_class: Callable[..., object] = getattr(
+            importlib.import_module(f"{self.package}.{BASELINE_MODULE}"), self.cdk_defaults_class
+        )
+        return stack_class
