@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
-from labs import kit
-from labs.kit import Synthesized
+from labs import synthesis
+from labs.cdk_json import feature_flags
+from labs.registry import lab
 from labs.settings import LabSettings
+from labs.synthesis import Synthesized
 
 # a fixed synth clock keeps the expiry time, and so every snapshot, deterministic
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, 30, tzinfo=UTC)
@@ -41,15 +43,15 @@ def scratch_dir(prefix: str = "labkit-synth-") -> str:
 
 def synthesize(settings: LabSettings, context: dict[str, Any] | None = None) -> Synthesized:
     """The four labs, synthesized into a throwaway directory."""
-    return kit.synthesize(settings, outdir=scratch_dir(), context=context)
+    return synthesis.synthesize(settings, outdir=scratch_dir(), context=context)
 
 
 def synth_lab(lab_id: str, settings: LabSettings) -> Template:
     """One lab's template, synthesized alone (a quarter of the four labs' synth time)."""
     from aws_cdk import App
 
-    app = App(outdir=scratch_dir(), context=kit.feature_flags())
-    stack = kit.lab(lab_id).stack()(app, settings=settings)
+    app = App(outdir=scratch_dir(), context=feature_flags())
+    stack = lab(lab_id).stack()(app, settings=settings)
     template: Template = app.synth().get_stack_by_name(stack.stack_name).template
     return template
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labs.kit import Synthesized
+from labs.synthesis import Synthesized
 
 ROOT = Path(__file__).resolve().parents[1]
 CDK = ROOT / ".venv" / "bin" / "cdk"

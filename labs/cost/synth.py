@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labs.cdk_json import feature_flags
+from labs.registry import all_labs
 from labs.settings import LabSettings
 from labs.synthesis import synthesize
 
@@ -33,14 +34,17 @@ def synthesize_kit(settings: LabSettings) -> dict[str, Template]:
 
 
 def synthesize_cdk_defaults(kit: Mapping[str, Template]) -> dict[str, Template]:
-    """Lab id -> the lab on CDK's defaults: the EC2 labs rebuilt, the others as `kit` has them."""
+    """Lab id -> the lab on CDK's defaults: the labs whose descriptor names a baseline (those that build a
+    network) rebuilt, the others as `kit` has them."""
     from aws_cdk import App
-
-    from labs.cost.baseline import build_cdk_default_labs
 
     with tempfile.TemporaryDirectory(prefix="labkit-cost-") as outdir:
         app = App(outdir=outdir, context=feature_flags())
-        twins = build_cdk_default_labs(app)
+        twins = {
+            lab_id: baseline(app, f"CdkDefaults{lab_id}")
+            for lab_id, described in all_labs().items()
+            if lab_id in kit and (baseline := described.cdk_defaults_stack()) is not None
+        }
         assembly = app.synth()
         rebuilt = {
             lab_id: assembly.get_stack_by_name(stack.stack_name).template for lab_id, stack in twins.items()

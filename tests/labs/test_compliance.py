@@ -7,9 +7,10 @@ import json
 import pytest
 from cfnlint.api import ManualArgs, lint
 
-from labs.contract import LAB_IDS
-from labs.kit import build_labs, feature_flags
+from labs.cdk_json import feature_flags
+from labs.registry import lab_ids
 from labs.settings import LabSettings
+from labs.synthesis import build_labs
 from tests.synth import CDK_GROUP, FIXED_NOW, Template, scratch_dir
 
 pytestmark = CDK_GROUP
@@ -35,12 +36,12 @@ def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings() -> None:
     assert aws_solutions["violations"] == []
     # each acknowledgement is scoped to a construct below a stack and gives a reason
     for finding in aws_solutions["suppressedViolations"]:
-        assert finding["acknowledgedAt"].split("/")[0] in LAB_IDS
+        assert finding["acknowledgedAt"].split("/")[0] in lab_ids()
         assert "/" in finding["acknowledgedAt"], finding["acknowledgedAt"]
         assert len(finding["reason"]) > 40, finding
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_cfn_lint_finds_no_errors(lab_id: str, templates: dict[str, Template]) -> None:
     matches = lint(json.dumps(templates[lab_id]), config=ManualArgs(regions=["us-east-1", "eu-west-1"]))
     errors = [

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX, LAB_IDS
-from labs.kit import feature_flags
+from labs.cdk_json import feature_flags
+from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX
+from labs.registry import lab_ids
 from labs.settings import LabSettings
 from tests.synth import (
     CDK_GROUP,
@@ -46,11 +47,11 @@ MUST_BE_TAGGED = {
 
 def test_owner_names_every_stack_and_keeps_construct_ids(alice_synth: Synthesized) -> None:
     assert {lab: (s.node.id, s.stack_name) for lab, s in alice_synth.stacks.items()} == {
-        lab: (lab, f"alice-{lab}") for lab in LAB_IDS
+        lab: (lab, f"alice-{lab}") for lab in lab_ids()
     }
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_stack_tags_name_lab_owner_and_expiry(
     lab_id: str, default_synth: Synthesized, alice_synth: Synthesized
 ) -> None:
@@ -63,7 +64,7 @@ def test_stack_tags_name_lab_owner_and_expiry(
     assert alice_synth.stack_tags(lab_id) == {"labkit:lab": lab_id, "labkit:owner": "alice"}
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_every_taggable_resource_carries_owner_and_lab(lab_id: str, alice_templates: Template) -> None:
     template = alice_templates[lab_id]
     for logical_id, resource in template["Resources"].items():
@@ -122,7 +123,7 @@ class TestExpirySchedule:
             f"arn:{partition}:scheduler:::aws-sdk:cloudformation:deleteStack"
         )
 
-    @pytest.mark.parametrize("lab_id", LAB_IDS)
+    @pytest.mark.parametrize("lab_id", lab_ids())
     def test_role_may_delete_this_stack_and_report_to_its_dead_letter_queue_only(
         self, lab_id: str, templates: Template
     ) -> None:
@@ -144,7 +145,7 @@ class TestExpirySchedule:
             }
         ]
 
-    @pytest.mark.parametrize("lab_id", LAB_IDS)
+    @pytest.mark.parametrize("lab_id", lab_ids())
     def test_what_scheduler_cannot_do_lands_in_an_encrypted_tls_only_queue_deleted_with_the_stack(
         self, lab_id: str, templates: Template
     ) -> None:
@@ -174,12 +175,12 @@ class TestExpirySchedule:
             ]
         ]
 
-    @pytest.mark.parametrize("lab_id", LAB_IDS)
+    @pytest.mark.parametrize("lab_id", lab_ids())
     def test_outputs_show_when_the_lab_expires(self, lab_id: str, templates: Template) -> None:
         assert templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "2026-01-01T20:01Z"
 
     def test_ttl_zero_creates_no_schedule(self, alice_templates: Template) -> None:
-        for lab_id in LAB_IDS:
+        for lab_id in lab_ids():
             assert resources(alice_templates[lab_id], "AWS::Scheduler::Schedule") == {}
             assert dead_letter_queues(alice_templates[lab_id]) == []
             assert alice_templates[lab_id]["Outputs"]["ExpiresAt"]["Value"] == "never (ttlHours=0)"

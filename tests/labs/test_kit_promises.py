@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from labs.contract import LAB_IDS
+from labs.registry import lab_ids
 from tests.synth import Template, props, resources
 
 STATEFUL_TYPES = {
@@ -77,7 +77,7 @@ def test_no_fixed_physical_names(templates: dict[str, Template]) -> None:
     assert named == []
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_every_log_group_has_retention_and_is_deleted(lab_id: str, templates: dict[str, Template]) -> None:
     groups = resources(templates[lab_id], "AWS::Logs::LogGroup")
     for logical_id, group in groups.items():
@@ -107,7 +107,7 @@ def test_no_lambda_outside_the_kits_own_code(templates: dict[str, Template]) -> 
     assert custom == []
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_outputs_tell_the_learner_what_to_do_next(lab_id: str, templates: dict[str, Template]) -> None:
     outputs = templates[lab_id]["Outputs"]
     commands = [name for name in outputs if name.endswith("Command")]
@@ -117,6 +117,6 @@ def test_outputs_tell_the_learner_what_to_do_next(lab_id: str, templates: dict[s
     assert "ExpiresAt" in outputs
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_every_stack_describes_its_lab(lab_id: str, templates: dict[str, Template]) -> None:
     assert templates[lab_id]["Description"].startswith(f"labkit {lab_id}: ")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from labs.kit import CDK_JSON
+from labs.cdk_json import KIT_CDK_JSON as CDK_JSON
 from labs.settings import (
     AccountNotAllowedError,
     LabSettings,

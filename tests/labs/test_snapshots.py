@@ -9,7 +9,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from labs.contract import LAB_IDS
+from labs.registry import lab_ids
 from tests.synth import Template, normalized
 
 
@@ -18,7 +18,7 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(JSONSnapshotExtension)
 
 
-@pytest.mark.parametrize("lab_id", LAB_IDS)
+@pytest.mark.parametrize("lab_id", lab_ids())
 def test_template_matches_snapshot(
     lab_id: str, templates: dict[str, Template], snapshot_json: SnapshotAssertion
 ) -> None:

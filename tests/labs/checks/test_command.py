@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +10,9 @@ from typing import Any
 import boto3
 import pytest
 
-from labs import kit
 from labs.checks.report import CheckReport
 from labs.cli import main
+from labs.registry import run_check
 from labs.settings import owner_from_cdk_json
 from tests.check_helpers import deploy, lab_tags, mocked_session
 
@@ -53,9 +52,7 @@ def test_labkit_check_exits_0_when_the_lab_passes(
         calls.append(kwargs)
         return passing
 
-    registered = kit.LABS["LabStepFunction"]
-    fake = dataclasses.replace(registered, check_loader=lambda: fake_check)
-    monkeypatch.setitem(kit.LABS, "LabStepFunction", fake)
+    monkeypatch.setattr("labs.step_function.check.check", fake_check)
 
     code = main(["check", "LabStepFunction", "--owner", "cli", "--timeout", "7"])
 
@@ -70,7 +67,8 @@ def test_self_heal_is_refused_for_labs_other_than_the_asg(capsys: pytest.Capture
     assert main(["check", "LabEc2", "--self-heal"]) == 2
     assert "--self-heal applies to LabAsg only" in capsys.readouterr().err
     with pytest.raises(ValueError, match="LabAsg only"):
-        kit.lab("LabEc2").run_check(
+        run_check(
+            "LabEc2",
             session=boto3.Session(region_name="us-east-1"),
             stack_name="LabEc2",
             on_emulator=True,

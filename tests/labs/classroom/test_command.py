@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 
-from labs import kit
 from labs.checks.report import CheckReport
 from labs.cli import main
 from labs.contract import expires_tag
@@ -101,8 +99,7 @@ def test_check_writes_the_reports_and_exits_0_only_when_everyone_passed(
         report.add("Execution", True, "SUCCEEDED")
         return report
 
-    passing = dataclasses.replace(kit.LABS["LabStepFunction"], check_loader=lambda: passes)
-    monkeypatch.setitem(kit.LABS, "LabStepFunction", passing)
+    monkeypatch.setattr("labs.step_function.check.check", passes)
     for owner in ("alice", "bob"):
         deploy(session, f"{owner}-LabStepFunction", QUEUE, tags=lab_tags("LabStepFunction", owner))
 

@@ -20,7 +20,7 @@ from unittest.mock import patch
 import boto3
 import pytest
 
-from labs import kit
+from labs import synthesis
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
@@ -68,7 +68,7 @@ def deployed_class(
         # synthesized in this process (what app.py builds for -c owner=...), a CLI synth costs ~20 s more
         assembly = str(tmp_path_factory.mktemp(f"cdk-{owner}"))
         settings = LabSettings(owner=owner, sandbox_accounts=(local_aws.account_id,), now=datetime.now(UTC))
-        kit.synthesize(settings, outdir=assembly)
+        synthesis.synthesize(settings, outdir=assembly)
         # one after the other: two CLIs deploying at once have left a stack in REVIEW_IN_PROGRESS on moto
         run_cdk(["deploy", *LABS, "--app", assembly, "--require-approval", "never"], env=env)
     session.client("cloudformation").create_stack(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,10 +11,10 @@ from typing import Any
 import boto3
 import pytest
 
-from labs import kit
 from labs.checks.report import CheckReport
 from labs.classroom.grading import Grade, check_class
 from labs.classroom.roster import Learner, Roster
+from labs.registry import all_labs
 from tests.check_helpers import deploy, lab_tags, mocked_session
 
 QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}
@@ -49,8 +48,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
             report.add("Instance running", False, "stopped", hint="start it")
         return report
 
-    for lab_id, lab in kit.LABS.items():
-        monkeypatch.setitem(kit.LABS, lab_id, dataclasses.replace(lab, check_loader=lambda: fake_check))
+    for described in all_labs().values():
+        monkeypatch.setattr(f"{described.package}.check.check", fake_check)
     return seen
 
 

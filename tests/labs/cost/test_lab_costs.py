@@ -7,12 +7,12 @@ import json
 
 import pytest
 
+from labs.cdk_json import feature_flags
 from labs.cost import command
 from labs.cost.calculator import price_template
 from labs.cost.goals import LabCost, lab_cost
 from labs.cost.prices import PriceTable, load_prices
 from labs.cost.synth import SynthesizedLabs, Template, synthesize_cdk_defaults
-from labs.kit import feature_flags
 from tests.synth import CDK_GROUP
 
 pytestmark = CDK_GROUP

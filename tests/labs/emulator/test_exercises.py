@@ -12,7 +12,7 @@ from labs.checks.report import Outcome
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
 from labs.exercises.starters import starter
-from labs.kit import lab
+from labs.registry import run_check
 from tests.check_helpers import item
 
 # LabAsg completed the way the starter's TODOs suggest
@@ -51,9 +51,14 @@ def test_a_starter_deploys_as_written_and_fails_by_step_and_a_completed_one_pass
     deploy = ["deploy", "MyLabEc2", "MyLabAsg", "--app", assembly, "--require-approval", "never"]
     run_cdk(deploy, env=local_aws.env)
 
-    ec2 = lab("LabEc2").run_check(session=session, stack_name="MyLabEc2", on_emulator=True, timeout_s=5)
-    asg = lab("LabAsg").run_check(
-        session=session, stack_name="MyLabAsg", on_emulator=True, timeout_s=30, options={"self_heal": True}
+    ec2 = run_check("LabEc2", session=session, stack_name="MyLabEc2", on_emulator=True, timeout_s=5)
+    asg = run_check(
+        "LabAsg",
+        session=session,
+        stack_name="MyLabAsg",
+        on_emulator=True,
+        timeout_s=30,
+        options={"self_heal": True},
     )
 
     assert item(ec2, "Stack deployed").outcome is Outcome.PASS

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from labs.cdk_json import feature_flags
 from labs.contract import powertools_layer_arn
 from labs.exercises.starters import starter
-from labs.kit import feature_flags
 from labs.settings import LabSettings
 from tests.synth import CDK_GROUP, FIXED_NOW, Template, only, props, resources
 

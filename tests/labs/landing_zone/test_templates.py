@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from labs.contract import LAB_IDS, TAG_LAB
+from labs.contract import TAG_LAB
+from labs.registry import lab_ids
 from labs.settings import LabSettings
 from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, props, resources, synthesize
 
@@ -51,7 +52,7 @@ def test_every_role_of_every_lab_carries_the_boundary(landing_zone_templates: di
     assert set(roles.values()) == {BOUNDARY_ARN}, roles
     expiry_roles = [name for name in roles if "ExpiryDeleteStackRole" in name]
     cleaner_roles = [name for name in roles if "Cleaner" in name]
-    assert len(expiry_roles) == len(LAB_IDS)
+    assert len(expiry_roles) == len(lab_ids())
     assert cleaner_roles
 
 
