@@ -24,7 +24,7 @@ LAB ?= LabEc2
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-steps lock test e2e lint typecheck unit demo bench synth check leftovers cost preflight clean
+.PHONY: help setup setup-steps lock test pytest-all unit synth-tests emulator-tests e2e lint typecheck demo bench synth check leftovers cost preflight clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -74,8 +74,8 @@ $(VENV)/bin/aws: scripts/aws $(VENV)/.synced
 	install -m 755 scripts/aws $@
 
 # the type check (a minute of one core, silent) runs beside the tests, whose progress shows meanwhile
-test: setup  ## lint, type-check and run the tests, in about two minutes (no AWS credentials needed)
-	@$(MAKE) --no-print-directory -j3 lint typecheck unit
+test: setup  ## lint, type-check and run every test but e2e, in about two minutes (no AWS credentials needed)
+	@$(MAKE) --no-print-directory -j3 lint typecheck pytest-all
 
 e2e: setup  ## each lab's whole life through the real CLIs on the emulator (the README's flows, verbatim)
 	$(BIN)/pytest -n 2 -m e2e $(PYTEST_ARGS)
@@ -88,8 +88,18 @@ typecheck: setup
 	$(BIN)/mypy
 
 # two workers for two cores: the emulator and CLI tests mostly wait on other processes
-unit: setup
+pytest-all: setup
 	$(BIN)/pytest -n 2 --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
+
+# the test kinds (tests/conftest.py gives each test one): a quick loop for every save, and each tier alone
+unit: setup  ## the unit tests only: no server, no synth, no CLI (well under a minute)
+	$(BIN)/pytest -n 2 -m unit $(PYTEST_ARGS)
+
+synth-tests: setup  ## the tests that synthesize the labs or run the CDK app and CLI
+	$(BIN)/pytest -n 2 --dist loadgroup -m synth $(PYTEST_ARGS)
+
+emulator-tests: setup  ## the tests that start the kit's emulator (a moto server)
+	$(BIN)/pytest -n 2 --dist loadgroup -m emulator $(PYTEST_ARGS)
 
 demo: setup  ## deploy, check, destroy and scan every lab on a local AWS emulator
 	$(BIN)/labkit demo $(ARGS)

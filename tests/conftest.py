@@ -1,11 +1,27 @@
-"""Shared fixtures: synthesized templates of all four labs, synthesized once per test session."""
+"""Shared fixtures (the labs' templates, synthesized once per test session) and the test kinds.
+
+Every test has one kind, a marker that `make` selects by: `unit` (no server, no synth, no CLI: seconds),
+`synth` (synthesizes the labs in-process or runs the CDK app), `emulator` (starts the kit's moto server),
+`e2e` (a lab's whole life through the real CLIs; `make e2e`). A test module declares `synth`, `emulator`
+or `e2e` with `pytestmark`; a test that uses the synth fixtures is `synth`; every other test is `unit`,
+and a unit test that starts the emulator or a synth fails with a message that says how to mark it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from labs.settings import LabSettings
 from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, synthesize
+
+KINDS = ("unit", "synth", "emulator", "e2e")
+# every test of the emulator's own folder starts one
+EMULATOR_TESTS = Path(__file__).resolve().parent / "labs" / "emulator"
+# every test of the emulator's own folder starts one
+EMULATOR_TESTS = Path(__file__).resolve().parent / "labs" / "emulator"
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +31,7 @@ def default_settings() -> LabSettings:
 
 @pytest.fixture(scope="session")
 def default_synth(default_settings: LabSettings) -> Synthesized:
-    """The four labs as a learner deploys them with cdk.json's defaults."""
+    """The labs as a learner deploys them with cdk.json's defaults."""
     return synthesize(default_settings)
 
 
@@ -37,11 +53,55 @@ def alice_templates(alice_synth: Synthesized) -> dict[str, Template]:
 
 # fixtures whose users synthesize in-process (modules that synthesize directly set `pytestmark = CDK_GROUP`)
 _SYNTH_FIXTURES = {"default_synth", "alice_synth"}
+# fixtures that start the emulator (tests/labs/emulator/conftest.py and its parity/ twin)
+_EMULATOR_FIXTURES = {"local_aws"}
+
+
+def kind_of(item: pytest.Item) -> str:
+    """The one kind of a test: its module's declared kind, else what its fixtures start, else unit."""
+    declared = [kind for kind in ("e2e", "emulator", "synth") if item.get_closest_marker(kind)]
+    if declared:
+        return declared[0]
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if _EMULATOR_FIXTURES & fixtures:
+        return "emulator"
+    groups = {value for m in item.iter_markers("xdist_group") for value in (*m.args, *m.kwargs.values())}
+    if _SYNTH_FIXTURES & fixtures or "cdk" in groups:
+        return "synth"
+    if EMULATOR_TESTS in item.path.parents:
+        return "emulator"
+    return "unit"
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One worker does every in-process synth: the other never pays for the jsii kernel and aws_cdk."""
+    """One worker does every in-process synth (the other never pays for the jsii kernel and aws_cdk);
+    each test gets its kind's marker."""
     for item in items:
         if _SYNTH_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(CDK_GROUP)
+        kind = kind_of(item)
+        if not item.get_closest_marker(kind):
+            item.add_marker(kind)
+
+
+@pytest.fixture(autouse=True)
+def unit_tests_start_nothing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A unit test that starts the emulator or synthesizes fails at once, naming the marker it needs."""
+    if request.node.get_closest_marker("unit") is None:
+        yield
+        return
+
+    def refuse(what: str, marker: str) -> object:
+        def refused(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError(f"a unit test {what}: mark its module `pytestmark = pytest.mark.{marker}`")
+
+        return refused
+
+    monkeypatch.setattr(
+        "labs.emulator.local_aws.LocalAws.__enter__", refuse("starts the emulator", "emulator")
+    )
+    monkeypatch.setattr("labs.synthesis.synthesize", refuse("synthesizes the labs", "synth"))
+    yield

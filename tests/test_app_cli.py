@@ -12,6 +12,8 @@ from labs.synthesis import Synthesized
 
 ROOT = Path(__file__).resolve().parents[1]
 CDK = ROOT / ".venv" / "bin" / "cdk"
+# runs the toolchain (the CDK app and the pinned CLI): not a unit test
+pytestmark = pytest.mark.synth
 
 
 def run_cdk(*args: str, account: str | None = None, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,9 @@ from types import ModuleType
 
 import pytest
 
+# runs the toolchain (the CDK app, the pinned CLI or the set-up's tools): not a unit test
+pytestmark = pytest.mark.synth
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 SETUP_DONE = pytest.mark.skipif(not (VENV / ".deps").exists(), reason="needs a venv made by `make setup`")

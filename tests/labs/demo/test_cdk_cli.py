@@ -9,6 +9,9 @@ import pytest
 
 from labs.demo.cdk_cli import CdkCliError, run_cdk
 
+# runs the toolchain (the CDK app, the pinned CLI or the set-up's tools): not a unit test
+pytestmark = pytest.mark.synth
+
 PINNED = "2.1148.1"
 
 
