@@ -18,8 +18,9 @@ source DB operations in migrated S3 data" and the `timestampColumnName` setting)
 - `TIMESTAMP`: when the change happened, ISO-8601 UTC (`2024-05-01T12:00:00Z`), from the stream record's
   `ApproximateCreationDateTime`; empty when the record has none. DMS fills its timestamp column with the
   source's commit time for changes and the time of writing for a full load; `TIMESTAMP` is the name its
-  documentation's example gives that column. Both change columns come before the item's attributes, whose
-  set varies from file to file, so the first two header cells are the same in every file.
+  documentation's example gives that column. DMS does not document where that column goes; here it is
+  second, so both change columns come before the item's attributes, whose set varies from file to file,
+  and the first two header cells are the same in every file.
 - An attribute whose name is `Op` or `TIMESTAMP` with any number of `_` before it is written with one more
   `_` (`Op` -> `_Op`, `_Op` -> `__Op`): no attribute can take a change column's place, and
   `attribute_name` gives every name back exactly.
