@@ -3,13 +3,15 @@
 - conversion throughput (records -> rows -> CSV bytes) for 1,000 and 10,000 stream records;
 - a 10,000-record batch end to end (conversion + the one PUT, to moto's in-process S3) against Lambda's
   default 3 s timeout;
-- throughput against a naive writer (one pass, boto3's TypeDeserializer, csv.DictWriter, one PUT) on the
-  same 10,000-record batch, taken in turns; and our one-PUT batch against one object per record;
+- throughput against a naive writer (one pass, boto3's TypeDeserializer, csv.DictWriter, one PUT) that
+  writes the same change table (Op, TIMESTAMP, the item; a REMOVE from its OldImage) on the same
+  10,000-record batch, taken in turns; and our one-PUT batch against one object per record;
 - cold start: importing the handler module (from its sources, as Lambda does, with Powertools from the venv
   as the layer provides it) against `import boto3` alone, each in fresh interpreters.
 
 The records look like the lab's users (userId, name, email) plus a number with a fraction, an integer,
-a boolean and a string set, so every hot path of the renderer is exercised.
+a boolean and a string set, so every hot path of the renderer is exercised; four in five are INSERTs, the
+others MODIFYs and REMOVEs, about a thousand changes a second as their times say.
 """
 
 from __future__ import annotations
@@ -48,21 +50,23 @@ def _records(count: int) -> list[dict[str, Any]]:
     records = []
     for i in range(count):
         user_id = f"u-{i:06d}"
+        event_name = "INSERT" if i % 5 else ("MODIFY" if i % 10 else "REMOVE")
+        image_field = "OldImage" if event_name == "REMOVE" else "NewImage"
         records.append(
             {
                 "eventID": f"{i:032x}",
-                "eventName": "INSERT" if i % 5 else "MODIFY",
+                "eventName": event_name,
                 "eventVersion": "1.1",
                 "eventSource": "aws:dynamodb",
                 "awsRegion": "us-east-1",
                 "eventSourceARN": STREAM_ARN,
                 "dynamodb": {
-                    "ApproximateCreationDateTime": 1714564800,
+                    "ApproximateCreationDateTime": 1714564800 + i // 1000,
                     "Keys": {"userId": {"S": user_id}},
                     "SequenceNumber": str(111_000_000_000_000_000_000 + i),
                     "SizeBytes": 180,
                     "StreamViewType": "NEW_AND_OLD_IMAGES",
-                    "NewImage": {
+                    image_field: {
                         "userId": {"S": user_id},
                         "name": {"S": f"Ada Lovelace {i}"},
                         "email": {"S": f"ada{i}@example.com"},
@@ -88,18 +92,22 @@ def _best_seconds(run: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def naive_csv_writer(records: list[dict[str, Any]], s3: Any) -> None:
-    """The reference: what a first version writes. One pass, boto3's deserializer, csv.DictWriter, one PUT."""
+    """The reference: what a first version of the same change table writes. One pass, boto3's deserializer,
+    datetime for the time, csv.DictWriter, one PUT."""
+    from datetime import UTC, datetime
+
     from boto3.dynamodb.types import TypeDeserializer
 
     deserializer = TypeDeserializer()
+    ops = {"INSERT": "I", "MODIFY": "U", "REMOVE": "D"}
     rows: list[dict[str, Any]] = []
-    columns: dict[str, None] = {}
+    columns: dict[str, None] = {"Op": None, "TIMESTAMP": None}
     for record in records:
-        if record["eventName"] == "REMOVE":
-            continue
-        row = {
-            name: deserializer.deserialize(value) for name, value in record["dynamodb"]["NewImage"].items()
-        }
+        data = record["dynamodb"]
+        image = data["OldImage"] if record["eventName"] == "REMOVE" else data["NewImage"]
+        moment = datetime.fromtimestamp(data["ApproximateCreationDateTime"], UTC)
+        row = {"Op": ops[record["eventName"]], "TIMESTAMP": moment.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        row.update((name, deserializer.deserialize(value)) for name, value in image.items())
         rows.append(row)
         columns.update(dict.fromkeys(row))
     buffer = io.StringIO()

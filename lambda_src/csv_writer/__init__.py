@@ -9,7 +9,9 @@ Modules:
 - `cells`: one DynamoDB attribute value (or one plain JSON value) into one spreadsheet-safe cell;
   `ConversionError` for a value that cannot become one.
 - `csv_format`: cells into the bytes of a CSV file (RFC 4180, plain UTF-8 without a byte order mark) and
-  back, and the `'` prefix that keeps a spreadsheet from reading text as a formula.
+  back, the `'` prefix that keeps a spreadsheet from reading text as a formula, and the change table every
+  file is (`Op,TIMESTAMP,<attributes>`, after AWS DMS's change data in S3).
+- `changes`: the change columns' cells: `I`/`U`/`D` and the change's time as ISO-8601 UTC.
 - `records`: stream records into rows and per-record failures (the poison-record rules live there).
 - `keys`: the idempotent object keys.
 - `batch`: the plain functions the kit calls in-process (`write_stream_batch`, `write_direct_input`).

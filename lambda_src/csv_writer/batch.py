@@ -3,13 +3,15 @@
 `write_stream_batch(records, bucket=..., s3_client=...)` takes DynamoDB stream records in either shape:
 the Lambda event's `Records` (binary values as base64 text) or boto3 `dynamodbstreams.get_records(...)
 ["Records"]` (binary values as `bytes`, rendered as the same base64 text; pass `stream_arn=` since those
-records carry no `eventSourceARN`). All rows go into ONE object with ONE PUT. Which records become rows
+records carry no `eventSourceARN`). All rows go into ONE object with ONE PUT, as a change table
+(`Op,TIMESTAMP,<attributes>`: see `csv_writer.csv_format`). Which records become rows
 and which are reported as failures is decided by `csv_writer.records.plan_stream_batch` (see there for why
 that is exactly-once under Lambda's partial-batch retries). If the PUT fails, every record of the batch
 is reported as failed: nothing was written, and Lambda redelivers the whole batch to the same key.
 
 `write_direct_input(payload, bucket=..., s3_client=...)` writes a Step Functions or direct input: one
-object is one row (top-level keys are the columns), a list of objects is one row each. Conversion or
+object is one row (top-level keys are the columns), a list of objects is one row each; each row is an
+insert (`I`) stamped with the time it was written (see `csv_writer.changes`). Conversion or
 S3 errors raise, so the state machine's task fails (and its Retry/Catch apply) with the input kept in
 the execution history.
 """
@@ -20,12 +22,14 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .cells import ConversionError, render_object
-from .csv_format import CONTENT_TYPE, build_csv
+from .changes import INSERT_OP, write_time
+from .csv_format import CONTENT_TYPE, build_change_csv
 from .keys import direct_key, safe_part, stream_key
 from .records import RecordFailure, StreamPlan, plan_stream_batch, sequence_number
 
@@ -41,7 +45,7 @@ class BatchResult:
     """Outcome of one stream batch: where its rows went and which records Lambda must redeliver."""
 
     bucket: str
-    key: str | None  # None when the batch had no rows (empty batch, only REMOVE records, ...)
+    key: str | None  # None when the batch had no rows (an empty batch, only failed records)
     records_in: int
     rows_written: int
     failures: tuple[RecordFailure, ...] = ()
@@ -124,7 +128,9 @@ def convert_stream_batch(records: Sequence[Mapping[str, Any]]) -> tuple[StreamPl
     """The plan of a batch and its CSV bytes (None when it has no rows): everything before the PUT."""
     with _collector_paused():
         plan = plan_stream_batch(records)
-        return plan, build_csv(plan.columns, plan.rows) if plan.rows else None
+        if not plan.rows:
+            return plan, None
+        return plan, build_change_csv(plan.columns, plan.rows, ops=plan.ops, times=plan.times)
 
 
 def write_stream_batch(
@@ -214,16 +220,22 @@ def direct_rows(payload: object) -> tuple[list[str], list[dict[str, str]]]:
     return list(columns), rows
 
 
-def write_direct_input(payload: object, *, bucket: str, s3_client: S3Client) -> DirectResult:
-    """Write a Step Functions or direct input as one CSV object (none when it has no rows)."""
+def write_direct_input(
+    payload: object, *, bucket: str, s3_client: S3Client, now: datetime | None = None
+) -> DirectResult:
+    """Write a Step Functions or direct input as one CSV object (none when it has no rows).
+
+    Every row is an insert (`I`) whose TIMESTAMP is `now` (the time of writing unless given).
+    """
     columns, rows = direct_rows(payload)
     if not rows:
         return DirectResult(bucket=bucket, key=None, rows=0)
     key = direct_key(payload)
+    written = write_time(now)
     s3_client.put_object(
         Bucket=bucket,
         Key=key,
-        Body=build_csv(columns, rows),
+        Body=build_change_csv(columns, rows, ops=[INSERT_OP] * len(rows), times=[written] * len(rows)),
         ContentType=CONTENT_TYPE,
         Metadata={"rows": str(len(rows))},
     )

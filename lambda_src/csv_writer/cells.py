@@ -15,10 +15,15 @@ S       the text itself
 N       the number text exactly as given (no float: a 38-digit number survives)
 BOOL    `true` / `false`
 NULL    empty cell
-B       base64 text
+B       base64 text (RFC 4648, with padding): the bytes themselves, re-encoded, whichever shape came in
 SS/NS/  compact JSON: `["a","b"]`, `[1,0.1]` (numbers as JSON numbers, written from the number text,
 BS/L/M  never through float), binary as base64 strings, `{"k":[1,null,true]}` for maps and lists
 ======  =======================================================================================
+
+Binary is checked, not passed through: base64 text that does not decode (e.g. Python's `b'...'` repr of
+bytes, which moto's stream records carried instead of base64) is refused with `ConversionError`, so the
+record fails alone instead of writing text no reader can decode. Decoding `base64.b64decode(cell)` (after
+dropping a leading `'`, see below) gives back the item's exact bytes.
 
 Text cells (`S`, `B`, plain JSON text) are neutralized against formulas (`csv_writer.csv_format`).
 Numbers (`N`) are never prefixed: `-5` stays `-5`, and a value that is not a number is refused rather than
@@ -29,6 +34,7 @@ written as text. JSON cells start with `[` or `{`. A value that cannot become a 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import math
 import re
@@ -58,8 +64,13 @@ def _describe(value: object) -> str:
 
 
 def _base64_text(inner: object, tag: str) -> str:
+    """Canonical base64 of a binary value: bytes encoded, base64 text checked by decoding it strictly."""
     if type(inner) is str:
-        return inner
+        try:
+            raw = binascii.a2b_base64(inner, strict_mode=True)
+        except (binascii.Error, ValueError) as error:
+            raise ConversionError(f"{tag} value is not base64 text ({error}): {_describe(inner)}") from None
+        return binascii.b2a_base64(raw, newline=False).decode("ascii")
     if isinstance(inner, bytes | bytearray | memoryview):
         return base64.b64encode(inner).decode("ascii")
     raise ConversionError(f"{tag} value must be base64 text or bytes, got {_describe(inner)}")
@@ -168,8 +179,6 @@ def _json_ns(inner: object, _depth: int) -> str:
 
 def _json_bs(inner: object, _depth: int) -> str:
     members = _members(inner, "BS")
-    if all(type(member) is str for member in members):
-        return _json_strings(members, "BS")
     return "[" + ",".join(encode_basestring(_base64_text(b, "BS")) for b in members) + "]"
 
 

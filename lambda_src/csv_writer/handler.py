@@ -1,6 +1,7 @@
 """Lambda entry point `csv_writer.handler.handler` of labs 3 (DynamoDB stream) and 4 (Step Functions).
 
-- `{"Records": [...]}`: a DynamoDB stream batch. INSERT/MODIFY NewImages become rows of ONE CSV object;
+- `{"Records": [...]}`: a DynamoDB stream batch. Each record becomes a row of ONE CSV object, saying what
+  happened and when (`Op,TIMESTAMP,...`: `I`/`U` with the new image, `D` with the old image or the key);
   returns `{"batchItemFailures": [{"itemIdentifier": "<sequence number>"}, ...]}` (partial batch response;
   the event source mapping must enable ReportBatchItemFailures). Poison records and S3 failures:
   see `csv_writer.records` and `csv_writer.batch`.

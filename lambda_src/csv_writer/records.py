@@ -3,9 +3,13 @@
 Records come in either shape: the Lambda event (`{"Records": [...]}`, binary as base64 text) or the
 boto3 `dynamodbstreams.get_records` answer (binary as bytes); see `csv_writer.cells`.
 
-INSERT and MODIFY give one row each from `dynamodb.NewImage`; REMOVE gives none. A record that cannot be
-converted (a non-number `N`, an unknown type tag, no NewImage because the stream view type is KEYS_ONLY
-or OLD_IMAGE, an unknown eventName, ...) is a *failed record*. Which rows go into the object, and which
+Every record gives one row, with its change columns (see `csv_writer.csv_format` and `csv_writer.changes`):
+INSERT `I` and MODIFY `U` from `dynamodb.NewImage`, REMOVE `D` from `dynamodb.OldImage` when the stream
+view type gives one (NEW_AND_OLD_IMAGES, OLD_IMAGE) and from `dynamodb.Keys` alone otherwise; the key
+attributes always come from Keys where the image lacks them. A record that cannot be converted (a
+non-number `N`, a `B` that is not base64, an unknown type tag, an INSERT or MODIFY without NewImage because
+the stream view type is KEYS_ONLY or OLD_IMAGE, a REMOVE with neither OldImage nor Keys, an unknown
+eventName, a time that is no time, ...) is a *failed record*. Which rows go into the object, and which
 records are reported to Lambda, follows from how a stream event source mapping retries with
 `ReportBatchItemFailures`: it checkpoints before the LOWEST reported sequence number and redelivers
 everything from there, as a batch that starts with that record. So:
@@ -29,8 +33,8 @@ ignored and case 1 would skip the records after the failure), and MaximumRetryAt
 (the kit uses 2) so a poison record cannot hold the shard. An invocation killed (timeout, out of memory)
 after S3 accepted its object is still exactly-once in the usual case: Lambda bisects the batch, the first
 half starts at the same record and overwrites the object with its own rows, the second half gets its own
-object. The window left is that case with a first half that writes no object at all (only REMOVEs, or S3
-failing until the retries run out): the second half's rows are then in two objects. The S3 client's
+object. The window left is that case with a first half that writes no object at all (only failed records,
+or S3 failing until the retries run out): the second half's rows are then in two objects. The S3 client's
 timeouts keep the PUT well inside the function timeout to make a killed invocation unlikely.
 """
 
@@ -41,8 +45,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cells import ConversionError, render_cell, render_image
+from .changes import OP_BY_EVENT, TIME_FIELD, change_time
 
-ROW_EVENTS = frozenset({"INSERT", "MODIFY"})
+ROW_EVENTS = frozenset({"INSERT", "MODIFY"})  # the events whose row is the NewImage
 REMOVE = "REMOVE"
 
 
@@ -75,12 +80,17 @@ class RecordFailure:
 
 @dataclass(frozen=True, slots=True)
 class StreamPlan:
-    """What one batch turns into, before any S3 call: the table to write and the records to report."""
+    """What one batch turns into, before any S3 call: the table to write and the records to report.
+
+    `columns` and `rows` hold attribute names and cells; `ops[i]` and `times[i]` are row i's change columns.
+    """
 
     columns: list[str]
     rows: list[dict[str, str]]
     failures: list[RecordFailure] = field(default_factory=list)
-    removes: int = 0
+    removes: int = 0  # rows written for REMOVE records (`D`)
+    ops: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
     # records after the first failure in case 1: neither written nor reported, Lambda redelivers them
     deferred: int = 0
 
@@ -110,24 +120,29 @@ def _sequence_numbers(records: Sequence[Any]) -> list[str]:
     return [sequence_number(record, index) for index, record in enumerate(records)]
 
 
-def record_row(record: Mapping[str, Any]) -> tuple[dict[str, str], Sequence[str]] | None:
-    """(cells, key attribute names) for an INSERT/MODIFY record, None for REMOVE; ConversionError if neither.
+def record_row(record: Mapping[str, Any]) -> tuple[dict[str, str], Sequence[str]]:
+    """(cells, key attribute names) of any record: the NewImage of INSERT/MODIFY, the OldImage or the Keys
+    of REMOVE; ConversionError when it has neither.
 
-    Key attributes come from `dynamodb.Keys` (in its order); a key missing from NewImage is taken from Keys.
+    Key attributes come from `dynamodb.Keys` (in its order); a key missing from the image is taken from Keys.
     """
     event_name = record.get("eventName")
-    if event_name == REMOVE:
-        return None
-    if event_name not in ROW_EVENTS:
+    if event_name not in OP_BY_EVENT:
         raise ConversionError(f"eventName {event_name!r} is not INSERT, MODIFY or REMOVE")
     data = record["dynamodb"]
-    image = data.get("NewImage")
-    if not isinstance(image, dict):
-        raise ConversionError(
-            "record has no dynamodb.NewImage: the stream view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES"
-        )
-    row = render_image(image)
     keys = data.get("Keys")
+    if event_name == REMOVE:
+        image = data.get("OldImage")
+        if not isinstance(image, dict) and not isinstance(keys, dict):
+            raise ConversionError("REMOVE record has neither dynamodb.OldImage nor dynamodb.Keys")
+    else:
+        image = data.get("NewImage")
+        if not isinstance(image, dict):
+            raise ConversionError(
+                "record has no dynamodb.NewImage: "
+                "the stream view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES"
+            )
+    row = render_image(image) if isinstance(image, dict) else {}
     if not isinstance(keys, dict):
         return row, ()
     add_key_cells(row, keys)
@@ -169,43 +184,54 @@ def plan_stream_batch(records: Sequence[Any]) -> StreamPlan:
     """Rows and reported failures for one batch, following the rule in this module's docstring."""
     numbers = _sequence_numbers(records)
     rows: list[dict[str, str]] = []
+    ops: list[str] = []
+    times: list[str] = []
     key_columns: dict[str, Any] = {}
     failures: list[RecordFailure] = []
     removes = 0
     deferred = 0
+    # a batch's records mostly share their second: render each distinct time once
+    last_time: object = None
+    last_cell = ""
     for index, record in enumerate(records):
         try:
-            # the usual record inline (an INSERT or MODIFY with its image and keys): a call less per record
             data = record["dynamodb"]
+            moment = data.get(TIME_FIELD)
+            if moment != last_time or type(moment) is not type(last_time):
+                last_cell, last_time = change_time(moment), moment
+            event_name = record.get("eventName")
+            # the usual record inline (an INSERT or MODIFY with its image and keys): a call less per record
             image, keys = data.get("NewImage"), data.get("Keys")
-            if record.get("eventName") in ROW_EVENTS and type(image) is dict and type(keys) is dict:
+            if event_name in ROW_EVENTS and type(image) is dict and type(keys) is dict:
                 row = render_image(image)
                 if not keys.keys() <= row.keys():
                     add_key_cells(row, keys)
-                rows.append(row)
                 key_columns.update(keys)  # only its names are used: no dict.fromkeys per record
-                continue
-            converted = record_row(record)
+            else:
+                row, names = record_row(record)
+                for name in names:
+                    key_columns[name] = None
         except (ConversionError, KeyError, TypeError, AttributeError) as error:
             reason = str(error) if isinstance(error, ConversionError) else f"malformed record: {error!r}"
             failures.append(_failure(record, numbers[index], index, reason))
+            last_time, last_cell = None, ""
             if failures[0].index != 0:
                 # case 1: stop at the first failure; Lambda redelivers it and everything after it
                 deferred = len(records) - index - 1
                 break
             # case 2 (the batch starts with a failed record): keep going, report every failed record
             continue
-        if converted is None:
-            removes += 1
-            continue
-        row, keys = converted
         rows.append(row)
-        for name in keys:
-            key_columns[name] = None
+        ops.append(OP_BY_EVENT[event_name])
+        times.append(last_cell)
+        if event_name == REMOVE:
+            removes += 1
     return StreamPlan(
         columns=order_columns(key_columns, rows) if rows else [],
         rows=rows,
         failures=failures,
         removes=removes,
         deferred=deferred,
+        ops=ops,
+        times=times,
     )

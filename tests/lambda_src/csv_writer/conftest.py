@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from csv_writer.csv_format import read_csv
+from csv_writer.csv_format import CHANGE_COLUMNS, Change, read_changes, read_csv
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 BUCKET = "labkit-csv-test"
@@ -35,14 +35,29 @@ def load_event(name: str) -> Any:
 
 
 def read_rows(s3: Any, key: str, *, restore: bool = False) -> list[dict[str, str]]:
-    """The CSV object read back from S3 through the csv module."""
+    """The items of a change table read back from S3 through the csv module, without the change columns."""
     body = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    return read_csv(body, restore=restore)
+    rows = read_csv(body, restore=restore)
+    assert all(tuple(row)[:2] == CHANGE_COLUMNS for row in rows)
+    return [{name: cell for name, cell in row.items() if name not in CHANGE_COLUMNS} for row in rows]
+
+
+def changes_in(s3: Any, key: str) -> list[Change]:
+    """Every row of a change table in S3: Op, TIMESTAMP and the item, names and cells restored."""
+    return read_changes(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
 
 
 def header_of(s3: Any, key: str) -> list[str]:
+    """The header line's cells as written, change columns included."""
     body: bytes = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     return body.decode("utf-8").split("\r\n", 1)[0].split(",")
+
+
+def attribute_header(s3: Any, key: str) -> list[str]:
+    """The header after the change columns `Op,TIMESTAMP`."""
+    header = header_of(s3, key)
+    assert tuple(header[:2]) == CHANGE_COLUMNS
+    return header[2:]
 
 
 def log_lines(captured: str) -> list[dict[str, Any]]:

@@ -111,6 +111,9 @@ def test_numbers_and_safe_text_are_not_prefixed() -> None:
         ({"S": 5}, "S value must be text"),
         ({"BOOL": "yes"}, "BOOL value must be true or false"),
         ({"B": 7}, "B value must be base64 text or bytes"),
+        ({"B": "b'AAH/aGVsbG8='"}, "B value is not base64 text"),  # Python's repr of bytes
+        ({"B": "aGVsbG8"}, "B value is not base64 text (Incorrect padding)"),
+        ({"BS": ["aGk=", "aGk"]}, "BS value is not base64 text"),
         ({"SS": "abc"}, "SS value must be a list"),
         ({"SS": ["a", 1]}, "SS value must be text"),
         ({"NS": ["1", "x"]}, "N value must be a number"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from csv_writer.batch import direct_rows, write_direct_input
 from csv_writer.cells import ConversionError
 from csv_writer.handler import handler
 
-from .conftest import BUCKET, keys_in, load_event, read_rows, summaries
+from .conftest import BUCKET, changes_in, keys_in, load_event, read_rows, summaries
 
 
 def test_step_functions_object_is_one_row_and_the_output_says_where(
@@ -40,7 +41,8 @@ def test_list_input_is_one_row_per_object_with_the_union_of_fields(s3: Any, buck
 
     assert output["rows"] == 3
     body = s3.get_object(Bucket=BUCKET, Key=output["key"])["Body"].read()
-    assert body.decode("utf-8").split("\r\n", 1)[0] == "userId,name,score,active,tags,manager,profile"
+    header = body.decode("utf-8").split("\r\n", 1)[0]
+    assert header == "Op,TIMESTAMP,userId,name,score,active,tags,manager,profile"
     assert read_rows(s3, output["key"]) == [
         {"userId": "u-201", "name": "Alan Turing", "score": "0.1", "active": "", "tags": "", "manager": "",
          "profile": ""},
@@ -49,6 +51,27 @@ def test_list_input_is_one_row_per_object_with_the_union_of_fields(s3: Any, buck
         {"userId": "u-203", "name": "", "score": "", "active": "", "tags": "", "manager": "",
          "profile": '{"city":"Paris","age":36}'},
     ]  # fmt: skip
+
+
+def test_a_direct_input_is_an_insert_stamped_with_the_time_it_was_written(s3: Any, bucket: str) -> None:
+    written = datetime(2030, 1, 2, 3, 4, 5, 678_000, tzinfo=UTC)
+
+    result = write_direct_input(load_event("stepfunctions_list"), bucket=BUCKET, s3_client=s3, now=written)
+
+    assert result.key is not None
+    changes = changes_in(s3, result.key)
+    assert [(change.op, change.time) for change in changes] == [("I", "2030-01-02T03:04:05Z")] * 3
+    assert changes[0].item["userId"] == "u-201"
+
+
+def test_handler_stamps_a_direct_input_with_the_current_time(s3: Any, bucket: str) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    output = handler({"userId": "u1"}, None)
+    after = datetime.now(UTC)
+
+    (change,) = changes_in(s3, output["key"])
+    assert change.op == "I"
+    assert before <= datetime.fromisoformat(change.time) <= after
 
 
 def test_the_same_input_overwrites_its_own_object(s3: Any, bucket: str) -> None:

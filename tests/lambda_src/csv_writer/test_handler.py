@@ -47,7 +47,7 @@ def test_the_event_at_info_then_one_summary_line_as_powertools_json(
         "request_id": "req-1",
         "source": "stream",
         "records_in": 4,
-        "rows_written": 3,
+        "rows_written": 4,
         "removes": 1,
         "bucket": BUCKET,
         "key": SAMPLE_KEY,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from csv_writer import handler as handler_module
 from csv_writer.batch import write_stream_batch
-from csv_writer.csv_format import read_csv
+from csv_writer.csv_format import Change, read_csv
 from csv_writer.handler import handler
 from csv_writer.records import MalformedBatchError
 
@@ -22,7 +23,8 @@ from .conftest import (
     BUCKET,
     SAMPLE_KEY,
     STREAM_ARN,
-    header_of,
+    attribute_header,
+    changes_in,
     keys_in,
     load_event,
     read_rows,
@@ -38,7 +40,14 @@ def test_sample_batch_becomes_one_object_with_every_type_lossless(s3: Any, bucke
     assert response == {"batchItemFailures": []}
     assert keys_in(s3) == [SAMPLE_KEY]
     rows = read_rows(s3, SAMPLE_KEY)
-    assert [row["userId"] for row in rows] == ["u1", "u2", "u4"]  # the REMOVE of u3 wrote nothing
+    assert [row["userId"] for row in rows] == ["u1", "u2", "u3", "u4"]
+    assert [(change.op, change.time) for change in changes_in(s3, SAMPLE_KEY)] == [
+        ("I", "2024-05-01T12:00:00Z"),
+        ("U", "2024-05-01T12:00:00Z"),
+        ("D", "2024-05-01T12:00:00Z"),  # the REMOVE of u3, as its OldImage shows it
+        ("I", "2024-05-01T12:00:00Z"),
+    ]
+    assert rows[2]["name"] == "Removed User"
     ada = rows[0]
     assert ada["name"] == "Ada Lovelace"
     assert ada["balance"] == "12345678901234567890123456789012345678"
@@ -60,11 +69,11 @@ def test_sample_batch_becomes_one_object_with_every_type_lossless(s3: Any, bucke
     assert ada["email"] == ""  # an attribute only other items have: empty cell
 
 
-def test_columns_are_keys_first_then_the_sorted_union(s3: Any, bucket: str) -> None:
+def test_columns_are_the_change_columns_then_keys_then_the_sorted_union(s3: Any, bucket: str) -> None:
     handler(load_event("ddb_stream_batch"), None)
 
-    header = header_of(s3, SAMPLE_KEY)
-    assert s3.get_object(Bucket=BUCKET, Key=SAMPLE_KEY)["Body"].read().startswith(b"userId,")
+    header = attribute_header(s3, SAMPLE_KEY)
+    assert s3.get_object(Bucket=BUCKET, Key=SAMPLE_KEY)["Body"].read().startswith(b"Op,TIMESTAMP,userId,")
     assert header[0] == "userId"  # the partition key first
     assert header[1:] == sorted(header[1:])
     assert set(header[1:]) == {
@@ -98,7 +107,7 @@ def test_heterogeneous_items_share_one_header(s3: Any, bucket: str) -> None:
     handler({"Records": records}, None)
 
     (key,) = keys_in(s3)
-    assert header_of(s3, key) == ["userId", "age", "email", "name", "team", "vip", "zeta"]
+    assert attribute_header(s3, key) == ["userId", "age", "email", "name", "team", "vip", "zeta"]
     rows = read_rows(s3, key)
     assert rows[0] == {"userId": "u1", "age": "21", "email": "a@example.com", "name": "User 1", "team": "",
                        "vip": "", "zeta": ""}  # fmt: skip
@@ -111,7 +120,7 @@ def test_composite_keys_come_first_in_keys_order(s3: Any, bucket: str) -> None:
     handler({"Records": [record]}, None)
 
     (key,) = keys_in(s3)
-    assert header_of(s3, key) == ["userId", "orderId", "a", "b"]
+    assert attribute_header(s3, key) == ["userId", "orderId", "a", "b"]
 
 
 def test_a_key_attribute_missing_from_the_new_image_is_taken_from_keys(s3: Any, bucket: str) -> None:
@@ -120,20 +129,21 @@ def test_a_key_attribute_missing_from_the_new_image_is_taken_from_keys(s3: Any, 
     assert handler({"Records": [first, second]}, None) == {"batchItemFailures": []}
 
     (key,) = keys_in(s3)
-    assert header_of(s3, key)[0] == "userId"
+    assert attribute_header(s3, key)[0] == "userId"
     assert [row["userId"] for row in read_rows(s3, key)] == ["u1", "u2"]
 
 
-def test_modify_writes_the_new_image_and_remove_only_batches_write_nothing(s3: Any, bucket: str) -> None:
+def test_modify_writes_the_new_image_and_a_remove_only_batch_writes_its_delete(s3: Any, bucket: str) -> None:
     modify = stream_record(5, {"userId": {"S": "u5"}, "name": {"S": "new name"}}, event_name="MODIFY")
     modify["dynamodb"]["OldImage"] = {"userId": {"S": "u5"}, "name": {"S": "old name"}}
     assert handler({"Records": [modify]}, None) == {"batchItemFailures": []}
     (key,) = keys_in(s3)
-    assert read_rows(s3, key) == [{"userId": "u5", "name": "new name"}]
+    assert changes_in(s3, key) == [Change("U", "", {"userId": "u5", "name": "new name"})]  # no time given
 
     remove = stream_record(6, None, event_name="REMOVE", keys={"userId": {"S": "u5"}})
     assert handler({"Records": [remove]}, None) == {"batchItemFailures": []}
-    assert keys_in(s3) == [key]
+    (removed,) = set(keys_in(s3)) - {key}
+    assert changes_in(s3, removed) == [Change("D", "", {"userId": "u5"})]
 
 
 def test_empty_batch_writes_nothing_and_succeeds(
@@ -194,7 +204,7 @@ def test_s3_failure_reports_every_record_and_a_retry_writes_once(
 
     monkeypatch.setenv("BUCKET_NAME", bucket)
     assert handler(event, None) == {"batchItemFailures": []}
-    assert len(read_rows(s3, SAMPLE_KEY)) == 3
+    assert len(read_rows(s3, SAMPLE_KEY)) == 4
 
 
 def test_network_failure_reports_the_batch_failed(
@@ -366,11 +376,16 @@ def test_records_read_with_boto3_from_a_real_stream(s3: Any, bucket: str) -> Non
     result = write_stream_batch(records, bucket=bucket, s3_client=s3, stream_arn=stream_arn)
 
     assert result.batch_item_failures == []
-    assert (result.rows_written, result.removes) == (1, 1)
+    assert (result.rows_written, result.removes) == (2, 1)
     assert result.key is not None
     assert result.key.startswith("stream/Users/")
-    assert read_rows(s3, result.key) == [{"userId": "u1", "bs": '["aGk="]', "n": "0.1", "pic": "'+AA="}]
+    item = {"userId": "u1", "bs": '["aGk="]', "n": "0.1", "pic": "'+AA="}
+    assert read_rows(s3, result.key) == [item, item]  # the delete as its OldImage shows it
     assert read_rows(s3, result.key, restore=True)[0]["pic"] == "+AA="
+    changes = changes_in(s3, result.key)
+    assert [change.op for change in changes] == ["I", "D"]
+    # boto3 gives ApproximateCreationDateTime as a datetime: the same ISO-8601 UTC text
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", change.time) for change in changes)
 
 
 def test_stream_arn_is_optional_for_boto3_records(s3: Any, bucket: str) -> None:
