@@ -14,8 +14,11 @@ TAG_OWNER = "labkit:owner"
 TAG_EXPIRES = "labkit:expires-at"
 LAB_TAG_KEYS = (TAG_LAB, TAG_OWNER, TAG_EXPIRES)
 OWNER_UNSET = "unset"
-# the logical id prefix of each lab's expiry dead-letter queue: what Scheduler could not do lands there
-EXPIRY_DEAD_LETTERS_PREFIX = "ExpiryDeadLetters"
+# each lab stack's expiry construct and its dead-letter queue (what Scheduler could not do lands there)
+EXPIRY_ID = "Expiry"
+DEAD_LETTERS_ID = "DeadLetters"
+# the queue's logical id prefix, which checks look for
+EXPIRY_DEAD_LETTERS_PREFIX = f"{EXPIRY_ID}{DEAD_LETTERS_ID}"
 # minute precision: the expiry schedule fires at a whole minute
 EXPIRES_TAG_FORMAT = "%Y-%m-%dT%H:%MZ"
 _EXPIRES_TAG_FORMATS = (EXPIRES_TAG_FORMAT, "%Y-%m-%dT%H:%M:%SZ")

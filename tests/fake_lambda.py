@@ -21,7 +21,7 @@ from typing import Any
 
 import boto3
 
-from labs.checks.function_steps import log_group_of
+from labs.function_labs.steps import log_group_of
 
 Handler = Callable[[Any, Any], Any]
 

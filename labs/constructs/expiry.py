@@ -11,6 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from labs.constructs.nag import acknowledge
+from labs.contract import DEAD_LETTERS_ID
 
 # Scheduler's universal target: calls CloudFormation's DeleteStack API with the input below
 DELETE_STACK_ACTION = "aws-sdk:cloudformation:deleteStack"
@@ -82,7 +83,7 @@ class StackExpiry(Construct):
         # a standard queue with SQS-managed keys: Scheduler cannot use FIFO queues as dead-letter queues
         queue = sqs.Queue(
             self,
-            "DeadLetters",  # under "Expiry": logical id EXPIRY_DEAD_LETTERS_PREFIX..., which checks look for
+            DEAD_LETTERS_ID,  # under EXPIRY_ID: logical id EXPIRY_DEAD_LETTERS_PREFIX..., what checks find
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=DEAD_LETTER_RETENTION,

@@ -9,6 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from labs.constructs.function_facts import FUNCTION_ID
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge
 
@@ -49,7 +50,7 @@ class LabFunction(Construct):
         self.log_group.grant_write(self.role)
         self.function = lambda_.Function(
             self,
-            "Function",
+            FUNCTION_ID,
             description=description,
             runtime=lambda_.Runtime.PYTHON_3_13,
             architecture=lambda_.Architecture.ARM_64,

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.expiry import StackExpiry
-from labs.contract import TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
+from labs.contract import EXPIRY_ID, TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
 from labs.settings import LabSettings
 
 
@@ -48,7 +48,7 @@ class LabStack(Stack):
             Tags.of(self).add(key, value, exclude_resource_types=excluded)
         if settings.permissions_boundary:
             self.apply_permissions_boundary(settings.permissions_boundary)
-        self.expiry = StackExpiry(self, "Expiry", expires_at=expires_at) if expires_at else None
+        self.expiry = StackExpiry(self, EXPIRY_ID, expires_at=expires_at) if expires_at else None
         self.output(
             "ExpiresAt",
             f"{expires_at:%Y-%m-%dT%H:%M}Z" if expires_at else "never (ttlHours=0)",

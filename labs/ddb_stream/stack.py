@@ -9,7 +9,6 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from labs.constructs.csv_writer import CsvWriter
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
 from labs.ddb_stream.spec import (
@@ -19,6 +18,8 @@ from labs.ddb_stream.spec import (
     STREAM_BATCH_SIZE,
     STREAM_RETRY_ATTEMPTS,
 )
+from labs.function_labs.csv_writer import CsvWriter
+from labs.function_labs.facts import CSV_WRITER_ID
 from labs.settings import LabSettings
 
 # DDBStreamBatchInfo as Lambda's docs show it (services-dynamodb-errors): the batch's shard and first record
@@ -67,7 +68,7 @@ class LabDdbStreamStack(LabStack):
             "The table holds a few test users for an hour and is deleted with the lab: "
             "point-in-time recovery would protect nothing.",
         )
-        self.csv_writer = CsvWriter(self, "CsvWriter", handler_code=settings.handler_code)
+        self.csv_writer = CsvWriter(self, CSV_WRITER_ID, handler_code=settings.handler_code)
 
         # records that still fail after the bounded retries land here instead of blocking the shard
         self.failures = sqs.Queue(

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.checks import function_steps
-from labs.checks.function_steps import WRITER_PREFIX
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
 from labs.checks.waiting import Waiter
 from labs.deployed.aws import error_code
 from labs.deployed.stack import DeployedStack
+from labs.function_labs import steps as function_steps
+from labs.function_labs.steps import WRITER_PREFIX
 from labs.step_function.spec import LAB_ID, STEPS, WAIT_SECONDS, sample_input
 
 if TYPE_CHECKING:

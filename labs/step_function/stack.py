@@ -9,10 +9,11 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from labs.constructs.csv_writer import CsvWriter
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge, arn_finding
+from labs.function_labs.csv_writer import CsvWriter
+from labs.function_labs.facts import CSV_WRITER_ID
 from labs.settings import LabSettings
 from labs.step_function.spec import LAB_ID, SAMPLE_INPUT, WAIT_SECONDS
 
@@ -29,7 +30,7 @@ class LabStepFunctionStack(LabStack):
             description="a state machine: Wait 5 seconds, then call the CSV writer Lambda, then Succeed",
         )
         # its own writer and bucket, so this lab deploys and destroys without LabDdbStream
-        self.csv_writer = CsvWriter(self, "CsvWriter", handler_code=settings.handler_code)
+        self.csv_writer = CsvWriter(self, CSV_WRITER_ID, handler_code=settings.handler_code)
 
         write_csv = tasks.LambdaInvoke(
             self,

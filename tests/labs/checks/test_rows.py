@@ -12,8 +12,8 @@ import pytest
 from moto import mock_aws
 
 from csv_writer.batch import write_direct_input, write_stream_batch
-from labs.checks.function_steps import user_row
 from labs.checks.rows import FoundRow, find_row
+from labs.function_labs.steps import user_row
 
 BUCKET = "labkit-rows-test"
 EVENTS = Path(__file__).resolve().parents[2] / "events"

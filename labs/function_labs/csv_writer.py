@@ -16,6 +16,7 @@ from labs.constructs.functions import LabFunction
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
 from labs.contract import KIT_WRITER_HANDLER, LEARNER_HANDLER, powertools_layer_arn
+from labs.function_labs.facts import WRITER_ID
 
 CSV_WRITER_HANDLER = KIT_WRITER_HANDLER
 
@@ -37,7 +38,7 @@ class CsvWriter(Construct):
         )
         self.writer = LabFunction(
             self,
-            "Writer",
+            WRITER_ID,
             handler=LEARNER_HANDLER if handler_code else CSV_WRITER_HANDLER,
             code=learner_code(handler_code) if handler_code else None,
             layers=[self.powertools],

@@ -21,12 +21,13 @@ from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.contract import KIT_WRITER_HANDLER
 from labs.deployed.aws import error_code
+from labs.function_labs.facts import WRITER_LOGICAL_PREFIX
 
 if TYPE_CHECKING:
     import boto3
 
-# the CSV writer function's logical id in both function labs (labs/constructs/csv_writer.py)
-WRITER_PREFIX = "CsvWriterFunction"
+# the CSV writer function's logical id prefix in both function labs, from the ids its construct uses
+WRITER_PREFIX = WRITER_LOGICAL_PREFIX
 EVENT_ITEM = "Event in the function's log"
 ROW_ITEM = "CSV row in the bucket"
 MAX_LOG_PAGES = 20
