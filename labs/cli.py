@@ -21,6 +21,7 @@ from labs.emulator import command as emulator_command
 from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command
 from labs.preflight import command as preflight_command
+from labs.registry import all_labs
 from labs.settings import SettingsError
 
 COMMANDS: dict[str, ModuleType] = {
@@ -38,8 +39,20 @@ USAGE_ERROR = 2
 INTERRUPTED = 130
 
 
+def labs_epilog() -> str:
+    """The labs `labkit --help` lists: every lab folder the registry found, with what it builds."""
+    lines = [f"  {described.lab_id:<16} {described.title}" for described in all_labs().values()]
+    return "labs (each a folder of labs/, found by the registry):\n" + "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    """`labkit`'s parser: one subcommand per command module, the labs listed after the commands."""
+    parser = argparse.ArgumentParser(
+        prog="labkit",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog=labs_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, module in COMMANDS.items():
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
@@ -49,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `labkit` command; its exit code: 0 passed, 1 the lab or scan failed, 2 it could not run."""
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)

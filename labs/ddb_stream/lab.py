@@ -9,7 +9,7 @@ from labs.descriptor import SHARED_TEMPLATES, CheapestSetup, Lab, StarterSpec
 LAB = Lab(
     package=__package__ or "labs.ddb_stream",
     lab_id=spec.LAB_ID,
-    title="a DynamoDB `Users` table whose stream triggers a Lambda that writes new items as CSV into S3",
+    title="a DynamoDB `Users` table whose stream triggers a Lambda that writes each change as CSV into S3",
     order=30,
     stack_class="LabDdbStreamStack",
     steps=spec.STEPS,

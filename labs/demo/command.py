@@ -12,14 +12,21 @@ import os
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.table import Table
 
 from labs.cdk_json import cdk_json_context
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import Demo
+from labs.demo.runs import STEPS
 from labs.demo.targets import EXPIRY_LEAD_S, AwsTarget
-from labs.registry import lab_ids
+from labs.registry import lab, lab_ids
 from labs.settings import AccountNotAllowedError, SettingsError, parse_accounts
 from labs.terminal import make_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 HELP = "rehearse each lab's life: deploy, check, redeploy, check, expire, scan (offline, or --aws)"
 # what one lab's rehearsal takes on AWS (launches, a self-heal, a stack deletion), for the cost estimate
@@ -32,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "labs", nargs="*", metavar="LAB", help=f"labs to rehearse (default: all of {', '.join(lab_ids())})"
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop after the first lab that fails")
+    parser.add_argument(
+        "--plan", action="store_true", help="print what the rehearsal would do, lab by lab, and run nothing"
+    )
     parser.add_argument(
         "-c",
         "--context",
@@ -74,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"labkit: unknown lab {', '.join(unknown)}: choose from {', '.join(lab_ids())}")
         return 2
     labs = tuple(args.labs) or lab_ids()
+    if args.plan:
+        print_plan(console, labs, aws=args.aws)
+        return 0
     landing_zone = LandingZone.from_options(args.context, toolkit_stack_name=args.toolkit_stack_name)
     step_timeout = args.step_timeout or (AWS_STEP_TIMEOUT_S if args.aws else None)
     demo = Demo(
@@ -86,6 +99,16 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
     )
     return demo.run()
+
+
+def print_plan(console: Console, labs: tuple[str, ...], *, aws: bool) -> None:
+    """The rehearsal's plan: each lab in the order it runs, what it builds, and the steps of its life."""
+    table = Table(title=f"labkit demo would rehearse {len(labs)} lab(s) " + ("on AWS" if aws else "offline"))
+    for column in ("Lab", "What it builds", "Steps"):
+        table.add_column(column)
+    for lab_id in labs:
+        table.add_row(lab_id, lab(lab_id).title, " → ".join(STEPS))
+    console.print(table)
 
 
 def sandbox_accounts(landing_zone: LandingZone) -> tuple[str, ...]:
