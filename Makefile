@@ -19,8 +19,9 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_CLI_TELEMETRY_DISABLED := 1
 export NPM_CONFIG_UPDATE_NOTIFIER := false
 
-LAB ?= LabEc2
-# extra labkit options, e.g. make check LAB=LabAsg ARGS=--self-heal, or ARGS='--owner alice'
+# the lab of `make check` and `make preflight` (labkit --help lists them)
+LAB ?=
+# extra labkit options, e.g. make check LAB=<Lab> ARGS=--self-heal, or ARGS='--owner alice'
 ARGS ?=
 PYTEST_ARGS ?=
 
@@ -110,7 +111,7 @@ bench: setup  ## measure synth, handler, suite and set-up figures in one run
 synth: setup  ## synthesize every lab into cdk.out
 	$(BIN)/cdk synth --all --quiet
 
-check: setup  ## check a deployed lab: make check LAB=LabEc2 [ARGS=--self-heal]
+check: setup  ## check a deployed lab: make check LAB=<Lab> [ARGS=--self-heal]
 	$(BIN)/labkit check $(LAB) $(ARGS)
 
 leftovers: setup  ## list resources the labs left behind in the current account
@@ -119,7 +120,7 @@ leftovers: setup  ## list resources the labs left behind in the current account
 cost: setup  ## each lab's cost per hour, against the same lab on CDK defaults
 	$(BIN)/labkit cost
 
-preflight: setup  ## quotas a deploy of LAB would hit: make preflight LAB=LabEc2
+preflight: setup  ## quotas a deploy of LAB would hit: make preflight LAB=<Lab>
 	$(BIN)/labkit preflight $(LAB) $(ARGS)
 
 clean:  ## remove build output (keeps the venv and node_modules)

@@ -1,6 +1,6 @@
 """`labkit class status` and `labkit class check` for a class of 30 on the emulator, as time per learner.
 
-Each learner's LabDdbStream is synthesized in this process (what `cdk synth -c owner=...` writes). The
+Each learner's stream lab is synthesized in this process (what `cdk synth -c owner=...` writes). The
 first is deployed with the pinned CDK CLI, which bootstraps and publishes the assets; the other 29 are
 created through CloudFormation change sets with their own templates and stack tags, as the CLI sends
 them, in a fraction of a CLI run each. Both commands run through the CLI's entry point, output discarded.
@@ -20,13 +20,14 @@ from pathlib import Path
 from bench.common import Row, median_seconds
 from labs.cdk_json import feature_flags
 from labs.cli import main
+from labs.ddb_stream.spec import LAB_ID as DDB_STREAM_LAB
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
 from labs.registry import lab
 from labs.settings import LabSettings
 
 CLASS_SIZE = 30
-LAB = "LabDdbStream"  # cheap on the emulator: no instance, no VPC
+LAB = DDB_STREAM_LAB  # cheap on the emulator: no instance, no VPC
 STATUS_GOAL_S = 20.0
 
 
@@ -35,7 +36,7 @@ def _owners() -> list[str]:
 
 
 def _synthesized(owner: str, outdir: Path) -> tuple[str, dict[str, str]]:
-    """The learner's LabDdbStream assembly in `outdir` (what `cdk synth -c owner=...` writes), with its
+    """The learner's stream lab assembly in `outdir` (what `cdk synth -c owner=...` writes), with its
     template and stack tags."""
     from aws_cdk import App
 

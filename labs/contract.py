@@ -25,18 +25,18 @@ _EXPIRES_TAG_FORMATS = (EXPIRES_TAG_FORMAT, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def stack_name(lab_id: str, owner: str | None = None) -> str:
-    """`alice-LabEc2` when an owner is set, else the lab id itself."""
+    """`alice-<Lab>` when an owner is set, else the lab id itself."""
     return f"{owner}-{lab_id}" if owner else lab_id
 
 
 def owner_of(stack: str, lab_id: str) -> str | None:
-    """The owner a lab's stack name carries (`alice` for `alice-LabEc2`), None without one."""
+    """The owner a lab's stack name carries (`alice` for `alice-<Lab>`), None without one."""
     return stack[: -len(lab_id) - 1] if stack.endswith(f"-{lab_id}") else None
 
 
 def cdk_command(verb: str, lab_id: str, stack: str) -> str:
-    """`cdk destroy LabEc2 -c owner=alice` for `alice-LabEc2`: without the owner, cdk acts on `LabEc2`;
-    `cdk deploy MyLabEc2` for a learner's own stack (`labkit exercise`)."""
+    """`cdk destroy <Lab> -c owner=alice` for `alice-<Lab>`: without the owner, cdk acts on `<Lab>`;
+    `cdk deploy My<Lab>` for a learner's own stack (`labkit exercise`)."""
     for construct_id in (lab_id, learner_stack_id(lab_id)):
         owner = owner_of(stack, construct_id)
         if owner or stack == construct_id:
@@ -81,7 +81,7 @@ def powertools_layer_arn(region: str, partition: str = "aws") -> str:
 KIT_WRITER_HANDLER = "csv_writer.handler.handler"
 LEARNER_HANDLER = "handler.handler"
 LEARNER_HANDLER_FILE = "handler.py"
-# a learner's own stack of a lab: `MyLabEc2`, deployed and checked beside the kit's `LabEc2`
+# a learner's own stack of a lab: `My<Lab>`, deployed and checked beside the kit's `<Lab>`
 LEARNER_STACK_PREFIX = "My"
 
 

@@ -58,7 +58,7 @@ class ZoneNeeds:
     # how many of the region's zones the lab's VPC takes, in CloudFormation's Fn::GetAZs order
     zone_count: int
     instance_types: tuple[str, ...]
-    # the `availabilityZone` setting moves the lab's instance (LabEc2), else the first zones are used
+    # the `availabilityZone` setting moves the lab's instance, else the first zones are used
     follows_zone_setting: bool = False
 
 

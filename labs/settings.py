@@ -46,7 +46,7 @@ class LabSettings:
     # landing zones: a boundary on every IAM role the kit creates, and tags every resource must carry
     permissions_boundary: str | None = None
     class_tags: tuple[tuple[str, str], ...] = ()
-    # where LabEc2's instance and subnet go (a zone that offers t4g); None: the region's first zone
+    # where the instance lab's instance and subnet go (a zone that offers t4g); None: the region's first zone
     availability_zone: str | None = None
     # accounts the deploy may target: the CLI's default account and an explicit one, when known
     target_accounts: tuple[str, ...] = ()
@@ -58,7 +58,7 @@ class LabSettings:
     my_labs: Path = DEFAULT_MY_LABS
 
     def stack_name(self, lab_id: str) -> str:
-        """`alice-LabEc2` when an owner is set, else the lab id itself."""
+        """`alice-<Lab>` when an owner is set, else the lab id itself."""
         return stack_name(lab_id, self.owner)
 
     @property
@@ -190,7 +190,8 @@ def parse_handler_code(value: Any) -> Path | None:
     if not text:
         return None
     folder = Path(text).expanduser()
-    write_one = "write one with `labkit exercise LabDdbStream` (or LabStepFunction)"
+    first, *others = handler_labs() or ["<Lab>"]
+    write_one = f"write one with `labkit exercise {first}`" + (f" (or {', '.join(others)})" if others else "")
     if not folder.is_dir():
         raise SettingsError(f"handlerCode={text!r} is not a folder: {write_one}")
     source = folder / LEARNER_HANDLER_FILE
@@ -211,6 +212,13 @@ def parse_handler_code(value: Any) -> Path | None:
     return folder.resolve()
 
 
+def handler_labs() -> list[str]:
+    """The labs whose starter is a handler, deployed with -c handlerCode=<folder>."""
+    from labs.registry import all_labs
+
+    return [lab_id for lab_id, lab in all_labs().items() if lab.starter and lab.starter.kind == "handler"]
+
+
 def parse_my_labs(value: Any) -> Path:
     """The learner's starters folder; one named on purpose must exist."""
     text = _text(value)
@@ -220,7 +228,7 @@ def parse_my_labs(value: Any) -> Path:
     if not folder.is_dir():
         raise SettingsError(
             f"myLabs={text!r} is not a folder: write a starter into it with "
-            f"`labkit exercise LabEc2 --dir {text}`"
+            f"`labkit exercise <Lab> --dir {text}`"
         )
     return folder
 

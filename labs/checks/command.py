@@ -34,8 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--stack",
-        help=f"check this stack instead, e.g. your own from `labkit exercise`: {learner_stack_id('LabEc2')} "
-        f"(with an owner: alice-{learner_stack_id('LabEc2')})",
+        help=f"check this stack instead, e.g. your own from `labkit exercise`: {learner_stack_id('<Lab>')} "
+        f"(with an owner: alice-{learner_stack_id('<Lab>')})",
     )
     longest = [
         f"{option.timeout_s:.0f} with {option.flag}" for _, option in check_options() if option.timeout_s

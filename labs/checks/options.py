@@ -1,4 +1,4 @@
-"""Options a lab's check declares itself (LabAsg's --self-heal): `labkit check` names no lab."""
+"""Options a lab's check declares itself (a self-heal option): `labkit check` names no lab."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ def check_class(
 ) -> ClassGrid:
     """Every learner's check of every lab in `labs` (default: the labs someone on the roster deployed).
 
-    Options a lab does not declare (--self-heal for LabEc2) are left out of that lab's check.
+    Options a lab does not declare (a self-heal for a lab without one) are left out of that lab's check.
     """
     deployed = {(s.owner, s.lab_id) for s in list_lab_stacks(session) if s.owner in roster}
     chosen = tuple(labs) or tuple(lab_id for lab_id in lab_ids() if any(d[1] == lab_id for d in deployed))

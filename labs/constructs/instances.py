@@ -30,7 +30,7 @@ def require_imdsv2(instance: ec2.Instance) -> ec2.LaunchTemplate:
     """IMDSv2 through an unnamed launch template attached to the instance.
 
     Not `require_imdsv2=True`: CDK then names the template after the construct path, the same for
-    every owner, so two learners' LabEc2 stacks in one account would collide on it.
+    every owner, so two learners' lab stacks in one account would collide on it.
     """
     launch_template = ec2.LaunchTemplate(instance, "Imdsv2", require_imdsv2=True)
     instance.instance.launch_template = ec2.CfnInstance.LaunchTemplateSpecificationProperty(

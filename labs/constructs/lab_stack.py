@@ -12,9 +12,9 @@ from labs.settings import LabSettings
 
 
 class LabStack(Stack):
-    """A lab: construct id `lab_id` (so `cdk deploy LabEc2` works), stack name `<owner>-<lab_id>`.
+    """A lab: construct id `lab_id` (so `cdk deploy <Lab>` works), stack name `<owner>-<lab_id>`.
 
-    A learner's own stack of the lab passes `construct_id` (`MyLabEc2`): named after it, tagged as the lab.
+    A learner's own stack of the lab passes `construct_id` (`My<Lab>`): named after it, tagged as the lab.
     """
 
     def __init__(
@@ -43,7 +43,7 @@ class LabStack(Stack):
         self.lab_id = lab_id
         for key, value in tags.items():
             # also in the template, on every taggable resource (readable where stack tags are not, e.g. moto),
-            # but not on launch templates: a new version on each deploy would replace the LabEc2 instance
+            # but not on launch templates: a new version on each deploy would replace a lab's instance
             excluded = ["AWS::EC2::LaunchTemplate"] if key == TAG_EXPIRES else []
             Tags.of(self).add(key, value, exclude_resource_types=excluded)
         if settings.permissions_boundary:

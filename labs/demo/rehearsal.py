@@ -177,7 +177,7 @@ class Demo:
             stack_name=lab_run.stack_name,
             on_emulator=target.on_emulator,
             timeout_s=self.step_timeout_s or CHECK_TIMEOUT_S,
-            # every opt-in part too (LabAsg's self-heal): on the emulator it takes seconds, on AWS minutes
+            # every opt-in part too (a self-heal): on the emulator it takes seconds, on AWS minutes
             options={option.keyword: True for option in checked.check_options},
         )
         lab_run.reports[step] = report
@@ -320,7 +320,7 @@ def open_emulator(resources: ExitStack) -> EmulatorTarget:
 
 
 def stack_names_of(assembly: Path) -> dict[str, str]:
-    """Each lab's stack name as synthesized (`alice-LabEc2` when cdk.json sets an owner)."""
+    """Each lab's stack name as synthesized (`alice-<Lab>` when cdk.json sets an owner)."""
     manifest = json.loads((assembly / "manifest.json").read_text(encoding="utf-8"))
     names = {}
     for artifact_id, artifact in manifest.get("artifacts", {}).items():

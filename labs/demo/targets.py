@@ -154,7 +154,7 @@ def expiry_time(session: boto3.Session, stack_name: str) -> str:
 
 
 def instance_images(session: boto3.Session, stack_name: str) -> dict[str, str]:
-    """Instance id -> image id of the stack's own instances (LabEc2's), for the redeploy's detail."""
+    """Instance id -> image id of the stack's own instances (an instance lab's), for the redeploy's detail."""
     stack = load_stack(session, stack_name)
     ids = [r.physical_id for r in stack.of_type("AWS::EC2::Instance")] if stack else []
     if not ids:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from labs.contract import stack_name
+from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
 from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 from labs.registry import lab_ids
 
@@ -58,10 +59,10 @@ def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
     context = f"-c sandboxAccounts={aws.account_id}"
     steps = [
         f"cdk bootstrap aws://{aws.account_id}/{aws.region}",
-        f"cdk deploy LabDdbStream {context}",
+        f"cdk deploy {WALKTHROUGH_LAB} {context}",
         "   ...then paste the outputs it prints (PutItemCommand, ListCsvCommand, LogsCommand)",
-        "labkit check LabDdbStream",
-        "labkit emulator expire LabDdbStream   # its auto-expiry, now",
+        f"labkit check {WALKTHROUGH_LAB}",
+        f"labkit emulator expire {WALKTHROUGH_LAB}   # its auto-expiry, now",
         "labkit leftovers",
     ]
     details: list[str] = []

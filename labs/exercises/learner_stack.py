@@ -1,8 +1,8 @@
-"""A learner's own lab stack (`MyLabEc2`), built in app.py from <myLabs>/<Lab>/stack.py with the guardrails.
+"""A learner's own lab stack (`My<Lab>`), built in app.py from <myLabs>/<Lab>/stack.py with the guardrails.
 
 The learner's module is their code, imported by file path. A module that is broken (it does not import,
 lacks its class, or raises while building) becomes a stack of that name carrying an error: `cdk deploy
-MyLabEc2` stops with the file, line and reason, and every other stack of the app still deploys.
+My<Lab>` stops with the file, line and reason, and every other stack of the app still deploys.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def learner_stack(app: App, settings: LabSettings, lab_id: str, path: Path) -> S
 
 
 def where(path: Path, error: BaseException) -> str:
-    """`my-labs/LabEc2/stack.py:12` for the line of the learner's file the error came from."""
+    """`my-labs/<Lab>/stack.py:12` for the line of the learner's file the error came from."""
     if isinstance(error, SyntaxError) and error.lineno:
         return f"{path}:{error.lineno}"
     lines = [

@@ -46,12 +46,12 @@ class Scope:
     def _pattern(self, *, tail_required: bool, lower: bool = False) -> re.Pattern[str]:
         labs = "|".join(re.escape(lab.lower() if lower else lab) for lab in self.labs)
         owner = re.escape(self.owner) + "-" if self.owner else "(?:[a-z][a-z0-9-]*-)?"
-        # a learner's own stack of a lab (`MyLabEc2`, `labkit exercise`) belongs to that lab
+        # a learner's own stack of a lab (`My<Lab>`, `labkit exercise`) belongs to that lab
         mine = f"(?:{LEARNER_STACK_PREFIX.lower() if lower else LEARNER_STACK_PREFIX})?"
         return re.compile(f"^{owner}{mine}({labs})" + ("-" if tail_required else "$"))
 
     def stack_lab(self, stack_name: str) -> str | None:
-        """The lab a stack name belongs to (`LabEc2`, `alice-MyLabEc2`), None when out of scope."""
+        """The lab a stack name belongs to (`<Lab>`, `alice-My<Lab>`), None when out of scope."""
         match = self._pattern(tail_required=False).match(stack_name)
         return match.group(1) if match else None
 

@@ -52,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_landing_zone_arguments(parser: argparse.ArgumentParser) -> None:
     """The options that say how the landing zone is set up (`labkit class preflight` takes them too)."""
-    parser.add_argument("--zone", help=f"LabEc2's zone (default: cdk.json's {ZONE_CONTEXT}, else the first)")
+    parser.add_argument(
+        "--zone",
+        help=f"the zone of the lab's instance, for a lab that follows {ZONE_CONTEXT} "
+        f"(default: cdk.json's {ZONE_CONTEXT}, else the first)",
+    )
     parser.add_argument(
         "--toolkit-stack-name", help="the CDK bootstrap stack's name (default: cdk.json's, else CDKToolkit)"
     )
@@ -99,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def landing_zone_settings(args: argparse.Namespace) -> tuple[Bootstrap, str | None, str | None]:
-    """The bootstrap, the permissions boundary and LabEc2's zone, from the options and cdk.json."""
+    """The bootstrap, the permissions boundary and the instance lab's zone, from the options and cdk.json."""
     overrides = context_options(args.context)
     context = cdk_context(overrides)
     bootstrap = Bootstrap.configured(overrides, toolkit_stack_name=args.toolkit_stack_name)
