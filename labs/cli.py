@@ -16,7 +16,7 @@ from labs.checks import command as check_command
 from labs.classroom import command as class_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
-from labs.deployed.aws import aws_failure
+from labs.deployed.session import aws_failure
 from labs.emulator import command as emulator_command
 from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command

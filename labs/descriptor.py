@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Literal
 from labs.checks.options import CheckOption
 
 if TYPE_CHECKING:
+    from aws_cdk import Stack
+
     from labs.checks.report import CheckReport
-    from labs.constructs.lab_stack import LabStack
     from labs.cost.prices import PriceTable
 
 # check(session, *, stack_name, on_emulator, waiter=None, **the lab's own check options) -> CheckReport
@@ -100,9 +101,9 @@ class Lab:
         module = importlib.import_module(self.package)
         return Path(str(module.__file__)).resolve().parent
 
-    def stack(self) -> Callable[..., LabStack]:
+    def stack(self) -> Callable[..., Stack]:
         """The lab's stack class (imports the CDK): call it as `stack(app, settings=settings)`."""
-        stack_class: Callable[..., LabStack] = getattr(
+        stack_class: Callable[..., Stack] = getattr(
             importlib.import_module(f"{self.package}.{STACK_MODULE}"), self.stack_class
         )
         return stack_class
@@ -113,11 +114,11 @@ class Lab:
         check: LabCheck = importlib.import_module(f"{self.package}.{CHECK_MODULE}").check
         return check
 
-    def cdk_defaults_stack(self) -> Callable[..., object] | None:
+    def cdk_defaults_stack(self) -> Callable[..., Stack] | None:
         """The lab on CDK's defaults (`labkit cost`), or None when the lab builds no network."""
         if self.cdk_defaults_class is None:
             return None
-        stack_class: Callable[..., object] = getattr(
+        baseline: Callable[..., Stack] = getattr(
             importlib.import_module(f"{self.package}.{BASELINE_MODULE}"), self.cdk_defaults_class
         )
-        return stack_class
+        return baseline

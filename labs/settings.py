@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labs.cdk_json import cdk_json_context
-from labs.contract import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
+from labs.shared_facts import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
 
 DEFAULT_TTL_HOURS = 8.0
 MAX_TTL_HOURS = 24.0 * 14

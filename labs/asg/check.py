@@ -14,11 +14,11 @@ from labs.asg.spec import (
     MIN_CAPACITY,
     STEPS,
 )
-from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
-from labs.deployed.aws import unless_gone
+from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from labs.deployed.aws import EMULATOR_ENV
+from labs.deployed.session import EMULATOR_ENV
 
 
 def own_cli(path: str, here: Path) -> str | None:

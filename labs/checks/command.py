@@ -1,6 +1,6 @@
 """`labkit check LAB`: verify that a deployed lab does what it promises, item by item.
 
-The labs and the options their checks declare come from the registry (labs/kit.py); this module only
+The labs and the options their checks declare come from the registry (labs/registry.py); this module only
 reads the command line, runs the lab's check and prints its report.
 """
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
-from labs.contract import learner_stack_id, stack_name
-from labs.deployed.aws import on_emulator, session_from_environment
+from labs.deployed.session import on_emulator, session_from_environment
 from labs.registry import check_options, lab_ids, run_check
 from labs.settings import owner_from_cdk_json, parse_owner
+from labs.shared_facts import learner_stack_id, stack_name
 from labs.terminal import make_console
 
 HELP = "check a deployed lab: every promise it makes, passed or failed with the reason and a hint"

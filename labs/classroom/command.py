@@ -37,7 +37,7 @@ from labs.classroom.destroy import DEFAULT_TIMEOUT_S, delete_stacks, plan_destro
 from labs.classroom.grading import check_class
 from labs.classroom.roster import DEFAULT_OWNER_COLUMN, Roster, RosterError, read_roster
 from labs.classroom.sessions import DEFAULT_WORKERS, SharedSession
-from labs.deployed.aws import on_emulator
+from labs.deployed.session import on_emulator
 from labs.preflight.command import add_landing_zone_arguments
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console
@@ -161,8 +161,8 @@ def run_preflight(args: argparse.Namespace, roster: Roster, console: Console) ->
     from labs.classroom.preflight import class_needs, class_quota_lines, once_each
     from labs.cost.prices import load_prices
     from labs.preflight.command import landing_zone_lines, landing_zone_settings
-    from labs.preflight.lines import exit_code
     from labs.preflight.quotas import ServiceQuotasSource
+    from labs.preflight.results import exit_code
 
     session = SharedSession(region_name=args.region)
     region = session.region_name

@@ -17,8 +17,8 @@ from botocore.exceptions import ClientError
 from labs.classroom.inventory import LabStackListing, is_kit_lab, list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
-from labs.deployed.aws import error_text
 from labs.deployed.expiry import read_expiry
+from labs.deployed.session import error_text
 from labs.deployed.stack import failure_reason
 from labs.leftovers.model import Leftover
 from labs.leftovers.scan import scan_leftovers

@@ -1,6 +1,6 @@
 """Each learner's lab check, graded: pass, fail (the first failing item and its hint), or not deployed.
 
-The checks are the labs' own (labs/kit.py), run side by side for the class without live status lines;
+The checks are the labs' own (labs/registry.py), run side by side for the class without live status lines;
 a lab nobody on the roster deployed is graded only when asked for by name.
 """
 
@@ -19,9 +19,9 @@ from labs.checks.report import CheckItem, CheckReport, Outcome
 from labs.classroom.inventory import list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
-from labs.contract import stack_name
-from labs.deployed.aws import aws_failure
+from labs.deployed.session import aws_failure
 from labs.registry import lab, lab_ids, run_check
+from labs.shared_facts import stack_name
 from labs.terminal import ProgressUpdate
 
 if TYPE_CHECKING:

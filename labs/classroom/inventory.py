@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from labs.contract import OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
 from labs.deployed.stack import DeployedStack, list_resources, template_tags
 from labs.leftovers.model import Scope
 from labs.registry import lab_ids
+from labs.shared_facts import OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
 
 if TYPE_CHECKING:
     import boto3

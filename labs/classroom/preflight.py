@@ -12,8 +12,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from labs.cost.prices import PriceTable
-from labs.preflight.lines import Line, unreadable
 from labs.preflight.quotas import Need, QuotaSource, checks_for_needs, lab_needs
+from labs.preflight.results import Line, unreadable
 
 
 def class_needs(

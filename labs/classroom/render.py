@@ -16,7 +16,7 @@ from labs.classroom.status import ClassStatus, LabStackState
 from labs.deployed.expiry import describe_remaining
 from labs.leftovers.model import Leftover
 from labs.preflight.command import STYLES as LINE_STYLES
-from labs.preflight.lines import Line
+from labs.preflight.results import Line
 
 GRADE_STYLES = {
     Grade.PASS: "green",

@@ -11,7 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from labs.constructs.nag import acknowledge
-from labs.contract import DEAD_LETTERS_ID
+from labs.shared_facts import DEAD_LETTERS_ID
 
 # Scheduler's universal target: calls CloudFormation's DeleteStack API with the input below
 DELETE_STACK_ACTION = "aws-sdk:cloudformation:deleteStack"

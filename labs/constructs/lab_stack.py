@@ -7,8 +7,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.expiry import StackExpiry
-from labs.contract import EXPIRY_ID, TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
 from labs.settings import LabSettings
+from labs.shared_facts import EXPIRY_ID, TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
 
 
 class LabStack(Stack):

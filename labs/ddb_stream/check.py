@@ -13,11 +13,11 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.stack_items import begin_report
 from labs.checks.waiting import Waiter
 from labs.ddb_stream.spec import LAB_ID, STEPS, new_user, user_item
-from labs.deployed.aws import unless_gone
+from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.function_labs import steps as function_steps
 from labs.function_labs.steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX

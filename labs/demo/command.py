@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from labs.cdk_json import cdk_json_context
+from labs.demo.emulator_or_account import EXPIRY_LEAD_S, AwsTarget
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import Demo
 from labs.demo.runs import STEPS
-from labs.demo.targets import EXPIRY_LEAD_S, AwsTarget
 from labs.registry import lab, lab_ids
 from labs.settings import AccountNotAllowedError, SettingsError, parse_accounts
 from labs.terminal import make_console
@@ -125,7 +125,7 @@ def aws_account(
     """Opens the account of the current credentials, refusing any that is not a listed sandbox account."""
 
     def open_account(_resources: ExitStack) -> AwsTarget:
-        from labs.deployed.aws import session_from_environment
+        from labs.deployed.session import session_from_environment
 
         session = session_from_environment()
         account = str(session.client("sts").get_caller_identity()["Account"])

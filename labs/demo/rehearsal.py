@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.markup import escape
 
-from labs.contract import owner_of
+from labs.demo.emulator_or_account import expiry_time, image_parameters, instance_images, read_template
 from labs.demo.landing_zone import LandingZone
 from labs.demo.results import results_table, run_notes
 from labs.demo.runs import CHECK, CLEANUP, DEPLOY, EXPIRE, RECHECK, REDEPLOY, SCAN, STEPS, LabRun, StepError
-from labs.demo.targets import expiry_time, image_parameters, instance_images, read_template
+from labs.shared_facts import owner_of
 
 if TYPE_CHECKING:
     import boto3
     from rich.console import Console
 
-    from labs.demo.targets import EmulatorTarget, Target
+    from labs.demo.emulator_or_account import EmulatorTarget, Target
 
 CHECK_TIMEOUT_S = 60.0
 GOAL_S = 180.0
@@ -310,7 +310,7 @@ class Demo:
 
 
 def open_emulator(resources: ExitStack) -> EmulatorTarget:
-    from labs.demo.targets import EmulatorTarget
+    from labs.demo.emulator_or_account import EmulatorTarget
     from labs.emulator.local_aws import LocalAws
 
     aws = resources.enter_context(LocalAws())

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from labs.demo.emulator_or_account import EmulatorTarget
 from labs.demo.runs import CHECK, RECHECK, STEPS
-from labs.demo.targets import EmulatorTarget
 
 if TYPE_CHECKING:
+    from labs.demo.emulator_or_account import Target
     from labs.demo.runs import LabRun
-    from labs.demo.targets import Target
 
 HEADERS = {
     "deploy": "Deploy",

@@ -16,9 +16,9 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from labs.contract import TAG_EXPIRES, parse_expires_tag
-from labs.deployed.aws import error_text
+from labs.deployed.session import error_text
 from labs.deployed.stack import DeployedStack, failure_reason, template_tags
+from labs.shared_facts import TAG_EXPIRES, parse_expires_tag
 
 if TYPE_CHECKING:
     import boto3

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.contract import LAB_TAG_KEYS
+from labs.shared_facts import LAB_TAG_KEYS
 
 if TYPE_CHECKING:
     import boto3

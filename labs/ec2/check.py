@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
-from labs.deployed.aws import unless_gone
+from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.ec2.spec import DATA_DEVICE, DATA_VOLUME_GIB, LAB_ID, STEPS
 

@@ -14,10 +14,10 @@ import shlex
 import sys
 from pathlib import Path
 
-from labs.contract import stack_name
 from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
 from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 from labs.registry import lab_ids
+from labs.shared_facts import stack_name
 
 HELP = "start the local AWS emulator (or, from a shell pointed at it: expire a lab now)"
 ENV_FILE = ROOT / ".labkit" / "emulator.env"
@@ -124,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
 def expire(args: argparse.Namespace) -> int:
     import boto3
 
-    from labs.deployed.aws import on_emulator
     from labs.deployed.expiry import SCHEDULE_TYPE
+    from labs.deployed.session import on_emulator
     from labs.deployed.stack import load_stack
     from labs.emulator.admin import call
     from labs.settings import owner_from_cdk_json, parse_owner

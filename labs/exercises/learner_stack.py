@@ -17,9 +17,9 @@ from aws_cdk import Annotations, App, Stack
 from constructs import Construct
 
 from labs.constructs.lab_stack import LabStack
-from labs.contract import learner_stack_id
 from labs.registry import all_labs
 from labs.settings import LabSettings
+from labs.shared_facts import learner_stack_id
 
 STACK_FILE = "stack.py"
 

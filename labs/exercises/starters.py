@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from labs.contract import LEARNER_HANDLER_FILE, learner_stack_id, stack_name
 from labs.registry import all_labs
 from labs.settings import DEFAULT_MY_LABS
+from labs.shared_facts import LEARNER_HANDLER_FILE, learner_stack_id, stack_name
 
 STACK_FILE = "stack.py"
 

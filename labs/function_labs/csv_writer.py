@@ -15,8 +15,8 @@ from constructs import Construct
 from labs.constructs.functions import LabFunction
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
-from labs.contract import KIT_WRITER_HANDLER, LEARNER_HANDLER, powertools_layer_arn
 from labs.function_labs.facts import WRITER_ID
+from labs.shared_facts import KIT_WRITER_HANDLER, LEARNER_HANDLER, powertools_layer_arn
 
 CSV_WRITER_HANDLER = KIT_WRITER_HANDLER
 
@@ -32,7 +32,7 @@ class CsvWriter(Construct):
         super().__init__(scope, construct_id)
         self.output = LabBucket(self, "Output")
         self.bucket = self.output.bucket
-        # Powertools for AWS Lambda from the AWS-managed layer, pinned (labs/contract.py)
+        # Powertools for AWS Lambda from the AWS-managed layer, pinned (labs/shared_facts.py)
         self.powertools = lambda_.LayerVersion.from_layer_version_arn(
             self, "Powertools", powertools_layer_arn(Stack.of(self).region)
         )

@@ -19,9 +19,9 @@ from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
-from labs.contract import KIT_WRITER_HANDLER
-from labs.deployed.aws import error_code
+from labs.deployed.session import error_code
 from labs.function_labs.facts import WRITER_LOGICAL_PREFIX
+from labs.shared_facts import KIT_WRITER_HANDLER
 
 if TYPE_CHECKING:
     import boto3

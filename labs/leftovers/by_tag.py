@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from labs.contract import TAG_LAB, TAG_OWNER
 from labs.leftovers.model import Findings, LiveStacks, Scope, tag_reason, tags_of, tail
+from labs.shared_facts import TAG_LAB, TAG_OWNER
 
 if TYPE_CHECKING:
     import boto3

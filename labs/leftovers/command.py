@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from labs.deployed.aws import session_from_environment
+from labs.deployed.session import session_from_environment
 from labs.leftovers.account import account_notes
 from labs.leftovers.model import Scope
 from labs.leftovers.render import print_leftovers

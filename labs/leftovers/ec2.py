@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from labs.contract import TAG_LAB
 from labs.leftovers.model import ASG_NAME_TAG, Findings, LiveStacks, Scope, tag_reason, tags_of
+from labs.shared_facts import TAG_LAB
 
 if TYPE_CHECKING:
     import boto3

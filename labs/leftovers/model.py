@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from labs.contract import LEARNER_STACK_PREFIX, TAG_LAB, TAG_OWNER
 from labs.registry import lab, lab_ids
+from labs.shared_facts import LEARNER_STACK_PREFIX, TAG_LAB, TAG_OWNER
 
 STACK_NAME_TAG = "aws:cloudformation:stack-name"
 ASG_NAME_TAG = "aws:autoscaling:groupName"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from labs.deployed.aws import on_emulator
+from labs.deployed.session import on_emulator
 from labs.leftovers.by_name import scan_named
 from labs.leftovers.by_tag import scan_tagged
 from labs.leftovers.ec2 import Ec2Scan

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.contract import cdk_command
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
 from labs.deployed.stack import DeployedStack, StackResource, list_resources
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 from labs.registry import lab_ids
+from labs.shared_facts import cdk_command
 
 if TYPE_CHECKING:
     import boto3

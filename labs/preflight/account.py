@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from labs.deployed.aws import error_code, error_text
 from labs.deployed.bootstrap import QUALIFIER_CONTEXT, Bootstrap
-from labs.preflight.lines import CANNOT_TELL, FAIL, OK, Line, unreadable
+from labs.deployed.session import error_code, error_text
+from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, unreadable
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient

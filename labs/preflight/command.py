@@ -21,8 +21,8 @@ from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
 from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
-from labs.preflight.lines import CANNOT_TELL, FAIL, Line, exit_code, unreadable
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
+from labs.preflight.results import CANNOT_TELL, FAIL, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
 from labs.registry import lab_ids
 from labs.settings import parse_permissions_boundary

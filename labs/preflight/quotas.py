@@ -15,9 +15,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from labs.cost.prices import PriceTable
 from labs.cost.resources import TemplateResources
-from labs.deployed.aws import error_code
+from labs.deployed.session import error_code
 from labs.preflight import usage
-from labs.preflight.lines import FAIL, OK, Line
+from labs.preflight.results import FAIL, OK, Line
 from labs.preflight.usage import is_standard_family
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from labs.preflight.lines import FAIL, OK, Line, unreadable
+from labs.preflight.results import FAIL, OK, Line, unreadable
 from labs.registry import lab
 
 if TYPE_CHECKING:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.stack_items import begin_report
 from labs.checks.waiting import Waiter
-from labs.deployed.aws import error_code
+from labs.deployed.session import error_code
 from labs.deployed.stack import DeployedStack
 from labs.function_labs import steps as function_steps
 from labs.function_labs.steps import WRITER_PREFIX

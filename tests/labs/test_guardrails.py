@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from labs.cdk_json import feature_flags
-from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX
 from labs.registry import lab_ids
 from labs.settings import LabSettings
+from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX
 from tests.synth import (
     CDK_GROUP,
     FIXED_NOW,

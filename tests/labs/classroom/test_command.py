@@ -12,7 +12,7 @@ import pytest
 
 from labs.checks.report import CheckReport
 from labs.cli import main
-from labs.contract import expires_tag
+from labs.shared_facts import expires_tag
 from tests.check_helpers import deploy, lab_tags, mocked_session
 from tests.synth import Template
 

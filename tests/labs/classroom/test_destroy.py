@@ -13,7 +13,7 @@ import pytest
 from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.roster import Learner, Roster
-from labs.contract import expires_tag
+from labs.shared_facts import expires_tag
 from tests.check_helpers import deploy, lab_tags, mocked_session
 
 QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}

@@ -12,9 +12,9 @@ import pytest
 from labs.classroom.inventory import list_lab_stacks
 from labs.classroom.roster import Learner, Roster
 from labs.classroom.status import cost_so_far, projected_cost, read_class_status
-from labs.contract import expires_tag
 from labs.cost.calculator import price_template
 from labs.cost.prices import load_prices
+from labs.shared_facts import expires_tag
 from tests.check_helpers import deploy, lab_tags, mocked_session
 
 CREATED = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)

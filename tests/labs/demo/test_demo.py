@@ -13,11 +13,11 @@ from rich.console import Console
 
 from labs.checks.report import CheckReport
 from labs.demo.command import aws_account, run
+from labs.demo.emulator_or_account import EmulatorTarget, image_parameters
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import stack_names_of
 from labs.demo.results import results_table, run_notes
 from labs.demo.runs import CHECK, RECHECK, STEPS, LabRun
-from labs.demo.targets import EmulatorTarget, image_parameters
 from labs.emulator import LocalAws
 from labs.leftovers.model import Leftover
 from labs.settings import SettingsError

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from labs.cdk_json import feature_flags
-from labs.contract import powertools_layer_arn
 from labs.exercises.starters import starter
 from labs.settings import LabSettings
+from labs.shared_facts import powertools_layer_arn
 from tests.synth import CDK_GROUP, FIXED_NOW, Template, only, props, resources
 
 if TYPE_CHECKING:

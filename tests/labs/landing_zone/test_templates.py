@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from labs.contract import TAG_LAB
 from labs.registry import lab_ids
 from labs.settings import LabSettings
+from labs.shared_facts import TAG_LAB
 from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, props, resources, synthesize
 
 pytestmark = CDK_GROUP

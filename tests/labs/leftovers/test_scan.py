@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from labs.cli import main
-from labs.deployed.aws import on_emulator
+from labs.deployed.session import on_emulator
 from labs.leftovers.model import Leftover
 from labs.leftovers.scan import scan_leftovers
 from tests.check_helpers import AMI, deploy, lab_tags, mocked_session

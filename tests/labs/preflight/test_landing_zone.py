@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 
 from labs.deployed.bootstrap import Bootstrap
 from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
-from labs.preflight.lines import CANNOT_TELL, FAIL, OK, exit_code
+from labs.preflight.results import CANNOT_TELL, FAIL, OK, exit_code
 from labs.preflight.zones import instance_type_line
 from tests.check_helpers import mocked_session
 

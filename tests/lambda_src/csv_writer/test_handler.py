@@ -105,7 +105,7 @@ def test_the_venv_has_the_powertools_release_of_the_writers_layer() -> None:
     import tomllib
     from pathlib import Path
 
-    from labs.contract import POWERTOOLS_LAYER_VERSION, POWERTOOLS_PYPI_VERSION, powertools_layer_arn
+    from labs.shared_facts import POWERTOOLS_LAYER_VERSION, POWERTOOLS_PYPI_VERSION, powertools_layer_arn
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text("utf-8"))
     extras = pyproject["project"]["optional-dependencies"]

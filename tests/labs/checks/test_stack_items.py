@@ -11,12 +11,12 @@ from typing import Any
 import boto3
 import pytest
 
-from labs.checks import opening
-from labs.checks.opening import add_expiry_item
+from labs.checks import stack_items
 from labs.checks.report import CheckReport, Outcome
-from labs.contract import TAG_EXPIRES
+from labs.checks.stack_items import add_expiry_item
 from labs.deployed.expiry import SCHEDULE_TYPE
 from labs.deployed.stack import DeployedStack, StackResource
+from labs.shared_facts import TAG_EXPIRES
 from tests.check_helpers import NOW, deploy, fail_deletion, item, lab_tags, mocked_session
 
 
@@ -171,7 +171,7 @@ def test_a_stack_its_expiry_failed_to_delete_is_overdue_with_the_reason_from_its
     deploy(session, "alice-LabEc2", bucket, tags=tags)
     fail_deletion("alice-LabEc2", "InstanceRole", "AccessDenied: not authorized to perform iam:DeleteRole")
 
-    report, stack = opening.begin_report(
+    report, stack = stack_items.begin_report(
         "LabEc2", session, "alice-LabEc2", on_emulator=False, now=NOW + timedelta(hours=9)
     )
 
@@ -192,7 +192,7 @@ def test_a_stack_failing_to_delete_before_its_expiry_is_not_overdue(session: bot
     deploy(session, "early-LabEc2", bucket, tags=tags)
     fail_deletion("early-LabEc2", "Bucket", "The bucket you tried to delete is not empty")
 
-    report, _stack = opening.begin_report("LabEc2", session, "early-LabEc2", on_emulator=False, now=NOW)
+    report, _stack = stack_items.begin_report("LabEc2", session, "early-LabEc2", on_emulator=False, now=NOW)
 
     assert [i.name for i in report.items] == ["Stack deployed"]
     assert "cdk destroy LabEc2 -c owner=early" in report.items[0].hint
@@ -263,7 +263,7 @@ def test_without_stack_tags_the_expiry_comes_from_the_template(session: boto3.Se
     resources = {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": lab_tags("LabEc2")}}}
     deploy(session, "templated-LabEc2", resources)  # no stack-level tags, as the emulator shows them
 
-    report, stack = opening.begin_report("LabEc2", session, "templated-LabEc2", on_emulator=True, now=NOW)
+    report, stack = stack_items.begin_report("LabEc2", session, "templated-LabEc2", on_emulator=True, now=NOW)
 
     assert stack is not None
     assert "in 8 h 0 min) per the template tags" in item(report, "Auto-expiry").detail
@@ -278,7 +278,7 @@ def test_a_lab_deployed_without_expiry_says_so(session: boto3.Session) -> None:
         tags=tags,
     )
 
-    report, _stack = opening.begin_report("LabEc2", session, "forever-LabEc2", on_emulator=False, now=NOW)
+    report, _stack = stack_items.begin_report("LabEc2", session, "forever-LabEc2", on_emulator=False, now=NOW)
 
     assert [i.name for i in report.items] == ["Stack deployed"]
     assert report.notes == [

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from labs.checks.report import CheckReport
-from labs.contract import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, load_stack
+from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
 
 if TYPE_CHECKING:
     import boto3

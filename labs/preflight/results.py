@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from labs.deployed.aws import error_text
+from labs.deployed.session import error_text
 
 OK = "pass"
 FAIL = "fail"

@@ -102,7 +102,7 @@ class AwsTarget:
         return self.environment
 
     def session(self) -> boto3.Session:
-        from labs.deployed.aws import session_from_environment
+        from labs.deployed.session import session_from_environment
 
         return session_from_environment()
 
