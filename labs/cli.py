@@ -20,6 +20,7 @@ from labs.deployed.session import aws_failure
 from labs.emulator import command as emulator_command
 from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command
+from labs.outcomes import ExitStatus
 from labs.preflight import command as preflight_command
 from labs.registry import all_labs
 from labs.settings import SettingsError
@@ -34,9 +35,9 @@ COMMANDS: dict[str, ModuleType] = {
     "emulator": emulator_command,
     "class": class_command,
 }
-# exit codes scripts can rely on: 0 passed, 1 the lab (or scan) failed, 2 the command could not run
-USAGE_ERROR = 2
-INTERRUPTED = 130
+# exit codes scripts can rely on (labs/outcomes.py): 0 passed, 1 failed, 2 could not run, 130 Ctrl-C
+USAGE_ERROR = ExitStatus.CANNOT_RUN
+INTERRUPTED = ExitStatus.INTERRUPTED
 
 
 def labs_epilog() -> str:

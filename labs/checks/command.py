@@ -13,6 +13,7 @@ from pathlib import Path
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
 from labs.deployed.session import on_emulator, session_from_environment
+from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids, run_check
 from labs.settings import owner_from_cdk_json, parse_owner
 from labs.shared_facts import learner_stack_id, stack_name
@@ -55,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.stack and args.owner:
         print("labkit: give --stack (the whole stack name) or --owner, not both", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
     session = session_from_environment()
@@ -70,6 +71,6 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as error:  # an option the lab does not declare
         print(f"labkit: {error}", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     print_report(report, make_console())
-    return 0 if report.passed else 1
+    return ExitStatus.of(report.passed)

@@ -7,14 +7,14 @@ from rich.text import Text
 
 from labs.checks.report import CheckReport, Outcome
 
-SYMBOLS = {Outcome.PASS: ("✔", "green"), Outcome.FAIL: ("✘", "red"), Outcome.NOT_VERIFIABLE: ("–", "yellow")}
+SYMBOLS = {Outcome.PASS: ("✔", "green"), Outcome.FAIL: ("✘", "red"), Outcome.SKIPPED: ("–", "yellow")}
 
 
 def report_lines(report: CheckReport) -> list[Text]:
     lines = [Text.assemble((f"{report.lab_id}", "bold"), f" · stack {report.stack_name}")]
     for item in report.items:
         symbol, style = SYMBOLS[item.outcome]
-        label = " (not verifiable here)" if item.outcome is Outcome.NOT_VERIFIABLE else ""
+        label = " (not verifiable here)" if item.outcome is Outcome.SKIPPED else ""
         lines.append(Text.assemble(f" {symbol} ", (item.name, style), label, " — ", item.detail))
         if item.hint:
             lines.append(Text.assemble("     hint: ", (item.hint, "cyan")))
@@ -29,7 +29,7 @@ def counts(report: CheckReport) -> str:
     outcomes = [item.outcome for item in report.items]
     return (
         f"{outcomes.count(Outcome.PASS)} passed, {outcomes.count(Outcome.FAIL)} failed, "
-        f"{outcomes.count(Outcome.NOT_VERIFIABLE)} not verifiable here"
+        f"{outcomes.count(Outcome.SKIPPED)} not verifiable here"
     )
 
 

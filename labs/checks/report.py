@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
+from labs.outcomes import Outcome, Result
 
-class Outcome(Enum):
-    PASS = "pass"  # noqa: S105 - an outcome, not a password
-    FAIL = "fail"
-    # the emulator cannot do this part (say which and why); never counted as a pass
-    NOT_VERIFIABLE = "not verifiable here"
+__all__ = ["CheckItem", "CheckReport", "Outcome"]
 
-
-@dataclass(frozen=True)
-class CheckItem:
-    name: str
-    outcome: Outcome
-    detail: str
-    hint: str = ""
+# one item of a check is the kit's one result type; SKIPPED is a check's "not verifiable here"
+CheckItem = Result
 
 
 @dataclass
@@ -30,7 +21,7 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool, detail: str, hint: str = "") -> CheckItem:
-        item = CheckItem(name, Outcome.PASS if ok else Outcome.FAIL, detail, "" if ok else hint)
+        item = CheckItem(name, Outcome.of(ok), detail, "" if ok else hint)
         self.items.append(item)
         return item
 
@@ -44,7 +35,7 @@ class CheckReport:
         return self.not_verifiable(name, f"{detail}: {emulator_cannot}")
 
     def not_verifiable(self, name: str, detail: str) -> CheckItem:
-        item = CheckItem(name, Outcome.NOT_VERIFIABLE, detail)
+        item = CheckItem(name, Outcome.SKIPPED, detail)
         self.items.append(item)
         return item
 

@@ -152,6 +152,6 @@ def preflight_table(title: str, lines: Sequence[Line]) -> Table:
         table.add_column(column, overflow="fold")
     for line in lines:
         table.add_row(
-            line.check, Text(line.status, style=LINE_STYLES.get(line.status, "")), line.detail, line.fix
+            line.check, Text(line.label, style=LINE_STYLES.get(line.status, "")), line.detail, line.fix
         )
     return table

@@ -14,6 +14,7 @@ from rich.table import Table
 from labs.cost.calculator import TemplateCost, price_template
 from labs.cost.goals import MIN_RATIO_TO_CDK_DEFAULTS, WITHIN_CHEAPEST, LabCost, lab_cost
 from labs.cost.prices import CostError, PriceTable, load_prices
+from labs.outcomes import ExitStatus
 from labs.registry import lab
 from labs.settings import DEFAULT_TTL_HOURS
 
@@ -60,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
         costs = price_labs(synthesize_labs(with_cdk_defaults=True), prices)
     except CostError as error:
         print(f"labkit cost: {error}", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     if args.json:
         print(json.dumps(as_json(costs, prices), indent=2))
     elif args.markdown:
         print(as_markdown(costs, prices, with_cdk_defaults_lines=args.cdk_defaults_lines))
     else:
         print_tables(costs, prices, with_cdk_defaults_lines=args.cdk_defaults_lines)
-    return 0 if all(cost.goal_met for cost in costs) else 1
+    return ExitStatus.of(all(cost.goal_met for cost in costs))
 
 
 def price_labs(labs: SynthesizedLabs, prices: PriceTable) -> list[LabCost]:

@@ -21,6 +21,7 @@ from labs.demo.emulator_or_account import EXPIRY_LEAD_S, AwsTarget
 from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import Demo
 from labs.demo.runs import STEPS
+from labs.outcomes import ExitStatus
 from labs.registry import lab, lab_ids
 from labs.settings import AccountNotAllowedError, SettingsError, parse_accounts
 from labs.terminal import make_console
@@ -82,11 +83,11 @@ def run(args: argparse.Namespace) -> int:
     unknown = [lab for lab in args.labs if lab not in lab_ids()]
     if unknown:
         console.print(f"labkit: unknown lab {', '.join(unknown)}: choose from {', '.join(lab_ids())}")
-        return 2
+        return ExitStatus.CANNOT_RUN
     labs = tuple(args.labs) or lab_ids()
     if args.plan:
         print_plan(console, labs, aws=args.aws)
-        return 0
+        return ExitStatus.PASSED
     landing_zone = LandingZone.from_options(args.context, toolkit_stack_name=args.toolkit_stack_name)
     step_timeout = args.step_timeout or (AWS_STEP_TIMEOUT_S if args.aws else None)
     demo = Demo(

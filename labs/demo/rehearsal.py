@@ -23,6 +23,7 @@ from labs.demo.emulator_or_account import expiry_time, image_parameters, instanc
 from labs.demo.landing_zone import LandingZone
 from labs.demo.results import results_table, run_notes
 from labs.demo.runs import CHECK, CLEANUP, DEPLOY, EXPIRE, RECHECK, REDEPLOY, SCAN, STEPS, LabRun, StepError
+from labs.outcomes import ExitStatus
 from labs.shared_facts import owner_of
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class Demo:
                 return self._run_on(target, workdir, started)
         except (EmulatorError, StepError, CdkCliError) as error:
             self.console.print(f"[red]✘ {escape(str(error))}[/red]", highlight=False)
-            return 1
+            return ExitStatus.FAILED
         except KeyboardInterrupt:
             self.console.print("[red]✘ interrupted: what the demo had deployed is destroyed[/red]")
             return 130
@@ -94,7 +95,7 @@ class Demo:
         finally:
             self.clean_up(target, session, first)
         self.summary(target, time.monotonic() - started)
-        return 0 if len(self.runs) == len(self.labs) and all(r.passed for r in self.runs) else 1
+        return ExitStatus.of(len(self.runs) == len(self.labs) and all(r.passed for r in self.runs))
 
     # -- preparation ------------------------------------------------------------------------------
     def prepare(self, target: Target, workdir: Path) -> tuple[Path, Path]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from labs.outcomes import Outcome
+
 if TYPE_CHECKING:
     from labs.checks.report import CheckReport
     from labs.leftovers.model import Leftover
@@ -29,11 +31,15 @@ class StepError(Exception):
 
 @dataclass
 class Step:
-    """One step of one lab: how long it took when it succeeded, and what it showed."""
+    """One step of one lab: its outcome, how long it took when it passed, and what it showed."""
 
     seconds: float | None = None
     detail: str = ""
-    failed: bool = False
+    outcome: Outcome = Outcome.PASS
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is Outcome.FAIL
 
 
 @dataclass
@@ -52,7 +58,7 @@ class LabRun:
         self.steps[step] = Step(seconds=seconds, detail=detail)
 
     def fail(self, step: str, reason: str) -> None:
-        self.steps[step] = Step(detail=reason, failed=True)
+        self.steps[step] = Step(detail=reason, outcome=Outcome.FAIL)
         self.failures.append(f"{step}: {reason}")
 
     def succeeded(self, step: str) -> bool:

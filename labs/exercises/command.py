@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from labs.exercises.starters import StarterExistsError, starter
+from labs.outcomes import ExitStatus
 from labs.registry import lab_ids
 from labs.settings import DEFAULT_MY_LABS, parse_owner
 from labs.terminal import make_console
@@ -33,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
         path = chosen.write(args.dir, owner=owner, force=args.force)
     except StarterExistsError as error:
         print(f"labkit: {error}", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     console = make_console()
     console.print(f"Wrote the {args.lab} starter: [bold]{path}[/bold]", soft_wrap=True)
     for number, (what, command) in enumerate(chosen.next_steps(args.dir, owner), start=1):
         # whole commands on lines of their own, never cut by the terminal's width: they are copied
         console.print(f"{number}. {what}:", soft_wrap=True)
         console.print(f"   {command}", style="cyan", soft_wrap=True, markup=False, highlight=False)
-    return 0
+    return ExitStatus.PASSED

@@ -9,6 +9,7 @@ from labs.leftovers.account import account_notes
 from labs.leftovers.model import Scope
 from labs.leftovers.render import print_leftovers
 from labs.leftovers.scan import scan_leftovers
+from labs.outcomes import ExitStatus
 from labs.registry import lab_ids
 from labs.settings import parse_owner
 from labs.terminal import make_console
@@ -39,4 +40,4 @@ def run(args: argparse.Namespace) -> int:
     leftovers = scan_leftovers(session, lab_id=args.lab, owner=owner, include_untagged=args.include_untagged)
     # notes are known, free account-level items: shown, never a reason to exit 1
     print_leftovers(leftovers, scope.description, make_console(), notes=account_notes(session, scope))
-    return 1 if leftovers else 0
+    return ExitStatus.of(not leftovers)

@@ -20,9 +20,10 @@ from rich.table import Table
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
+from labs.outcomes import ExitStatus
 from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
-from labs.preflight.results import CANNOT_TELL, FAIL, Line, exit_code, unreadable
+from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
 from labs.registry import lab_ids
 from labs.settings import parse_permissions_boundary
@@ -36,7 +37,7 @@ HELP = (
 )
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
 AWS_FAILURE = "the preflight could not read the account"
-STYLES = {"pass": "green", FAIL: "bold red", CANNOT_TELL: "yellow"}
+STYLES = {OK: "green", FAIL: "bold red", CANNOT_TELL: "yellow"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     region = session.region_name
     if not region:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     bootstrap, boundary, zone = landing_zone_settings(args)
     template = lab_template(args.lab)
     lines = preflight_lines(
@@ -214,14 +215,14 @@ def print_lines(console: Console, lab_id: str, region: str, learners: int, lines
         table.add_column(column, overflow="fold")
     for line in lines:
         style = STYLES.get(line.status, "")
-        table.add_row(line.check, f"[{style}]{line.status}[/]", line.detail, line.fix)
+        table.add_row(line.check, f"[{style}]{line.label}[/]", line.detail, line.fix)
     console.print(table)
     console.print(summary(lab_id, lines), highlight=False)
 
 
 def summary(lab_id: str, lines: Sequence[Line]) -> str:
     blockers = [line for line in lines if line.blocks]
-    unknown = [line for line in lines if line.status == CANNOT_TELL]
+    unknown = [line for line in lines if line.status is CANNOT_TELL]
     if blockers:
         return (
             f"{lab_id}: {len(blockers)} blocker(s), the lines marked fail: fix them before `cdk deploy` "

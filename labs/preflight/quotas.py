@@ -7,7 +7,7 @@ is injectable: tests and emulators can answer for Service Quotas.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -227,11 +227,6 @@ def checks_for_needs(
         for quota in QUOTAS
         if quota.name in needs
     ]
-
-
-def exit_code(checks: Sequence[QuotaCheck]) -> int:
-    """1 when a quota would stop the deploy, else 0 (warnings included)."""
-    return 1 if any(check.status == "over" for check in checks) else 0
 
 
 def _same(count: int) -> Need:

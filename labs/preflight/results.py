@@ -8,22 +8,32 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from labs.deployed.session import error_text
+from labs.outcomes import ExitStatus, Outcome
 
-OK = "pass"
-FAIL = "fail"
-CANNOT_TELL = "cannot tell"
+# preflight's words for the kit's outcomes: a line passes, fails (blocks the deploy) or cannot tell
+OK = Outcome.PASS
+FAIL = Outcome.FAIL
+CANNOT_TELL = Outcome.SKIPPED
+LABELS = {OK: "pass", FAIL: "fail", CANNOT_TELL: "cannot tell"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Line:
+    """One thing a deploy needs: whether it holds (an Outcome), what was seen, and the fix."""
+
     check: str
-    status: str
+    status: Outcome
     detail: str
     fix: str = ""
 
     @property
     def blocks(self) -> bool:
-        return self.status == FAIL
+        return self.status is FAIL
+
+    @property
+    def label(self) -> str:
+        """`pass`, `fail` or `cannot tell`, as the preflight table shows it."""
+        return LABELS.get(self.status, self.status.value)
 
 
 def unreadable(check: str, error: ClientError, *, fix: str) -> Line:
@@ -31,6 +41,6 @@ def unreadable(check: str, error: ClientError, *, fix: str) -> Line:
     return Line(check=check, status=CANNOT_TELL, detail=f"AWS refused the read: {error_text(error)}", fix=fix)
 
 
-def exit_code(lines: Sequence[Line]) -> int:
-    """1 when a line blocks the deploy, else 0 (lines it cannot tell included)."""
-    return 1 if any(line.blocks for line in lines) else 0
+def exit_code(lines: Sequence[Line]) -> ExitStatus:
+    """FAILED when a line blocks the deploy, else PASSED (lines it cannot tell included)."""
+    return ExitStatus.of(not any(line.blocks for line in lines))

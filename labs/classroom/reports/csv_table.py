@@ -42,7 +42,7 @@ def render(grid: ClassGrid) -> str:
                     cell.hint,
                     outcomes.count(Outcome.PASS),
                     outcomes.count(Outcome.FAIL),
-                    outcomes.count(Outcome.NOT_VERIFIABLE),
+                    outcomes.count(Outcome.SKIPPED),
                     f"{cell.seconds:.1f}",
                 )
             )

@@ -12,7 +12,7 @@ SYMBOLS = {
     Grade.NOT_VERIFIED: "?",
     Grade.ERROR: "!",
 }
-OUTCOME_SYMBOLS = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.NOT_VERIFIABLE: "–"}
+OUTCOME_SYMBOLS = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.SKIPPED: "–"}
 
 
 def short_label(cell: GradedCell) -> str:

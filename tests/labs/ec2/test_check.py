@@ -166,7 +166,7 @@ def test_on_the_emulator_nothing_is_pinged_and_the_ping_is_not_a_pass(session: b
     report = check(session, stack_name="LabEc2", on_emulator=True, pinger=pinger, now=NOW)
 
     ping = item(report, "Elastic IP answers ping")
-    assert ping.outcome is Outcome.NOT_VERIFIABLE
+    assert ping.outcome is Outcome.SKIPPED
     assert "not on any network" in ping.detail
     assert pinger.pinged == []
     assert report.passed  # everything else verified; the emulator's expiry is only not verifiable
@@ -181,7 +181,7 @@ def test_icmp_blocked_on_this_machine_is_said_plainly_not_passed_and_not_failed(
     report = check(session, stack_name="LabEc2", on_emulator=False, pinger=pinger, now=NOW)
 
     ping = item(report, "Elastic IP answers ping")
-    assert ping.outcome is Outcome.NOT_VERIFIABLE
+    assert ping.outcome is Outcome.SKIPPED
     assert ICMP_BLOCKED in ping.detail
     assert pinger.pinged == [address, REFERENCE_HOST]
 
@@ -226,7 +226,7 @@ def test_no_ping_command_is_not_verifiable(session: boto3.Session) -> None:
         session, stack_name="LabEc2", on_emulator=False, pinger=lambda _host: PingResult(None, ""), now=NOW
     )
 
-    assert item(report, "Elastic IP answers ping").outcome is Outcome.NOT_VERIFIABLE
+    assert item(report, "Elastic IP answers ping").outcome is Outcome.SKIPPED
     assert "CloudShell" in item(report, "Elastic IP answers ping").detail
 
 

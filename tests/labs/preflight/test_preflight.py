@@ -23,10 +23,16 @@ from labs.preflight.quotas import (
     QuotaCheck,
     ServiceQuotasSource,
     check_quotas,
-    exit_code,
     lab_needs,
 )
+from labs.preflight.results import exit_code as lines_exit_code
 from labs.preflight.usage import is_standard_family
+
+
+def exit_code(checks: list[QuotaCheck]) -> int:
+    """The exit code preflight ends with for these quota checks alone."""
+    return lines_exit_code([check.line() for check in checks])
+
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
