@@ -143,9 +143,8 @@ def test_spot_price_history_answers_with_dated_prices_below_on_demand(session: b
     prices = {entry["InstanceType"]: float(entry["SpotPrice"]) for entry in history}
     assert set(prices) == set(INSTANCE_TYPES)
     assert {entry["AvailabilityZone"] for entry in history} == {"us-east-1a"}
-    assert (
-        0.001 < prices["t4g.nano"] < 0.0042 and prices["t4g.nano"] < prices["t4g.micro"] < prices["t4g.small"]
-    )
+    assert 0.001 < prices["t4g.nano"] < 0.0042
+    assert prices["t4g.nano"] < prices["t4g.micro"] < prices["t4g.small"]
     assert all(entry["Timestamp"].year >= 2026 for entry in history)
 
 
@@ -170,7 +169,9 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
     local_aws: LocalAws, session: boto3.Session, capacity_rebalance: bool
 ) -> None:
     stack = deploy(session, spot_group(capacity_rebalance=capacity_rebalance))
-    victim = group_of(session, stack)["Instances"][0]
+    first = group_of(session, stack)["Instances"]
+    before = {i["InstanceId"] for i in first}
+    victim = first[0]
     victim_id = victim["InstanceId"]
 
     answer = interrupt(local_aws, victim_id)
@@ -192,8 +193,9 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
     group = group_of(session, stack)
     members = instances(session, [i["InstanceId"] for i in group["Instances"]])
     assert victim_id not in [i["InstanceId"] for i in members]
-    assert len(members) == 2 and all(i.get("InstanceLifecycle") == "spot" for i in members)
-    replacement = next(i for i in members if i["InstanceId"] not in {m["InstanceId"] for m in [victim]})
+    assert len(members) == 2
+    assert all(i.get("InstanceLifecycle") == "spot" for i in members)
+    replacement = next(i for i in members if i["InstanceId"] not in before)
     # the interrupted pool (type, zone) is short of capacity: the replacement comes from another pool
     assert (replacement["InstanceType"], replacement["Placement"]["AvailabilityZone"]) != (
         victim["InstanceType"],
