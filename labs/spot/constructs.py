@@ -3,7 +3,7 @@ real interruption on AWS."""
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import ArnFormat, Aws, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_fis as fis
 from aws_cdk import aws_iam as iam
@@ -34,11 +34,12 @@ class SpotEventsLog(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         # EventBridge's console offers log groups under /aws/events/ as targets: the learner finds it there
-        self.log_group = lab_log_group(self, "LogGroup", log_group_name=f"/aws/events/{stack.stack_name}")
+        # the stack's name as a token: unique per learner, resolved by CloudFormation
+        self.log_group = lab_log_group(self, "LogGroup", log_group_name=f"/aws/events/{Aws.STACK_NAME}")
         self.policy = logs.CfnResourcePolicy(
             self,
             "EventsMayWrite",
-            policy_name=f"{stack.stack_name}-spot-events",
+            policy_name=f"{Aws.STACK_NAME}-spot-events",
             policy_document=stack.to_json_string(
                 {
                     "Version": "2012-10-17",
