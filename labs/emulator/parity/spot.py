@@ -15,7 +15,14 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from labs.emulator.parity.base import (
+    ParityFix,
+    from_moto,
+    original,
+    parity_fix,
+    replace,
+    replace_classmethod,
+)
 from labs.emulator.parity.ec2 import offering_zones
 
 SPOT = "spot"
@@ -127,15 +134,21 @@ def _spot_request(ec2: Any, instance: Any, instance_type: str) -> Any:
     request_class = from_moto("moto.ec2.models.spot_requests", "SpotInstanceRequest")
     random_id = from_moto("moto.ec2.utils", "random_spot_request_id")
 
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
     class GroupSpotRequest(request_class):  # type: ignore[misc,valid-type]
         """moto's request launches its own instance; this one records the group's."""
+
+        def __init__(self, *args: Any) -> None:
+            self.labkit_created = self.labkit_updated = now
+            super().__init__(*args)
 
         def launch_instance(self) -> Any:
             return instance
 
         @property
         def create_time(self) -> str:
-            return self.labkit_created
+            return str(self.labkit_created)
 
         @property
         def status(self) -> dict[str, Any]:
@@ -145,11 +158,8 @@ def _spot_request(ec2: Any, instance: Any, instance_type: str) -> Any:
                 "UpdateTime": self.labkit_updated,
             }
 
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     maximum = on_demand_price(instance_type)
-    request = GroupSpotRequest.__new__(GroupSpotRequest)
-    request.labkit_created = request.labkit_updated = now
-    request.__init__(
+    request = GroupSpotRequest(
         ec2,
         random_id(),
         f"{maximum}" if maximum else "",  # no SpotMaxPrice: the on-demand price is the maximum
@@ -252,7 +262,7 @@ def cloudformation_capacity_rebalance() -> None:
         )
         return group
 
-    group_class.create_from_cloudformation_json = classmethod(create_group)
+    replace_classmethod(group_class, "create_from_cloudformation_json", create_group)
 
 
 def price_history(region: str, instance_types: list[str], zones: list[str] | None) -> list[dict[str, str]]:
