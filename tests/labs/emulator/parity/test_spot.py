@@ -213,3 +213,53 @@ def test_an_on_demand_instance_cannot_be_interrupted(local_aws: LocalAws, sessio
 
     with pytest.raises(EmulatorCallError, match="on-demand instance: EC2 interrupts only Spot"):
         interrupt(local_aws, instance_id)
+
+
+def test_an_fis_experiment_template_exists_and_starting_it_interrupts_one_spot_instance_of_the_group(
+    session: boto3.Session,
+) -> None:
+    """moto has an FIS API but no CloudFormation model and runs no action; AWS creates the template with the
+    stack, and its aws:ec2:send-spot-instance-interruptions action warns and interrupts the targets."""
+    resources = spot_group(capacity_rebalance=False)
+    resources["FisRole"] = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"AssumeRolePolicyDocument": {"Statement": []}},
+    }
+    resources["Experiment"] = {
+        "Type": "AWS::FIS::ExperimentTemplate",
+        "Properties": {
+            "Description": "interrupt one",
+            "RoleArn": {"Fn::GetAtt": ["FisRole", "Arn"]},
+            "StopConditions": [{"Source": "none"}],
+            "Targets": {
+                "SpotInstances": {
+                    "ResourceType": "aws:ec2:spot-instance",
+                    "ResourceTags": {"aws:autoscaling:groupName": {"Ref": "Group"}},
+                    "Filters": [{"Path": "State.Name", "Values": ["running"]}],
+                    "SelectionMode": "COUNT(1)",
+                }
+            },
+            "Actions": {
+                "interrupt": {
+                    "ActionId": "aws:ec2:send-spot-instance-interruptions",
+                    "Parameters": {"durationBeforeInterruption": "PT2M"},
+                    "Targets": {"SpotInstances": "SpotInstances"},
+                }
+            },
+        },
+    }
+    stack = deploy(session, resources)
+    summaries = session.client("cloudformation").list_stack_resources(StackName=stack)[
+        "StackResourceSummaries"
+    ]
+    template_id = next(r["PhysicalResourceId"] for r in summaries if r["LogicalResourceId"] == "Experiment")
+    fis = session.client("fis")
+
+    shown = fis.get_experiment_template(id=template_id)["experimentTemplate"]
+    fis.start_experiment(experimentTemplateId=template_id)
+
+    assert shown["targets"]["SpotInstances"]["selectionMode"] == "COUNT(1)"
+    events = spot_events(session, log_group_of(session, stack))
+    warned = [e["detail"]["instance-id"] for e in events if e["detail-type"] == INTERRUPTION_WARNING]
+    assert len(warned) == 1
+    assert warned[0] in {i["InstanceId"] for i in group_of(session, stack)["Instances"]}
