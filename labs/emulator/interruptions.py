@@ -6,7 +6,8 @@ user guide: ec2-auto-scaling-capacity-rebalancing):
   and an `EC2 Spot Instance Interruption Warning` event (`instance-action`: terminate) on the default bus,
   from source aws.ec2, two minutes before the interruption; the Spot request is `marked-for-termination`;
 - a group with capacity rebalancing launches a replacement Spot instance on the recommendation, in another
-  pool, and lets the old one go; without it, the group replaces the instance once it has terminated;
+  pool, and terminates the old one once the new one has passed its health checks (the emulator: at the end
+  of the warning); without it, the group replaces the instance once it has terminated;
 - after the two minutes EC2 terminates the instance; its one-time request closes as
   `instance-terminated-no-capacity`.
 The emulator does the same, with a warning of `warning_s` seconds (10 by default) instead of 120.
@@ -86,7 +87,7 @@ def _mark(request: Any, code: str, message: str, *, state: str | None = None) ->
 
 def interrupt(account_id: str, region: str, instance_id: str, warning_s: float | None = None) -> Interruption:
     """Send the warning now and terminate `instance_id` after `warning_s` seconds; the group replaces it."""
-    from labs.emulator.parity.spot import SPOT, launch_into_group
+    from labs.emulator.parity.spot import REBALANCE_LAUNCH_CAUSE, SPOT, launch_into_group
 
     warning_s = DEFAULT_WARNING_S if warning_s is None else float(warning_s)
     if not 0 <= warning_s <= 3600:
@@ -130,7 +131,7 @@ def interrupt(account_id: str, region: str, instance_id: str, warning_s: float |
     )
     replacement = None
     if group is not None and group.capacity_rebalance:
-        replacement = launch_into_group(group, _group_tags(group)).id
+        replacement = launch_into_group(group, _group_tags(group), cause=REBALANCE_LAUNCH_CAUSE).id
     timer = threading.Timer(
         warning_s, _terminate, args=(account_id, region, instance.id, replacement is not None)
     )
@@ -148,11 +149,16 @@ def _group_tags(group: Any) -> dict[str, str]:
 
 def _terminate(account_id: str, region: str, instance_id: str, rebalanced: bool) -> None:
     """The end of the warning: EC2 terminates the instance; the group replaces it unless it already has."""
+    from labs.emulator.parity.spot import INTERRUPTED_CAUSE, REBALANCE_TERMINATE_CAUSE, record_activity
+
     ec2 = _moto("moto.ec2.models", "ec2_backends")[account_id][region]
     instance = ec2.get_instance(instance_id)
     if instance.state in ("terminated", "shutting-down"):
         return
     group = getattr(instance, "autoscaling_group", None)
+    if group is not None:
+        cause = REBALANCE_TERMINATE_CAUSE if rebalanced else INTERRUPTED_CAUSE
+        record_activity(group, instance, launching=False, cause=cause)
     if group is not None and rebalanced:
         # capacity rebalancing launched the replacement already: the group lets this one go
         group.instance_states = [s for s in group.instance_states if s.instance.id != instance_id]

@@ -26,8 +26,7 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
         "runs short of capacity (price-capacity-optimized picks the cheapest pool, balancing zones and "
         "avoiding an interrupted pool); an interruption (labkit emulator interrupt, or an FIS experiment) "
         "sends the rebalance recommendation and the warning together and terminates after 10 s "
-        "(configurable) instead of 2 min; only the terminate behaviour; no instance metadata notice; no "
-        "scaling activity recorded",
+        "(configurable) instead of 2 min; only the terminate behaviour; no instance metadata notice",
     ),
     EmulatorGap(
         "no network",

@@ -11,6 +11,8 @@ of its one-time Spot request (EC2 API reference: Instance, SpotInstanceRequest).
 from __future__ import annotations
 
 import functools
+import json
+import uuid
 import zlib
 from datetime import UTC, datetime
 from typing import Any
@@ -188,7 +190,43 @@ def _spot_request(ec2: Any, instance: Any, instance_type: str) -> Any:
     return request
 
 
-def launch_into_group(group: Any, propagated_tags: dict[str, str]) -> Any:
+# the causes Auto Scaling gives its activities (Auto Scaling user guide: scaling activities), in its form
+CAPACITY_CAUSE = "an instance was started in response to a difference between desired and actual capacity"
+REBALANCE_LAUNCH_CAUSE = "an instance was launched in response to an EC2 instance rebalance recommendation"
+REBALANCE_TERMINATE_CAUSE = (
+    "an instance was taken out of service in response to an EC2 instance rebalance recommendation"
+)
+INTERRUPTED_CAUSE = (
+    "an instance was taken out of service in response to an EC2 health check indicating it has been "
+    "terminated or stopped"
+)
+
+
+def record_activity(group: Any, instance: Any, *, launching: bool, cause: str) -> None:
+    """One of the group's scaling activities, as DescribeScalingActivities lists them."""
+    now = datetime.now(UTC)
+    verb = "Launching a new EC2 instance" if launching else "Terminating EC2 instance"
+    activities: list[dict[str, Any]] = getattr(group, "labkit_activities", [])
+    activities.append(
+        {
+            "ActivityId": str(uuid.uuid4()),
+            "AutoScalingGroupName": group.name,
+            "AutoScalingGroupARN": group.arn,
+            "Description": f"{verb}: {instance.id}",
+            "Cause": f"At {now:%Y-%m-%dT%H:%M:%S}Z {cause}.",
+            "StartTime": now,
+            "EndTime": now,
+            "StatusCode": "Successful",
+            "Progress": 100,
+            "Details": json.dumps(
+                {"Subnet ID": instance.subnet_id, "Availability Zone": instance.availability_zone}
+            ),
+        }
+    )
+    group.labkit_activities = activities
+
+
+def launch_into_group(group: Any, propagated_tags: dict[str, str], *, cause: str = CAPACITY_CAUSE) -> Any:
     """Launch one instance of a mixed-instances group, Spot or on-demand as its policy says."""
     ec2 = group.autoscaling_backend.ec2_backend
     market = _next_market(group)
@@ -213,6 +251,7 @@ def launch_into_group(group: Any, propagated_tags: dict[str, str]) -> Any:
     if market == SPOT:
         _spot_request(ec2, instance, instance_type)
     instance.autoscaling_group = group
+    record_activity(group, instance, launching=True, cause=cause)
     state_class = from_moto("moto.autoscaling.models", "InstanceState")
     group.instance_states.append(
         state_class(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in)
@@ -307,8 +346,31 @@ def spot_price_history_has_prices() -> None:
     replace(responses, "describe_spot_price_history", describe_spot_price_history)
 
 
+@parity_fix(
+    "a Spot group's scaling activities",
+    moto_does="answers DescribeScalingActivities with no activity, ever",
+    aws_does="lists each launch and termination of a group with its cause (a capacity difference, a "
+    "rebalance recommendation, an interrupted instance), newest first (the emulator records a mixed-"
+    "instances group's)",
+)
+def spot_group_scaling_activities() -> None:
+    responses = from_moto("moto.autoscaling.responses", "AutoScalingResponse")
+    action_result = from_moto("moto.core.responses", "ActionResult")
+
+    def describe_scaling_activities(self: Any) -> Any:
+        name = self._get_param("AutoScalingGroupName")
+        groups = self.autoscaling_backend.autoscaling_groups
+        chosen = [groups[name]] if name in groups else [] if name else list(groups.values())
+        activities = [a for g in chosen for a in getattr(g, "labkit_activities", [])]
+        newest_first = sorted(activities, key=lambda a: a["StartTime"], reverse=True)
+        return action_result({"Activities": newest_first[: int(self._get_param("MaxRecords") or 100)]})
+
+    replace(responses, "describe_scaling_activities", describe_scaling_activities)
+
+
 FIXES: tuple[ParityFix, ...] = (
     mixed_groups_launch_spot,
     cloudformation_capacity_rebalance,
     spot_price_history_has_prices,
+    spot_group_scaling_activities,
 )

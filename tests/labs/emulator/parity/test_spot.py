@@ -18,6 +18,12 @@ import pytest
 
 from labs.emulator import LocalAws
 from labs.emulator.admin import EmulatorCallError, call
+from labs.emulator.parity.spot import (
+    CAPACITY_CAUSE,
+    INTERRUPTED_CAUSE,
+    REBALANCE_LAUNCH_CAUSE,
+    REBALANCE_TERMINATE_CAUSE,
+)
 from labs.spot.spec import INSTANCE_TYPES, INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
 from tests.labs.emulator.parity import deploy, unique
 
@@ -203,6 +209,20 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
     )
     closed = session.client("ec2").describe_spot_instance_requests(SpotInstanceRequestIds=[request_id])
     assert closed["SpotInstanceRequests"][0]["State"] == "closed"
+    activities = session.client("autoscaling").describe_scaling_activities(
+        AutoScalingGroupName=group["AutoScalingGroupName"]
+    )["Activities"]
+    newest = [(a["Description"].split(":")[0], a["Cause"].split("Z ", 1)[1]) for a in activities[:2]]
+    if capacity_rebalance:  # launched on the recommendation, the old one let go at the interruption
+        assert newest == [
+            ("Terminating EC2 instance", REBALANCE_TERMINATE_CAUSE + "."),
+            ("Launching a new EC2 instance", REBALANCE_LAUNCH_CAUSE + "."),
+        ]
+    else:  # replaced once it was gone
+        assert newest == [
+            ("Launching a new EC2 instance", CAPACITY_CAUSE + "."),
+            ("Terminating EC2 instance", INTERRUPTED_CAUSE + "."),
+        ]
 
 
 def test_an_on_demand_instance_cannot_be_interrupted(local_aws: LocalAws, session: boto3.Session) -> None:
