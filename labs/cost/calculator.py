@@ -84,6 +84,7 @@ USAGE_BASED_TYPES = frozenset(
         "AWS::ECR::Repository",
         "AWS::Events::EventBus",
         "AWS::Events::Rule",
+        "AWS::FIS::ExperimentTemplate",
         "AWS::Lambda::Function",
         "AWS::Lambda::LayerVersion",
         "AWS::Logs::LogGroup",
@@ -105,6 +106,8 @@ class LineItem:
     what: str
     quantity: float
     usd_per_hour: float
+    # Spot instances: what the same instances would cost on-demand (None: the item is on-demand already)
+    on_demand_usd_per_hour: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +126,18 @@ class TemplateCost:
     @property
     def usd_per_hour(self) -> float:
         return sum(item.usd_per_hour for item in self.items)
+
+    @property
+    def on_demand_usd_per_hour(self) -> float:
+        """The same template with its Spot instances bought on-demand instead."""
+        return sum(
+            item.usd_per_hour if item.on_demand_usd_per_hour is None else item.on_demand_usd_per_hour
+            for item in self.items
+        )
+
+    @property
+    def has_spot(self) -> bool:
+        return any(item.on_demand_usd_per_hour is not None for item in self.items)
 
     def usage_summary(self) -> str:
         """The usage-based resources grouped by type, with a count where there is more than one."""
@@ -174,13 +189,40 @@ class _Pricer:
         unit = self.prices.instance(machines.instance_type, where=where).usd_per_hour
         in_group = self.resources.resources[logical_id].get("Type") == AUTO_SCALING_GROUP
         group = " (desired capacity)" if in_group else ""
-        yield self._item(logical_id, f"{machines.instance_type} instance{group}", machines.count, unit)
+        on_demand = machines.count - machines.spot_count
+        if on_demand:
+            yield self._item(logical_id, f"{machines.instance_type} instance{group}", on_demand, unit)
+        if machines.spot_count:
+            yield self._spot_item(logical_id, machines)
         for disk in machines.disks:
             yield self._item(
                 logical_id, disk.describe(), machines.count, self._disk_hourly(disk, where=where)
             )
         if machines.public_ipv4:
             yield self._item(logical_id, "auto-assigned public IPv4", machines.count, self._public_ipv4)
+
+    def _spot_item(self, logical_id: str, machines: Machines) -> LineItem:
+        """Spot instances of any of the group's types, counted at the dearest type's Spot price (the
+        allocation strategy may pick any pool), beside the same instances on-demand."""
+        where = f"{logical_id} (Spot)"
+        spot = {name: self.prices.spot(name, where=where) for name in machines.spot_types}
+        on_demand = {
+            name: self.prices.instance(name, where=where).usd_per_hour for name in machines.spot_types
+        }
+        dearest = max(spot, key=lambda name: spot[name].usd_per_hour_high)
+        low = min(price.usd_per_hour_low for price in spot.values())
+        high = spot[dearest].usd_per_hour_high
+        what = (
+            f"Spot instance ({'/'.join(machines.spot_types)}): ${low:.4f}-{high:.4f}/h, counted at the "
+            f"dearest; on-demand ${min(on_demand.values()):.4f}-{max(on_demand.values()):.4f}/h"
+        )
+        return LineItem(
+            logical_id=logical_id,
+            what=what,
+            quantity=machines.spot_count,
+            usd_per_hour=machines.spot_count * high,
+            on_demand_usd_per_hour=machines.spot_count * on_demand[dearest],
+        )
 
     def _volume(self, logical_id: str, props: Properties) -> Iterator[LineItem]:
         disk = volume_disk(logical_id, props)

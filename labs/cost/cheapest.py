@@ -28,3 +28,8 @@ def public_ipv4_usd_per_hour(prices: PriceTable) -> float:
 def idle_serverless(_prices: PriceTable) -> float:
     """A serverless lab: nothing is billed while it is idle."""
     return 0.0
+
+
+def spot_usd_per_hour_at_most(prices: PriceTable, instance_types: tuple[str, ...]) -> float:
+    """One Spot instance of any of these types, per hour, at the dearest end of their Spot ranges."""
+    return max(prices.spot(name, where=WHERE).usd_per_hour_high for name in instance_types)

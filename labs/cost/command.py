@@ -106,6 +106,16 @@ def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[R
             (cost.lab_id, item.logical_id, item.what, f"{item.quantity:g}", _usd(item.usd_per_hour))
             for item in priced.items
         ]
+        if priced.has_spot:
+            rows.append(
+                (
+                    cost.lab_id,
+                    "—",
+                    "for comparison, not counted: the same lab with its Spot instances on-demand",
+                    "",
+                    _usd(priced.on_demand_usd_per_hour),
+                )
+            )
         if priced.usage_based:
             rows.append(
                 (cost.lab_id, "—", f"usage-based, $0 while idle: {priced.usage_summary()}", "", _usd(0))
@@ -119,7 +129,8 @@ def price_note(prices: PriceTable) -> str:
         f"{MIN_RATIO_TO_CDK_DEFAULTS:g}× cheaper than the same lab on CDK's defaults "
         "(2 AZs, a NAT gateway in each). "
         f"Prices: {prices.region} on-demand list prices as of {prices.as_of}, "
-        f"{prices.hours_per_month:g} h a month (labs/cost/prices.json). {prices.source}"
+        f"{prices.hours_per_month:g} h a month (labs/cost/prices.json). {prices.source} "
+        f"Spot: {prices.spot_source} ({prices.spot_as_of})"
     )
 
 
@@ -155,12 +166,19 @@ def as_markdown(costs: Sequence[LabCost], prices: PriceTable, *, with_cdk_defaul
 
 def as_json(costs: Sequence[LabCost], prices: PriceTable) -> dict[str, Any]:
     return {
-        "prices": {"as_of": prices.as_of, "region": prices.region, "source": prices.source},
+        "prices": {
+            "as_of": prices.as_of,
+            "region": prices.region,
+            "source": prices.source,
+            "spot_as_of": prices.spot_as_of,
+            "spot_source": prices.spot_source,
+        },
         "lab_session_hours": DEFAULT_TTL_HOURS,
         "labs": [
             {
                 "lab": cost.lab_id,
                 "kit_usd_per_hour": cost.kit.usd_per_hour,
+                "kit_on_demand_usd_per_hour": cost.kit.on_demand_usd_per_hour,
                 "cheapest_usd_per_hour": cost.cheapest_usd_per_hour,
                 "cheapest_setup": lab(cost.lab_id).cheapest.description,
                 "cdk_defaults_usd_per_hour": cost.cdk_defaults.usd_per_hour,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,14 @@ class CostError(ValueError):
 class InstancePrice:
     usd_per_hour: float
     vcpus: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpotPrice:
+    """A Spot price range of one instance type across the region's zones (the kit's dated estimate)."""
+
+    usd_per_hour_low: float
+    usd_per_hour_high: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +47,18 @@ class PriceTable:
     volume_types: dict[str, VolumePrice]
     usd_per_hour: dict[str, float]
     usd_per_month: dict[str, float]
+    spot_types: dict[str, SpotPrice] = field(default_factory=dict)
+    spot_as_of: str = ""
+    spot_source: str = ""
+
+    def spot(self, instance_type: str, *, where: str) -> SpotPrice:
+        try:
+            return self.spot_types[instance_type]
+        except KeyError:
+            raise CostError(
+                f"{where}: instance type {instance_type!r} has no Spot price in the price table "
+                f"(known: {', '.join(sorted(self.spot_types)) or 'none'}); add it to {PRICES_JSON.name}"
+            ) from None
 
     def instance(self, instance_type: str, *, where: str) -> InstancePrice:
         try:
@@ -71,6 +91,7 @@ class PriceTable:
 
 def load_prices(path: Path = PRICES_JSON) -> PriceTable:
     raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    spot: dict[str, Any] = raw.get("spot", {})
     return PriceTable(
         as_of=raw["as_of"],
         region=raw["region"],
@@ -80,4 +101,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         volume_types={name: VolumePrice(**spec) for name, spec in raw["volume_types"].items()},
         usd_per_hour={name: float(value) for name, value in raw["usd_per_hour"].items()},
         usd_per_month={name: float(value) for name, value in raw["usd_per_month"].items()},
+        spot_types={name: SpotPrice(**spec) for name, spec in spot.get("instance_types", {}).items()},
+        spot_as_of=spot.get("as_of", ""),
+        spot_source=spot.get("source", ""),
     )

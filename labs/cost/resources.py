@@ -54,6 +54,9 @@ class Machines:
     disks: tuple[Disk, ...]
     # an auto-assigned public IPv4 per instance (an Elastic IP replaces it and is counted on its own)
     public_ipv4: bool
+    # a mixed-instances group: the types its Spot instances may be, and how many of `count` run on Spot
+    spot_types: tuple[str, ...] = ()
+    spot_count: int = 0
 
 
 class TemplateResources:
@@ -115,14 +118,22 @@ class TemplateResources:
     def _group(self, logical_id: str, props: Properties) -> Machines:
         where = f"{logical_id} ({AUTO_SCALING_GROUP})"
         spec = self._group_launch_spec(props, where=where)
-        desired = props.get("DesiredCapacity", props.get("MinSize"))
+        count = literal_int(
+            props.get("DesiredCapacity", props.get("MinSize")), where=f"{where} DesiredCapacity"
+        )
+        types = _override_types(props, where=where)
         return Machines(
             logical_id=logical_id,
-            instance_type=literal_text(spec.get("InstanceType"), where=f"{where} InstanceType"),
-            count=literal_int(desired, where=f"{where} DesiredCapacity"),
+            # a mixed group's on-demand instances are its first override ("prioritized", the default)
+            instance_type=types[0]
+            if types
+            else literal_text(spec.get("InstanceType"), where=f"{where} InstanceType"),
+            count=count,
             max_count=literal_int(props.get("MaxSize"), where=f"{where} MaxSize"),
             disks=_disks(spec.get("BlockDeviceMappings", []), where=where),
             public_ipv4=self._gets_public_ipv4(spec, props.get("VPCZoneIdentifier"), where=where),
+            spot_types=types,
+            spot_count=count - _on_demand_count(props, count, where=where) if types else 0,
         )
 
     def _group_launch_spec(self, props: Properties, *, where: str) -> Properties:
@@ -134,8 +145,6 @@ class TemplateResources:
             return found
         mixed = props.get("MixedInstancesPolicy", {}).get("LaunchTemplate")
         if mixed is not None:
-            if mixed.get("Overrides"):
-                raise CostError(f"{where}: mixed instance types (Overrides) cannot be priced by the kit")
             return self._launch_template_data(mixed.get("LaunchTemplateSpecification"), where=where)
         return self._launch_template_data(props.get("LaunchTemplate"), where=where)
 
@@ -176,6 +185,30 @@ class TemplateResources:
                 f"{where}: subnet {reference!r} is not in the template: cannot tell if it assigns public IPs"
             )
         return subnet.get("MapPublicIpOnLaunch") in (True, "true")
+
+
+def _override_types(props: Properties, *, where: str) -> tuple[str, ...]:
+    """The instance types of a mixed-instances policy's overrides (empty for any other group)."""
+    overrides = props.get("MixedInstancesPolicy", {}).get("LaunchTemplate", {}).get("Overrides") or []
+    if any("InstanceRequirements" in o or "LaunchTemplateSpecification" in o for o in overrides):
+        raise CostError(f"{where}: overrides by instance requirements or per-type templates cannot be priced")
+    if any(o.get("WeightedCapacity") not in (None, 1, "1") for o in overrides):
+        raise CostError(f"{where}: weighted overrides cannot be priced by the kit")
+    return tuple(literal_text(o.get("InstanceType"), where=f"{where} Overrides") for o in overrides)
+
+
+def _on_demand_count(props: Properties, count: int, *, where: str) -> int:
+    """How many of a mixed group's `count` instances run on-demand (Auto Scaling's InstancesDistribution;
+    its defaults: base 0, 100% on-demand above it)."""
+    distribution = props.get("MixedInstancesPolicy", {}).get("InstancesDistribution") or {}
+    base = literal_int(distribution.get("OnDemandBaseCapacity", 0), where=f"{where} OnDemandBaseCapacity")
+    percent = literal_int(
+        distribution.get("OnDemandPercentageAboveBaseCapacity", 100),
+        where=f"{where} OnDemandPercentageAboveBaseCapacity",
+    )
+    if count <= base:
+        return count
+    return base + (count - base) * percent // 100
 
 
 def referenced_id(value: Any) -> str | None:

@@ -36,12 +36,13 @@ def synthesize_kit(settings: LabSettings) -> dict[str, Template]:
 def synthesize_cdk_defaults(kit: Mapping[str, Template]) -> dict[str, Template]:
     """Lab id -> the lab on CDK's defaults: the labs whose descriptor names a baseline (those that build a
     network) rebuilt, the others as `kit` has them."""
-    from aws_cdk import App
+    from aws_cdk import App, Stack
 
     with tempfile.TemporaryDirectory(prefix="labkit-cost-") as outdir:
         app = App(outdir=outdir, context=feature_flags())
-        twins = {
-            lab_id: baseline(app, f"CdkDefaults{lab_id}")
+        # the descriptor types a baseline loosely (it is imported lazily): each one is a Stack
+        twins: dict[str, Stack] = {
+            lab_id: baseline(app, f"CdkDefaults{lab_id}")  # type: ignore[misc]
             for lab_id, described in all_labs().items()
             if lab_id in kit and (baseline := described.cdk_defaults_stack()) is not None
         }

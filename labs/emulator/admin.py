@@ -1,7 +1,9 @@
 """The emulator's own API beside AWS's, under /_labkit/: what a learner asks of the emulator, not of AWS.
 
 - POST /_labkit/schedules/fire {"Name", "GroupName"}: fire a schedule now (labs/emulator/schedules.py);
-- POST /_labkit/images/publish {"Parameter"}: AWS publishes a new image behind a public SSM parameter.
+- POST /_labkit/images/publish {"Parameter"}: AWS publishes a new image behind a public SSM parameter;
+- POST /_labkit/spot/interrupt {"InstanceId", "WarningSeconds"}: EC2 interrupts a Spot instance
+  (labs/emulator/interruptions.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from labs.emulator import schedules
+from labs.emulator import interruptions, schedules
 
 PREFIX = "/_labkit/"
 StartResponse = Callable[..., Any]
@@ -21,7 +23,14 @@ def _fire(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
     return schedules.fire(account_id, region, str(body["Name"]), body.get("GroupName")).as_json()
 
 
-ROUTES: dict[str, Route] = {"schedules/fire": _fire}
+def _interrupt(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
+    warning = body.get("WarningSeconds")
+    return interruptions.interrupt(
+        account_id, region, str(body["InstanceId"]), None if warning is None else float(warning)
+    ).as_json()
+
+
+ROUTES: dict[str, Route] = {"schedules/fire": _fire, "spot/interrupt": _interrupt}
 
 
 class AdminApi:

@@ -3,7 +3,9 @@
 - `labkit emulator [--port N] [--verbose]` starts it, writes the variables to point a shell at it into
   .labkit/emulator.env (removed when it stops) and prints them last, ready to paste;
 - `labkit emulator expire LAB [--owner O]`, in that other shell: the lab's expiry schedule fires now
-  (the emulator's clock never reaches an expiry hours away), with the schedule's own role.
+  (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
+- `labkit emulator interrupt INSTANCE [--warning-seconds S]`: EC2 interrupts a Spot instance (the two
+  events on the default bus now, the instance terminated after S seconds instead of AWS's 120).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 from labs.registry import lab_ids
 from labs.shared_facts import stack_name
 
-HELP = "start the local AWS emulator (or, from a shell pointed at it: expire a lab now)"
+HELP = (
+    "start the local AWS emulator (or, from a shell pointed at it: expire a lab, interrupt a Spot instance)"
+)
 ENV_FILE = ROOT / ".labkit" / "emulator.env"
 
 
@@ -45,6 +49,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     expire.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
+    interrupt = actions.add_parser(
+        "interrupt",
+        help="interrupt a Spot instance as EC2 does: warning and rebalance events now, terminated after the "
+        "warning time (run where the exports are set)",
+        description="EC2 takes a Spot instance back: the two events go on the default bus, the instance is "
+        "terminated after the warning time, and its Auto Scaling group replaces it.",
+    )
+    interrupt.add_argument("instance", metavar="INSTANCE", help="the Spot instance's id (i-...)")
+    interrupt.add_argument(
+        "--warning-seconds",
+        type=float,
+        default=None,
+        help="seconds between the warning and the termination (default 10; AWS gives 120)",
+    )
 
 
 def shell_exports(aws: LocalAws) -> list[str]:
@@ -101,6 +119,8 @@ def write_env_file(aws: LocalAws, path: Path = ENV_FILE) -> Path | None:
 def run(args: argparse.Namespace) -> int:
     if args.action == "expire":
         return expire(args)
+    if args.action == "interrupt":
+        return interrupt(args)
     env_file: Path | None = None
     try:
         with LocalAws(port=args.port, verbose=args.log_requests) as aws:
@@ -152,3 +172,39 @@ def expire(args: argparse.Namespace) -> int:
     answer = call(endpoint, "schedules/fire", {"Name": schedule, "Region": session.region_name})
     print(f"Fired {name}'s expiry schedule {schedule}: {answer['Outcome']}. {answer['Detail']}")
     return 0 if answer["Outcome"] == "deleted" else 1
+
+
+def interrupt(args: argparse.Namespace) -> int:
+    import boto3
+
+    from labs.deployed.aws import on_emulator
+    from labs.emulator.admin import EmulatorCallError, call
+
+    session = boto3.Session()
+    if not on_emulator(session):
+        print(
+            "labkit emulator interrupt: this shell does not point at the emulator; paste the exports "
+            "`labkit emulator` printed first (on AWS, start the stack's FIS experiment: see its outputs)",
+            file=sys.stderr,
+        )
+        return 2
+    body: dict[str, object] = {"InstanceId": args.instance, "Region": session.region_name}
+    if args.warning_seconds is not None:
+        body["WarningSeconds"] = args.warning_seconds
+    endpoint = session.client("sts").meta.endpoint_url
+    try:
+        answer = call(endpoint, "spot/interrupt", body)
+    except EmulatorCallError as error:
+        print(f"labkit emulator interrupt: {error}", file=sys.stderr)
+        return 1
+    replacement = answer.get("Replacement")
+    print(
+        f"Sent {' and '.join(answer['Events'])} for {answer['InstanceId']} to the default bus; EC2 "
+        f"terminates it at {answer['InterruptAt']} ({answer['WarningSeconds']:g} s warning, AWS: 120 s). "
+        + (
+            f"Capacity rebalancing launched {replacement} already."
+            if replacement
+            else "Its group replaces it once it has terminated."
+        )
+    )
+    return 0

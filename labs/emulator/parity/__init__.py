@@ -14,8 +14,10 @@ from labs.emulator.parity import (
     custom_resources,
     dynamodb,
     ec2,
+    fis,
     s3,
     scheduler,
+    spot,
     ssm,
     stack_updates,
     stepfunctions,
@@ -45,6 +47,8 @@ __all__ = [
 # the order the demo and `labkit emulator` print them in
 PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
+    *spot.FIXES,
+    *fis.FIXES,
     *cloudformation.FIXES,
     *custom_resources.FIXES,
     *stack_updates.FIXES,

@@ -21,6 +21,14 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
         "comes hours later; `labkit emulator expire` fires it now, with the schedule's own role",
     ),
     EmulatorGap(
+        "Spot is a rehearsal",
+        "Spot prices are the kit's dated estimate, not live; EC2 interrupts nothing on its own and never "
+        "runs short of capacity (price-capacity-optimized picks the cheapest pool, balancing zones and "
+        "avoiding an interrupted pool); an interruption (labkit emulator interrupt, or an FIS experiment) "
+        "sends the rebalance recommendation and the warning together and terminates after 10 s "
+        "(configurable) instead of 2 min; only the terminate behaviour; no instance metadata notice",
+    ),
+    EmulatorGap(
         "no network",
         "instances run no code and their addresses are not on any network: nothing can be pinged",
     ),

@@ -236,3 +236,69 @@ def test_the_price_table_is_dated_and_sourced(prices: PriceTable) -> None:
     assert "aws.amazon.com" in prices.source
     assert prices.instance_types["t4g.nano"].usd_per_hour == 0.0042
     assert prices.hours_per_month == HOURS
+
+
+def mixed(*types: str, base: int = 0, percent: int = 0, weights: bool = False) -> dict[str, Any]:
+    """A mixed-instances policy over `types` on the launch template `Template`."""
+    return {
+        "LaunchTemplate": {
+            "LaunchTemplateSpecification": {"LaunchTemplateId": {"Ref": "Template"}, "Version": "1"},
+            "Overrides": [
+                {"InstanceType": t, **({"WeightedCapacity": "2"} if weights else {})} for t in types
+            ],
+        },
+        "InstancesDistribution": {
+            "OnDemandBaseCapacity": base,
+            "OnDemandPercentageAboveBaseCapacity": percent,
+        },
+    }
+
+
+def spot_group(policy: dict[str, Any]) -> dict[str, Any]:
+    return group(LaunchTemplate=None, MixedInstancesPolicy=policy)
+
+
+def test_a_spot_group_pays_the_dearest_pool_and_shows_the_same_instances_on_demand(
+    prices: PriceTable,
+) -> None:
+    groups = spot_group(mixed("t4g.nano", "t4g.micro"))
+    cost = price_template(
+        template(Template=launch_template(), Private=subnet(public_ips=False), Group=groups), prices
+    )
+
+    (spot,) = [item for item in cost.items if item.what.startswith("Spot instance")]
+    assert spot.quantity == 2
+    assert spot.usd_per_hour == pytest.approx(2 * prices.spot_types["t4g.micro"].usd_per_hour_high)
+    assert spot.on_demand_usd_per_hour == pytest.approx(2 * 0.0084)
+    assert cost.has_spot
+    assert cost.on_demand_usd_per_hour == pytest.approx(2 * (0.0084 + 8 * GP3_GIB))
+
+
+def test_a_mixed_group_with_an_on_demand_base_pays_its_first_type_on_demand_for_it(
+    prices: PriceTable,
+) -> None:
+    groups = spot_group(mixed("t4g.nano", "t4g.micro", base=1))
+    cost = price_template(
+        template(Template=launch_template(), Private=subnet(public_ips=False), Group=groups), prices
+    )
+
+    whats = sorted(item.what.split(":")[0] for item in cost.items)
+    assert whats == [
+        "8 GiB gp3 root volume",
+        "Spot instance (t4g.nano/t4g.micro)",
+        "t4g.nano instance (desired capacity)",
+    ]
+
+
+def test_weighted_overrides_and_types_without_a_spot_price_are_clear_errors(prices: PriceTable) -> None:
+    weighted = spot_group(mixed("t4g.nano", "t4g.micro", weights=True))
+    unknown = spot_group(mixed("t4g.nano", "t3.nano"))
+
+    with pytest.raises(CostError, match="weighted overrides cannot be priced"):
+        price_template(
+            template(Template=launch_template(), Private=subnet(public_ips=False), Group=weighted), prices
+        )
+    with pytest.raises(CostError, match=r"'t3\.nano' has no Spot price in the price table"):
+        price_template(
+            template(Template=launch_template(), Private=subnet(public_ips=False), Group=unknown), prices
+        )

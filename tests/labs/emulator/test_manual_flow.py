@@ -203,3 +203,30 @@ def test_lab_ec2_as_the_readme_says(shell: Shell) -> None:
     assert pinged.returncode != 0
     assert session.returncode != 0
     check_destroy_and_scan(shell, "LabEc2")
+
+
+def test_lab_spot_as_the_readme_says(shell: Shell) -> None:
+    outputs = deploy(shell, "LabSpot")
+
+    before = shell.run(outputs["InstancesCommand"]).stdout
+    prices = shell.run(outputs["SpotPricesCommand"]).stdout
+    (victim,) = re.findall(r"(i-[0-9a-f]+)", before)
+    shell.run(outputs["InterruptCommand"])
+    watched = shell.run_for(outputs["WatchEventsCommand"], seconds=6)
+
+    def replaced() -> str:
+        shown = shell.run(outputs["InstancesCommand"]).stdout
+        return shown if re.search(r"i-[0-9a-f]+", shown) and victim not in shown else ""
+
+    after = eventually(replaced, within_s=30)
+
+    assert "spot" in before  # the lifecycle column
+    assert "t4g.nano" in prices
+    assert "EC2 Spot Instance Interruption Warning" in watched
+    assert "EC2 Instance Rebalance Recommendation" in watched
+    assert victim in watched
+    assert "spot" in after  # a new Spot instance, without the interrupted one
+    interrupted = shell.run("labkit check LabSpot --interrupt", check=False)
+    assert interrupted.returncode == 0, interrupted.stdout
+    assert "Replacement in service" in interrupted.stdout
+    check_destroy_and_scan(shell, "LabSpot")

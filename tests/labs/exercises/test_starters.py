@@ -13,6 +13,7 @@ from labs.ddb_stream.spec import STEPS as DDB_STREAM_STEPS
 from labs.ec2.spec import STEPS as EC2_STEPS
 from labs.exercises.starters import starter
 from labs.registry import all_labs, lab_ids
+from labs.spot.spec import STEPS as SPOT_STEPS
 from labs.step_function.spec import STEPS as STEP_FUNCTION_STEPS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,6 +22,7 @@ STEPS = {
     "LabAsg": ASG_STEPS,
     "LabDdbStream": DDB_STREAM_STEPS,
     "LabStepFunction": STEP_FUNCTION_STEPS,
+    "LabSpot": SPOT_STEPS,
 }
 
 

@@ -18,6 +18,7 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 TRIPPED = {
     "LabEc2": {"CT.EC2.PR.8", "CT.EC2.PR.10", "CT.EC2.PR.13", "CT.EC2.PR.19"},
     "LabAsg": {"CT.EC2.PR.10", "CT.AUTOSCALING.PR.6"},
+    "LabSpot": {"CT.EC2.PR.10", "CT.AUTOSCALING.PR.11", "CT.CLOUDWATCH.PR.3"},
     "LabDdbStream": {
         "CT.CLOUDWATCH.PR.3",
         "CT.DYNAMODB.PR.1",

@@ -1,0 +1,188 @@
+"""AWS FIS parity fixes: LabSpot's experiment template exists when CloudFormation creates it, and starting it
+interrupts a Spot instance as FIS's aws:ec2:send-spot-instance-interruptions does (FIS user guide: actions
+reference, targets: resourceTags, filters, selectionMode)."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from typing import Any
+
+from labs.emulator.parity.base import ParityError, ParityFix, from_moto, original, parity_fix, replace
+from labs.spot.spec import FIS_ACTION
+
+# CloudFormation's property names -> the FIS API's
+_TARGET_KEYS = {
+    "ResourceType": "resourceType",
+    "ResourceArns": "resourceArns",
+    "ResourceTags": "resourceTags",
+    "Filters": "filters",
+    "SelectionMode": "selectionMode",
+    "Parameters": "parameters",
+}
+_ACTION_KEYS = {
+    "ActionId": "actionId",
+    "Description": "description",
+    "Parameters": "parameters",
+    "Targets": "targets",
+    "StartAfter": "startAfter",
+}
+
+
+def _fis(account_id: str, region: str) -> Any:
+    return from_moto("moto.fis.models", "fis_backends")[account_id][region]
+
+
+def _renamed(value: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
+    return {keys.get(key, key[:1].lower() + key[1:]): item for key, item in value.items()}
+
+
+def api_targets(properties: dict[str, Any]) -> dict[str, Any]:
+    targets = {}
+    for name, target in (properties.get("Targets") or {}).items():
+        renamed = _renamed(target, _TARGET_KEYS)
+        renamed["filters"] = [{"path": f["Path"], "values": f["Values"]} for f in target.get("Filters", [])]
+        targets[name] = renamed
+    return targets
+
+
+@parity_fix(
+    "AWS::FIS::ExperimentTemplate in CloudFormation",
+    moto_does="has an FIS API but no CloudFormation model: it skips the lab's experiment template",
+    aws_does="creates the template (visible through the FIS API) and deletes it with the stack",
+)
+def fis_template_in_cloudformation() -> None:
+    parsing = importlib.import_module("moto.cloudformation.parsing")
+    base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
+
+    class CfnExperimentTemplate(base):  # type: ignore[misc]
+        def __init__(self, template_id: str) -> None:
+            self.template_id = template_id
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.template_id
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::FIS::ExperimentTemplate"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Id"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            return self.template_id
+
+        @classmethod
+        def create_from_cloudformation_json(
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kw: Any,
+        ) -> CfnExperimentTemplate:
+            properties = cloudformation_json["Properties"]
+            created = _fis(account_id, region_name).create_experiment_template(
+                client_token=None,
+                description=properties.get("Description", ""),
+                stop_conditions=[_renamed(s, {}) for s in properties.get("StopConditions", [])],
+                targets=api_targets(properties),
+                actions={n: _renamed(a, _ACTION_KEYS) for n, a in (properties.get("Actions") or {}).items()},
+                role_arn=properties["RoleArn"],
+                tags=properties.get("Tags") or None,
+            )
+            return cls(str(created["id"]))
+
+        @classmethod
+        def delete_from_cloudformation_json(
+            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+        ) -> None:
+            return None
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            _fis(account_id, region_name).delete_experiment_template(self.template_id)
+
+        def is_created(self) -> bool:
+            return True
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+    if parsing.get_model_map().get("AWS::FIS::ExperimentTemplate") is not CfnExperimentTemplate:
+        raise ParityError("moto did not register the AWS::FIS::ExperimentTemplate model")
+
+
+def _matches(instance: Any, target: dict[str, Any]) -> bool:
+    tags = instance.get_tags() if hasattr(instance, "get_tags") else []
+    tag_map = {t["key"] if "key" in t else t["Key"]: t["value"] if "value" in t else t["Value"] for t in tags}
+    wanted = target.get("resourceTags") or {}
+    if any(tag_map.get(key) != value for key, value in wanted.items()):
+        return False
+    arns = target.get("resourceArns") or []
+    if arns and not any(arn.endswith(f"/{instance.id}") for arn in arns):
+        return False
+    for condition in target.get("filters") or []:
+        if condition["path"] == "State.Name" and instance.state not in condition["values"]:
+            return False
+    return getattr(instance, "lifecycle", None) == "spot"
+
+
+def _selected(candidates: list[Any], mode: str) -> list[Any]:
+    count = re.fullmatch(r"COUNT\((\d+)\)", mode or "ALL")
+    if count:
+        return candidates[: int(count[1])]
+    percent = re.fullmatch(r"PERCENT\((\d+)\)", mode or "")
+    if percent:
+        return candidates[: max(1, len(candidates) * int(percent[1]) // 100)]
+    return candidates
+
+
+def run_spot_interruptions(account_id: str, region: str, template: Any) -> list[str]:
+    """Interrupt the instances each aws:ec2:send-spot-instance-interruptions action of `template` targets."""
+    from labs.emulator import interruptions
+
+    ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    interrupted: list[str] = []
+    for action in (template.actions or {}).values():
+        if action.get("actionId") != FIS_ACTION:
+            continue
+        for target_name in (action.get("targets") or {}).values():
+            target = (template.targets or {}).get(target_name, {})
+            candidates = sorted(
+                (i for i in ec2.all_instances() if _matches(i, target)), key=lambda i: str(i.id)
+            )
+            for instance in _selected(candidates, str(target.get("selectionMode", "ALL"))):
+                interruptions.interrupt(account_id, region, instance.id)
+                interrupted.append(instance.id)
+    return interrupted
+
+
+@parity_fix(
+    "FIS interrupts Spot instances",
+    moto_does="records a started experiment but runs none of its actions",
+    aws_does="runs aws:ec2:send-spot-instance-interruptions: the targeted Spot instances get their warning "
+    "and are interrupted after durationBeforeInterruption (the emulator's rehearsal warning time instead)",
+)
+def fis_interrupts_spot_instances() -> None:
+    backend_class = from_moto("moto.fis.models", "FISBackend")
+    original_start = original(backend_class, "start_experiment")
+
+    @functools.wraps(original_start)
+    def start_experiment(
+        self: Any, client_token: Any, experiment_template_id: str, *args: Any, **kw: Any
+    ) -> Any:
+        started = original_start(self, client_token, experiment_template_id, *args, **kw)
+        template = self.experiment_templates[experiment_template_id]
+        run_spot_interruptions(self.account_id, self.region_name, template)
+        return started
+
+    replace(backend_class, "start_experiment", start_experiment)
+
+
+FIXES: tuple[ParityFix, ...] = (fis_template_in_cloudformation, fis_interrupts_spot_instances)

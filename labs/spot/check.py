@@ -1,0 +1,343 @@
+"""What "LabSpot works" means: the group runs on Spot over three arm64 types with capacity rebalancing, its
+instances are Spot and hold the desired capacity, the two Spot events reach the log group, and with
+--interrupt, after an interruption the warning arrived and a replacement is in service."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from labs.asg.check import PENDING_STATES, describe_group, describe_members, in_service, wait_for_capacity
+from labs.checks.opening import begin_report
+from labs.checks.report import CheckReport
+from labs.checks.steps import step_hint
+from labs.checks.waiting import Waiter
+from labs.deployed.aws import unless_gone
+from labs.deployed.stack import DeployedStack
+from labs.spot.spec import (
+    AWS_WARNING_S,
+    FIS_USD_PER_ACTION_MINUTE,
+    INSTANCE_TYPES,
+    INTERRUPTION_WARNING,
+    LAB_ID,
+    ON_DEMAND_BASE_CAPACITY,
+    ON_DEMAND_PERCENTAGE_ABOVE_BASE,
+    SPOT_ALLOCATION_STRATEGY,
+    SPOT_EVENT_TYPES,
+    STEPS,
+)
+
+if TYPE_CHECKING:
+    import boto3
+
+SOLUTION = "labs/spot/stack.py"
+
+
+def hint(number: int, todo: str) -> str:
+    return step_hint(STEPS, number, todo)
+
+
+def check(
+    session: boto3.Session,
+    *,
+    stack_name: str,
+    on_emulator: bool,
+    interrupt: bool = False,
+    waiter: Waiter | None = None,
+    now: datetime | None = None,
+) -> CheckReport:
+    report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
+    if stack is None:
+        return report
+    waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
+    autoscaling = session.client("autoscaling")
+    name = stack.physical_id("AWS::AutoScaling::AutoScalingGroup")
+    group = describe_group(autoscaling, name) if name else None
+    if group is None:
+        report.add(
+            "Spot policy",
+            False,
+            "the stack has no Auto Scaling group" if name is None else f"the group {name} no longer exists",
+            hint=hint(
+                2, f"add an autoscaling.AutoScalingGroup with a mixed_instances_policy; see {SOLUTION}"
+            ),
+        )
+        return report
+    check_launch_template(report, session.client("ec2"), group)
+    check_policy(report, group)
+    if any(i.get("LifecycleState") in PENDING_STATES for i in group.get("Instances", [])):
+        group = wait_for_capacity(autoscaling, group, waiter, what="waiting for launching instances") or group
+    check_spot_instances(report, session, group)
+    log_group = check_event_rule(report, session, stack)
+    if interrupt:
+        check_interruption(
+            report, session, stack, group, log_group=log_group, waiter=waiter, on_emulator=on_emulator
+        )
+    return report
+
+
+def policy_problems(group: dict[str, Any]) -> list[str]:
+    policy = group.get("MixedInstancesPolicy") or {}
+    distribution = policy.get("InstancesDistribution") or {}
+    types = [o.get("InstanceType") for o in (policy.get("LaunchTemplate") or {}).get("Overrides", [])]
+    problems = []
+    if len(types) < len(INSTANCE_TYPES):
+        problems.append(
+            f"{len(types)} instance types ({', '.join(map(str, types)) or 'none'}), not 3 or more"
+        )
+    if int(distribution.get("OnDemandBaseCapacity", 0)) != ON_DEMAND_BASE_CAPACITY:
+        problems.append(f"on-demand base {distribution.get('OnDemandBaseCapacity')}, not 0")
+    if int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100)) != ON_DEMAND_PERCENTAGE_ABOVE_BASE:
+        problems.append(
+            f"{distribution.get('OnDemandPercentageAboveBaseCapacity', 100)}% on-demand above base"
+        )
+    if distribution.get("SpotAllocationStrategy") != SPOT_ALLOCATION_STRATEGY:
+        problems.append(f"Spot strategy {distribution.get('SpotAllocationStrategy')}")
+    if not group.get("CapacityRebalance"):
+        problems.append("capacity rebalancing is off")
+    return problems
+
+
+def check_policy(report: CheckReport, group: dict[str, Any]) -> None:
+    """Step 2: Spot over several types, price-capacity-optimized, capacity rebalancing on."""
+    problems = policy_problems(group)
+    policy = (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate") or {}
+    types = ", ".join(str(o.get("InstanceType")) for o in policy.get("Overrides", []))
+    report.add(
+        "Spot policy",
+        not problems,
+        "; ".join(problems)
+        if problems
+        else f"all Spot over {types}, {SPOT_ALLOCATION_STRATEGY}, rebalancing on",
+        hint=hint(
+            2,
+            "mixed_instances_policy=MixedInstancesPolicy(launch_template_overrides=[one per type], "
+            "instances_distribution=InstancesDistribution(on_demand_base_capacity=0, "
+            "on_demand_percentage_above_base_capacity=0, spot_allocation_strategy=PRICE_CAPACITY_OPTIMIZED)) "
+            "and capacity_rebalance=True on the group",
+        ),
+    )
+
+
+def check_launch_template(report: CheckReport, ec2: Any, group: dict[str, Any]) -> None:
+    """Step 1: the policy's launch template requires IMDSv2 and runs T4g in standard credit mode."""
+    spec = (
+        ((group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate") or {}).get(
+            "LaunchTemplateSpecification"
+        )
+        or group.get("LaunchTemplate")
+        or {}
+    )
+    template_id = spec.get("LaunchTemplateId")
+    version = str(spec.get("Version") or "$Default")
+    answer = (
+        unless_gone(ec2.describe_launch_template_versions, LaunchTemplateId=template_id, Versions=[version])
+        if template_id
+        else None
+    )
+    versions = (answer or {}).get("LaunchTemplateVersions", [])
+    data = versions[0].get("LaunchTemplateData", {}) if versions else {}
+    problems = []
+    if not versions:
+        problems.append("the group has no launch template")
+    if versions and data.get("MetadataOptions", {}).get("HttpTokens") != "required":
+        problems.append("IMDSv2 is not required")
+    if versions and data.get("CreditSpecification", {}).get("CpuCredits") != "standard":
+        problems.append("CPU credits are not standard (T4g Spot in unlimited mode bills surplus credits)")
+    report.add(
+        "Launch template",
+        not problems,
+        "; ".join(problems) if problems else f"{template_id}: IMDSv2 required, standard CPU credits",
+        hint=hint(1, "ec2.LaunchTemplate(..., require_imdsv2=True, cpu_credits=ec2.CpuCredits.STANDARD)"),
+    )
+
+
+def spot_price(ec2: Any, instance_type: str, zone: str) -> str:
+    history = ec2.describe_spot_price_history(
+        InstanceTypes=[instance_type], AvailabilityZone=zone, ProductDescriptions=["Linux/UNIX"], MaxResults=1
+    ).get("SpotPriceHistory", [])
+    return f"${float(history[0]['SpotPrice']):.4f}/h" if history else "no Spot price"
+
+
+def check_spot_instances(report: CheckReport, session: boto3.Session, group: dict[str, Any]) -> None:
+    """The group holds its desired capacity, and every instance in service runs on Spot."""
+    ec2 = session.client("ec2")
+    healthy = in_service(group)
+    desired = group["DesiredCapacity"]
+    report.add(
+        "Desired capacity",
+        len(healthy) >= desired > 0,
+        f"{len(healthy)} of {desired} desired in service: {describe_members(group)}",
+        hint=hint(
+            2,
+            "Spot capacity may be short in every pool: the group's scaling activities say why (aws "
+            "autoscaling describe-scaling-activities --auto-scaling-group-name "
+            f"{group['AutoScalingGroupName']})",
+        ),
+    )
+    ids = [i["InstanceId"] for i in healthy]
+    reservations = (
+        (unless_gone(ec2.describe_instances, InstanceIds=ids) or {}).get("Reservations", []) if ids else []
+    )
+    described = [i for r in reservations for i in r["Instances"]]
+    lines = [
+        f"{i['InstanceId']} {i['InstanceType']} in {i['Placement']['AvailabilityZone']}: "
+        f"{i.get('InstanceLifecycle', 'on-demand')}"
+        + (
+            f" at {spot_price(ec2, i['InstanceType'], i['Placement']['AvailabilityZone'])}"
+            if i.get("InstanceLifecycle") == "spot"
+            else ""
+        )
+        for i in described
+    ]
+    on_demand = [i["InstanceId"] for i in described if i.get("InstanceLifecycle") != "spot"]
+    report.add(
+        "Instances are Spot",
+        bool(described) and not on_demand,
+        "; ".join(lines) or "no instance in service",
+        hint=hint(2, "set on_demand_percentage_above_base_capacity=0 and on_demand_base_capacity=0"),
+    )
+
+
+def check_event_rule(report: CheckReport, session: boto3.Session, stack: DeployedStack) -> str | None:
+    """Step 3: a rule on the default bus for both Spot events, targeting a log group; returns its name."""
+    rule_name = stack.physical_id("AWS::Events::Rule")
+    rule = unless_gone(session.client("events").describe_rule, Name=rule_name) if rule_name else None
+    pattern = json.loads((rule or {}).get("EventPattern") or "{}")
+    missing = sorted(set(SPOT_EVENT_TYPES) - set(pattern.get("detail-type", [])))
+    targets = session.client("events").list_targets_by_rule(Rule=rule_name).get("Targets", []) if rule else []
+    groups = [
+        t["Arn"].split(":log-group:", 1)[1].removesuffix(":*") for t in targets if ":log-group:" in t["Arn"]
+    ]
+    ok = rule is not None and not missing and bool(groups)
+    detail = (
+        "the stack has no EventBridge rule"
+        if rule is None
+        else f"{rule_name}: "
+        + (
+            "; ".join([*(f"no {m}" for m in missing), *([] if groups else ["no log group target"])])
+            or f"both events -> {groups[0]}"
+        )
+    )
+    report.add(
+        "Spot events to a log group",
+        ok,
+        detail,
+        hint=hint(
+            3,
+            'an events.Rule with event_pattern source ["aws.ec2"] and detail-type both event names, '
+            "targeting a log group (and a logs resource policy that lets events.amazonaws.com write to it)",
+        ),
+    )
+    return groups[0] if groups else None
+
+
+def warnings_since(logs: Any, log_group: str, since_ms: int) -> list[dict[str, Any]]:
+    """The interruption warnings the log group received since `since_ms`."""
+    found = logs.filter_log_events(logGroupName=log_group, startTime=since_ms).get("events", [])
+    events = []
+    for entry in found:
+        try:
+            event = json.loads(entry["message"])
+        except ValueError:
+            continue
+        if event.get("detail-type") == INTERRUPTION_WARNING:
+            events.append(event)
+    return events
+
+
+def check_interruption(
+    report: CheckReport,
+    session: boto3.Session,
+    stack: DeployedStack,
+    group: dict[str, Any],
+    *,
+    log_group: str | None,
+    waiter: Waiter,
+    on_emulator: bool,
+) -> None:
+    """Step 4: the stack's FIS experiment interrupts one Spot instance; the warning reaches the log group and
+    the group is back to its desired capacity without it."""
+    template = stack.physical_id("AWS::FIS::ExperimentTemplate")
+    blocked = (
+        "the Spot events reach no log group"
+        if log_group is None
+        else "the group is not at its desired capacity"
+        if len(in_service(group)) < group["DesiredCapacity"]
+        else "the stack has no FIS experiment template to start"
+        if not template and not on_emulator
+        else ""
+    )
+    if blocked or log_group is None:
+        report.add(
+            "Interruption",
+            False,
+            f"not attempted: {blocked}",
+            hint=hint(4, f"fix the items above first (the kit's FIS template is in {SOLUTION}), then rerun"),
+        )
+        return
+    since_ms = int(time.time() * 1000) - 1000
+    if template:
+        session.client("fis").start_experiment(experimentTemplateId=template)
+    else:
+        from labs.emulator.admin import call
+
+        victim = min(i["InstanceId"] for i in in_service(group))
+        call(session.client("sts").meta.endpoint_url, "spot/interrupt", {"InstanceId": victim})
+    logs = session.client("logs")
+    warned = waiter.until(
+        lambda: _warned(logs, log_group, since_ms), what="FIS started; waiting for the warning"
+    )
+    if warned.value is None:
+        report.add(
+            "Interruption warning received",
+            False,
+            f"no {INTERRUPTION_WARNING} in {log_group} after {warned.elapsed_s:.0f} s",
+            hint=hint(4, "the rule's pattern and the log group's resource policy decide what arrives"),
+        )
+        return
+    victim = warned.value
+    report.add("Interruption warning received", True, f"{INTERRUPTION_WARNING} for {victim} in {log_group}")
+    autoscaling = session.client("autoscaling")
+    name = group["AutoScalingGroupName"]
+    replaced = waiter.until(
+        lambda: _replaced(autoscaling, session.client("ec2"), name, victim),
+        what=f"waiting for {victim} to go and a replacement to be in service",
+    )
+    report.add(
+        "Replacement in service",
+        replaced.value is not None,
+        replaced.value or f"after {replaced.elapsed_s:.0f} s: {replaced.status}",
+        hint=hint(4, f"AWS terminates after {AWS_WARNING_S} s; a replacement boots in minutes: rerun later"),
+    )
+    if on_emulator:
+        report.notes.append(
+            "Interruption on the emulator: the FIS experiment ran the emulator's rehearsal (warning and "
+            "rebalance events at once, termination after its shortened warning instead of two minutes)."
+        )
+    else:
+        report.notes.append(f"The FIS experiment billed about ${FIS_USD_PER_ACTION_MINUTE * 2:.2f}.")
+
+
+def _warned(logs: Any, log_group: str, since_ms: int) -> tuple[str | None, str]:
+    events = warnings_since(logs, log_group, since_ms)
+    victim = next(
+        (str(e["detail"]["instance-id"]) for e in events if "instance-id" in e.get("detail", {})), None
+    )
+    return victim, f"{len(events)} warning(s) in {log_group}"
+
+
+def _replaced(autoscaling: Any, ec2: Any, name: str, victim: str) -> tuple[str | None, str]:
+    current = describe_group(autoscaling, name)
+    if current is None:
+        return None, "the group is gone"
+    answer = ec2.describe_instances(InstanceIds=[victim])["Reservations"]
+    state = answer[0]["Instances"][0]["State"]["Name"] if answer else "gone"
+    healthy = [i for i in in_service(current) if i["InstanceId"] != victim]
+    desired = current["DesiredCapacity"]
+    status = f"{victim} {state}; {len(healthy)}/{desired} in service: {describe_members(current)}"
+    done = state in ("terminated", "gone") and len(healthy) >= current["DesiredCapacity"]
+    fresh = ", ".join(f"{i['InstanceId']} ({i.get('AvailabilityZone', '?')})" for i in healthy)
+    return (f"{victim} {state}; in service: {fresh}" if done else None), status

@@ -1,0 +1,55 @@
+"""LabSpot's facts, shared by its stack, its check, its cost and the emulator's Spot rehearsal, CDK-free."""
+
+from __future__ import annotations
+
+from labs.checks.options import CheckOption
+
+LAB_ID = "LabSpot"
+# one instance: Spot is priced here at the dearest of the three types' pools (price-capacity-optimized may
+# pick any), and one t4g.small Spot instance still costs less than LabAsg's two on-demand nanos
+MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY = 1, 1, 2
+# the three cheapest arm64 types: 3 types x 2 zones = 6 Spot pools to find capacity in, and the dearest
+# pool still costs less than one on-demand t4g.nano (a c7g.medium would widen the choice at ~4x the price)
+INSTANCE_TYPES = ("t4g.nano", "t4g.micro", "t4g.small")
+ON_DEMAND_BASE_CAPACITY = 0
+ON_DEMAND_PERCENTAGE_ABOVE_BASE = 0
+SPOT_ALLOCATION_STRATEGY = "price-capacity-optimized"
+# T4g Spot launches as "unlimited" by default and then bills surplus credits (AWS's Spot pricing page)
+CPU_CREDITS = "standard"
+
+# the two events EC2 sends about a Spot instance (EC2 user guide: spot-instance-termination-notices,
+# rebalance-recommendations); both come from source aws.ec2 on the default bus
+INTERRUPTION_WARNING = "EC2 Spot Instance Interruption Warning"
+REBALANCE_RECOMMENDATION = "EC2 Instance Rebalance Recommendation"
+SPOT_EVENT_TYPES = (INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION)
+AWS_WARNING_S = 120
+
+# AWS Fault Injection Service: the action that sends a real interruption (FIS user guide, actions reference)
+FIS_ACTION = "aws:ec2:send-spot-instance-interruptions"
+FIS_DURATION_BEFORE_INTERRUPTION = "PT2M"
+FIS_USD_PER_ACTION_MINUTE = 0.10
+FIS_TARGET = "SpotInstances"
+
+# the hands-on's steps in the course's order: the starter's TODOs and the check's hints name them
+STEPS = (
+    "write a launch template: Amazon Linux 2023 arm64, IMDSv2 required, encrypted gp3 root, "
+    "standard CPU credits",
+    f"build the Auto Scaling group on Spot: a mixed-instances policy over {', '.join(INSTANCE_TYPES)}, "
+    f"on-demand base {ON_DEMAND_BASE_CAPACITY} and {ON_DEMAND_PERCENTAGE_ABOVE_BASE}% above it, "
+    f"{SPOT_ALLOCATION_STRATEGY}, capacity rebalancing on, min {MIN_CAPACITY} / desired "
+    f"{DESIRED_CAPACITY} / max {MAX_CAPACITY}",
+    "send the two Spot events (interruption warning, rebalance recommendation) to a log group with an "
+    "EventBridge rule",
+    "interrupt one Spot instance and watch the warning arrive, the instance go and the group replace it",
+)
+
+# `labkit check LabSpot --interrupt`; the registry reads it without importing the check
+INTERRUPT_TIMEOUT_S = 600.0
+CHECK_OPTIONS = (
+    CheckOption(
+        flag="--interrupt",
+        help="interrupt one Spot instance (the emulator's rehearsal, or the stack's FIS experiment on AWS: "
+        f"~${FIS_USD_PER_ACTION_MINUTE * 2:.2f}) and wait for the warning and the replacement",
+        timeout_s=INTERRUPT_TIMEOUT_S,
+    ),
+)
