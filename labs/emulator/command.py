@@ -177,7 +177,7 @@ def expire(args: argparse.Namespace) -> int:
 def interrupt(args: argparse.Namespace) -> int:
     import boto3
 
-    from labs.deployed.aws import on_emulator
+    from labs.deployed.session import on_emulator
     from labs.emulator.admin import EmulatorCallError, call
 
     session = boto3.Session()

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labs.asg.check import PENDING_STATES, describe_group, describe_members, in_service, wait_for_capacity
-from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
+from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
-from labs.deployed.aws import unless_gone
+from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.spot.spec import (
     AWS_WARNING_S,
