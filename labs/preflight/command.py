@@ -163,9 +163,10 @@ def landing_zone_lines(
                 required=required_version(template),
                 account=account,
                 region=region,
+                boundary=boundary,
             )
         )
-        lines.append(execution_role_line(iam, bootstrap, account=account, region=region))
+        lines.append(execution_role_line(iam, bootstrap, account=account, region=region, boundary=boundary))
         if boundary:
             lines.append(boundary_line(iam, boundary, account=account))
     instance_types = sorted({m.instance_type for m in TemplateResources(template).machines()})
