@@ -7,6 +7,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.instances import (
+    LAB_CPU_CREDITS,
     LAB_INSTANCE_TYPE,
     amazon_linux_2023_arm,
     encrypted_gp3_root,
@@ -123,6 +124,7 @@ class LabEc2Stack(LabStack):
             role=role,
             block_devices=[encrypted_gp3_root(), data_disk()],
             user_data=user_data,
+            credit_specification=LAB_CPU_CREDITS,
         )
         require_imdsv2(self.instance)
         acknowledge(
