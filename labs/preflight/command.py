@@ -20,8 +20,15 @@ from rich.table import Table
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
-from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
-from labs.preflight.lines import CANNOT_TELL, FAIL, Line, exit_code, unreadable
+from labs.preflight.account import (
+    bootstrap_line,
+    boundary_arn,
+    boundary_line,
+    execution_role_line,
+    region_line,
+)
+from labs.preflight.boundary import boundary_simulation_line
+from labs.preflight.lines import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
 from labs.registry import lab_ids
@@ -168,12 +175,23 @@ def landing_zone_lines(
         )
         lines.append(execution_role_line(iam, bootstrap, account=account, region=region, boundary=boundary))
         if boundary:
-            lines.append(boundary_line(iam, boundary, account=account))
+            lines += boundary_lines(iam, boundary, lab_id=lab_id, template=template, account=account)
     instance_types = sorted({m.instance_type for m in TemplateResources(template).machines()})
     instances = instance_type_line(ec2, lab_id=lab_id, instance_types=instance_types, chosen_zone=zone)
     if instances is not None:
         lines.append(instances)
     return lines
+
+
+def boundary_lines(
+    iam: Any, boundary: str, *, lab_id: str, template: dict[str, Any], account: str
+) -> list[Line]:
+    """The boundary exists; if it does, what it would deny of the lab's needs."""
+    exists = boundary_line(iam, boundary, account=account)
+    if exists.status != OK:
+        return [exists]
+    arn = boundary_arn(boundary, account=account)
+    return [exists, boundary_simulation_line(iam, lab_id=lab_id, template=template, arn=arn)]
 
 
 def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int) -> list[Line]:

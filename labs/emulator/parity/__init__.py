@@ -14,6 +14,7 @@ from labs.emulator.parity import (
     custom_resources,
     dynamodb,
     ec2,
+    iam_simulation,
     s3,
     scheduler,
     ssm,
@@ -54,6 +55,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *dynamodb.FIXES,
     *s3.FIXES,
     *ssm.FIXES,
+    *iam_simulation.FIXES,
 )
 
 
