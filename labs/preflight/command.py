@@ -28,6 +28,7 @@ from labs.preflight.account import (
     region_line,
 )
 from labs.preflight.boundary import boundary_simulation_line
+from labs.preflight.lab_lines import lab_lines
 from labs.preflight.lines import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 
 HELP = (
     "check before a deploy (or a class of --learners N) that the landing zone lets the lab through: region, "
-    "bootstrap, permissions boundary, instance type, quotas"
+    "bootstrap, what the permissions boundary denies, zones, instance type, Auto Scaling's role and EBS key, "
+    "quotas (Lambda concurrency too)"
 )
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
 AWS_FAILURE = "the preflight could not read the account"
@@ -180,7 +182,9 @@ def landing_zone_lines(
     instances = instance_type_line(ec2, lab_id=lab_id, instance_types=instance_types, chosen_zone=zone)
     if instances is not None:
         lines.append(instances)
-    return lines
+    return lines + lab_lines(
+        session, lab_id=lab_id, template=template, region=region, account=account, zone=zone
+    )
 
 
 def boundary_lines(

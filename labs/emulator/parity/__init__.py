@@ -13,6 +13,7 @@ from labs.emulator.parity import (
     cloudformation,
     custom_resources,
     dynamodb,
+    ebs_defaults,
     ec2,
     iam_simulation,
     s3,
@@ -56,6 +57,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *s3.FIXES,
     *ssm.FIXES,
     *iam_simulation.FIXES,
+    *ebs_defaults.FIXES,
 )
 
 
