@@ -125,6 +125,9 @@ class LabEc2Stack(LabStack):
             block_devices=[encrypted_gp3_root(), data_disk()],
             user_data=user_data,
             credit_specification=LAB_CPU_CREDITS,
+            # the address is the Elastic IP's: stated on the instance's own network interface, which is
+            # what Control Tower's CT.EC2.PR.8 reads (NetworkInterfaces instead of SubnetId)
+            associate_public_ip_address=False,
         )
         require_imdsv2(self.instance)
         acknowledge(

@@ -16,6 +16,7 @@ from labs.emulator.parity import (
     ebs_defaults,
     ec2,
     iam_simulation,
+    instance_network,
     s3,
     scheduler,
     ssm,
@@ -58,6 +59,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *ssm.FIXES,
     *iam_simulation.FIXES,
     *ebs_defaults.FIXES,
+    *instance_network.FIXES,
 )
 
 
