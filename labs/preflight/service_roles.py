@@ -19,7 +19,6 @@ from labs.preflight.lines import CANNOT_TELL, FAIL, OK, Line, unreadable
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
-    from mypy_boto3_kms import KMSClient
 
 AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
 AUTO_SCALING_ROLE = "AWSServiceRoleForAutoScaling"
@@ -59,8 +58,10 @@ def service_linked_role_line(iam: IAMClient) -> Line:
     return Line(check=check, status=OK, detail="Auto Scaling can launch the group's instances")
 
 
-def default_ebs_key_line(ec2: EC2Client, kms: KMSClient, *, account: str) -> Line:
-    """The key the labs' encrypted volumes get (they name none) lets Auto Scaling's role use it."""
+def default_ebs_key_line(ec2: EC2Client, kms: Any, *, account: str) -> Line:
+    """The key the labs' encrypted volumes get (they name none) lets Auto Scaling's role use it.
+
+    `kms` is a boto3 KMS client (Any: the kit pins no mypy_boto3_kms stubs)."""
     check = "the default EBS key lets Auto Scaling launch encrypted volumes"
     try:
         by_default = ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
@@ -79,7 +80,7 @@ def default_ebs_key_line(ec2: EC2Client, kms: KMSClient, *, account: str) -> Lin
         return unreadable(check, error, fix="allow kms:DescribeKey and kms:GetKeyPolicy on the default key")
 
 
-def _key_policy_line(kms: KMSClient, key_id: str, *, check: str, setting: str, account: str) -> Line:
+def _key_policy_line(kms: Any, key_id: str, *, check: str, setting: str, account: str) -> Line:
     key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
     if key.get("KeyManager") == "AWS":
         return Line(check=check, status=OK, detail=f"{setting}: an AWS managed key needs no grant")
