@@ -131,3 +131,13 @@ def test_lab_ec2_in_another_zone_has_another_subnet_cidr() -> None:
     assert subnet_cidrs(None) == ["10.0.0.0/26", "10.0.0.64/26"]
     assert subnet_cidrs("us-east-1b") == ["10.0.0.144/28"]
     assert subnet_cidrs("us-east-1c") == ["10.0.0.160/28"]
+
+
+def test_a_class_preflight_adds_up_lambda_concurrency_over_the_labs(
+    templates: dict[str, Template], prices: PriceTable
+) -> None:
+    from labs.classroom.preflight import class_needs
+    from labs.preflight.quotas import Need
+
+    needs = class_needs(templates, ("LabDdbStream", "LabStepFunction", "LabEc2"), prices)
+    assert needs[LAMBDA_CONCURRENCY.name] == Need(at_deploy=4, at_most=4)
