@@ -1,8 +1,10 @@
 """`labkit preflight LAB --learners N`: before a deploy (or a class of N), will it work in this account?
 
 One table, a line per thing a landing zone decides: the region, the bootstrap (qualifier, version,
-execution role), the permissions boundary, the instance type in the lab's zones, and each quota for N
-learners. Each line passes, fails or cannot tell, with its fix; a failed line is a blocker (exit 1).
+execution role), the permissions boundary and what it would deny, the instance type in the lab's zones and
+the zones Fn::GetAZs picks, the Powertools layer's region, Auto Scaling's service-linked role and default EBS
+key, and each quota for N learners (Lambda concurrency included). Each line passes, fails or cannot tell,
+with its fix; a failed line is a blocker (exit 1).
 """
 
 from __future__ import annotations
