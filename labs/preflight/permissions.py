@@ -11,7 +11,7 @@ the labs' properties use. Importing this module costs nothing: no CDK, no boto3.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 # resource type -> the API calls CloudFormation makes for it (create, update, delete, and the reads between)
@@ -243,9 +243,3 @@ def readme_list(templates: Mapping[str, Mapping[str, Any]]) -> str:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def chunks(items: Iterable[str], size: int) -> list[list[str]]:
-    """The items in lists of at most `size` (one simulator call each)."""
-    listed = list(items)
-    return [listed[start : start + size] for start in range(0, len(listed), size)]
