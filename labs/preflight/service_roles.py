@@ -30,7 +30,7 @@ ASK_PLATFORM = "ask your platform team"
 
 
 def has_auto_scaling_group(template: Mapping[str, Any]) -> bool:
-    """True for a lab whose template creates an Auto Scaling group (LabAsg)."""
+    """True for a lab whose template creates an Auto Scaling group."""
     return any(r.get("Type") == AUTO_SCALING_GROUP for r in template.get("Resources", {}).values())
 
 

@@ -1,6 +1,6 @@
 """EC2 parity fix: an instance declared with `NetworkInterfaces` launches in that interface's subnet.
 
-LabEc2 states its network on the instance's primary interface (Control Tower's CT.EC2.PR.8 reads only that).
+A lab instance states its network on its primary interface (Control Tower's CT.EC2.PR.8 reads only that).
 """
 
 from __future__ import annotations
