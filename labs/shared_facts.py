@@ -68,8 +68,61 @@ POWERTOOLS_LAYER_VERSION = 25
 POWERTOOLS_PYPI_VERSION = "3.22.0"
 
 
+# the regions of that table (arm64, Python 3.13, layer version 25): not every commercial region (no ca-west-1)
+POWERTOOLS_LAYER_REGIONS = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+)
+
+
+class UnsupportedRegionError(ValueError):
+    """The pinned Powertools layer is not published in this region."""
+
+
+def powertools_region_problem(region: str) -> str | None:
+    """Why the function labs cannot deploy in `region`, or None when the pinned layer is published there."""
+    if region in POWERTOOLS_LAYER_REGIONS:
+        return None
+    return (
+        f"the Powertools layer {POWERTOOLS_LAYER_NAME}:{POWERTOOLS_LAYER_VERSION} is not published in "
+        f"{region}; deploy the function labs in one of: {', '.join(POWERTOOLS_LAYER_REGIONS)}"
+    )
+
+
 def powertools_layer_arn(region: str, partition: str = "aws") -> str:
-    """The pinned Powertools layer version in one region (the layer is published in every commercial one)."""
+    """The pinned Powertools layer in one region (a region known only at deploy: the template checks it)."""
+    problem = None if region.startswith("${Token[") else powertools_region_problem(region)
+    if problem:
+        raise UnsupportedRegionError(problem)
     return (
         f"arn:{partition}:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
         f"{POWERTOOLS_LAYER_NAME}:{POWERTOOLS_LAYER_VERSION}"

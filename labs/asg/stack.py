@@ -8,7 +8,12 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from labs.asg.spec import DESIRED_CAPACITY, LAB_ID, MAX_CAPACITY, MIN_CAPACITY
-from labs.constructs.instances import LAB_INSTANCE_TYPE, amazon_linux_2023_arm, encrypted_gp3_root
+from labs.constructs.instances import (
+    LAB_CPU_CREDITS,
+    LAB_INSTANCE_TYPE,
+    amazon_linux_2023_arm,
+    encrypted_gp3_root,
+)
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
 from labs.constructs.network import LabVpc
@@ -40,6 +45,7 @@ class LabAsgStack(LabStack):
             require_imdsv2=True,
             security_group=security_group,
             block_devices=[encrypted_gp3_root()],
+            cpu_credits=LAB_CPU_CREDITS,
         )
         self.group = autoscaling.AutoScalingGroup(
             self,

@@ -7,6 +7,8 @@ from aws_cdk import aws_ec2 as ec2
 from labs.constructs.instance_facts import LAB_INSTANCE_TYPE_NAME, ROOT_VOLUME_GIB
 
 LAB_INSTANCE_TYPE = ec2.InstanceType(LAB_INSTANCE_TYPE_NAME)
+# t4g launches `unlimited` by default: a runaway CPU would buy surplus credits; `standard` throttles instead
+LAB_CPU_CREDITS = ec2.CpuCredits.STANDARD
 
 
 def amazon_linux_2023_arm() -> ec2.IMachineImage:
@@ -32,7 +34,7 @@ def require_imdsv2(instance: ec2.Instance) -> ec2.LaunchTemplate:
     Not `require_imdsv2=True`: CDK then names the template after the construct path, the same for
     every owner, so two learners' lab stacks in one account would collide on it.
     """
-    launch_template = ec2.LaunchTemplate(instance, "Imdsv2", require_imdsv2=True)
+    launch_template = ec2.LaunchTemplate(instance, "Imdsv2", require_imdsv2=True, cpu_credits=LAB_CPU_CREDITS)
     instance.instance.launch_template = ec2.CfnInstance.LaunchTemplateSpecificationProperty(
         launch_template_id=launch_template.launch_template_id,
         version=launch_template.latest_version_number,

@@ -42,10 +42,10 @@ class LabStack(Stack):
         )
         self.lab_id = lab_id
         for key, value in tags.items():
-            # also in the template, on every taggable resource (readable where stack tags are not, e.g. moto),
-            # but not on launch templates: a new version on each deploy would replace a lab's instance
-            excluded = ["AWS::EC2::LaunchTemplate"] if key == TAG_EXPIRES else []
-            Tags.of(self).add(key, value, exclude_resource_types=excluded)
+            # also in the template, on every taggable resource (readable where stack tags are not, e.g. moto);
+            # the expiry time only on the stack and its schedule: on resources each redeploy re-tagged all
+            if key != TAG_EXPIRES:
+                Tags.of(self).add(key, value)
         if settings.permissions_boundary:
             self.apply_permissions_boundary(settings.permissions_boundary)
         self.expiry = StackExpiry(self, EXPIRY_ID, expires_at=expires_at) if expires_at else None

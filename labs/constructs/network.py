@@ -7,6 +7,20 @@ from constructs import Construct
 
 from labs.constructs.nag import acknowledge
 
+VPC_CIDR = "10.0.0.0/24"
+# a named zone's subnet: a /28 of 10.0.0.128-255 chosen by the zone's letter, clear of the two /26 subnets
+# the template has without a named zone (10.0.0.0/26 and 10.0.0.64/26)
+_NAMED_ZONE_BLOCKS = 8
+
+
+def zone_subnet_cidr(zone: str) -> str:
+    """The subnet CIDR for a subnet pinned to `zone`: a zone change replaces the subnet, and EC2 refuses a
+    second subnet with the same CIDR (InvalidSubnet.Conflict) while the old one still exists, so the CIDR
+    moves with the zone: us-east-1a -> 10.0.0.128/28, us-east-1b -> 10.0.0.144/28, ..."""
+    letter = zone.strip()[-1:].lower()
+    index = (ord(letter) - ord("a")) % _NAMED_ZONE_BLOCKS if letter.isalpha() else 0
+    return f"10.0.0.{128 + 16 * index}/28"
+
 
 class LabVpc(Construct):
     """A VPC with only `subnet_type` subnets in two AZs (or only in `availability_zones` when given);
@@ -25,7 +39,7 @@ class LabVpc(Construct):
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
-            ip_addresses=ec2.IpAddresses.cidr("10.0.0.0/24"),
+            ip_addresses=ec2.IpAddresses.cidr(VPC_CIDR),
             # named zones need no lookup at synth: the stack stays environment-agnostic
             availability_zones=availability_zones,
             max_azs=None if availability_zones else 2,
@@ -42,6 +56,11 @@ class LabVpc(Construct):
                 )
             ],
         )
+        if availability_zones:  # named zones are plain strings at synth; Fn::GetAZs zones are not
+            for subnet in self.vpc.public_subnets + self.vpc.isolated_subnets:
+                cfn_subnet = subnet.node.default_child
+                if isinstance(cfn_subnet, ec2.CfnSubnet):
+                    cfn_subnet.cidr_block = zone_subnet_cidr(subnet.availability_zone)
         acknowledge(
             self.vpc,
             "AwsSolutions-VPC7",

@@ -9,6 +9,10 @@ from constructs import Construct
 from labs.constructs.functions import LabFunction
 from labs.constructs.nag import acknowledge, arn_finding
 
+# the cleaner's own timeout (5 minutes) and a minute for CloudFormation to hear its answer
+CLEANER_TIMEOUT = Duration.minutes(5)
+CLEANER_SERVICE_TIMEOUT = Duration.minutes(6)
+
 
 class LabBucket(Construct):
     """A bucket deleted with its stack; a custom resource empties it first (CloudFormation cannot)."""
@@ -48,7 +52,7 @@ class LabBucket(Construct):
             "Cleaner",
             handler="bucket_cleaner.handler.handler",
             description="Empties the lab bucket when its stack is deleted",
-            timeout=Duration.minutes(5),
+            timeout=CLEANER_TIMEOUT,
         )
         self.cleaner.allow(actions=["s3:ListBucket"], resources=[self.bucket.bucket_arn])
         self.cleaner.allow(actions=["s3:DeleteObject"], resources=[self.bucket.arn_for_objects("*")])
@@ -63,6 +67,8 @@ class LabBucket(Construct):
             service_token=self.cleaner.function.function_arn,
             resource_type="Custom::EmptyBucketOnDelete",
             properties={"BucketName": self.bucket.bucket_name},
+            # a cleaner that never answers fails the delete after this, not after CloudFormation's hour
+            service_timeout=CLEANER_SERVICE_TIMEOUT,
         )
         # deleted first: the cleaner still has its permissions and log group when it runs
         self.empty_on_delete.node.add_dependency(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from labs.demo.runs import StepError
-from labs.deployed.bootstrap import Bootstrap, context_options
+from labs.deployed.bootstrap import Bootstrap, boundary_options, boundary_path, context_options
 from labs.settings import parse_permissions_boundary
 
 if TYPE_CHECKING:
@@ -50,8 +50,7 @@ class LandingZone:
 
     def bootstrap_args(self) -> list[str]:
         """The platform team's bootstrap: its qualifier and stack name, its roles under the boundary too."""
-        boundary = ["--custom-permissions-boundary", self.boundary_name] if self.boundary else []
-        return [*self.bootstrap.cli_options(), *boundary]
+        return [*self.bootstrap.cli_options(), *boundary_options(self.boundary)]
 
     def deploy_args(self) -> list[str]:
         return ["--toolkit-stack-name", self.bootstrap.toolkit_stack_name]
@@ -59,7 +58,7 @@ class LandingZone:
     @property
     def boundary_path(self) -> str:
         """`lz/LabBoundary` for arn:aws:iam::111111111111:policy/lz/LabBoundary, the name for a name."""
-        return (self.boundary or "").split(":policy/", 1)[-1]
+        return boundary_path(self.boundary or "")
 
     @property
     def boundary_name(self) -> str:

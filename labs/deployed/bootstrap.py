@@ -24,6 +24,8 @@ QUALIFIER_CONTEXT = "@aws-cdk/core:bootstrapQualifier"
 TOOLKIT_STACK_SETTING = "toolkitStackName"
 DEFAULT_QUALIFIER = "hnb659fds"
 DEFAULT_TOOLKIT_STACK = "CDKToolkit"
+# `cdk bootstrap --help` of the pinned CLI (2.1148.1)
+APPLY_BOUNDARY_TO_ALL_ROLES = "--apply-permissions-boundary-to-all-roles"
 # CDK's bootstrap template: Qualifier's AllowedPattern
 _QUALIFIER = re.compile(r"^[A-Za-z0-9_-]{1,10}$")
 # CloudFormation stack names
@@ -98,8 +100,28 @@ class Bootstrap:
         """What `cdk bootstrap` needs to make (and `cdk deploy`/`destroy` to find) this bootstrap."""
         return ["--qualifier", self.qualifier, "--toolkit-stack-name", self.toolkit_stack_name]
 
-    def bootstrap_command(self, account: str, region: str) -> str:
-        return f"cdk bootstrap aws://{account}/{region} {' '.join(self.cli_options())}"
+    def bootstrap_command(self, account: str, region: str, *, boundary: str | None = None) -> str:
+        """The whole `cdk bootstrap` command line, with the boundary on all its roles when one is required."""
+        options = [*self.cli_options(), *boundary_options(boundary)]
+        return f"cdk bootstrap aws://{account}/{region} {' '.join(options)}"
+
+
+def boundary_path(boundary: str) -> str:
+    """`lz/LabBoundary` for arn:aws:iam::111111111111:policy/lz/LabBoundary; a name stays a name."""
+    return boundary.split(":policy/", 1)[-1]
+
+
+def boundary_options(boundary: str | None) -> list[str]:
+    """`cdk bootstrap`'s options that put the boundary on every bootstrap role, not only the execution role.
+
+    The pinned CLI's bootstrap-template.yaml builds the ARN as `policy/${InputPermissionsBoundary}` and
+    applies it to the deploy, lookup and publishing roles only under `ApplyPermissionsBoundaryToAllRoles`;
+    without `--apply-permissions-boundary-to-all-roles` those roles are created unbounded, which a rule
+    "a boundary is required on iam:CreateRole" refuses.
+    """
+    if not boundary:
+        return []
+    return ["--custom-permissions-boundary", boundary_path(boundary), APPLY_BOUNDARY_TO_ALL_ROLES]
 
 
 def required_version(template: Mapping[str, Any]) -> int | None:

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from botocore.exceptions import ClientError
 
 from labs.deployed.session import error_text
-from labs.deployed.stack import DeployedStack, failure_reason, template_tags
+from labs.deployed.stack import DeployedStack, failure_reason, template_of, template_resource_tags
 from labs.shared_facts import TAG_EXPIRES, parse_expires_tag
 
 if TYPE_CHECKING:
@@ -72,10 +72,25 @@ def read_tagged_expiry(session: boto3.Session, stack: DeployedStack) -> Expiry:
     if TAG_EXPIRES in stack.tags:
         tagged, source = parse_expires_tag(stack.tags[TAG_EXPIRES]), "stack tags"
     else:
-        from_template = template_tags(session, stack.name).get(TAG_EXPIRES)
-        if from_template:
+        template = template_of(session, stack.name)
+        # the time is on the stack and its schedule; labs deployed before that carry it on resources too
+        scheduled = template_schedule_time(template)
+        from_template = template_resource_tags(template).get(TAG_EXPIRES)
+        if scheduled:
+            tagged, source = scheduled, "template schedule"
+        elif from_template:
             tagged, source = parse_expires_tag(from_template), "template tags"
     return Expiry(tagged, source, stack.declares(SCHEDULE_TYPE))
+
+
+def template_schedule_time(template: Mapping[str, Any]) -> datetime | None:
+    """When the template's expiry schedule fires (its `at(...)` expression), None without one."""
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") == SCHEDULE_TYPE:
+            expression = resource.get("Properties", {}).get("ScheduleExpression")
+            if isinstance(expression, str):
+                return parse_at_expression(expression)
+    return None
 
 
 def read_expiry(session: boto3.Session, stack: DeployedStack, *, check_scope: bool = True) -> Expiry:

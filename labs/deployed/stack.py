@@ -108,8 +108,13 @@ def list_resources(session: boto3.Session, stack_name: str) -> list[StackResourc
 
 def template_tags(session: boto3.Session, stack_name: str) -> dict[str, str]:
     """The labkit tags the template puts on its resources (the emulator keeps no stack-level tags)."""
+    return template_resource_tags(template_of(session, stack_name))
+
+
+def template_resource_tags(template: Mapping[str, Any]) -> dict[str, str]:
+    """The labkit tags a template puts on its resources."""
     found: dict[str, str] = {}
-    for resource in template_of(session, stack_name).get("Resources", {}).values():
+    for resource in template.get("Resources", {}).values():
         tags = resource.get("Properties", {}).get("Tags")
         for tag in tags if isinstance(tags, list) else []:
             key, value = tag.get("Key"), tag.get("Value")

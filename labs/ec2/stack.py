@@ -7,6 +7,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.instances import (
+    LAB_CPU_CREDITS,
     LAB_INSTANCE_TYPE,
     amazon_linux_2023_arm,
     encrypted_gp3_root,
@@ -123,6 +124,10 @@ class LabEc2Stack(LabStack):
             role=role,
             block_devices=[encrypted_gp3_root(), data_disk()],
             user_data=user_data,
+            credit_specification=LAB_CPU_CREDITS,
+            # the address is the Elastic IP's: stated on the instance's own network interface, which is
+            # what Control Tower's CT.EC2.PR.8 reads (NetworkInterfaces instead of SubnetId)
+            associate_public_ip_address=False,
         )
         require_imdsv2(self.instance)
         acknowledge(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Aws, CfnRule, CfnRuleAssertion, Duration, Fn, Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -16,9 +16,31 @@ from labs.constructs.functions import LabFunction
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
 from labs.function_labs.facts import WRITER_ID
-from labs.shared_facts import KIT_WRITER_HANDLER, LEARNER_HANDLER, powertools_layer_arn
+from labs.shared_facts import (
+    KIT_WRITER_HANDLER,
+    LEARNER_HANDLER,
+    POWERTOOLS_LAYER_NAME,
+    POWERTOOLS_LAYER_REGIONS,
+    powertools_layer_arn,
+)
 
 CSV_WRITER_HANDLER = KIT_WRITER_HANDLER
+
+
+def powertools_region_rule(scope: Construct) -> CfnRule:
+    """Refuse, before any resource is created, a region where the pinned layer is not published: the stacks
+    are environment-agnostic, so the region is known only at deploy."""
+    return CfnRule(
+        scope,
+        "PowertoolsLayerRegion",
+        assertions=[
+            CfnRuleAssertion(
+                assert_=Fn.condition_contains(list(POWERTOOLS_LAYER_REGIONS), Aws.REGION),
+                assert_description=f"The Powertools layer {POWERTOOLS_LAYER_NAME} is not published in this "
+                f"region: deploy in one of {', '.join(POWERTOOLS_LAYER_REGIONS)}",
+            )
+        ],
+    )
 
 
 def learner_code(folder: Path) -> lambda_.Code:
@@ -36,6 +58,7 @@ class CsvWriter(Construct):
         self.powertools = lambda_.LayerVersion.from_layer_version_arn(
             self, "Powertools", powertools_layer_arn(Stack.of(self).region)
         )
+        self.region_rule = powertools_region_rule(self)
         self.writer = LabFunction(
             self,
             WRITER_ID,

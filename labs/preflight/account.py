@@ -63,10 +63,12 @@ def bootstrap_line(
     required: int | None,
     account: str,
     region: str,
+    boundary: str | None = None,
 ) -> Line:
     """The bootstrap is there with the qualifier the templates use and at least the version they need."""
     check = f"CDK bootstrap (qualifier {bootstrap.qualifier}, stack {bootstrap.toolkit_stack_name})"
-    fix = f"{bootstrap.bootstrap_command(account, region)}, or {ASK_PLATFORM} to bootstrap with these"
+    command = bootstrap.bootstrap_command(account, region, boundary=boundary)
+    fix = f"{command}, or {ASK_PLATFORM} to bootstrap with these"
     try:
         version = int(ssm.get_parameter(Name=bootstrap.version_parameter)["Parameter"]["Value"])
     except ClientError as error:
@@ -118,7 +120,9 @@ def _toolkit_stack(
     return Line(check=check, status=OK, detail=f"version {version}, stack {bootstrap.toolkit_stack_name}")
 
 
-def execution_role_line(iam: IAMClient, bootstrap: Bootstrap, *, account: str, region: str) -> Line:
+def execution_role_line(
+    iam: IAMClient, bootstrap: Bootstrap, *, account: str, region: str, boundary: str | None = None
+) -> Line:
     """The role `cdk deploy` gives each stack as its service role: the expiry's DeleteStack relies on it."""
     name = bootstrap.execution_role_name(account, region)
     check = f"expiry can delete the stack: the bootstrap's CloudFormation execution role {name} exists"
@@ -131,7 +135,7 @@ def execution_role_line(iam: IAMClient, bootstrap: Bootstrap, *, account: str, r
             check=check,
             status=FAIL,
             detail=f"no role {name}: the deploy has no service role, so the expiry's DeleteStack would fail",
-            fix=f"{bootstrap.bootstrap_command(account, region)}, or {ASK_PLATFORM}",
+            fix=f"{bootstrap.bootstrap_command(account, region, boundary=boundary)}, or {ASK_PLATFORM}",
         )
     return Line(check=check, status=OK, detail="the stack will run as this role; its expiry deletes with it")
 

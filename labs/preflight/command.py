@@ -1,8 +1,10 @@
 """`labkit preflight LAB --learners N`: before a deploy (or a class of N), will it work in this account?
 
 One table, a line per thing a landing zone decides: the region, the bootstrap (qualifier, version,
-execution role), the permissions boundary, the instance type in the lab's zones, and each quota for N
-learners. Each line passes, fails or cannot tell, with its fix; a failed line is a blocker (exit 1).
+execution role), the permissions boundary and what it would deny, the instance type in the lab's zones and
+the zones Fn::GetAZs picks, the Powertools layer's region, Auto Scaling's service-linked role and default EBS
+key, and each quota for N learners (Lambda concurrency included). Each line passes, fails or cannot tell,
+with its fix; a failed line is a blocker (exit 1).
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
 from labs.outcomes import ExitStatus
-from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
+from labs.preflight.account import (
+    bootstrap_line,
+    boundary_arn,
+    boundary_line,
+    execution_role_line,
+    region_line,
+)
+from labs.preflight.boundary import boundary_simulation_line
+from labs.preflight.lab_lines import lab_lines
 from labs.preflight.quotas import ServiceQuotasSource, check_quotas
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
@@ -33,7 +43,8 @@ if TYPE_CHECKING:
 
 HELP = (
     "check before a deploy (or a class of --learners N) that the landing zone lets the lab through: region, "
-    "bootstrap, permissions boundary, instance type, quotas"
+    "bootstrap, what the permissions boundary denies, zones, instance type, Auto Scaling's role and EBS key, "
+    "quotas (Lambda concurrency too)"
 )
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
 AWS_FAILURE = "the preflight could not read the account"
@@ -168,16 +179,30 @@ def landing_zone_lines(
                 required=required_version(template),
                 account=account,
                 region=region,
+                boundary=boundary,
             )
         )
-        lines.append(execution_role_line(iam, bootstrap, account=account, region=region))
+        lines.append(execution_role_line(iam, bootstrap, account=account, region=region, boundary=boundary))
         if boundary:
-            lines.append(boundary_line(iam, boundary, account=account))
+            lines += boundary_lines(iam, boundary, lab_id=lab_id, template=template, account=account)
     instance_types = sorted({m.instance_type for m in TemplateResources(template).machines()})
     instances = instance_type_line(ec2, lab_id=lab_id, instance_types=instance_types, chosen_zone=zone)
     if instances is not None:
         lines.append(instances)
-    return lines
+    return lines + lab_lines(
+        session, lab_id=lab_id, template=template, region=region, account=account, zone=zone
+    )
+
+
+def boundary_lines(
+    iam: Any, boundary: str, *, lab_id: str, template: dict[str, Any], account: str
+) -> list[Line]:
+    """The boundary exists; if it does, what it would deny of the lab's needs."""
+    exists = boundary_line(iam, boundary, account=account)
+    if exists.status != OK:
+        return [exists]
+    arn = boundary_arn(boundary, account=account)
+    return [exists, boundary_simulation_line(iam, lab_id=lab_id, template=template, arn=arn)]
 
 
 def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int) -> list[Line]:

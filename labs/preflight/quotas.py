@@ -37,6 +37,8 @@ class Quota:
     remedy: str
     # reads what the account already uses of this quota
     in_use: Callable[[EC2Client], int]
+    # what a learner sees when the class needs more than the limit
+    over_means: str = "the deploy would fail"
 
 
 ELASTIC_IPS = Quota(
@@ -71,7 +73,18 @@ INTERNET_GATEWAYS = Quota(
     remedy="Destroy labs you no longer use (labkit leftovers lists them)",
     in_use=usage.internet_gateways,
 )
-QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS)
+# a new account's limit can be 10 (Lambda developer guide, "Lambda quotas"); each function of a lab may run
+# once per learner at the same time, and what is over the limit is throttled, not queued for ever
+LAMBDA_CONCURRENCY = Quota(
+    name="Lambda concurrent executions",
+    service_code="lambda",
+    quota_code="L-B99A9384",
+    aws_default=1000,
+    remedy="Stagger the class so fewer learners run the function labs at once",
+    in_use=usage.nothing_reserved,
+    over_means="invocations would be throttled: stream batches and state machine runs wait, retry and fail",
+)
+QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURRENCY)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,7 +167,7 @@ class QuotaCheck:
 
     def message(self) -> str:
         verdicts = {
-            "over": f"over the limit: the deploy would fail. {self.quota.remedy}, or request an increase "
+            "over": f"over the limit: {self.quota.over_means}. {self.quota.remedy}, or request an increase "
             f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",
             "scaling": f"the deploy fits, but growing to its maximum needs {self.need.at_most}: "
             "scaling out would fail",
@@ -176,7 +189,7 @@ class QuotaCheck:
         """The check as a preflight line: fail only when the deploy itself would fail."""
         check = f"quota {self.quota.name} ({self.quota.service_code} {self.quota.quota_code})"
         if self.status == "over":
-            detail = f"{self.figures()}: the deploy would fail"
+            detail = f"{self.figures()}: {self.quota.over_means}"
             fix = f"{self.increase_command()} (or: {self.quota.remedy.lower()})"
             return Line(check=check, status=FAIL, detail=detail, fix=fix)
         fix = self.increase_command() if self.status == "scaling" else ""
@@ -196,6 +209,7 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
         ),
         VPCS.name: _same(resources.count("AWS::EC2::VPC")),
         INTERNET_GATEWAYS.name: _same(resources.count("AWS::EC2::InternetGateway")),
+        LAMBDA_CONCURRENCY.name: _same(resources.count("AWS::Lambda::Function")),
     }
     return {name: need for name, need in needs.items() if need.at_most > 0}
 

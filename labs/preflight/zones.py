@@ -18,9 +18,49 @@ ZONE_CONTEXT = "availabilityZone"
 
 
 def region_zones(ec2: EC2Client) -> list[str]:
-    """The region's availability zones in the order CloudFormation's Fn::GetAZs lists them."""
+    """The zones CloudFormation's Fn::GetAZs returns, in its order: only the zones that have a default subnet,
+    or every zone when none has one, alphabetically (CloudFormation template reference: Fn::GetAZs)."""
     zones = ec2.describe_availability_zones(Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}])
-    return sorted(zone["ZoneName"] for zone in zones["AvailabilityZones"] if zone.get("State") == "available")
+    available = {zone["ZoneName"] for zone in zones["AvailabilityZones"] if zone.get("State") == "available"}
+    with_default_subnet = available & default_subnet_zones(ec2)
+    return sorted(with_default_subnet or available)
+
+
+def default_subnet_zones(ec2: EC2Client) -> set[str]:
+    """The zones in which the account has a default subnet (describe-subnets default-for-az)."""
+    pages = ec2.get_paginator("describe_subnets").paginate(
+        Filters=[{"Name": "default-for-az", "Values": ["true"]}]
+    )
+    return {subnet["AvailabilityZone"] for page in pages for subnet in page["Subnets"]}
+
+
+def zone_pick_line(ec2: EC2Client, *, lab_id: str, chosen_zone: str | None) -> Line | None:
+    """The zone(s) `Fn::Select [i, Fn::GetAZs]` will give the lab, as CloudFormation will pick them."""
+    needs = lab(lab_id).zones
+    if needs is None or (needs.follows_zone_setting and chosen_zone):
+        return None
+    check = f"zones CloudFormation picks for {lab_id} (Fn::GetAZs)"
+    try:
+        zones = region_zones(ec2)
+        defaults = default_subnet_zones(ec2)
+    except ClientError as error:
+        return unreadable(check, error, fix="allow ec2:DescribeAvailabilityZones and ec2:DescribeSubnets")
+    picked = zones[: needs.zone_count]
+    why = (
+        "the first zones with a default subnet"
+        if defaults & set(zones)
+        else "no default subnet: the first zones"
+    )
+    detail = f"{', '.join(picked)} ({why}, alphabetically)"
+    if len(picked) < needs.zone_count:
+        return Line(
+            check=check,
+            status=FAIL,
+            detail=f"{lab_id} needs {needs.zone_count} zones; Fn::GetAZs returns {len(zones)}: {detail}",
+            fix="add a default subnet in another zone (aws ec2 create-default-subnet --availability-zone)",
+        )
+    fix = f"pin it: -c {ZONE_CONTEXT}=<zone> (cdk.json)" if needs.follows_zone_setting else ""
+    return Line(check=check, status=OK, detail=detail, fix=fix)
 
 
 def offering_zones(ec2: EC2Client, instance_type: str) -> set[str]:

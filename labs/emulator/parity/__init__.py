@@ -13,8 +13,11 @@ from labs.emulator.parity import (
     cloudformation,
     custom_resources,
     dynamodb,
+    ebs_defaults,
     ec2,
     fis,
+    iam_simulation,
+    instance_network,
     s3,
     scheduler,
     spot,
@@ -58,6 +61,9 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *dynamodb.FIXES,
     *s3.FIXES,
     *ssm.FIXES,
+    *iam_simulation.FIXES,
+    *ebs_defaults.FIXES,
+    *instance_network.FIXES,
 )
 
 

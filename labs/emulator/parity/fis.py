@@ -1,5 +1,5 @@
-"""AWS FIS parity fixes: a Spot lab's experiment template exists when CloudFormation creates it, and starting it
-interrupts a Spot instance as FIS's aws:ec2:send-spot-instance-interruptions does (FIS user guide: actions
+"""AWS FIS parity fixes: a Spot lab's experiment template exists when CloudFormation creates it, and starting
+it interrupts a Spot instance as FIS's aws:ec2:send-spot-instance-interruptions does (FIS user guide: actions
 reference, targets: resourceTags, filters, selectionMode)."""
 
 from __future__ import annotations

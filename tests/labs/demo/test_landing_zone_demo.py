@@ -54,13 +54,14 @@ def test_a_lab_deploys_with_the_boundary_on_every_role_under_the_platform_teams_
     synth, synth_again, bootstrap, deploy = commands[:4]
     assert "classTags=Course=cs101" in synth
     assert "classTags=Course=cs101" in synth_again  # the redeploy's synth, with another time-to-live
-    assert bootstrap[-6:] == [
+    assert bootstrap[-7:] == [
         "--qualifier",
         "lz01",
         "--toolkit-stack-name",
         "LzToolkit",
         "--custom-permissions-boundary",
         "LabBoundary",
+        "--apply-permissions-boundary-to-all-roles",
     ]
     assert deploy[-2:] == ["--toolkit-stack-name", "LzToolkit"]
     # every role of the deployed stack carried the boundary (the demo's deploy step checks it)

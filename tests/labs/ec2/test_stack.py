@@ -157,7 +157,10 @@ def test_an_availability_zone_puts_the_instance_and_its_one_subnet_there(ec2_tem
     (subnet_id, subnet) = only_item(resources(zoned, "AWS::EC2::Subnet"))
     assert props(subnet)["AvailabilityZone"] == "us-east-1d"
     instance = props(only(zoned, "AWS::EC2::Instance"))
-    assert instance["SubnetId"] == {"Ref": subnet_id}
+    # on the instance's own interface, without a public IP (Control Tower's CT.EC2.PR.8)
+    (interface,) = instance["NetworkInterfaces"]
+    assert interface["SubnetId"] == {"Ref": subnet_id}
+    assert interface["AssociatePublicIpAddress"] is False
     assert instance["AvailabilityZone"] == "us-east-1d"
     assert "Fn::GetAZs" not in json.dumps(zoned)
     # without the setting, the region's first zone as before

@@ -16,7 +16,7 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 
 # reviewed: each control a lab trips, and the README's reason (cost, or the lab's own goal)
 TRIPPED = {
-    "LabEc2": {"CT.EC2.PR.8", "CT.EC2.PR.10", "CT.EC2.PR.13", "CT.EC2.PR.19"},
+    "LabEc2": {"CT.EC2.PR.10", "CT.EC2.PR.13", "CT.EC2.PR.19"},
     "LabAsg": {"CT.EC2.PR.10", "CT.AUTOSCALING.PR.6"},
     "LabSpot": {"CT.EC2.PR.10", "CT.AUTOSCALING.PR.11", "CT.CLOUDWATCH.PR.3"},
     "LabDdbStream": {
@@ -37,8 +37,10 @@ TRIPPED = {
         "CT.S3.PR.11",
     },
 }
-# complied with where it costs nothing: retention, S3 events, lifecycle, DLQ marked, tracing, the ASG's zones
+# complied with where it costs nothing: retention, S3 events, lifecycle, DLQ marked, tracing, the ASG's zones,
+# the instance's network on its own interface without a public IP (the Elastic IP still attaches)
 COMPLIED = {
+    "CT.EC2.PR.8",
     "CT.CLOUDWATCH.PR.2",
     "CT.S3.PR.4",
     "CT.S3.PR.6",

@@ -61,7 +61,8 @@ def test_the_demo_passes_context_to_synth_and_bootstraps_like_the_platform_team(
         "--toolkit-stack-name",
         "LzToolkit",
         "--custom-permissions-boundary",
-        "LabBoundary",
+        "lz/LabBoundary",  # the bootstrap template builds policy/<this>: a boundary's path stays
+        "--apply-permissions-boundary-to-all-roles",
     ]
     assert zone.deploy_args() == ["--toolkit-stack-name", "LzToolkit"]
 

@@ -101,7 +101,10 @@ def test_lab_needs_come_from_the_synthesized_templates(
         "On-Demand standard vCPUs": Need(at_deploy=4, at_most=8),
         "VPCs": Need(at_deploy=1, at_most=1),
     }
-    assert lab_needs(templates["LabDdbStream"], prices) == {}
+    # each function may run once per learner at once: the writer and the bucket cleaner
+    assert lab_needs(templates["LabDdbStream"], prices) == {
+        "Lambda concurrent executions": Need(at_deploy=2, at_most=2)
+    }
 
 
 def test_far_from_every_limit_lab_ec2_is_ok(
@@ -288,7 +291,7 @@ def test_one_learner_in_a_bootstrapped_account_is_ready(
     assert "LabEc2: ready to deploy, every line passes." in out
 
 
-def test_a_serverless_lab_checks_the_landing_zone_but_no_instance_or_quota(
+def test_a_serverless_lab_checks_the_landing_zone_and_lambda_concurrency_but_no_instance(
     wide: None, ec2: EC2Client, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = command.run(preflight_args("LabStepFunction", context=["permissionsBoundary=LabBoundary"]))
@@ -297,7 +300,9 @@ def test_a_serverless_lab_checks_the_landing_zone_but_no_instance_or_quota(
     assert code == 1
     assert "CDK bootstrap (qualifier hnb659fds, stack CDKToolkit)" in out
     assert "permissions boundary arn:aws:iam::123456789012:policy/LabBoundary exists" in out
-    assert "quota" not in out
+    quotas = [line for line in out.splitlines() if "quota " in line and "(" in line]
+    assert quotas
+    assert all("Lambda concurrent executions (lambda L-B99A9384)" in line for line in quotas)
     assert "offered in" not in out
 
 

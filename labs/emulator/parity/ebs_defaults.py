@@ -1,0 +1,30 @@
+"""EC2 parity fix: the account's default EBS key can be read back, as preflight reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+
+# what GetEbsDefaultKmsKeyId answers in an account that never chose a key (EC2 API reference)
+AWS_MANAGED_EBS_KEY = "alias/aws/ebs"
+
+
+@parity_fix(
+    "GetEbsDefaultKmsKeyId",
+    moto_does="stores the key ModifyEbsDefaultKmsKeyId sets but does not implement reading it back",
+    aws_does="answers the account's default EBS key: the customer managed key set with "
+    "ModifyEbsDefaultKmsKeyId, else alias/aws/ebs (EC2 API reference: GetEbsDefaultKmsKeyId)",
+)
+def get_ebs_default_kms_key_id() -> None:
+    responses: Any = from_moto("moto.ec2.responses.elastic_block_store", "ElasticBlockStore")
+    action_result: Any = from_moto("moto.core.responses", "ActionResult")
+
+    def answer(self: Any) -> Any:
+        self.error_on_dryrun()
+        return action_result({"KmsKeyId": self.ec2_backend.default_kms_key_id or AWS_MANAGED_EBS_KEY})
+
+    replace(responses, "get_ebs_default_kms_key_id", answer)
+
+
+FIXES: tuple[ParityFix, ...] = (get_ebs_default_kms_key_id,)

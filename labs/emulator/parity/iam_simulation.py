@@ -1,0 +1,97 @@
+"""IAM parity fix: the policy simulator answers, as AWS's does, for allow and deny of plain statements.
+
+`labkit preflight` asks `iam:SimulateCustomPolicy` whether the landing zone's permissions boundary allows what
+each lab needs; moto has no simulator at all. The evaluation is the emulator's own (labs/emulator/iam_policy):
+an explicit deny wins, else an allow in the identity policies and (when given) in the boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from labs.emulator.iam_policy import ALLOW, DENY, decide
+from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+
+# IAM API reference, EvaluationResult.EvalDecision: allowed | explicitDeny | implicitDeny
+ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
+
+
+def evaluate(identity: Sequence[Any], boundary: Sequence[Any], action: str, resource: str = "*") -> str:
+    """AWS's decision for one action: an explicit deny anywhere wins; the identity policies must allow and,
+    when a boundary is given, so must the boundary (IAM User Guide, policy evaluation logic)."""
+    identity_verdict = decide(identity, action, resource)
+    boundary_verdict = decide(boundary, action, resource) if boundary else ALLOW
+    if DENY in (identity_verdict, boundary_verdict):
+        return EXPLICIT_DENY
+    return ALLOWED if identity_verdict == ALLOW and boundary_verdict == ALLOW else IMPLICIT_DENY
+
+
+def results(
+    identity: Sequence[Any], boundary: Sequence[Any], actions: Iterable[str], resources: Sequence[str]
+) -> list[dict[str, Any]]:
+    """One EvaluationResult per action and resource, as SimulateCustomPolicy returns them."""
+    return [
+        {
+            "EvalActionName": action,
+            "EvalResourceName": resource,
+            "EvalDecision": evaluate(identity, boundary, action, resource),
+            "MatchedStatements": [],
+            "MissingContextValues": [],
+        }
+        for action in actions
+        for resource in resources or ["*"]
+    ]
+
+
+def _default_document(policy: Any) -> Any:
+    return next((v.document for v in policy.versions if v.is_default), "{}")
+
+
+@parity_fix(
+    "IAM policy simulation (SimulateCustomPolicy, SimulatePrincipalPolicy)",
+    moto_does="does not implement the policy simulator: both calls answer that the action is not supported",
+    aws_does="evaluates the given policies (and permissions boundary) for each action and resource and "
+    "answers allowed, explicitDeny or implicitDeny per action (IAM API reference: SimulateCustomPolicy, "
+    "SimulatePrincipalPolicy; IAM User Guide: policy evaluation logic)",
+)
+def iam_policy_simulation() -> None:
+    responses: Any = from_moto("moto.iam.responses", "IamResponse")
+    action_result: Any = from_moto("moto.core.responses", "ActionResult")
+
+    def simulate_custom_policy(self: Any) -> Any:
+        evaluated = results(
+            self._get_param("PolicyInputList", []),
+            self._get_param("PermissionsBoundaryPolicyInputList", []),
+            self._get_param("ActionNames", []),
+            self._get_param("ResourceArns", []),
+        )
+        return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
+
+    def simulate_principal_policy(self: Any) -> Any:
+        source = str(self._get_param("PolicySourceArn"))
+        name = source.rsplit("/", 1)[-1]
+        role = self.backend.get_role(name) if ":role/" in source else self.backend.get_user(name)
+        identity = [
+            *role.policies.values(),
+            *(_default_document(p) for p in role.managed_policies.values()),
+            *self._get_param("PolicyInputList", []),
+        ]
+        boundary_arn = getattr(role, "permissions_boundary_arn", None) or self._get_param(
+            "PermissionsBoundaryPolicyInputList"
+        )
+        boundary: list[Any] = []
+        if isinstance(boundary_arn, str):
+            boundary = [_default_document(self.backend.get_policy(boundary_arn))]
+        elif boundary_arn:
+            boundary = list(boundary_arn)
+        evaluated = results(
+            identity, boundary, self._get_param("ActionNames", []), self._get_param("ResourceArns", [])
+        )
+        return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
+
+    replace(responses, "simulate_custom_policy", simulate_custom_policy)
+    replace(responses, "simulate_principal_policy", simulate_principal_policy)
+
+
+FIXES: tuple[ParityFix, ...] = (iam_policy_simulation,)

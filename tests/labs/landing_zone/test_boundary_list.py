@@ -1,0 +1,54 @@
+"""The README's "what the boundary must allow" is the list preflight simulates, made from the templates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from labs.preflight.permissions import (
+    CLOUDFORMATION_ACTIONS,
+    UnknownResourceTypeError,
+    execution_role_actions,
+    lab_actions,
+    readme_list,
+)
+from tests.synth import Template
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+BLOCK = re.compile(r"<!-- boundary-actions:start -->\n(.*?)\n<!-- boundary-actions:end -->", re.DOTALL)
+
+
+def test_the_readme_lists_exactly_what_preflight_simulates(templates: dict[str, Template]) -> None:
+    match = BLOCK.search(README.read_text(encoding="utf-8"))
+    assert match, "the README's landing-zone section lost its boundary-actions block"
+    assert match.group(1) == readme_list(templates), (
+        "the README and labs/preflight/permissions.py drift: paste readme_list(templates) into the block"
+    )
+
+
+def test_the_list_holds_what_the_expiry_the_cleaner_and_the_stream_need(
+    templates: dict[str, Template],
+) -> None:
+    assert {"cloudformation:DeleteStack", "sqs:SendMessage"} <= set(lab_actions(templates["LabEc2"]))
+    cleaner_and_stream = {
+        "s3:ListBucket",
+        "s3:DeleteObject",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:DescribeStream",
+        "dynamodb:ListStreams",
+    }
+    assert cleaner_and_stream <= set(lab_actions(templates["LabDdbStream"]))
+    # CloudFormation, as the execution role, creates the service-linked role with the first group
+    assert "iam:CreateServiceLinkedRole" in execution_role_actions(templates["LabAsg"])
+
+
+def test_every_resource_type_of_every_lab_has_its_cloudformation_actions(
+    templates: dict[str, Template],
+) -> None:
+    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()} - {"AWS::CDK::Metadata"}
+    assert types <= set(CLOUDFORMATION_ACTIONS)
+    with pytest.raises(UnknownResourceTypeError, match="AWS::EFS::FileSystem"):
+        execution_role_actions({"Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}}})
