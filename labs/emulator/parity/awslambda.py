@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from labs.emulator.lambda_runtime import service
+from labs.emulator.parity import awslambda_versions
 from labs.emulator.parity.base import (
     ParityFix,
     from_moto,
@@ -86,16 +87,19 @@ def lambda_runs_deployed_code() -> None:
     def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
         event = json.loads(body) if isinstance(body, str | bytes) and body else (body or {})
         kind = _header(request_headers, "X-Amz-Invocation-Type") or "RequestResponse"
+        qualifier = awslambda_versions.current_qualifier()
         if kind == "DryRun":
             return b""
         if kind == "Event":
             # queued: the caller gets 202 at once, the function runs on its own, as on AWS
-            threading.Thread(target=service.run, args=(self, event), daemon=True).start()
+            threading.Thread(
+                target=service.run, args=(self, event), kwargs={"qualifier": qualifier}, daemon=True
+            ).start()
             return b""
-        invocation = service.run(self, event)
+        invocation = service.run(self, event, qualifier=qualifier)
         if invocation.function_error:
             response_headers["x-amz-function-error"] = invocation.function_error
-        response_headers["x-amz-executed-version"] = "$LATEST"
+        response_headers["x-amz-executed-version"] = str(self.version)
         response_headers["x-amz-log-result"] = service.log_tail(invocation)
         return invocation.payload
 
@@ -139,4 +143,6 @@ FIXES: tuple[ParityFix, ...] = (
     lambda_runs_deployed_code,
     lambda_logs_to_configured_log_group,
     cloudformation_keeps_function_layers,
+    # after lambda_runs_deployed_code: they wrap the invoke it installs
+    *awslambda_versions.FIXES,
 )
