@@ -143,6 +143,4 @@ FIXES: tuple[ParityFix, ...] = (
     lambda_runs_deployed_code,
     lambda_logs_to_configured_log_group,
     cloudformation_keeps_function_layers,
-    # after lambda_runs_deployed_code: they wrap the invoke it installs
-    *awslambda_versions.FIXES,
 )
