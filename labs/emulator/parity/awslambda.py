@@ -139,8 +139,28 @@ def cloudformation_keeps_function_layers() -> None:
     replace_classmethod(function_class, "create_from_cloudformation_json", create)
 
 
+@parity_fix(
+    "CloudFormation keeps a function's architecture",
+    moto_does="drops the Architectures of an AWS::Lambda::Function: every function it creates is x86_64",
+    aws_does="creates the function on the architecture the template names (arm64 in every lab of the kit)",
+)
+def cloudformation_keeps_function_architecture() -> None:
+    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    original_create = original(function_class, "create_from_cloudformation_json")
+
+    def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
+        function = original_create(cls, name, template, account_id, region, **kw)
+        architectures = template["Properties"].get("Architectures")
+        if architectures:
+            function.architectures = list(architectures)
+        return function
+
+    replace_classmethod(function_class, "create_from_cloudformation_json", create)
+
+
 FIXES: tuple[ParityFix, ...] = (
     lambda_runs_deployed_code,
     lambda_logs_to_configured_log_group,
     cloudformation_keeps_function_layers,
+    cloudformation_keeps_function_architecture,
 )

@@ -152,3 +152,32 @@ def test_cloudformation_creates_an_alias_on_a_version_with_provisioned_concurren
     physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
     assert physical["Live"].endswith(f":function:{name}:live")
     assert physical["Version"].endswith(f":function:{name}:1")
+
+
+def test_cloudformation_creates_a_function_on_the_architecture_the_template_names(
+    session: boto3.Session,
+) -> None:
+    role = session.client("iam").create_role(RoleName=unique("fn"), AssumeRolePolicyDocument="{}")["Role"][
+        "Arn"
+    ]
+    stack = deploy(
+        session,
+        {
+            "Function": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.13",
+                    "Handler": "index.handler",
+                    "Role": role,
+                    "Architectures": ["arm64"],
+                    "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+                },
+            }
+        },
+    )
+    resources = session.client("cloudformation").describe_stack_resources(StackName=stack)["StackResources"]
+    name = resources[0]["PhysicalResourceId"]
+
+    configuration = session.client("lambda").get_function_configuration(FunctionName=name)
+
+    assert configuration["Architectures"] == ["arm64"]

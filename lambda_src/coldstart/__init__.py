@@ -1,0 +1,1 @@
+"""LabColdStart's one handler file, shared by its light and heavy functions."""
