@@ -21,7 +21,6 @@ from aws_lambda_powertools import Logger  # noqa: E402
 from aws_lambda_powertools.utilities.typing import LambdaContext  # noqa: E402
 
 PROFILE = os.environ.get("COLDSTART_PROFILE", "light")
-HEAVY_CLIENTS = ("s3", "glue", "athena", "dynamodb")
 # each invocation parses this many CSV rows: CPU work whose duration follows the memory size (CPU share)
 WORK_ROWS = 20000
 
@@ -31,7 +30,12 @@ logger = Logger(service="coldstart")
 if PROFILE == "heavy":
     import boto3
 
-    CLIENTS: dict[str, Any] = {name: boto3.client(name) for name in HEAVY_CLIENTS}
+    CLIENTS: dict[str, Any] = {
+        "s3": boto3.client("s3"),
+        "glue": boto3.client("glue"),
+        "athena": boto3.client("athena"),
+        "dynamodb": boto3.client("dynamodb"),
+    }
 else:
     CLIENTS = {}
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from labs.emulator.lambda_runtime import service
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace, replace_classmethod
 
 # the qualifier of the invocation this request thread is answering (moto's invoke drops `?Qualifier=`)
 _request = threading.local()
@@ -101,7 +101,7 @@ def cloudformation_versions_answer_references() -> None:
             return str(self.version)
         raise from_moto("moto.cloudformation.exceptions", "UnformattedGetAttTemplateException")()
 
-    replace(version_class, "create_from_cloudformation_json", classmethod(create))
+    replace_classmethod(version_class, "create_from_cloudformation_json", create)
     replace(version_class, "has_cfn_attr", classmethod(lambda cls, attribute: attribute == "Version"))
     replace(version_class, "get_cfn_attribute", get_attribute)
     replace(version_class, "physical_resource_id", property(lambda self: getattr(self, "labkit_arn", "")))
@@ -146,7 +146,7 @@ def _alias_model() -> type:
             return attribute == "AliasArn"
 
         @classmethod
-        def create_from_cloudformation_json(  # type: ignore[misc]
+        def create_from_cloudformation_json(
             cls, resource_name: str, template: dict[str, Any], account_id: str, region_name: str, **kw: Any
         ) -> _Alias:
             properties = template["Properties"]
@@ -162,7 +162,7 @@ def _alias_model() -> type:
             return _Alias(alias.arn, function_name, properties["Name"])
 
         @classmethod
-        def update_from_cloudformation_json(  # type: ignore[misc]
+        def update_from_cloudformation_json(
             cls,
             original_resource: Any,
             new_resource_name: str,
@@ -183,7 +183,7 @@ def _alias_model() -> type:
             return original_resource  # type: ignore[no-any-return]
 
         @classmethod
-        def delete_from_cloudformation_json(  # type: ignore[misc]
+        def delete_from_cloudformation_json(
             cls, resource_name: str, template: dict[str, Any], account_id: str, region_name: str
         ) -> None:
             name, alias = split_qualifier(resource_name)
@@ -239,8 +239,8 @@ def _provisioned_response(self: Any) -> Any:
     target = lambdas.get_function(function_name, qualifier)
     if method == "PUT":
         requested = int(json.loads(self.body or "{}")["ProvisionedConcurrentExecutions"])
-        config = service.put_provisioned(target, qualifier, requested)
-        return 202, {"status": 202}, json.dumps(config.as_json())
+        accepted = service.put_provisioned(target, qualifier, requested)
+        return 202, {"status": 202}, json.dumps(accepted.as_json())
     if method == "DELETE":
         service.delete_provisioned(target, qualifier)
         return 204, {"status": 204}, ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labs.emulator.lambda_runtime.invoke import FunctionSpec, RuntimeFiles
+from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
 from labs.emulator.lambda_runtime.pool import EnvironmentPool
 from tests.labs.emulator.parity import function_zip
 
@@ -74,12 +74,13 @@ def spec(
     )
 
 
-def answer(invocation: object) -> dict[str, object]:
-    return json.loads(invocation.payload)  # type: ignore[attr-defined]
+def answer(invocation: Invocation) -> dict[str, object]:
+    decoded: dict[str, object] = json.loads(invocation.payload)
+    return decoded
 
 
-def report(invocation: object) -> str:
-    return next(line for line in invocation.log_lines if line.startswith("REPORT"))  # type: ignore[attr-defined]
+def report(invocation: Invocation) -> str:
+    return next(line for line in invocation.log_lines if line.startswith("REPORT"))
 
 
 def test_the_first_invocation_is_cold_and_the_second_warm_in_the_same_process(pool: EnvironmentPool) -> None:
