@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
@@ -89,9 +90,15 @@ def cloudformation_versions_answer_references() -> None:
     backend = from_moto("moto.awslambda.utils", "get_backend")
 
     def create(
-        cls: Any, resource_name: str, template: dict[str, Any], account_id: str, region_name: str, **kw: Any
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Any:
-        published = backend(account_id, region_name).publish_version(template["Properties"]["FunctionName"])
+        function_name = cloudformation_json["Properties"]["FunctionName"]
+        published = backend(account_id, region_name).publish_version(function_name)
         version = cls({"Version": published.version})
         version.labkit_arn = published.function_arn
         return version
@@ -147,9 +154,14 @@ def _alias_model() -> type:
 
         @classmethod
         def create_from_cloudformation_json(
-            cls, resource_name: str, template: dict[str, Any], account_id: str, region_name: str, **kw: Any
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
         ) -> _Alias:
-            properties = template["Properties"]
+            properties = cloudformation_json["Properties"]
             function_name = split_qualifier(str(properties["FunctionName"]))[0].split(":")[-1]
             alias = backend(account_id, region_name).create_alias(
                 name=properties["Name"],
@@ -166,11 +178,11 @@ def _alias_model() -> type:
             cls,
             original_resource: Any,
             new_resource_name: str,
-            template: dict[str, Any],
+            cloudformation_json: dict[str, Any],
             account_id: str,
             region_name: str,
         ) -> _Alias:
-            properties = template["Properties"]
+            properties = cloudformation_json["Properties"]
             function_name = original_resource.function_name
             backend(account_id, region_name).update_alias(
                 name=original_resource.name,
@@ -180,22 +192,26 @@ def _alias_model() -> type:
                 routing_config=properties.get("RoutingConfig"),
             )
             provision(account_id, region_name, function_name, original_resource.name, properties)
-            return original_resource  # type: ignore[no-any-return]
+            updated: _Alias = original_resource
+            return updated
 
         @classmethod
         def delete_from_cloudformation_json(
-            cls, resource_name: str, template: dict[str, Any], account_id: str, region_name: str
+            cls,
+            resource_name: str,
+            cloudformation_json: dict[str, Any],
+            account_id: str,
+            region_name: str,
         ) -> None:
             name, alias = split_qualifier(resource_name)
             lambdas = backend(account_id, region_name)
             if alias is None:
                 return
             function_name = name.split(":")[-1]
-            try:
+            # the function went first: its aliases and their configurations went with it, as on AWS
+            with contextlib.suppress(from_moto("moto.awslambda.exceptions", "UnknownFunctionException")):
                 service.delete_provisioned(lambdas.get_function(function_name, alias), alias)
                 lambdas.delete_alias(name=alias, function_name=function_name)
-            except Exception:
-                return
 
         def get_cfn_attribute(self, attribute: str) -> Any:
             return self.arn

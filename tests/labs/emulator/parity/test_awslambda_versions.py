@@ -181,3 +181,46 @@ def test_cloudformation_creates_a_function_on_the_architecture_the_template_name
     configuration = session.client("lambda").get_function_configuration(FunctionName=name)
 
     assert configuration["Architectures"] == ["arm64"]
+
+
+def test_a_stack_update_moves_the_alias_to_a_new_version_and_drops_its_provisioned_concurrency(
+    session: boto3.Session,
+) -> None:
+    name = python_function(session, COUNTER)
+    alias = {
+        "Type": "AWS::Lambda::Alias",
+        "Properties": {
+            "FunctionName": name,
+            "FunctionVersion": {"Fn::GetAtt": ["Version1", "Version"]},
+            "Name": "live",
+            "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 1},
+        },
+    }
+    first = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": name}}
+    stack = deploy(session, {"Version1": first, "Live": alias})
+    awslambda = session.client("lambda")
+    awslambda.update_function_configuration(FunctionName=name, Description="new code")
+    moved = {
+        **alias,
+        "Properties": {
+            "FunctionName": name,
+            "FunctionVersion": {"Fn::GetAtt": ["Version2", "Version"]},
+            "Name": "live",
+        },
+    }
+    second = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": name, "Description": "2"}}
+    cloudformation = session.client("cloudformation")
+    template = {"Resources": {"Version1": first, "Version2": second, "Live": moved}}
+    stack_name = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackName"]
+    cloudformation.create_change_set(
+        StackName=stack_name,
+        ChangeSetName="update",
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(template),
+    )
+    cloudformation.execute_change_set(StackName=stack_name, ChangeSetName="update")
+
+    assert status(session, stack) == "UPDATE_COMPLETE"
+    assert awslambda.get_alias(FunctionName=name, Name="live")["FunctionVersion"] == "2"
+    with pytest.raises(awslambda.exceptions.ProvisionedConcurrencyConfigNotFoundException):
+        awslambda.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
