@@ -23,7 +23,7 @@ from labs.coldstart.deployed import (
     provisioned_status,
     read_records,
 )
-from labs.coldstart.logs import median_init_ms, median_warm_ms, warm_after_cold
+from labs.coldstart.logs import InvocationRecord, latest_cold, median_warm_ms, warm_after_cold
 from labs.coldstart.spec import (
     ALIAS,
     HEAVY_128,
@@ -122,7 +122,7 @@ def read_logs(
 
 def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
     records = light.records
-    cold = next((r for r in records if r.cold), None)
+    cold = latest_cold(records)
     report.add(
         "Cold start",
         cold is not None and cold.cold_start is True,
@@ -149,14 +149,14 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
 
 
 def check_heavy_init(report: CheckReport, by_role: dict[str, DeployedFunction]) -> None:
-    light = median_init_ms(by_role[LIGHT_128.construct_id].records)
-    heavy = median_init_ms(by_role[HEAVY_128.construct_id].records)
-    large = median_init_ms(by_role[HEAVY_1024.construct_id].records)
+    light, heavy, large = (
+        latest_init_ms(by_role[role.construct_id].records) for role in (LIGHT_128, HEAVY_128, HEAVY_1024)
+    )
     ok = light is not None and heavy is not None and heavy > light
     report.add(
         "Heavy init",
         ok,
-        f"median Init Duration: light {_ms(light)}, heavy {_ms(heavy)} at 128 MB, {_ms(large)} at 1024 MB",
+        f"latest Init Duration: light {_ms(light)}, heavy {_ms(heavy)} at 128 MB, {_ms(large)} at 1024 MB",
         hint=step_hint(STEPS, 2, "create the boto3 clients at module level, not inside the handler")
         if light is not None and heavy is not None
         else f"a cold start of each function is needed: {FORCE_COLD}",
@@ -196,6 +196,11 @@ def check_provisioned(report: CheckReport, lambda_client: Any, light: DeployedFu
         hint="wait for Status READY (aws lambda get-provisioned-concurrency-config --function-name "
         f"{light.name} --qualifier {ALIAS}), then rerun the check",
     )
+
+
+def latest_init_ms(records: list[InvocationRecord]) -> float | None:
+    cold = latest_cold(records)
+    return cold.init_ms if cold is not None else None
 
 
 def _ms(value: float | None) -> str:

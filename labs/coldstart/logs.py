@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -102,10 +102,15 @@ def invocations(events: Iterable[Mapping[str, Any]]) -> list[InvocationRecord]:
     return sorted(found, key=lambda record: (record.timestamp_ms, record.request_id))
 
 
-def warm_after_cold(records: Iterable[InvocationRecord]) -> InvocationRecord | None:
-    """A warm invocation in an environment whose cold start is also in the records: reuse seen."""
+def warm_after_cold(records: Sequence[InvocationRecord]) -> InvocationRecord | None:
+    """The latest warm invocation in an environment whose cold start is also in the records: reuse seen."""
     cold_environments = {record.environment for record in records if record.cold}
-    return next((r for r in records if not r.cold and r.environment in cold_environments), None)
+    return next((r for r in reversed(records) if not r.cold and r.environment in cold_environments), None)
+
+
+def latest_cold(records: Sequence[InvocationRecord]) -> InvocationRecord | None:
+    """The most recent cold start: what the code deployed now costs at init."""
+    return next((record for record in reversed(records) if record.cold), None)
 
 
 def median_init_ms(records: Iterable[InvocationRecord]) -> float | None:
