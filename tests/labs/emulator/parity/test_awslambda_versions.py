@@ -13,7 +13,7 @@ import time
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import deploy, log_lines, python_function, status, unique
+from tests.labs.emulator.parity import deploy, function_zip, log_lines, python_function, status, unique
 
 pytestmark = pytest.mark.emulator
 
@@ -224,3 +224,30 @@ def test_a_stack_update_moves_the_alias_to_a_new_version_and_drops_its_provision
     assert awslambda.get_alias(FunctionName=name, Name="live")["FunctionVersion"] == "2"
     with pytest.raises(awslambda.exceptions.ProvisionedConcurrencyConfigNotFoundException):
         awslambda.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live")
+
+
+def test_a_json_log_format_function_gets_the_platform_events_as_json(session: boto3.Session) -> None:
+    group = unique("/labkit/json")
+    session.client("logs").create_log_group(logGroupName=group)
+    iam = session.client("iam")
+    role = iam.create_role(RoleName=unique("fn"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    name = unique("fn")
+    awslambda = session.client("lambda")
+    awslambda.create_function(
+        FunctionName=name,
+        Runtime="python3.13",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": function_zip({"app.py": COUNTER})},
+        LoggingConfig={"LogGroup": group, "LogFormat": "JSON"},
+    )
+
+    awslambda.invoke(FunctionName=name)
+    awslambda.invoke(FunctionName=name)
+    events = [json.loads(line) for line in log_lines(session, group)]
+    reports = [event["record"] for event in events if event["type"] == "platform.report"]
+
+    assert events[0]["type"] == "platform.initStart"
+    assert events[0]["record"]["initializationType"] == "on-demand"
+    assert reports[0]["metrics"]["initDurationMs"] > 0
+    assert "initDurationMs" not in reports[1]["metrics"]
