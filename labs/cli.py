@@ -14,6 +14,7 @@ from types import ModuleType
 
 from labs.checks import command as check_command
 from labs.classroom import command as class_command
+from labs.coldstart import command as coldstart_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.session import aws_failure
@@ -34,6 +35,7 @@ COMMANDS: dict[str, ModuleType] = {
     "demo": demo_command,
     "emulator": emulator_command,
     "class": class_command,
+    "coldstart": coldstart_command,
 }
 # exit codes scripts can rely on (labs/outcomes.py): 0 passed, 1 failed, 2 could not run, 130 Ctrl-C
 USAGE_ERROR = ExitStatus.CANNOT_RUN

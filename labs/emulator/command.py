@@ -21,6 +21,8 @@ from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 from labs.registry import lab_ids
 from labs.shared_facts import stack_name
 
+# a learner rehearsing cold starts sees an environment reclaimed within a minute
+REHEARSAL_IDLE_S = 60.0
 HELP = (
     "start the local AWS emulator (or, from a shell pointed at it: expire a lab, interrupt a Spot instance)"
 )
@@ -35,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also list the AWS parity fixes and what the emulator cannot do",
     )
     parser.add_argument("--log-requests", action="store_true", help="log every request the emulator answers")
+    parser.add_argument(
+        "--lambda-idle-seconds",
+        type=float,
+        default=REHEARSAL_IDLE_S,
+        help="how long an idle function's execution environment stays warm before the emulator reclaims it "
+        f"(default {REHEARSAL_IDLE_S:.0f} s: AWS takes minutes, a rehearsal need not wait that long)",
+    )
     parser.add_argument(
         "--env-file",
         type=Path,
@@ -123,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
         return interrupt(args)
     env_file: Path | None = None
     try:
-        with LocalAws(port=args.port, verbose=args.log_requests) as aws:
+        idle = args.lambda_idle_seconds
+        with LocalAws(port=args.port, verbose=args.log_requests, lambda_idle_s=idle) as aws:
             env_file = write_env_file(aws, args.env_file)
             print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+from labs.emulator.lambda_runtime.pool import IDLE_VARIABLE
 from labs.emulator.parity import EMULATOR_GAPS, PARITY_FIXES, EmulatorGap, ParityFix
 
 if TYPE_CHECKING:
@@ -57,8 +58,11 @@ class LocalAws:
         region: str = REGION,
         startup_timeout_s: float = STARTUP_TIMEOUT_S,
         verbose: bool = False,
+        lambda_idle_s: float | None = None,
     ) -> None:
         self.region = region
+        # how long a function's idle execution environment stays warm (None: the emulator's default)
+        self.lambda_idle_s = lambda_idle_s
         self.account_id = ACCOUNT_ID
         self.parity_fixes: tuple[ParityFix, ...] = PARITY_FIXES
         self.gaps: tuple[EmulatorGap, ...] = EMULATOR_GAPS
@@ -163,6 +167,7 @@ class LocalAws:
                     "PYTHONUNBUFFERED": "1",
                     "TMPDIR": self._scratch,
                     SCRATCH_VARIABLE: self._scratch,
+                    **({IDLE_VARIABLE: str(self.lambda_idle_s)} if self.lambda_idle_s else {}),
                 },
                 stdout=subprocess.PIPE,
                 stderr=self._log,

@@ -1,10 +1,12 @@
-"""The Lambda runtime's side, in the function's own process: import the handler, call it once, report.
+"""The Lambda runtime's side, in the function's own process: import the handler once, then serve invocations.
 
 Run as a script (`python -S bootstrap.py`), never imported by the kit: sys.path holds only what the
 runtime gives a function (its code, its layers, the runtime's own libraries), so a function that
-imports what it did not package fails here as it fails on AWS. The request comes on stdin as JSON; the
-result goes to file descriptor 3 as JSON; whatever the function prints goes to stdout and stderr, which
-the emulator writes to the function's log group.
+imports what it did not package fails here as it fails on AWS. The process is one execution environment:
+the first line on stdin sets it up (the init phase: the handler module is imported once), each further line
+is one invocation. What the function prints goes to stdout (stderr is merged into it by the emulator); after
+the init and after each invocation the runtime writes one line starting with MARK that carries the outcome as
+JSON, so the emulator can tell which lines belong to which phase.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import traceback
 from typing import Any
 
 MIB = 1024 * 1024
+# starts the runtime's own line after each phase; nothing a function prints begins with it
+MARK = "\x1e\x1eLABKIT-RUNTIME "
 
 
 class LambdaContext:
@@ -41,30 +45,51 @@ class LambdaContext:
 
 
 class _RequestIdFilter(logging.Filter):
-    def __init__(self, request_id: str) -> None:
-        super().__init__()
-        self.request_id = request_id
+    """Stamps each record with the current invocation's request id (none during the init phase)."""
+
+    request_id = ""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.aws_request_id = self.request_id
         return True
 
 
-def _runtime_logging(request_id: str) -> None:
-    """The Python runtime's root handler: `[LEVEL]\\t<time>Z\\t<request id>\\t<message>` on stdout."""
+class _JsonFormatter(logging.Formatter):
+    """The Python runtime's JSON log lines (LoggingConfig.LogFormat JSON): timestamp, level, message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        line = {
+            "timestamp": f"{moment}.{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "requestId": getattr(record, "aws_request_id", ""),
+        }
+        return json.dumps(line)
+
+
+def _runtime_logging(log_format: str) -> _RequestIdFilter:
+    """The Python runtime's root handler: `[LEVEL]\\t<time>Z\\t<request id>\\t<message>`, or JSON."""
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(
-        logging.Formatter(
-            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
+    if log_format == "JSON":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+                "%Y-%m-%dT%H:%M:%S",
+            )
         )
-    )
-    logging.Formatter.converter = time.gmtime
-    handler.addFilter(_RequestIdFilter(request_id))
+        logging.Formatter.converter = time.gmtime
+    stamp = _RequestIdFilter()
+    handler.addFilter(stamp)
     root = logging.getLogger()
     root.addHandler(handler)
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
     if level:
         root.setLevel(level.upper())
+    return stamp
 
 
 def _error(kind: str, message: str, stack: list[str]) -> dict[str, Any]:
@@ -103,29 +128,33 @@ def _max_memory_mb() -> int:
         return int(used / (MIB if sys.platform == "darwin" else 1024))
 
 
-def main() -> int:
-    request = json.load(sys.stdin)
-    result_file = request["result_file"]
+def _report(outcome: dict[str, Any]) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.stdout.write(MARK + json.dumps({**outcome, "max_memory_mb": _max_memory_mb()}) + "\n")
+    sys.stdout.flush()
 
-    def answer(ok: bool, init_s: float, payload: Any) -> None:
-        result = {"ok": ok, "init_s": init_s, "max_memory_mb": _max_memory_mb(), "payload": payload}
-        with open(result_file, "w", encoding="utf-8") as channel:
-            json.dump(result, channel)
 
-    sys.path[:0] = request["paths"]
-    os.chdir(request["paths"][0])
-    _runtime_logging(request["request_id"])
-    _cap_memory(int(request["memory_mb"]))
+def _init(setup: dict[str, Any]) -> tuple[Any, _RequestIdFilter] | None:
+    """The init phase: paths, logging, memory cap, then the handler module's import, timed."""
+    sys.path[:0] = setup["paths"]
+    os.chdir(setup["paths"][0])
+    stamp = _runtime_logging(setup.get("log_format", "Text"))
+    _cap_memory(int(setup["memory_mb"]))
     started = time.monotonic()
     try:
-        handler = _load_handler(request["handler"])
+        handler = _load_handler(setup["handler"])
     except Exception as error:  # the runtime reports an import failure as Runtime.ImportModuleError
         kind = "Runtime.ImportModuleError" if isinstance(error, ImportError) else "Runtime.HandlerNotFound"
-        message = f"Unable to import module '{request['handler'].rpartition('.')[0]}': {error}"
+        message = f"Unable to import module '{setup['handler'].rpartition('.')[0]}': {error}"
         print(f"[ERROR] {kind}: {message}", file=sys.stderr, flush=True)
-        answer(False, time.monotonic() - started, _error(kind, message, []))
-        return 0
-    init_s = time.monotonic() - started
+        _report({"ok": False, "init_s": time.monotonic() - started, "payload": _error(kind, message, [])})
+        return None
+    _report({"ok": True, "init_s": time.monotonic() - started})
+    return handler, stamp
+
+
+def _invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:
     context = LambdaContext(request)
     try:
         payload = handler(request["event"], context)
@@ -133,18 +162,27 @@ def main() -> int:
         stack = traceback.format_list(traceback.extract_tb(error.__traceback__)[1:])
         kind = type(error).__name__
         print(f"[ERROR] {kind}: {error}\nTraceback (most recent call last):\n{''.join(stack)}", flush=True)
-        answer(False, init_s, _error(kind, str(error), stack))
-        return 0
+        return {"ok": False, "payload": _error(kind, str(error), stack)}
     try:
         text = json.dumps(payload)
     except (TypeError, ValueError) as error:
         message = f"Unable to marshal response: {error}"
         print(f"[ERROR] Runtime.MarshalError: {message}", flush=True)
-        answer(False, init_s, _error("Runtime.MarshalError", message, []))
+        return {"ok": False, "payload": _error("Runtime.MarshalError", message, [])}
+    return {"ok": True, "payload": json.loads(text)}
+
+
+def main() -> int:
+    loaded = _init(json.loads(sys.stdin.readline()))
+    if loaded is None:
         return 0
-    sys.stdout.flush()
-    sys.stderr.flush()
-    answer(True, init_s, json.loads(text))
+    handler, stamp = loaded
+    # one line per invocation until the emulator closes stdin (the environment is shut down)
+    for line in sys.stdin:
+        request = json.loads(line)
+        stamp.request_id = request["request_id"]
+        _report(_invoke(handler, request))
+        stamp.request_id = ""
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Run one invocation of a Python function in a process of its own, as the Lambda service would.
+"""What an invocation of a Python function needs, and what it gives back (environment.py runs it).
 
 What the Lambda Python runtime gives a function is rebuilt under one temporary folder per emulator:
 `runtime/` links the libraries the runtime ships (boto3 and what it needs), `code/<sha>/` holds each
@@ -8,25 +8,19 @@ path, its own environment variables, the credentials of its role and the emulato
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import importlib.util
 import io
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
-import time
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 BOOTSTRAP = Path(__file__).resolve().with_name("bootstrap.py")
 # what the Lambda Python runtime ships besides the standard library
@@ -58,6 +52,22 @@ class FunctionSpec:
     credentials: Mapping[str, str]
     # unpacked layer folders, in the function's layer order (each holds python/ as on AWS)
     layer_dirs: Sequence[Path] = ()
+    # "$LATEST" or a published version's number
+    version: str = "$LATEST"
+    # LoggingConfig.LogFormat: "Text" or "JSON"
+    log_format: str = "Text"
+    # the rest of the configuration (description, role): any update of it retires warm environments, as on AWS
+    revision: str = ""
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What makes a new execution environment necessary when it changes: code and configuration."""
+        digest = hashlib.sha256(self.code_zip)
+        settings = [self.arn, self.version, self.handler, self.runtime, self.timeout_s, self.memory_mb]
+        settings += [sorted(self.environment.items()), [str(p) for p in self.layer_dirs], self.log_format]
+        settings.append(self.revision)
+        digest.update(json.dumps(settings, default=str).encode("utf-8"))
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +83,10 @@ class Invocation:
     duration_ms: float
     timed_out: bool = False
     output: list[str] = field(default_factory=list)
+    # the init phase's duration when this invocation was a cold start (on demand), else None
+    init_ms: float | None = None
+    # which execution environment served it ("" when none could start)
+    environment_id: str = ""
 
 
 class RuntimeFiles:
@@ -134,12 +148,13 @@ class RuntimeFiles:
         return folder.parent
 
 
-def log_stream_name(request_id: str, now: datetime) -> str:
-    return f"{now:%Y/%m/%d}/[$LATEST]{request_id.replace('-', '')}"
-
-
 def function_environment(
-    spec: FunctionSpec, *, endpoint: str, log_stream: str, code_dir: Path
+    spec: FunctionSpec,
+    *,
+    endpoint: str,
+    log_stream: str,
+    code_dir: Path,
+    initialization_type: str = "on-demand",
 ) -> dict[str, str]:
     """The process environment Lambda gives a function: reserved variables, then the function's own."""
     reserved = {
@@ -150,7 +165,10 @@ def function_environment(
         "_HANDLER": spec.handler,
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
         "AWS_LAMBDA_FUNCTION_NAME": spec.name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+        # "provisioned-concurrency" in a pre-started environment (Powertools' cold_start reads it)
+        "AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type,
+        "AWS_LAMBDA_LOG_FORMAT": spec.log_format,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
         "AWS_LAMBDA_LOG_GROUP_NAME": spec.log_group,
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
@@ -171,137 +189,3 @@ def function_environment(
         "MALLOC_ARENA_MAX": "2",
     }
     return {**reserved, **{k: v for k, v in spec.environment.items() if k not in reserved}}
-
-
-def invoke(
-    spec: FunctionSpec,
-    event: Any,
-    *,
-    files: RuntimeFiles,
-    endpoint: str,
-    request_id: str,
-    now: datetime | None = None,
-) -> Invocation:
-    """Run the handler once with `event`; never raises for what the function does (errors are outcomes)."""
-    started_at = now or datetime.now(UTC)
-    stream = log_stream_name(request_id, started_at)
-    code_dir = files.unpacked("code", spec.code_zip)
-    paths = [str(code_dir), *(str(layer / "python") for layer in spec.layer_dirs), str(files.runtime_dir)]
-    with tempfile.TemporaryDirectory(dir=files.root, prefix="invoke-") as scratch:
-        result_file = Path(scratch) / "result.json"
-        request = {
-            "handler": spec.handler,
-            "event": event,
-            "paths": paths,
-            "result_file": str(result_file),
-            "request_id": request_id,
-            "function_name": spec.name,
-            "function_arn": spec.arn,
-            "memory_mb": spec.memory_mb,
-            "timeout_s": spec.timeout_s,
-            "log_group": spec.log_group,
-            "log_stream": stream,
-        }
-        environment = function_environment(spec, endpoint=endpoint, log_stream=stream, code_dir=code_dir)
-        started = time.monotonic()
-        output, timed_out = _run(request, environment, cwd=code_dir, timeout_s=spec.timeout_s)
-        duration_ms = (time.monotonic() - started) * 1000
-        result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.is_file() else None
-    return _outcome(
-        spec,
-        request_id=request_id,
-        stream=stream,
-        output=output,
-        result=result,
-        timed_out=timed_out,
-        duration_ms=duration_ms,
-        started_at=started_at,
-    )
-
-
-def _run(
-    request: dict[str, Any], environment: dict[str, str], *, cwd: Path, timeout_s: float
-) -> tuple[list[str], bool]:
-    """The function's printed lines, and whether it ran out of time (then its process group is killed)."""
-    process = subprocess.Popen(
-        [sys.executable, "-S", "-X", "utf8", str(BOOTSTRAP)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=cwd,
-        env=environment,
-        start_new_session=True,
-    )
-    timed_out = False
-    try:
-        raw, _ = process.communicate(json.dumps(request).encode("utf-8"), timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill_group(process)
-        raw, _ = process.communicate()
-    except BaseException:  # the emulator is stopping: no function outlives it
-        _kill_group(process)
-        process.wait()
-        raise
-    return raw.decode("utf-8", errors="replace").splitlines(), timed_out
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def _outcome(
-    spec: FunctionSpec,
-    *,
-    request_id: str,
-    stream: str,
-    output: list[str],
-    result: dict[str, Any] | None,
-    timed_out: bool,
-    duration_ms: float,
-    started_at: datetime,
-) -> Invocation:
-    lines = [f"START RequestId: {request_id} Version: $LATEST", *output]
-    status = ""
-    if timed_out:
-        message = (
-            f"{started_at:%Y-%m-%dT%H:%M:%S.%f}"[:-3]
-            + f"Z {request_id} Task timed out after {spec.timeout_s:.2f} seconds"
-        )
-        lines.append(message)
-        payload: Any = {"errorMessage": message, "errorType": "Sandbox.Timedout"}
-        error: str | None = "Unhandled"
-        status = "\tStatus: timeout"
-    elif result is None:
-        # the process died before answering (killed for memory, or os._exit)
-        payload = {
-            "errorMessage": f"RequestId: {request_id} Error: Runtime exited without providing a reason",
-            "errorType": "Runtime.ExitError",
-        }
-        lines.append(f"RequestId: {request_id} Error: Runtime exited without providing a reason")
-        error = "Unhandled"
-        status = "\tStatus: error\tError Type: Runtime.ExitError"
-    elif result["ok"]:
-        payload, error = result["payload"], None
-    else:
-        payload = {**result["payload"], "requestId": request_id}
-        error = "Unhandled"
-    billed = max(BILLING_STEP_MS, int(-(-duration_ms // BILLING_STEP_MS)) * BILLING_STEP_MS)
-    memory = f"\tMax Memory Used: {result['max_memory_mb']} MB" if result else ""
-    init = f"\tInit Duration: {result['init_s'] * 1000:.2f} ms" if result else ""
-    lines += [
-        f"END RequestId: {request_id}",
-        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\tBilled Duration: {billed} ms\t"
-        f"Memory Size: {spec.memory_mb} MB{memory}{init}{status}",
-    ]
-    return Invocation(
-        request_id=request_id,
-        payload=json.dumps(payload).encode("utf-8"),
-        function_error=error,
-        log_stream=stream,
-        log_lines=lines,
-        duration_ms=duration_ms,
-        timed_out=timed_out,
-        output=output,
-    )

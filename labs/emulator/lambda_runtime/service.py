@@ -1,22 +1,33 @@
 """The Lambda service of the emulator: a moto function model in, one real invocation out, logs written.
 
 `start(endpoint)` is called once by the emulator's server when it knows its own address; the parity fixes
-(labs/emulator/parity/awslambda.py) then route every way moto invokes a function through `run()`.
+(labs/emulator/parity/awslambda.py) then route every way moto invokes a function through `run()`, which
+runs it in a warm execution environment when one is idle (labs/emulator/lambda_runtime/pool.py), and keep
+provisioned concurrency configurations here (`put_provisioned`), whose environments start ahead.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles, invoke
+from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
+from labs.emulator.lambda_runtime.pool import DEFAULT_IDLE_S, IDLE_VARIABLE, EnvironmentPool
+from labs.emulator.lambda_runtime.provisioned import (
+    FAILED,
+    READY,
+    ProvisionedConfig,
+    ProvisionedConfigs,
+)
 
 # AWS-managed public layers the kit uses, made of packages the kit's venv has (Powertools for Lambda)
 MANAGED_LAYERS = {
@@ -37,26 +48,45 @@ class LambdaServiceError(RuntimeError):
 class _Service:
     endpoint: str
     files: RuntimeFiles
+    pool: EnvironmentPool
+    provisioned: ProvisionedConfigs = field(default_factory=ProvisionedConfigs)
 
 
 _service: _Service | None = None
 _lock = threading.Lock()
 
 
-def start(endpoint: str) -> None:
+def idle_seconds(environ: dict[str, str] | None = None) -> float:
+    """How long an idle environment stays warm: LABKIT_LAMBDA_IDLE_S, else the emulator's default."""
+    text = (environ if environ is not None else dict(os.environ)).get(IDLE_VARIABLE, "")
+    try:
+        return float(text) if text and float(text) > 0 else DEFAULT_IDLE_S
+    except ValueError:
+        return DEFAULT_IDLE_S
+
+
+def start(endpoint: str, *, idle_s: float | None = None) -> None:
     """Make the service ready in this process (the emulator's server, once it is listening)."""
     global _service  # noqa: PLW0603 - one Lambda service per emulator process
     with _lock:
         if _service is None:
-            _service = _Service(endpoint=endpoint, files=RuntimeFiles())
+            files = RuntimeFiles()
+            pool = EnvironmentPool(files=files, endpoint=endpoint, idle_s=idle_s or idle_seconds())
+            _service = _Service(endpoint=endpoint, files=files, pool=pool)
 
 
 def stop() -> None:
     global _service  # noqa: PLW0603 - one Lambda service per emulator process
     with _lock:
         if _service is not None:
+            _service.pool.shutdown()
             _service.files.close()
             _service = None
+
+
+def pool() -> EnvironmentPool:
+    """The running service's execution environments."""
+    return _running().pool
 
 
 def _running() -> _Service:
@@ -123,7 +153,11 @@ def spec_of(function: Any) -> FunctionSpec:
         )
     if not function.code_bytes:
         raise LambdaServiceError(f"{function.function_name} has no deployed code in the emulator")
+    logging_config = getattr(function, "labkit_logging_config", None) or {}
     return FunctionSpec(
+        version=str(function.version),
+        log_format=str(logging_config.get("LogFormat") or "Text"),
+        revision=json.dumps([function.description, function.role]),
         name=function.function_name,
         arn=function.function_arn,
         handler=function.handler,
@@ -139,22 +173,34 @@ def spec_of(function: Any) -> FunctionSpec:
     )
 
 
-def write_logs(function: Any, invocation: Invocation) -> None:
-    """The invocation's lines in the function's log group, one log stream per invocation as a cold start."""
+def write_logs(function: Any, log_stream: str, lines: list[str]) -> None:
+    """Lines at the end of an execution environment's log stream (one stream per environment, as on AWS)."""
+    from moto.logs.exceptions import ResourceAlreadyExistsException
     from moto.logs.models import logs_backends
 
+    if not lines:
+        return
     logs = logs_backends[function.account_id][function.region]
     logs.ensure_log_group(function.logs_group_name)
-    logs.create_log_stream(function.logs_group_name, invocation.log_stream)
+    with contextlib.suppress(ResourceAlreadyExistsException):
+        logs.create_log_stream(function.logs_group_name, log_stream)
     start_ms = int(datetime.now(UTC).timestamp() * 1000)
-    events = [
-        {"timestamp": start_ms + index, "message": line} for index, line in enumerate(invocation.log_lines)
-    ]
-    logs.put_log_events(function.logs_group_name, invocation.log_stream, events)
+    events = [{"timestamp": start_ms + index, "message": line} for index, line in enumerate(lines)]
+    logs.put_log_events(function.logs_group_name, log_stream, events)
 
 
-def run(function: Any, event: Any) -> Invocation:
-    """Invoke the function's deployed code with `event`; errors of the function are in the result."""
+def unqualified_arn(function: Any) -> str:
+    """The function's ARN without a version or alias."""
+    arn = str(function.function_arn)
+    name = str(function.function_name)
+    return arn[: arn.index(f":function:{name}") + len(f":function:{name}")]
+
+
+def run(function: Any, event: Any, *, qualifier: str | None = None) -> Invocation:
+    """Invoke the function's deployed code with `event`; errors of the function are in the result.
+
+    `qualifier` is the alias or version the caller named: its READY provisioned environments serve first.
+    """
     service = _running()
     try:
         spec = spec_of(function)
@@ -170,11 +216,69 @@ def run(function: Any, event: Any) -> Invocation:
             log_lines=[],
             duration_ms=0.0,
         )
-    invocation = invoke(
-        spec, event, files=service.files, endpoint=service.endpoint, request_id=str(uuid.uuid4())
+    provisioned_for = None
+    if qualifier:
+        config = service.provisioned.get(unqualified_arn(function), qualifier)
+        if config is not None and config.status == READY:
+            provisioned_for = config.key
+    invocation = service.pool.invoke(
+        spec, event, request_id=str(uuid.uuid4()), provisioned_for=provisioned_for
     )
-    write_logs(function, invocation)
+    write_logs(function, invocation.log_stream, invocation.log_lines)
     return invocation
+
+
+def put_provisioned(
+    function: Any, qualifier: str, requested: int, *, wait: bool = False
+) -> ProvisionedConfig:
+    """Provisioned concurrency for the alias or version `function` resolves to: IN_PROGRESS, then READY.
+
+    `function` is the version the qualifier names (moto's model of it). The environments start in the
+    background, as on AWS; `wait` blocks until they did (CloudFormation waits for READY too).
+    """
+    service = _running()
+    function_arn = unqualified_arn(function)
+    config = service.provisioned.put(function_arn, qualifier, requested)
+
+    def allocate() -> None:
+        try:
+            environments = service.pool.provision(spec_of(function), key=config.key, count=requested)
+            for environment in environments:
+                write_logs(function, environment.log_stream, environment.take_init_lines())
+            failed = [e for e in environments if e.init is None or not e.init.ok]
+            if failed:
+                raise LambdaServiceError(
+                    f"the function's init failed: {failed[0].init and failed[0].init.error}"
+                )
+        except (LambdaServiceError, OSError) as error:
+            service.pool.deprovision(config.key)
+            config.status, config.status_reason = FAILED, str(error)
+            return
+        config.allocated, config.status = requested, READY
+
+    worker = threading.Thread(target=allocate, name=f"provision-{qualifier}", daemon=True)
+    worker.start()
+    if wait:
+        worker.join()
+    return config
+
+
+def get_provisioned(function: Any, qualifier: str) -> ProvisionedConfig | None:
+    return _running().provisioned.get(unqualified_arn(function), qualifier)
+
+
+def list_provisioned(function: Any) -> list[ProvisionedConfig]:
+    return _running().provisioned.of_function(unqualified_arn(function))
+
+
+def delete_provisioned(function: Any, qualifier: str) -> bool:
+    """Remove the qualifier's provisioned concurrency and shut its environments down; False if none."""
+    service = _running()
+    config = service.provisioned.delete(unqualified_arn(function), qualifier)
+    if config is None:
+        return False
+    service.pool.deprovision(config.key)
+    return True
 
 
 def log_tail(invocation: Invocation) -> str:

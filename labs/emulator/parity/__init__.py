@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from labs.emulator.parity import (
     awslambda,
+    awslambda_versions,
     cloudformation,
     custom_resources,
     dynamodb,
@@ -58,6 +59,8 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *scheduler.FIXES,
     *stepfunctions.FIXES,
     *awslambda.FIXES,
+    # after awslambda's: they wrap the invoke it installs
+    *awslambda_versions.FIXES,
     *dynamodb.FIXES,
     *s3.FIXES,
     *ssm.FIXES,

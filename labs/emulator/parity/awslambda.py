@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from labs.emulator.lambda_runtime import service
+from labs.emulator.parity import awslambda_versions
 from labs.emulator.parity.base import (
     ParityFix,
     from_moto,
@@ -86,16 +87,19 @@ def lambda_runs_deployed_code() -> None:
     def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
         event = json.loads(body) if isinstance(body, str | bytes) and body else (body or {})
         kind = _header(request_headers, "X-Amz-Invocation-Type") or "RequestResponse"
+        qualifier = awslambda_versions.current_qualifier()
         if kind == "DryRun":
             return b""
         if kind == "Event":
             # queued: the caller gets 202 at once, the function runs on its own, as on AWS
-            threading.Thread(target=service.run, args=(self, event), daemon=True).start()
+            threading.Thread(
+                target=service.run, args=(self, event), kwargs={"qualifier": qualifier}, daemon=True
+            ).start()
             return b""
-        invocation = service.run(self, event)
+        invocation = service.run(self, event, qualifier=qualifier)
         if invocation.function_error:
             response_headers["x-amz-function-error"] = invocation.function_error
-        response_headers["x-amz-executed-version"] = "$LATEST"
+        response_headers["x-amz-executed-version"] = str(self.version)
         response_headers["x-amz-log-result"] = service.log_tail(invocation)
         return invocation.payload
 
@@ -135,8 +139,28 @@ def cloudformation_keeps_function_layers() -> None:
     replace_classmethod(function_class, "create_from_cloudformation_json", create)
 
 
+@parity_fix(
+    "CloudFormation keeps a function's architecture",
+    moto_does="drops the Architectures of an AWS::Lambda::Function: every function it creates is x86_64",
+    aws_does="creates the function on the architecture the template names (arm64 in every lab of the kit)",
+)
+def cloudformation_keeps_function_architecture() -> None:
+    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    original_create = original(function_class, "create_from_cloudformation_json")
+
+    def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
+        function = original_create(cls, name, template, account_id, region, **kw)
+        architectures = template["Properties"].get("Architectures")
+        if architectures:
+            function.architectures = list(architectures)
+        return function
+
+    replace_classmethod(function_class, "create_from_cloudformation_json", create)
+
+
 FIXES: tuple[ParityFix, ...] = (
     lambda_runs_deployed_code,
     lambda_logs_to_configured_log_group,
     cloudformation_keeps_function_layers,
+    cloudformation_keeps_function_architecture,
 )

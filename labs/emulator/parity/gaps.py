@@ -11,6 +11,11 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
         "memory capped as address space but not isolated; layers other than the kit's are unpacked as given",
     ),
     EmulatorGap(
+        "Lambda CPU does not follow memory",
+        "every function gets this machine's whole CPU whatever its memory size (AWS gives CPU in proportion "
+        "to memory), so 128 MB and 1024 MB show the same init and duration; SnapStart is not emulated",
+    ),
+    EmulatorGap(
         "no bucket or queue policies",
         "moto has no CloudFormation model for AWS::S3::BucketPolicy or AWS::SQS::QueuePolicy (and would "
         "ignore their TLS condition): the TLS-only policies do not exist here",

@@ -109,6 +109,7 @@ def test_every_lab_meets_the_issue_cost_goal(costs: dict[str, LabCost]) -> None:
         "LabAsg": "yes",
         "LabDdbStream": "yes",
         "LabStepFunction": "yes",
+        "LabColdStart": "yes",
         "LabSpot": "yes",
     }
 

@@ -9,6 +9,7 @@ import pytest
 
 from labs.asg.spec import STEPS as ASG_STEPS
 from labs.cli import main
+from labs.coldstart.spec import STEPS as COLDSTART_STEPS
 from labs.ddb_stream.spec import STEPS as DDB_STREAM_STEPS
 from labs.ec2.spec import STEPS as EC2_STEPS
 from labs.exercises.starters import starter
@@ -22,6 +23,7 @@ STEPS = {
     "LabAsg": ASG_STEPS,
     "LabDdbStream": DDB_STREAM_STEPS,
     "LabStepFunction": STEP_FUNCTION_STEPS,
+    "LabColdStart": COLDSTART_STEPS,
     "LabSpot": SPOT_STEPS,
 }
 

@@ -1,0 +1,1 @@
+"""LabColdStart: see a Lambda cold start, measure it, and make it go away."""

@@ -1,0 +1,29 @@
+"""LabColdStart, as the tooling sees it: a light and a heavy function, cold and warm starts, alias live."""
+
+from __future__ import annotations
+
+from labs.coldstart import spec
+from labs.cost.cheapest import idle_serverless
+from labs.descriptor import CheapestSetup, Lab, StarterSpec
+
+LAB = Lab(
+    package=__package__ or "labs.coldstart",
+    lab_id=spec.LAB_ID,
+    title="two Python Lambdas, light and heavy at init, to see, measure and remove a cold start",
+    order=50,
+    stack_class="LabColdStartStack",
+    steps=spec.STEPS,
+    starter=StarterSpec(
+        kind="handler",
+        template=spec.STARTER_TEMPLATE,
+        solution="lambda_src/coldstart/handler.py",
+        rest="the light function, the heavy one at 128 MB and 1024 MB, their roles and log groups, the "
+        f"Powertools layer and alias {spec.ALIAS} on a version of the light function",
+        items=f"{spec.PROFILE_VARIABLE} is {spec.LIGHT} or {spec.HEAVY}, one file for all",
+    ),
+    cheapest=CheapestSetup(
+        description="serverless: nothing billed while idle (provisioned concurrency, off by default, "
+        f"adds about ${spec.provisioned_usd_per_hour():.4f}/h)",
+        usd_per_hour=idle_serverless,
+    ),
+)

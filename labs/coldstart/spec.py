@@ -1,0 +1,69 @@
+"""LabColdStart's facts, shared by its stack, its check and `labkit coldstart` without loading the CDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+LAB_ID = "LabColdStart"
+ALIAS = "live"
+# `cdk deploy LabColdStart -c provisionedConcurrency=1`: off by default, a class would pay for it idle
+PROVISIONED_CONTEXT = "provisionedConcurrency"
+MAX_PROVISIONED = 2
+PROFILE_VARIABLE = "COLDSTART_PROFILE"
+LIGHT, HEAVY = "light", "heavy"
+# the handler of the kit's code (lambda_src/coldstart/handler.py, deployed as the asset's root)
+HANDLER = "handler.handler"
+TIMEOUT_S = 10
+STARTER_TEMPLATE = Path(__file__).resolve().with_name("starter.py.tmpl")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionRole:
+    """One of the lab's functions: its construct id (the logical id's prefix), profile and memory."""
+
+    construct_id: str
+    label: str
+    profile: str
+    memory_mb: int
+
+
+LIGHT_128 = FunctionRole(construct_id="Light", label="light 128 MB", profile=LIGHT, memory_mb=128)
+HEAVY_128 = FunctionRole(construct_id="Heavy128", label="heavy 128 MB", profile=HEAVY, memory_mb=128)
+# Lambda gives CPU in proportion to memory: 1024 MB gets 8x the CPU share of 128 MB
+HEAVY_1024 = FunctionRole(construct_id="Heavy1024", label="heavy 1024 MB", profile=HEAVY, memory_mb=1024)
+FUNCTIONS = (LIGHT_128, HEAVY_128, HEAVY_1024)
+
+# Lambda provisioned concurrency on arm64, us-east-1 (aws.amazon.com/lambda/pricing, read 2026-12-06):
+# $0.0000033334 per GB-second while configured, billed in 5-minute steps; at 128 MB about $0.0015 an hour
+PROVISIONED_USD_PER_GB_SECOND_ARM64 = 0.0000033334
+
+
+def provisioned_usd_per_hour(memory_mb: int = LIGHT_128.memory_mb, count: int = 1) -> float:
+    """What `count` provisioned environments of `memory_mb` cost per hour, invoked or not."""
+    return PROVISIONED_USD_PER_GB_SECOND_ARM64 * memory_mb / 1024 * 3600 * count
+
+
+def parse_provisioned(value: object) -> int:
+    """`-c provisionedConcurrency=1`: 0 (off, the default) up to MAX_PROVISIONED; a ValueError otherwise."""
+    if value is None or value == "":
+        return 0
+    text = str(value).strip().lower()
+    if text in {"false", "off", "no"}:
+        return 0
+    if text in {"true", "on", "yes"}:
+        return 1
+    if not text.isdigit() or int(text) > MAX_PROVISIONED:
+        raise ValueError(
+            f"{PROVISIONED_CONTEXT} must be 0 to {MAX_PROVISIONED} (environments kept warm for alias "
+            f"'{ALIAS}'), not {value!r}"
+        )
+    return int(text)
+
+
+# the hands-on's steps in the course's order: the starter handler's TODOs and the check's hints name them
+STEPS = (
+    "log each invocation with Powertools Logger, Lambda context injected, so each line carries cold_start",
+    f"do the heavy work at init: when {PROFILE_VARIABLE} is {HEAVY}, import boto3 and create its clients at "
+    "module level, once per execution environment",
+)
