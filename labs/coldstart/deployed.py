@@ -12,11 +12,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from labs.checks.function_steps import CLOCK_SKEW_MS, MAX_LOG_PAGES, log_group_of
 from labs.coldstart.logs import InvocationRecord, invocations, parse_report
 from labs.coldstart.spec import ALIAS, FUNCTIONS, FunctionRole
+from labs.constructs.function_facts import FUNCTION_ID
 from labs.deployed.session import error_code
 from labs.deployed.stack import DeployedStack
+from labs.function_labs.steps import CLOCK_SKEW_MS, MAX_LOG_PAGES, log_group_of
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 # how far back the check reads the functions' logs: a lab's whole afternoon
@@ -42,7 +43,7 @@ def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[Deploy
     found: list[DeployedFunction] = []
     missing: list[str] = []
     for role in FUNCTIONS:
-        name = stack.physical_id(FUNCTION_TYPE, logical_prefix=f"{role.construct_id}Function")
+        name = stack.physical_id(FUNCTION_TYPE, logical_prefix=f"{role.construct_id}{FUNCTION_ID}")
         if not name:
             missing.append(role.label)
             continue

@@ -26,9 +26,9 @@ from labs.coldstart.spec import (
     parse_provisioned,
     provisioned_usd_per_hour,
 )
-from labs.constructs.csv_writer import learner_code
 from labs.constructs.functions import LAMBDA_SRC, LabFunction
 from labs.constructs.lab_stack import LabStack
+from labs.function_labs.csv_writer import learner_code
 from labs.settings import LabSettings
 from labs.shared_facts import LEARNER_HANDLER, powertools_layer_arn
 

@@ -42,7 +42,7 @@ def synthesize_cdk_defaults(kit: Mapping[str, Template]) -> dict[str, Template]:
         app = App(outdir=outdir, context=feature_flags())
         # the descriptor types a baseline loosely (it is imported lazily): each one is a Stack
         twins: dict[str, Stack] = {
-            lab_id: baseline(app, f"CdkDefaults{lab_id}")  # type: ignore[misc]
+            lab_id: baseline(app, f"CdkDefaults{lab_id}")
             for lab_id, described in all_labs().items()
             if lab_id in kit and (baseline := described.cdk_defaults_stack()) is not None
         }
