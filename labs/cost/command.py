@@ -14,6 +14,7 @@ from rich.table import Table
 from labs.cost.calculator import TemplateCost, price_template
 from labs.cost.goals import MIN_RATIO_TO_CDK_DEFAULTS, WITHIN_CHEAPEST, LabCost, lab_cost
 from labs.cost.prices import CostError, PriceTable, load_prices
+from labs.markdown import markdown_table
 from labs.outcomes import ExitStatus
 from labs.registry import lab
 from labs.settings import DEFAULT_TTL_HOURS
@@ -216,11 +217,7 @@ def _rich_table(title: str, headers: Row, rows: Sequence[Row]) -> Table:
 
 
 def _markdown_table(headers: Row, rows: Sequence[Row]) -> str:
-    def line(cells: Row) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
-
-    rule = tuple("---:" if _numeric(header) else "---" for header in headers)
-    return "\n".join([line(headers), "|" + "|".join(rule) + "|", *(line(row) for row in rows)])
+    return markdown_table(headers, rows, right_aligned={header for header in headers if _numeric(header)})
 
 
 def _numeric(header: str) -> bool:

@@ -138,6 +138,44 @@ CLOUDFORMATION_ACTIONS: dict[str, tuple[str, ...]] = {
         "iam:PassRole",
         "s3:GetObject",
     ),
+    # the cold-start lab: a published version and alias `live`, with provisioned concurrency when asked
+    "AWS::Lambda::Version": (
+        "lambda:PublishVersion",
+        "lambda:GetFunctionConfiguration",
+        "lambda:ListVersionsByFunction",
+        "lambda:DeleteFunction",
+    ),
+    "AWS::Lambda::Alias": (
+        "lambda:CreateAlias",
+        "lambda:UpdateAlias",
+        "lambda:DeleteAlias",
+        "lambda:GetAlias",
+        "lambda:PutProvisionedConcurrencyConfig",
+        "lambda:GetProvisionedConcurrencyConfig",
+        "lambda:DeleteProvisionedConcurrencyConfig",
+    ),
+    # the Spot lab: its events' rule, the log group's resource policy for it, the FIS experiment template
+    "AWS::Events::Rule": (
+        "events:PutRule",
+        "events:DescribeRule",
+        "events:PutTargets",
+        "events:ListTargetsByRule",
+        "events:RemoveTargets",
+        "events:DeleteRule",
+    ),
+    "AWS::Logs::ResourcePolicy": (
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DeleteResourcePolicy",
+    ),
+    "AWS::FIS::ExperimentTemplate": (
+        "fis:CreateExperimentTemplate",
+        "fis:UpdateExperimentTemplate",
+        "fis:GetExperimentTemplate",
+        "fis:DeleteExperimentTemplate",
+        "fis:TagResource",
+        "iam:PassRole",
+    ),
     "AWS::Logs::LogGroup": (
         "logs:CreateLogGroup",
         "logs:DeleteLogGroup",

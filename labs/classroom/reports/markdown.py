@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from labs.classroom.grading import ClassGrid, GradedCell
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, needs_details, short_label, title, totals
-
-
-def _cell_text(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from labs.markdown import markdown_cell as _cell_text
+from labs.markdown import markdown_table
 
 
 def render(grid: ClassGrid) -> str:
     lines = [f"# {title(grid)}", "", totals(grid) + ".", ""]
-    lines.append("| learner | " + " | ".join(grid.labs) + " |")
-    lines.append("|---|" + "---|" * len(grid.labs))
-    for owner, cells in grid.rows():
-        lines.append(f"| {owner} | " + " | ".join(_cell_text(short_label(cell)) for cell in cells) + " |")
+    rows = [[owner, *(short_label(cell) for cell in cells)] for owner, cells in grid.rows()]
+    lines.append(markdown_table(["learner", *grid.labs], rows))
     details = [cell for _, cells in grid.rows() for cell in cells if needs_details(cell)]
     if details:
         lines += ["", "## What did not pass, and what to do"]

@@ -19,7 +19,7 @@ ECHO = """
         print("event:", event)
         buckets = boto3.client("s3").list_buckets()["Buckets"]
         return {"got": event, "region": os.environ["AWS_REGION"], "stage": os.environ["STAGE"],
-                "request": context.aws_request_id, "buckets": len(buckets)}
+                "request": context.aws_request_id, "buckets": [bucket["Name"] for bucket in buckets]}
 """
 
 
@@ -42,6 +42,8 @@ def test_invoke_runs_the_deployed_code_with_its_environment_and_the_emulator_as_
     group = unique("/labkit/echo")
     session.client("logs").create_log_group(logGroupName=group)
     name = python_function(session, ECHO, environment={"STAGE": "lab"}, log_group=group)
+    bucket = unique("labkit-echo").lower()
+    session.client("s3").create_bucket(Bucket=bucket)
 
     answer = session.client("lambda").invoke(FunctionName=name, Payload=b'{"userId": "u-1"}', LogType="Tail")
 
@@ -49,7 +51,8 @@ def test_invoke_runs_the_deployed_code_with_its_environment_and_the_emulator_as_
     assert "FunctionError" not in answer
     assert payload["got"] == {"userId": "u-1"}
     assert (payload["region"], payload["stage"]) == ("us-east-1", "lab")
-    assert payload["buckets"] >= 0  # its boto3 reached the emulator with the role's credentials
+    # its boto3 reached this emulator (not AWS) with the role's credentials: it sees the bucket made here
+    assert bucket in payload["buckets"]
     tail = base64.b64decode(answer["LogResult"]).decode()
     assert f"START RequestId: {payload['request']}" in tail
     assert "event: {'userId': 'u-1'}" in tail
