@@ -19,6 +19,7 @@ from labs.emulator.parity import (
     ssm,
     stack_updates,
     stepfunctions,
+    sts,
 )
 from labs.emulator.parity.base import (
     MOTO_VERSION,
@@ -54,6 +55,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *dynamodb.FIXES,
     *s3.FIXES,
     *ssm.FIXES,
+    *sts.FIXES,
 )
 
 

@@ -68,7 +68,8 @@ def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
     assert "LabDdbStream" in out
     assert "On the roster with nothing deployed (1): bob" in out
     assert last_line(out) == (
-        "Class total: $0.0000 so far, $0.0000 projected to expiry (1 lab stacks of 1 of 2 learners)"
+        "Class total: $0.0000 so far, $0.0000 projected to expiry (1 lab stacks of 1 of 2 learners); "
+        "running now $0.00000/h"
     )
 
 
@@ -114,6 +115,7 @@ def test_check_writes_the_reports_and_exits_0_only_when_everyone_passed(
     assert passed == 0
     assert last_line(everyone) == "2 passed of 2"
     assert sorted(path.name for path in (tmp_path / "all").iterdir()) == [
+        "gradescope",
         "report.csv",
         "report.html",
         "report.md",

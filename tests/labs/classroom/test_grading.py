@@ -14,6 +14,7 @@ import pytest
 
 from labs import kit
 from labs.checks.report import CheckReport
+from labs.classroom.accounts import one_account
 from labs.classroom.grading import Grade, check_class
 from labs.classroom.roster import Learner, Roster
 from tests.check_helpers import deploy, lab_tags, mocked_session
@@ -64,8 +65,7 @@ def test_deployed_labs_are_checked_and_the_others_are_not_deployed(
     done: list[tuple[str, str]] = []
 
     grid = check_class(
-        session,
-        roster("alice", "bob", "carol", "dave"),
+        one_account(session, roster("alice", "bob", "carol", "dave")),
         on_emulator=True,
         checked_at=NOW,
         options={"self_heal": True},
@@ -95,7 +95,9 @@ def test_deployed_labs_are_checked_and_the_others_are_not_deployed(
 def test_a_lab_named_on_the_command_line_is_graded_even_when_nobody_deployed_it(
     session: boto3.Session, calls: list[dict[str, Any]]
 ) -> None:
-    grid = check_class(session, roster("alice"), labs=("LabStepFunction",), on_emulator=True, checked_at=NOW)
+    grid = check_class(
+        one_account(session, roster("alice")), labs=("LabStepFunction",), on_emulator=True, checked_at=NOW
+    )
 
     assert grid.labs == ("LabStepFunction",)
     assert grid.cell("alice", "LabStepFunction").grade is Grade.NOT_DEPLOYED

@@ -145,8 +145,19 @@ def test_the_csv_has_a_row_per_learner_and_lab(grid: ClassGrid) -> None:
     assert (carol["grade"], carol["detail"]) == ("not deployed", "no stack carol-LabEc2")
 
 
-def test_the_four_reports_are_written_into_a_new_folder(grid: ClassGrid, tmp_path: Path) -> None:
-    written = write_reports(grid, tmp_path / "reports" / "1A")
+def test_the_reports_are_written_into_a_new_folder_with_a_results_json_per_learner(
+    grid: ClassGrid, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports" / "1A"
+    written = write_reports(grid, folder)
 
-    assert [path.name for path in written] == ["report.md", "report.csv", "report.xml", "report.html"]
+    assert [path.relative_to(folder).as_posix() for path in written] == [
+        "report.md",
+        "report.csv",
+        "report.xml",
+        "report.html",
+        "gradescope/alice/results.json",
+        "gradescope/bob/results.json",
+        "gradescope/carol/results.json",
+    ]
     assert all(path.read_text(encoding="utf-8") for path in written)

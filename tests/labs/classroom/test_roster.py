@@ -48,7 +48,7 @@ def test_every_bad_line_is_named_at_once_with_what_is_wrong(tmp_path: Path) -> N
     message = str(error.value)
     assert message.startswith(f"the roster {path} has 4 bad line(s):")
     assert "line 2: owner='Alice' cannot prefix stack names" in message
-    assert "line 3: owner='bob smith'" in message
+    assert "line 3: 'bob smith': after the owner id a line takes an account id" in message
     assert "line 4: alice is already on line 1" in message
     assert "line 5: owner='b_o_b'" in message
 
