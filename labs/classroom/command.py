@@ -337,10 +337,16 @@ def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
         )
     console.print(render.enforcement_table(done))
     unclean = [item.before.owner for item in done if not item.clean]
-    if unclean or status.unreachable:
+    if unclean:
         console.print(
             f"[bold red]{len(unclean)} learner(s) still running something after the guard[/]: "
-            f"{', '.join(unclean) or 'none'}; the rows above say what and why"
+            f"{', '.join(unclean)}; the rows above say what and why"
+        )
+        return NEEDS_TEACHER
+    if status.unreachable:
+        console.print(
+            f"{len(done)} learner(s) brought under their cap, verified; [bold red]{len(status.unreachable)} "
+            "learner(s) not reached[/]: their spend is unknown"
         )
         return NEEDS_TEACHER
     console.print(

@@ -148,7 +148,7 @@ def test_a_class_across_accounts_from_preflight_to_guard_to_destroy(a_class: Cla
             assert line_with(out, owner, ACCOUNTS[owner], lab, "CREATE_COMPLETE"), out
     # t3.micro, its public IPv4 and its 8 GiB gp2 root volume
     bob = line_with(out, "bob", "222222222222 us-east-1", "$0.01650")
-    assert a_class.by_hand in bob and "made by hand" in bob, out
+    assert f"{a_class.by_hand} (t3.micro instance with a public IPv4, made by hand)" in bob, out
     dave = line_with(out, "dave", "333333333333 us-east-1", "OVER")
     assert dave, out
     erin = line_with(out, "erin", MISSING_ROLE_ACCOUNT, "NOT REACHED")
@@ -160,9 +160,9 @@ def test_a_class_across_accounts_from_preflight_to_guard_to_destroy(a_class: Cla
     check = labkit_class(aws, "check", "--roster", roster, *GRADED, "--report", str(report))
 
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "3 passed, 5 not deployed, 2 could not be checked of 10" in check.stdout, (
-        check.stdout + (report / "report.md").read_text(encoding="utf-8")
-    )
+    assert "3 passed, 5 not deployed, 2 could not be checked of 10" in check.stdout, check.stdout + (
+        report / "report.md"
+    ).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO((report / "report.csv").read_text(encoding="utf-8"))))
     grades = {(row["owner"], row["lab"]): row["grade"] for row in rows}
     assert grades[("alice", "LabStepFunction")] == "pass"
@@ -184,9 +184,14 @@ def test_a_class_across_accounts_from_preflight_to_guard_to_destroy(a_class: Cla
     guard = labkit_class(aws, "guard", "--roster", roster, "--enforce")
 
     assert guard.returncode == 1, guard.stdout + guard.stderr  # erin is still not reached
-    dave_row = line_with(guard.stdout, "dave", "dave-LabEc2")
-    assert "Still running" not in dave_row and dave_row.count("nothing") == 1, guard.stdout
-    assert "t4g.nano instance" in dave_row, guard.stdout
+    over = line_with(guard.stdout, "dave", "333333333333 us-east-1", "$0.01019", "$0.00500")
+    assert "t4g.nano instance (stack dave-LabEc2)" in over, guard.stdout
+    enforced = line_with(guard.stdout, "dave", "dave-LabEc2", "$0.00000")
+    removed, still = enforced.split("│")[3:5]
+    assert "t4g.nano instance" in removed, guard.stdout
+    assert "Elastic IP" in removed, guard.stdout
+    assert still.strip() == "nothing", guard.stdout
+    assert "1 learner(s) brought under their cap, verified; 1 learner(s) not reached" in guard.stdout
     assert live_stacks(aws, a_class.roles["dave"]) == set()
     dave_ec2 = learner_client(aws, a_class.roles["dave"], "ec2")
     states = [
@@ -194,7 +199,7 @@ def test_a_class_across_accounts_from_preflight_to_guard_to_destroy(a_class: Cla
     ]
     assert set(states) <= {"terminated", "shutting-down"}
     assert dave_ec2.describe_addresses()["Addresses"] == []
-    assert "bob" not in line_with(guard.stdout, "Over their cap")
+    assert not line_with(guard.stdout, "bob", "222222222222")  # under his cap: the guard leaves him be
 
     destroy = labkit_class(aws, "destroy", "--roster", roster, "--yes")
 
