@@ -89,7 +89,8 @@ def _deploy_account(aws: LocalAws, account: str, owners: Sequence[str], workdir:
 def _client(aws: LocalAws, env: dict[str, str], service: str) -> Any:
     import boto3
 
-    return boto3.client(
+    make: Any = boto3.client  # the service is a variable: no typed overload applies
+    return make(
         service,
         endpoint_url=aws.endpoint,
         region_name=aws.region,

@@ -98,7 +98,7 @@ class ClassReach:
         return tuple(owner for owner in self.roster.owners if owner in self.places)
 
 
-Connect = Callable[[Placement, str], SharedSession]
+Connect = Callable[[Placement, str], boto3.Session]
 
 
 def reach_class(
@@ -156,7 +156,7 @@ def reach_class(
 def _assume_role_session(base: SharedSession, name: str) -> Connect:
     sts = base.client("sts")
 
-    def connect(placement: Placement, _name: str) -> SharedSession:
+    def connect(placement: Placement, _name: str) -> boto3.Session:
         credentials = sts.assume_role(
             RoleArn=placement.role, RoleSessionName=name, DurationSeconds=SESSION_SECONDS
         )["Credentials"]

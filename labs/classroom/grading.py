@@ -26,7 +26,7 @@ from labs.kit import lab
 from labs.terminal import ProgressUpdate
 
 if TYPE_CHECKING:
-    from labs.classroom.sessions import SharedSession
+    import boto3
 
 
 class Grade(Enum):
@@ -199,7 +199,7 @@ def check_class(
 
 
 def _check_one(
-    session: SharedSession,
+    session: boto3.Session,
     owner: str,
     lab_id: str,
     *,

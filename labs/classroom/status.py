@@ -188,18 +188,19 @@ def _spend(
     jobs: list[tuple[Place, LabStackState | None]] = [(place, None) for place, _ in groups]
     jobs += [(place, state) for place, state in mine]
 
-    def read(job: tuple[Place, LabStackState | None]) -> list[RunningResource] | list[StackResource]:
+    def read(job: tuple[Place, LabStackState | None]) -> tuple[list[RunningResource], list[StackResource]]:
+        """(what runs in the place, []) for a place, ([], the stack's resources) for a stack."""
         place, state = job
         if state is None:
-            return running_resources(place.session, prices)
-        return list_resources(place.session, state.listing.name)
+            return running_resources(place.session, prices), []
+        return [], list_resources(place.session, state.listing.name)
 
     answers = run_bounded(jobs, read, workers=workers)
     running = {
-        id(place): answer for (place, state), answer in zip(jobs, answers, strict=True) if state is None
+        id(place): answer[0] for (place, state), answer in zip(jobs, answers, strict=True) if state is None
     }
     resources = {
-        (id(place), state.listing.name): answer
+        (id(place), state.listing.name): answer[1]
         for (place, state), answer in zip(jobs, answers, strict=True)
         if state is not None
     }
@@ -208,12 +209,12 @@ def _spend(
     for place, owners in groups:
         listings = [state.listing for p, state in mine if p is place]
         found = place_spend(
-            running[id(place)],  # type: ignore[arg-type]
+            running[id(place)],
             owners=owners,
             where=place.label,
             own_account=place.account is not None,
             listings=listings,
-            stack_resources={name: items for (key, name), items in resources.items() if key == id(place)},  # type: ignore[misc]
+            stack_resources={name: items for (key, name), items in resources.items() if key == id(place)},
             caps={owner: reach.roster.learner(owner).placement.cap_usd_per_hour for owner in owners},
             now=now,
         )

@@ -65,7 +65,8 @@ def local_aws() -> Iterator[LocalAws]:
 
 def learner_client(aws: LocalAws, role_arn: str, service: str) -> Any:
     env = learner_env(aws.session(), role_arn, {})
-    return boto3.client(
+    make: Any = boto3.client  # the service is a variable: no typed overload applies
+    return make(
         service,
         endpoint_url=aws.endpoint,
         region_name=aws.region,
