@@ -25,7 +25,7 @@ from labs.cost.calculator import price_template
 from labs.cost.prices import CostError, PriceTable
 from labs.cost.running import RunningResource, running_resources
 from labs.deployed.expiry import read_expiry
-from labs.deployed.stack import StackResource, failure_reason, list_resources, template_of
+from labs.deployed.stack import StackResource, failure_reason, template_of
 
 if TYPE_CHECKING:
     import boto3
@@ -61,6 +61,7 @@ class LabStackState:
     projected: float | None
     note: str = ""  # why the stack failed, or why it could not be priced
     where: str = ""  # the account and region, when the class spans accounts
+    resources: tuple[StackResource, ...] = ()  # the stack's resources, as read for its expiry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,26 +185,15 @@ def _spend(
     prices: PriceTable,
     workers: int,
 ) -> tuple[tuple[LearnerSpend, ...], tuple[tuple[str, RunningResource], ...]]:
-    """Each place's running resources and each learner stack's resources, read side by side, attributed."""
-    jobs: list[tuple[Place, LabStackState | None]] = [(place, None) for place, _ in groups]
-    jobs += [(place, state) for place, state in mine]
-
-    def read(job: tuple[Place, LabStackState | None]) -> tuple[list[RunningResource], list[StackResource]]:
-        """(what runs in the place, []) for a place, ([], the stack's resources) for a stack."""
-        place, state = job
-        if state is None:
-            return running_resources(place.session, prices), []
-        return [], list_resources(place.session, state.listing.name)
-
-    answers = run_bounded(jobs, read, workers=workers)
-    running = {
-        id(place): answer[0] for (place, state), answer in zip(jobs, answers, strict=True) if state is None
-    }
-    resources = {
-        (id(place), state.listing.name): answer[1]
-        for (place, state), answer in zip(jobs, answers, strict=True)
-        if state is not None
-    }
+    """Each place's running resources read side by side, then tied to the learners' stacks (whose
+    resources were read with their expiry)."""
+    running = dict(
+        zip(
+            [id(place) for place, _ in groups],
+            run_bounded(groups, lambda group: running_resources(group[0].session, prices), workers=workers),
+            strict=True,
+        )
+    )
     spends: dict[str, LearnerSpend] = {}
     nobodys: list[tuple[str, RunningResource]] = []
     for place, owners in groups:
@@ -214,7 +204,7 @@ def _spend(
             where=place.label,
             own_account=place.account is not None,
             listings=listings,
-            stack_resources={name: items for (key, name), items in resources.items() if key == id(place)},
+            stack_resources={state.listing.name: state.resources for p, state in mine if p is place},
             caps={owner: reach.roster.learner(owner).placement.cap_usd_per_hour for owner in owners},
             now=now,
         )
@@ -232,7 +222,8 @@ def read_state(
         if not is_kit_lab(session, listing):
             return None
         template = template_of(session, listing.name)
-        expiry = read_expiry(session, listing.deployed(session), check_scope=False)
+        deployed = listing.deployed(session)
+        expiry = read_expiry(session, deployed, check_scope=False)
         note = failure_reason(session, listing.name) if listing.failed else ""
     except ClientError as error:
         if "does not exist" in str(error):
@@ -245,6 +236,7 @@ def read_state(
     deployed_at = listing.created
     return LabStackState(
         listing=listing,
+        resources=deployed.resources,
         expires_at=expiry.at,
         overdue=expiry.overdue(now),
         usd_per_hour=usd_per_hour,
