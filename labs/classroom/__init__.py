@@ -1,10 +1,18 @@
-"""`labkit class`: a teacher's view of one shared account, driven by a roster of owner ids.
+"""`labkit class`: a teacher's view of a class, driven by a roster of owner ids, in one shared account or
+with each learner in an account of their own.
 
-- `roster`: the roster file (one owner per line, or a CSV with an owner column), every bad line named;
+- `roster`: the roster file (one owner per line, or a CSV with an owner column; optionally the learner's
+  account, role, region and spend cap), every bad line named;
 - `sessions`: one boto3 session shared by bounded worker threads, clients made under a lock;
+- `accounts`: each learner reached where they work (sts:AssumeRole as `labkit-<teacher>`), or named as not;
+- `spend`: each learner's running resources (labs/cost/running.py) priced, against their cap;
+- `guard`: learners over their cap, their lab stacks destroyed on demand and the removal verified;
+- `rehearsal`: learner accounts with the teacher's role on the emulator (tests, benchmarks);
+- `arguments`: the subcommands' options;
 - `inventory`: every kit lab stack in the account, by owner;
 - `status`: each stack's expiry and cost (so far, projected to expiry), the class totals;
-- `grading`: each learner's lab check graded pass / fail / not deployed; `reports/` writes the grid;
+- `grading`: each learner's lab check graded pass / fail / not deployed; `reports/` writes the grid
+  (Markdown, CSV, JUnit XML, HTML, Gradescope's results.json per learner);
 - `destroy`: the roster's lab stacks deleted, waited for, then a leftover scan per learner;
 - `preflight`: the class's quotas (one learner's need times the roster's size), region, bootstrap;
 - `render` builds the tables and `command` (the only terminal part) runs `labkit class ...`.

@@ -1,12 +1,16 @@
-"""`labkit class`: a teacher's commands for a class sharing one account, driven by a roster of owner ids.
+"""`labkit class`: a teacher's commands for a class, driven by a roster of owner ids: in one shared account,
+or each learner in an account of their own, reached through a role.
 
     labkit class preflight --roster FILE LAB...      will the class fit (quotas x learners, region, bootstrap)
-    labkit class status    --roster FILE             each lab stack by owner: expiry, cost so far, projected
-    labkit class check     --roster FILE [LAB...] --report DIR   graded checks: report.md/.csv/.xml/.html
+    labkit class status    --roster FILE             lab stacks by owner: expiry, cost; spend now vs the cap
+    labkit class check     --roster FILE [LAB...] --report DIR   graded checks: report.md/.csv/.xml/.html,
+                                                     gradescope/<owner>/results.json
     labkit class destroy   --roster FILE [LAB...] [--expired-only] [--yes]   delete, wait, scan for leftovers
+    labkit class guard     --roster FILE [--cap USD] [--enforce]   who is over the cap; destroy, verify
 
 Exit codes: 0 all is well; 1 something needs the teacher (a quota, an overdue or failed stack, a learner
-who did not pass, a deletion that failed, a leftover); 2 the command could not run (a bad roster, AWS).
+who did not pass, a deletion that failed, a leftover, a learner over the cap or not reached); 2 the command
+could not run (a bad roster, AWS).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -33,12 +36,13 @@ from rich.prompt import Confirm
 
 from labs.checks.waiting import EMULATOR_POLL_S, REAL_POLL_S
 from labs.classroom import render
-from labs.classroom.destroy import DEFAULT_TIMEOUT_S, delete_stacks, plan_destroy, scan_learners
+from labs.classroom.accounts import ClassReach, reach_class
+from labs.classroom.arguments import add_subcommands
+from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.grading import check_class
-from labs.classroom.roster import DEFAULT_OWNER_COLUMN, Roster, RosterError, read_roster
-from labs.classroom.sessions import DEFAULT_WORKERS, SharedSession
+from labs.classroom.roster import Placement, RosterError, read_roster
+from labs.classroom.sessions import SharedSession, run_bounded
 from labs.deployed.session import on_emulator
-from labs.preflight.command import add_landing_zone_arguments
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console
 
@@ -49,87 +53,41 @@ NEEDS_TEACHER = 1
 CANNOT_RUN = 2
 
 
-def lab_id(text: str) -> str:
-    if text not in lab_ids():
-        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(lab_ids())}")
-    return text
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.description = __doc__
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--roster",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="one owner id a line (# comments), or a CSV with a header and an owner column",
-    )
-    common.add_argument(
-        "--owner-column",
-        default=DEFAULT_OWNER_COLUMN,
-        help=f"the CSV column that holds the owner ids (default {DEFAULT_OWNER_COLUMN!r})",
-    )
-    common.add_argument(
-        "--workers", type=int, default=DEFAULT_WORKERS, help=f"AWS calls at once (default {DEFAULT_WORKERS})"
-    )
-    subcommands = parser.add_subparsers(dest="class_command", required=True, metavar="SUBCOMMAND")
-    preflight = subcommands.add_parser(
-        "preflight",
-        parents=[common],
-        help="will the whole class fit: quotas times the roster, region, bootstrap",
-    )
-    preflight.add_argument("labs", nargs="+", type=lab_id, metavar="LAB", help="the labs the class deploys")
-    preflight.add_argument("--region", help="the region to check (default: the AWS CLI's region)")
-    add_landing_zone_arguments(preflight)
-    subcommands.add_parser(
-        "status",
-        parents=[common],
-        help="every lab stack by owner: expiry, overdue, cost so far and projected",
-    )
-    check = subcommands.add_parser(
-        "check", parents=[common], help="run every learner's lab check and write a graded report"
-    )
-    check.add_argument(
-        "labs", nargs="*", type=lab_id, metavar="LAB", help="labs to grade (default: those anyone deployed)"
-    )
-    check.add_argument("--report", type=Path, required=True, metavar="DIR", help="where the reports go")
-    for declaring, option in check_options():
-        check.add_argument(
-            option.flag, action="store_true", help=f"{declaring.lab_id} only, opt-in: {option.help}"
-        )
-    check.add_argument("--timeout", type=float, default=None, help="seconds each check may wait for a result")
-    destroy = subcommands.add_parser(
-        "destroy",
-        parents=[common],
-        help="delete the roster's lab stacks, wait, then scan each learner for leftovers",
-    )
-    destroy.add_argument("labs", nargs="*", type=lab_id, metavar="LAB", help="only these labs (default: all)")
-    destroy.add_argument(
-        "--expired-only", action="store_true", help="only stacks past their expiry (overdue)"
-    )
-    destroy.add_argument("--yes", action="store_true", help="do not ask before deleting")
-    destroy.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_S,
-        help=f"seconds to wait for the deletions (default {DEFAULT_TIMEOUT_S:.0f})",
-    )
+    add_subcommands(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     console = make_console()
+    defaults = Placement(role=args.role, cap_usd_per_hour=args.cap)
     try:
-        roster = read_roster(args.roster, owner_column=args.owner_column)
+        roster = read_roster(args.roster, owner_column=args.owner_column, defaults=defaults)
     except RosterError as error:
         print(f"labkit class: {error}", file=sys.stderr)
         return CANNOT_RUN
     if args.workers < 1:
         print("labkit class: --workers must be 1 or more", file=sys.stderr)
         return CANNOT_RUN
-    commands = {"preflight": run_preflight, "status": run_status, "check": run_check, "destroy": run_destroy}
-    code: int = commands[args.class_command](args, roster, console)
+    commands = {
+        "preflight": run_preflight,
+        "status": run_status,
+        "check": run_check,
+        "destroy": run_destroy,
+        "guard": run_guard,
+    }
+    base = SharedSession(region_name=args.region)
+    if not (args.region or base.region_name) and not all(
+        learner.placement.region for learner in roster.learners
+    ):
+        print(
+            f"labkit class {args.class_command}: no region: pass --region or set AWS_REGION", file=sys.stderr
+        )
+        return CANNOT_RUN
+    with console.status("reaching each learner's account"):
+        reach = reach_class(base, roster, region=args.region, workers=args.workers)
+    code: int = commands[args.class_command](args, reach, console)
     return code
 
 
@@ -157,43 +115,47 @@ def progress_bar(console: Console, description: str) -> Iterator[Bar]:
         yield Bar(progress, description)
 
 
-def run_preflight(args: argparse.Namespace, roster: Roster, console: Console) -> int:
-    from labs.classroom.preflight import class_needs, class_quota_lines, once_each
+def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    from labs.classroom.preflight import place_lines, unreachable_line
     from labs.cost.prices import load_prices
-    from labs.preflight.command import landing_zone_lines, landing_zone_settings
-    from labs.preflight.quotas import ServiceQuotasSource
+    from labs.preflight.command import landing_zone_settings
     from labs.preflight.results import exit_code
 
-    session = SharedSession(region_name=args.region)
-    region = session.region_name
-    if not region:
-        print("labkit class preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
-        return CANNOT_RUN
+    roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs))
     bootstrap, boundary, zone = landing_zone_settings(args)
     with console.status("synthesizing the labs (what one learner needs)"):
         from labs.cost.synth import synthesize_labs
 
         templates = synthesize_labs(with_cdk_defaults=False).kit
-    per_lab = [
-        landing_zone_lines(
-            session,
-            lab_id=lab_id,
-            template=templates[lab_id],
-            region=region,
+    prices = load_prices()
+    groups = list(reach.groups())
+    per_place = run_bounded(
+        groups,
+        lambda group: place_lines(
+            group[0],
+            len(group[1]),
+            labs=labs,
+            templates=templates,
+            prices=prices,
             bootstrap=bootstrap,
             boundary=boundary,
             zone=zone,
-        )
-        for lab_id in labs
-    ]
-    lines = once_each(line for lab_lines in per_lab for line in lab_lines)
-    if not lines[0].blocks:  # a denied region: nothing else can be read
-        needs = class_needs(templates, labs, load_prices())
-        quotas = ServiceQuotasSource(session.client("service-quotas"))
-        lines += class_quota_lines(needs, len(roster), ec2=session.client("ec2"), quotas=quotas)
+            label=roster.across_accounts,
+        ),
+        workers=args.workers,
+    )
+    lines = [line for found in per_place for line in found]
+    lines += [unreachable_line(reach.unreachable[o]) for o in roster.owners if o in reach.unreachable]
+    where = (
+        ", ".join(sorted({place.label for place, _ in groups}))
+        if roster.across_accounts
+        else groups[0][0].region
+        if groups
+        else "?"
+    )
     title = (
-        f"Class preflight: {len(roster)} learners, each with {', '.join(labs)} deployed at once, in {region}"
+        f"Class preflight: {len(roster)} learners, each with {', '.join(labs)} deployed at once, in {where}"
     )
     console.print(render.preflight_table(title, lines))
     code = exit_code(lines)
@@ -207,16 +169,15 @@ def run_preflight(args: argparse.Namespace, roster: Roster, console: Console) ->
     return code
 
 
-def run_status(args: argparse.Namespace, roster: Roster, console: Console) -> int:
+def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
     from labs.classroom.status import read_class_status
     from labs.cost.prices import load_prices
 
-    session = SharedSession()
+    roster = reach.roster
     now = datetime.now(UTC)
     with progress_bar(console, "reading the class's lab stacks") as bar:
         status = read_class_status(
-            session,
-            roster,
+            reach,
             now=now,
             prices=load_prices(),
             workers=args.workers,
@@ -230,6 +191,7 @@ def run_status(args: argparse.Namespace, roster: Roster, console: Console) -> in
         console.print(
             render.status_table("Lab stacks whose owner is not on the roster", status.strangers, now)
         )
+    console.print(render.spend_table(status))
     for note in render.status_notes(status):
         console.print(escape(note))
     for problem in status.attention:
@@ -238,18 +200,16 @@ def run_status(args: argparse.Namespace, roster: Roster, console: Console) -> in
     return NEEDS_TEACHER if status.attention else 0
 
 
-def run_check(args: argparse.Namespace, roster: Roster, console: Console) -> int:
+def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
     from labs.classroom.reports import write_reports
     from labs.classroom.reports.labels import totals
 
-    session = SharedSession()
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
     with progress_bar(console, "checking the class's labs") as bar:
         grid = check_class(
-            session,
-            roster,
+            reach,
             labs=tuple(dict.fromkeys(args.labs)),
-            on_emulator=on_emulator(session),
+            on_emulator=on_emulator(next((place.session for place in reach.places.values()), None)),
             checked_at=datetime.now(UTC),
             options=options,
             timeout_s=args.timeout,
@@ -259,20 +219,22 @@ def run_check(args: argparse.Namespace, roster: Roster, console: Console) -> int
         )
     written = write_reports(grid, args.report)
     console.print(render.grid_table(grid))
-    console.print(f"Reports: {', '.join(str(path) for path in written)}")
+    for away in reach.unreachable.values():
+        console.print(f"[bold red]not reached:[/] {escape(away.line)}")
+    shown = [str(path) for path in written if path.name != "results.json"]
+    shown.append(f"{args.report / 'gradescope'}/<owner>/results.json ({len(written) - len(shown)} learners)")
+    console.print(f"Reports: {', '.join(shown)}")
     style = "green" if grid.all_passed else "bold red"
     console.print(f"[{style}]{totals(grid)}[/]")
     return 0 if grid.all_passed else NEEDS_TEACHER
 
 
-def run_destroy(args: argparse.Namespace, roster: Roster, console: Console) -> int:
-    session = SharedSession()
+def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs)) or lab_ids()
     now = datetime.now(UTC)
     with console.status("finding the roster's lab stacks"):
-        plan = plan_destroy(
-            session, roster, labs=labs, expired_only=args.expired_only, now=now, workers=args.workers
-        )
+        plan = plan_destroy(reach, labs=labs, expired_only=args.expired_only, now=now, workers=args.workers)
     for listing in plan.not_kit:
         console.print(f"left alone: {escape(listing.name)} is named like a lab but has not the kit's tags")
     if plan.not_expired:
@@ -287,12 +249,14 @@ def run_destroy(args: argparse.Namespace, roster: Roster, console: Console) -> i
             if not Confirm.ask(f"Delete these {len(plan.targets)} stacks?", console=console, default=False):
                 console.print("Nothing deleted.")
                 return NEEDS_TEACHER
+        session = next(iter(reach.places.values())).session
         poll_s = EMULATOR_POLL_S if on_emulator(session) else REAL_POLL_S
         with progress_bar(console, "deleting the lab stacks") as bar:
             bar.total(len(plan.targets))
             deletions = delete_stacks(
                 session,
                 plan.targets,
+                sessions=plan.sessions,
                 timeout_s=args.timeout,
                 poll_s=poll_s,
                 workers=args.workers,
@@ -302,14 +266,19 @@ def run_destroy(args: argparse.Namespace, roster: Roster, console: Console) -> i
         console.print("No lab stack of the roster to delete.")
     with progress_bar(console, "scanning each learner for leftovers") as bar:
         bar.total(len(roster))
-        leftovers = scan_learners(
-            session, roster.owners, labs=labs, workers=args.workers, on_done=bar.advance
-        )
+        leftovers = scan_learners(reach, roster.owners, labs=labs, workers=args.workers, on_done=bar.advance)
     if deletions:
         console.print(render.deletions_table(deletions))
     console.print(render.leftovers_by_learner_table(leftovers))
+    for away in reach.unreachable.values():
+        console.print(f"[bold red]not reached:[/] {escape(away.line)}")
     failed = [d for d in deletions if not d.deleted]
     dirty = [owner for owner, found in leftovers.items() if found]
+    if reach.unreachable and not (failed or dirty):
+        console.print(
+            f"[bold red]{len(reach.unreachable)} learner(s) not reached[/]: nothing of theirs was deleted"
+        )
+        return NEEDS_TEACHER
     if failed or dirty:
         console.print(
             f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind[/]: "
@@ -318,5 +287,68 @@ def run_destroy(args: argparse.Namespace, roster: Roster, console: Console) -> i
         return NEEDS_TEACHER
     console.print(
         f"[green]{len(deletions)} lab stack(s) deleted; nothing left behind by {len(roster)} learners[/]"
+    )
+    return 0
+
+
+def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    from labs.classroom.guard import enforce_caps
+    from labs.classroom.status import read_class_status
+    from labs.cost.prices import load_prices
+
+    prices = load_prices()
+    now = datetime.now(UTC)
+    with console.status("pricing what runs for each learner"):
+        status = read_class_status(reach, now=now, prices=prices, workers=args.workers)
+    for away in status.unreachable:
+        console.print(f"[bold red]not reached:[/] {escape(away.line)}")
+    capped = [spend for spend in status.spend if spend.cap_usd_per_hour is not None]
+    if not capped:
+        print(
+            "labkit class guard: no learner has a cap: pass --cap USD or write cap= in the roster",
+            file=sys.stderr,
+        )
+        return CANNOT_RUN
+    over = status.over_cap
+    if not over:
+        console.print(
+            f"[green]nobody over their cap[/] ({len(capped)} learner(s) capped, "
+            f"class running {render.usd(status.usd_per_hour, places=5)}/h at {now:%H:%M} UTC)"
+        )
+        return NEEDS_TEACHER if status.unreachable else 0
+    console.print(render.guard_table(over))
+    if not args.enforce:
+        console.print(
+            f"[bold red]{len(over)} learner(s) over their cap[/]: `--enforce` destroys their lab stacks"
+        )
+        return NEEDS_TEACHER
+    poll_s = EMULATOR_POLL_S if on_emulator(reach.places[over[0].owner].session) else REAL_POLL_S
+    with progress_bar(console, "destroying the lab stacks of learners over their cap") as bar:
+        done = enforce_caps(
+            reach,
+            over,
+            prices=prices,
+            now=now,
+            poll_s=poll_s,
+            timeout_s=args.timeout,
+            workers=args.workers,
+            on_done=bar.advance,
+        )
+    console.print(render.enforcement_table(done))
+    unclean = [item.before.owner for item in done if not item.clean]
+    if unclean:
+        console.print(
+            f"[bold red]{len(unclean)} learner(s) still running something after the guard[/]: "
+            f"{', '.join(unclean)}; the rows above say what and why"
+        )
+        return NEEDS_TEACHER
+    if status.unreachable:
+        console.print(
+            f"{len(done)} learner(s) brought under their cap, verified; [bold red]{len(status.unreachable)} "
+            "learner(s) not reached[/]: their spend is unknown"
+        )
+        return NEEDS_TEACHER
+    console.print(
+        f"[green]{len(done)} learner(s) brought under their cap; verified: nothing of their stacks runs[/]"
     )
     return 0

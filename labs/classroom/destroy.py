@@ -7,15 +7,15 @@ say the same. It is deleted by stack id, so a stack made again under the same na
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from labs.classroom.accounts import ClassReach, Place
 from labs.classroom.inventory import LabStackListing, is_kit_lab, list_lab_stacks
-from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.deployed.expiry import read_expiry
 from labs.deployed.session import error_text
@@ -38,6 +38,8 @@ class DestroyPlan:
     not_kit: tuple[LabStackListing, ...] = ()
     # --expired-only: the roster's lab stacks still within their time
     not_expired: tuple[LabStackListing, ...] = ()
+    # stack id -> the session of the account it is in (a stack id names its account)
+    sessions: Mapping[str, boto3.Session] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,32 +55,45 @@ class Deletion:
 
 
 def plan_destroy(
-    session: boto3.Session,
-    roster: Roster,
+    reach: ClassReach,
     *,
     labs: Sequence[str] = (),
+    owners: Sequence[str] | None = None,
     expired_only: bool = False,
     now: datetime,
     workers: int = DEFAULT_WORKERS,
 ) -> DestroyPlan:
-    """The roster's kit lab stacks of `labs` (every lab when empty; with --expired-only: those past their
-    expiry)."""
+    """The reached learners' (or `owners'`) kit lab stacks of `labs` (every lab when empty), in every place
+    they work (with --expired-only: those past their expiry)."""
     labs = tuple(labs) or lab_ids()
-    candidates = [s for s in list_lab_stacks(session) if s.owner in roster and s.lab_id in labs]
-    verified = run_bounded(candidates, lambda listing: is_kit_lab(session, listing), workers=workers)
-    kit = [listing for listing, ok in zip(candidates, verified, strict=True) if ok]
-    not_kit = tuple(listing for listing, ok in zip(candidates, verified, strict=True) if not ok)
+    wanted = set(reach.reached if owners is None else owners)
+    groups = [(place, tuple(o for o in group if o in wanted)) for place, group in reach.groups()]
+    groups = [(place, group) for place, group in groups if group]
+    listed = run_bounded(groups, lambda group: list_lab_stacks(group[0].session), workers=workers)
+    candidates: list[tuple[Place, LabStackListing]] = [
+        (place, s)
+        for (place, group), found in zip(groups, listed, strict=True)
+        for s in found
+        if s.owner in group and s.lab_id in labs
+    ]
+    verified = run_bounded(candidates, lambda pair: is_kit_lab(pair[0].session, pair[1]), workers=workers)
+    kit = [pair for pair, ok in zip(candidates, verified, strict=True) if ok]
+    not_kit = tuple(pair[1] for pair, ok in zip(candidates, verified, strict=True) if not ok)
+    sessions = {listing.stack_id: place.session for place, listing in kit}
     if not expired_only:
-        return DestroyPlan(targets=tuple(kit), not_kit=not_kit)
+        return DestroyPlan(targets=tuple(pair[1] for pair in kit), not_kit=not_kit, sessions=sessions)
     overdue = run_bounded(
         kit,
-        lambda listing: read_expiry(session, listing.deployed(session), check_scope=False).overdue(now),
+        lambda pair: read_expiry(
+            pair[0].session, pair[1].deployed(pair[0].session), check_scope=False
+        ).overdue(now),
         workers=workers,
     )
     return DestroyPlan(
-        targets=tuple(listing for listing, due in zip(kit, overdue, strict=True) if due),
+        targets=tuple(pair[1] for pair, due in zip(kit, overdue, strict=True) if due),
         not_kit=not_kit,
-        not_expired=tuple(listing for listing, due in zip(kit, overdue, strict=True) if not due),
+        not_expired=tuple(pair[1] for pair, due in zip(kit, overdue, strict=True) if not due),
+        sessions=sessions,
     )
 
 
@@ -92,9 +107,16 @@ def delete_stacks(
     on_done: Callable[[Deletion], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    sessions: Mapping[str, boto3.Session] | None = None,
 ) -> list[Deletion]:
-    """DeleteStack on every target, then poll until each is gone, failed, or the time is over."""
-    cloudformation = session.client("cloudformation")
+    """DeleteStack on every target, then poll until each is gone, failed, or the time is over.
+
+    `sessions` (stack id -> session) names the account of a stack in another account than `session`'s.
+    """
+
+    def session_of(listing: LabStackListing) -> boto3.Session:
+        return (sessions or {}).get(listing.stack_id, session)
+
     started = clock()
     finished: dict[str, Deletion] = {}
 
@@ -105,7 +127,7 @@ def delete_stacks(
 
     def request(listing: LabStackListing) -> Deletion | None:
         try:
-            cloudformation.delete_stack(StackName=listing.stack_id)
+            session_of(listing).client("cloudformation").delete_stack(StackName=listing.stack_id)
         except ClientError as error:
             return Deletion(listing=listing, outcome="refused", reason=error_text(error))
         return None
@@ -115,7 +137,9 @@ def delete_stacks(
             finish(refused)
     pending = [listing for listing in targets if listing.stack_id not in finished]
     while pending:
-        states = run_bounded(pending, lambda listing: _deletion_state(session, listing), workers=workers)
+        states = run_bounded(
+            pending, lambda listing: _deletion_state(session_of(listing), listing), workers=workers
+        )
         elapsed = clock() - started
         for listing, (status, reason) in zip(pending, states, strict=True):
             if status == "DELETE_COMPLETE":
@@ -152,20 +176,23 @@ def _deletion_state(session: boto3.Session, listing: LabStackListing) -> tuple[s
 
 
 def scan_learners(
-    session: boto3.Session,
+    reach: ClassReach,
     owners: Sequence[str],
     *,
     labs: Sequence[str] = (),
     workers: int = DEFAULT_WORKERS,
     on_done: Callable[[str], None] | None = None,
 ) -> dict[str, list[Leftover]]:
-    """Each learner's leftovers of `labs` (every lab when empty): labkit leftovers' scan, per learner."""
+    """Each reached learner's leftovers of `labs` (every lab when empty; labkit leftovers' scan, once per
+    learner, in the account where the learner works)."""
     labs = tuple(labs) or lab_ids()
 
     def scan(owner: str) -> list[Leftover]:
+        session = reach.places[owner].session
         if tuple(labs) == lab_ids():
             return scan_leftovers(session, owner=owner)
         return [found for lab_id in labs for found in scan_leftovers(session, lab_id=lab_id, owner=owner)]
 
-    found = run_bounded(list(owners), scan, workers=workers, on_done=on_done)
-    return dict(zip(owners, found, strict=True))
+    reached = [owner for owner in owners if owner in reach.places]
+    found = run_bounded(reached, scan, workers=workers, on_done=on_done)
+    return dict(zip(reached, found, strict=True))

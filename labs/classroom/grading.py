@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from labs.checks.render import counts
 from labs.checks.report import CheckItem, CheckReport, Outcome
+from labs.classroom.accounts import ClassReach, Unreachable
 from labs.classroom.inventory import list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
@@ -115,6 +116,19 @@ def not_deployed(owner: str, lab_id: str) -> GradedCell:
     )
 
 
+def unreachable(cell_of: Unreachable, lab_id: str) -> GradedCell:
+    """A learner whose account could not be reached: an error of the check, not of the learner."""
+    return GradedCell(
+        owner=cell_of.owner,
+        lab_id=lab_id,
+        stack_name=stack_name(lab_id, cell_of.owner),
+        grade=Grade.ERROR,
+        headline=f"account {cell_of.account} not reached: role {cell_of.role_arn} cannot be assumed "
+        f"({cell_of.reason})",
+        hint="ask for that role to trust the teacher's account, then rerun the class check",
+    )
+
+
 @contextmanager
 def no_progress(_description: str, _timeout_s: float) -> Iterator[ProgressUpdate]:
     """Checks side by side share one terminal: none of them draws its own status line."""
@@ -122,8 +136,7 @@ def no_progress(_description: str, _timeout_s: float) -> Iterator[ProgressUpdate
 
 
 def check_class(
-    session: boto3.Session,
-    roster: Roster,
+    reach: ClassReach,
     *,
     labs: Sequence[str] = (),
     on_emulator: bool,
@@ -134,15 +147,26 @@ def check_class(
     on_planned: Callable[[int], None] | None = None,
     on_done: Callable[[tuple[str, str]], None] | None = None,
 ) -> ClassGrid:
-    """Every learner's check of every lab in `labs` (default: the labs someone on the roster deployed).
+    """Every learner's check of every lab in `labs` (default: the labs someone on the roster deployed),
+    each in the account and region where the learner works.
 
     Options a lab does not declare (a self-heal for a lab without one) are left out of that lab's check.
     """
-    deployed = {(s.owner, s.lab_id) for s in list_lab_stacks(session) if s.owner in roster}
+    roster = reach.roster
+    groups = list(reach.groups())
+    listed = run_bounded(groups, lambda group: list_lab_stacks(group[0].session), workers=workers)
+    deployed = {
+        (s.owner, s.lab_id)
+        for (_, owners), found in zip(groups, listed, strict=True)
+        for s in found
+        if s.owner in owners
+    }
     chosen = tuple(labs) or tuple(lab_id for lab_id in lab_ids() if any(d[1] == lab_id for d in deployed))
     chosen = chosen or lab_ids()
     cells: dict[tuple[str, str], GradedCell] = {
-        (owner, lab_id): not_deployed(owner, lab_id)
+        (owner, lab_id): unreachable(reach.unreachable[owner], lab_id)
+        if owner in reach.unreachable
+        else not_deployed(owner, lab_id)
         for owner in roster.owners
         for lab_id in chosen
         if (owner, lab_id) not in deployed
@@ -155,33 +179,55 @@ def check_class(
 
     def run_one(pair: tuple[str, str]) -> GradedCell:
         owner, lab_id = pair
-        checked = lab(lab_id)
-        own = {option.keyword for option in checked.check_options}
-        started = time.monotonic()
-        try:
-            report = run_check(
-                checked.lab_id,
-                session=session,
-                stack_name=stack_name(lab_id, owner),
-                on_emulator=on_emulator,
-                timeout_s=timeout_s,
-                options={name: on for name, on in (options or {}).items() if name in own},
-                progress=no_progress,
-            )
-        except Exception as error:  # one learner's broken lab or a throttled call must not stop the class
-            return GradedCell(
-                owner=owner,
-                lab_id=lab_id,
-                stack_name=stack_name(lab_id, owner),
-                grade=Grade.ERROR,
-                headline=aws_failure(error) or f"{type(error).__name__}: {error}",
-                hint="rerun the class check; `labkit check` for this learner shows the whole report",
-                seconds=time.monotonic() - started,
-            )
-        return grade_report(owner, lab_id, report, seconds=time.monotonic() - started)
+        return _check_one(
+            reach.places[owner].session,
+            owner,
+            lab_id,
+            on_emulator=on_emulator,
+            timeout_s=timeout_s,
+            options=options or {},
+        )
 
     for cell in run_bounded(to_check, run_one, workers=workers, on_done=on_done):
         cells[(cell.owner, cell.lab_id)] = cell
-    return ClassGrid(
-        roster=roster, labs=chosen, checked_at=checked_at, region=session.region_name or "", cells=cells
-    )
+    regions = sorted({place.region for place, _ in groups})
+    accounts = {place.account for place, _ in groups}
+    region = regions[0] if len(regions) == 1 else ", ".join(regions)
+    if roster.across_accounts:
+        region = f"{len(accounts)} account(s), {region}"
+    return ClassGrid(roster=roster, labs=chosen, checked_at=checked_at, region=region, cells=cells)
+
+
+def _check_one(
+    session: boto3.Session,
+    owner: str,
+    lab_id: str,
+    *,
+    on_emulator: bool,
+    timeout_s: float | None,
+    options: Mapping[str, bool],
+) -> GradedCell:
+    checked = lab(lab_id)
+    own = {option.keyword for option in checked.check_options}
+    started = time.monotonic()
+    try:
+        report = run_check(
+            lab_id,
+            session=session,
+            stack_name=stack_name(lab_id, owner),
+            on_emulator=on_emulator,
+            timeout_s=timeout_s,
+            options={name: on for name, on in options.items() if name in own},
+            progress=no_progress,
+        )
+    except Exception as error:  # one learner's broken lab or a throttled call must not stop the class
+        return GradedCell(
+            owner=owner,
+            lab_id=lab_id,
+            stack_name=stack_name(lab_id, owner),
+            grade=Grade.ERROR,
+            headline=aws_failure(error) or f"{type(error).__name__}: {error}",
+            hint="rerun the class check; `labkit check` for this learner shows the whole report",
+            seconds=time.monotonic() - started,
+        )
+    return grade_report(owner, lab_id, report, seconds=time.monotonic() - started)

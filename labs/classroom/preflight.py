@@ -7,13 +7,18 @@ The region, bootstrap, boundary and zone lines are `labkit preflight`'s own (lab
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.classroom.accounts import Place, Unreachable
 from labs.cost.prices import PriceTable
 from labs.preflight.quotas import Need, QuotaSource, checks_for_needs, lab_needs
-from labs.preflight.results import Line, unreadable
+from labs.preflight.results import FAIL, Line, unreadable
+
+if TYPE_CHECKING:
+    from labs.deployed.bootstrap import Bootstrap
 
 
 def class_needs(
@@ -44,3 +49,53 @@ def class_quota_lines(
 def once_each(lines: Iterable[Line]) -> list[Line]:
     """The lines in order, each line the labs share (region, bootstrap, boundary) only once."""
     return list(dict.fromkeys(lines))
+
+
+def place_lines(
+    place: Place,
+    learners: int,
+    *,
+    labs: Sequence[str],
+    templates: Mapping[str, Mapping[str, Any]],
+    prices: PriceTable,
+    bootstrap: Bootstrap,
+    boundary: str | None,
+    zone: str | None,
+    label: bool,
+) -> list[Line]:
+    """One place's landing-zone lines (once each) and its quotas for the `learners` who work there;
+    `label`: each line names the place (a class across accounts)."""
+    from labs.preflight.command import landing_zone_lines
+    from labs.preflight.quotas import ServiceQuotasSource
+
+    session = place.session
+    per_lab = [
+        landing_zone_lines(
+            session,
+            lab_id=lab_id,
+            template=dict(templates[lab_id]),
+            region=place.region,
+            bootstrap=bootstrap,
+            boundary=boundary,
+            zone=zone,
+        )
+        for lab_id in labs
+    ]
+    lines = once_each(line for lab_lines in per_lab for line in lab_lines)
+    if not lines[0].blocks:  # a denied region: nothing else can be read
+        needs = class_needs(templates, labs, prices)
+        quotas = ServiceQuotasSource(session.client("service-quotas"))
+        lines += class_quota_lines(needs, learners, ec2=session.client("ec2"), quotas=quotas)
+    if not label:
+        return lines
+    return [replace(line, check=f"{place.label}: {line.check}") for line in lines]
+
+
+def unreachable_line(away: Unreachable) -> Line:
+    """A learner's account the teacher cannot reach: nothing there can be checked, a blocker."""
+    return Line(
+        check=f"{away.owner}: reach account {away.account}",
+        status=FAIL,
+        detail=f"role {away.role_arn} cannot be assumed: {away.reason}",
+        fix="create the role in the learner's account, trusting the teacher's account (sts:AssumeRole)",
+    )

@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 from rich.table import Table
 from rich.text import Text
 
+from labs.classroom.accounts import Unreachable
 from labs.classroom.destroy import Deletion
 from labs.classroom.grading import ClassGrid, Grade
+from labs.classroom.guard import Enforcement
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.reports.labels import short_label
+from labs.classroom.spend import LearnerSpend, PricedResource
 from labs.classroom.status import ClassStatus, LabStackState
 from labs.deployed.expiry import describe_remaining
 from labs.leftovers.model import Leftover
@@ -50,7 +53,15 @@ def expiry_text(state: LabStackState, now: datetime) -> Text:
 
 def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> Table:
     table = Table(title=f"{title} (times in UTC)", title_justify="left")
-    for column in ("Owner", "Lab", "Stack status", "Deployed", "Expires"):
+    across = any(state.where for state in states)
+    for column in (
+        "Owner",
+        *(("Account, region",) if across else ()),
+        "Lab",
+        "Stack status",
+        "Deployed",
+        "Expires",
+    ):
         table.add_column(column, no_wrap=column in ("Stack status", "Deployed"))
     for column in ("$/h", "$ so far", "$ projected"):
         table.add_column(column, justify="right", no_wrap=True)
@@ -59,6 +70,7 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
         status = Text(listing.status, style="red" if listing.failed else "")
         table.add_row(
             listing.owner or "(none)",
+            *((state.where,) if across else ()),
             listing.lab_id,
             status,
             short_moment(listing.created),
@@ -74,18 +86,70 @@ def status_notes(status: ClassStatus) -> list[str]:
     notes = [
         f"{state.listing.name}: {state.note}" for state in (*status.stacks, *status.strangers) if state.note
     ]
+    notes += [
+        f"{spend.owner}: {resource.identifier} not priced: {resource.note}"
+        for spend in status.spend
+        for resource in spend.unpriced
+    ]
+    if status.nobodys:
+        rate = sum(resource.usd_per_hour or 0.0 for _, resource in status.nobodys)
+        notes.append(
+            f"Running, tied to no learner on the roster ({len(status.nobodys)}, {usd(rate, places=5)}/h): "
+            + "; ".join(
+                f"{resource.identifier} ({resource.what}, {where})" for where, resource in status.nobodys[:5]
+            )
+        )
     idle = status.idle
     if idle:
         notes.append(f"On the roster with nothing deployed ({len(idle)}): {', '.join(idle)}")
     return notes
 
 
+def outside_text(items: Sequence[PricedResource]) -> str:
+    """`i-0abc (t4g.nano instance, made by hand) and 2 more`: what runs outside a learner's lab stacks."""
+    shown = "; ".join(f"{p.resource.identifier} ({p.resource.what}, {p.origin})" for p in items[:2])
+    return shown + (f" and {len(items) - 2} more" if len(items) > 2 else "")
+
+
+def spend_table(status: ClassStatus) -> Table:
+    """Each learner's running resources priced now, against their cap; a row for each learner not reached."""
+    table = Table(title="Spend now, from the resources running (not billing data)", title_justify="left")
+    for column in (
+        "Learner",
+        "Account, region",
+        "Running $/h",
+        "$ so far",
+        "Cap $/h",
+        "Outside the lab stacks",
+    ):
+        table.add_column(column, justify="right" if "$" in column else "left")
+    for spend in status.spend:
+        rate = Text(usd(spend.usd_per_hour, places=5), style="bold red" if spend.over_cap else "")
+        cap = "none" if spend.cap_usd_per_hour is None else usd(spend.cap_usd_per_hour, places=5)
+        cap_text = Text(cap + (" OVER" if spend.over_cap else ""), style="bold red" if spend.over_cap else "")
+        table.add_row(
+            spend.owner, spend.where, rate, usd(spend.so_far), cap_text, outside_text(spend.outside_the_kit)
+        )
+    for away in status.unreachable:
+        table.add_row(away.owner, away.account, "?", "?", "", Text(unreachable_text(away), style="bold red"))
+    return table
+
+
+def unreachable_text(away: Unreachable) -> str:
+    return f"NOT REACHED: role {away.role_arn} cannot be assumed ({away.reason})"
+
+
 def status_totals(status: ClassStatus) -> str:
     learners = len({state.listing.owner for state in status.stacks})
     line = (
         f"Class total: {usd(status.so_far)} so far, {usd(status.projected)} projected to expiry "
-        f"({len(status.stacks)} lab stacks of {learners} of {len(status.roster)} learners)"
+        f"({len(status.stacks)} lab stacks of {learners} of {len(status.roster)} learners); "
+        f"running now {usd(status.usd_per_hour, places=5)}/h"
     )
+    if status.over_cap:
+        line += f", {len(status.over_cap)} learner(s) over their cap"
+    if status.unreachable:
+        line += f"; {len(status.unreachable)} learner(s) not reached"
     if status.never_expiring:
         line += f"; {status.never_expiring} stack(s) never expire and keep costing"
     if status.strangers:
@@ -153,5 +217,51 @@ def preflight_table(title: str, lines: Sequence[Line]) -> Table:
     for line in lines:
         table.add_row(
             line.check, Text(line.label, style=LINE_STYLES.get(line.status, "")), line.detail, line.fix
+        )
+    return table
+
+
+def guard_table(over: Sequence[LearnerSpend]) -> Table:
+    """The learners over their cap, with what runs for them."""
+    table = Table(title=f"Over their cap: {len(over)} learner(s)", title_justify="left")
+    for column in ("Learner", "Account, region", "Running $/h", "Cap $/h", "What runs"):
+        table.add_column(column, justify="right" if "$" in column else "left")
+    for spend in over:
+        what = "; ".join(
+            f"{p.resource.identifier} {p.resource.what} ({p.origin})" for p in spend.resources[:4]
+        )
+        more = f" and {len(spend.resources) - 4} more" if len(spend.resources) > 4 else ""
+        table.add_row(
+            spend.owner,
+            spend.where,
+            usd(spend.usd_per_hour, places=5),
+            usd(spend.cap_usd_per_hour, places=5),
+            what + more,
+        )
+    return table
+
+
+def enforcement_table(done: Sequence[Enforcement]) -> Table:
+    """What --enforce removed for each learner, verified by reading the account again."""
+    table = Table(title="Enforced: lab stacks destroyed, then the account read again", title_justify="left")
+    for column in ("Learner", "Stacks deleted", "Removed (verified gone)", "Still running", "$/h now"):
+        table.add_column(column, justify="right" if "$" in column else "left")
+    for item in done:
+        deleted = ", ".join(
+            d.listing.name + ("" if d.deleted else f" {d.outcome}: {d.reason}") for d in item.deletions
+        )
+        removed = "; ".join(f"{p.resource.identifier} ({p.resource.what})" for p in item.removed)
+        still = [f"{p.resource.identifier} ({p.resource.what}, of {p.origin})" for p in item.still_running]
+        still += [
+            f"{p.resource.identifier} ({p.resource.what}, {p.origin}: the kit leaves it)"
+            for p in item.by_hand
+        ]
+        still += [f"{left.resource_type} {left.identifier} (leftover)" for left in item.leftovers]
+        table.add_row(
+            item.before.owner,
+            Text(deleted or "none", style="" if all(d.deleted for d in item.deletions) else "bold red"),
+            removed or "nothing",
+            Text("; ".join(still) or "nothing", style="green" if item.clean else "bold red"),
+            usd(item.usd_per_hour_after, places=5),
         )
     return table

@@ -3,24 +3,29 @@
 Cost is the kit's price table (labs/cost) applied to the stack's own template, times the hours since
 the stack was created: so far (until now) and projected (until it deletes itself at its expiry). A stack
 past its expiry is overdue: its deletion failed or never ran, and it costs until someone destroys it.
+Beside it, each learner's spend from what actually runs where they work (labs/classroom/spend.py), against
+their cap. Learners are read where they work (labs/classroom/accounts.py), every place side by side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from labs.classroom.accounts import ClassReach, Place, Unreachable
 from labs.classroom.inventory import LabStackListing, is_kit_lab, list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
+from labs.classroom.spend import LearnerSpend, place_spend
 from labs.cost.calculator import price_template
 from labs.cost.prices import CostError, PriceTable
+from labs.cost.running import RunningResource, running_resources
 from labs.deployed.expiry import read_expiry
-from labs.deployed.stack import failure_reason, template_of
+from labs.deployed.stack import StackResource, failure_reason, template_of
 
 if TYPE_CHECKING:
     import boto3
@@ -55,6 +60,8 @@ class LabStackState:
     so_far: float | None
     projected: float | None
     note: str = ""  # why the stack failed, or why it could not be priced
+    where: str = ""  # the account and region, when the class spans accounts
+    resources: tuple[StackResource, ...] = ()  # the stack's resources, as read for its expiry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,12 +70,25 @@ class ClassStatus:
     now: datetime
     stacks: tuple[LabStackState, ...]  # the roster's learners' lab stacks
     strangers: tuple[LabStackState, ...]  # lab stacks whose owner is not on the roster (or who has none)
+    spend: tuple[LearnerSpend, ...] = ()  # each reached learner's running resources, priced
+    nobodys: tuple[tuple[str, RunningResource], ...] = ()  # (where, resource) tied to no learner
+    unreachable: tuple[Unreachable, ...] = ()
+
+    @property
+    def over_cap(self) -> tuple[LearnerSpend, ...]:
+        return tuple(spend for spend in self.spend if spend.over_cap)
+
+    @property
+    def usd_per_hour(self) -> float:
+        """What the class's running resources cost per hour now."""
+        return sum(spend.usd_per_hour for spend in self.spend)
 
     @property
     def idle(self) -> tuple[str, ...]:
-        """Learners on the roster with no lab stack at all."""
+        """Learners on the roster (and reached) with no lab stack at all."""
         busy = {state.listing.owner for state in self.stacks}
-        return tuple(owner for owner in self.roster.owners if owner not in busy)
+        away = {u.owner for u in self.unreachable}
+        return tuple(owner for owner in self.roster.owners if owner not in busy and owner not in away)
 
     @property
     def so_far(self) -> float:
@@ -96,12 +116,17 @@ class ClassStatus:
         problems = [f"{s.listing.name} is overdue" for s in every if s.overdue]
         problems += [f"{s.listing.name} is {s.listing.status}" for s in every if s.listing.failed]
         problems += [f"{s.listing.name} belongs to no learner on the roster" for s in self.strangers]
+        problems += [
+            f"{s.owner} runs ${s.usd_per_hour:.4f}/h, over the cap of ${s.cap_usd_per_hour:.4f}/h "
+            f"(`labkit class guard --enforce` destroys their lab stacks)"
+            for s in self.over_cap
+        ]
+        problems += [u.line for u in self.unreachable]
         return problems
 
 
 def read_class_status(
-    session: boto3.Session,
-    roster: Roster,
+    reach: ClassReach,
     *,
     now: datetime,
     prices: PriceTable,
@@ -109,23 +134,84 @@ def read_class_status(
     on_listed: Callable[[int], None] | None = None,
     on_done: Callable[[LabStackListing], None] | None = None,
 ) -> ClassStatus:
-    """One listing of the account's lab stacks, then each stack's expiry and cost read in parallel."""
-    listings = list_lab_stacks(session)
+    """Every place's lab stacks listed, then each stack's expiry and cost, each place's running resources
+    and each learner's stacks' resources read, all side by side."""
+    groups = list(reach.groups())
+    listed = run_bounded(groups, lambda group: list_lab_stacks(group[0].session), workers=workers)
+    pairs = [
+        (place, owners, listing)
+        for (place, owners), found in zip(groups, listed, strict=True)
+        for listing in found
+    ]
     if on_listed is not None:
-        on_listed(len(listings))
-    read = run_bounded(
-        listings,
-        lambda listing: read_state(session, listing, now=now, prices=prices),
-        workers=workers,
-        on_done=on_done,
-    )
-    states = [state for state in read if state is not None]
+        on_listed(len(pairs))
+
+    def state_of(pair: tuple[Place, tuple[str, ...], LabStackListing]) -> LabStackState | None:
+        place, _owners, listing = pair
+        state = read_state(place.session, listing, now=now, prices=prices)
+        if on_done is not None:
+            on_done(listing)
+        return (
+            None
+            if state is None
+            else replace(state, where=place.label if reach.roster.across_accounts else "")
+        )
+
+    states = run_bounded(pairs, state_of, workers=workers)
+    mine = [
+        (p, s) for (p, owners, _), s in zip(pairs, states, strict=True) if s and s.listing.owner in owners
+    ]
+    strangers = [
+        s for (_, owners, _), s in zip(pairs, states, strict=True) if s and s.listing.owner not in owners
+    ]
+    spends, nobodys = _spend(reach, groups, mine, now=now, prices=prices, workers=workers)
     return ClassStatus(
-        roster=roster,
+        roster=reach.roster,
         now=now,
-        stacks=tuple(s for s in states if s.listing.owner in roster),
-        strangers=tuple(s for s in states if s.listing.owner not in roster),
+        stacks=tuple(s for _, s in mine),
+        strangers=tuple(strangers),
+        spend=spends,
+        nobodys=nobodys,
+        unreachable=tuple(reach.unreachable[o] for o in reach.roster.owners if o in reach.unreachable),
     )
+
+
+def _spend(
+    reach: ClassReach,
+    groups: list[tuple[Place, tuple[str, ...]]],
+    mine: list[tuple[Place, LabStackState]],
+    *,
+    now: datetime,
+    prices: PriceTable,
+    workers: int,
+) -> tuple[tuple[LearnerSpend, ...], tuple[tuple[str, RunningResource], ...]]:
+    """Each place's running resources read side by side, then tied to the learners' stacks (whose
+    resources were read with their expiry)."""
+    running = dict(
+        zip(
+            [id(place) for place, _ in groups],
+            run_bounded(groups, lambda group: running_resources(group[0].session, prices), workers=workers),
+            strict=True,
+        )
+    )
+    spends: dict[str, LearnerSpend] = {}
+    nobodys: list[tuple[str, RunningResource]] = []
+    for place, owners in groups:
+        listings = [state.listing for p, state in mine if p is place]
+        found = place_spend(
+            running[id(place)],
+            owners=owners,
+            where=place.label,
+            own_account=place.account is not None,
+            listings=listings,
+            stack_resources={state.listing.name: state.resources for p, state in mine if p is place},
+            caps={owner: reach.roster.learner(owner).placement.cap_usd_per_hour for owner in owners},
+            now=now,
+        )
+        spends.update(found.by_owner)
+        nobodys += [(place.label, resource) for resource in found.nobodys]
+    ordered = tuple(spends[owner] for owner in reach.roster.owners if owner in spends)
+    return ordered, tuple(nobodys)
 
 
 def read_state(
@@ -136,7 +222,8 @@ def read_state(
         if not is_kit_lab(session, listing):
             return None
         template = template_of(session, listing.name)
-        expiry = read_expiry(session, listing.deployed(session), check_scope=False)
+        deployed = listing.deployed(session)
+        expiry = read_expiry(session, deployed, check_scope=False)
         note = failure_reason(session, listing.name) if listing.failed else ""
     except ClientError as error:
         if "does not exist" in str(error):
@@ -149,6 +236,7 @@ def read_state(
     deployed_at = listing.created
     return LabStackState(
         listing=listing,
+        resources=deployed.resources,
         expires_at=expiry.at,
         overdue=expiry.overdue(now),
         usd_per_hour=usd_per_hour,

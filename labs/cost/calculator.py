@@ -299,18 +299,7 @@ class _Pricer:
         return fee
 
     def _disk_hourly(self, disk: Disk, *, where: str) -> float:
-        price = self.prices.volume(disk.volume_type, where=where)
-        monthly = disk.size_gib * price.usd_per_gib_month
-        if price.usd_per_iops_month:
-            if disk.iops is None and not price.included_iops:
-                raise CostError(f"{where}: a {disk.volume_type} volume needs Iops to be priced")
-            iops = disk.iops if disk.iops is not None else price.included_iops
-            monthly += max(0, iops - price.included_iops) * price.usd_per_iops_month
-        if price.usd_per_mibps_month and disk.throughput_mibps is not None:
-            monthly += (
-                max(0, disk.throughput_mibps - price.included_throughput_mibps) * price.usd_per_mibps_month
-            )
-        return self.prices.as_hourly(monthly)
+        return disk_usd_per_hour(disk, self.prices, where=where)
 
     @property
     def _public_ipv4(self) -> float:
@@ -327,6 +316,20 @@ class _Pricer:
         return LineItem(
             logical_id=logical_id, what=what, quantity=quantity, usd_per_hour=quantity * unit_usd_per_hour
         )
+
+
+def disk_usd_per_hour(disk: Disk, prices: PriceTable, *, where: str) -> float:
+    """An EBS volume's hourly price: its size, and the IOPS and throughput above what its type includes."""
+    price = prices.volume(disk.volume_type, where=where)
+    monthly = disk.size_gib * price.usd_per_gib_month
+    if price.usd_per_iops_month:
+        if disk.iops is None and not price.included_iops:
+            raise CostError(f"{where}: a {disk.volume_type} volume needs Iops to be priced")
+        iops = disk.iops if disk.iops is not None else price.included_iops
+        monthly += max(0, iops - price.included_iops) * price.usd_per_iops_month
+    if price.usd_per_mibps_month and disk.throughput_mibps is not None:
+        monthly += max(0, disk.throughput_mibps - price.included_throughput_mibps) * price.usd_per_mibps_month
+    return prices.as_hourly(monthly)
 
 
 def _is_free(resource_type: str) -> bool:

@@ -25,6 +25,7 @@ from labs.emulator.parity import (
     ssm,
     stack_updates,
     stepfunctions,
+    sts,
 )
 from labs.emulator.parity.base import (
     MOTO_VERSION,
@@ -67,6 +68,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *iam_simulation.FIXES,
     *ebs_defaults.FIXES,
     *instance_network.FIXES,
+    *sts.FIXES,
 )
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from typing import Any
+from urllib.parse import unquote
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace_classmethod
+from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace, replace_classmethod
+
+# the account in a function ARN, as Invoke's URL carries it (/functions/<name or ARN>/invocations)
+_FUNCTION_ACCOUNT = re.compile(r":lambda:[\w-]+:(\d{12}):function:")
 
 
 @parity_fix(
@@ -59,4 +65,32 @@ def cloudformation_state_machine_in_api_backend() -> None:
     replace_classmethod(state_machine_class, "update_from_cloudformation_json", update)
 
 
-FIXES: tuple[ParityFix, ...] = (cloudformation_state_machine_in_api_backend,)
+@parity_fix(
+    "a state machine invokes the Lambda function of its own account",
+    moto_does="runs a state machine's Lambda tasks with fixed keys of its default account, so a state "
+    "machine in any other account cannot find its function (the task fails as if the function were missing)",
+    aws_does="invokes the function the task names, in the state machine's account (Step Functions developer "
+    "guide, Lambda service integration: the function ARN names the account)",
+)
+def lambda_tasks_invoke_in_the_function_account() -> None:
+    module = "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils"
+    client_for = from_moto(module, "boto_client_for")
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        client = client_for(region, service, state_credentials)
+
+        def in_function_account(request: Any, **_: Any) -> None:
+            match = _FUNCTION_ACCOUNT.search(unquote(str(request.url)))
+            if match:
+                request.headers["x-moto-account-id"] = match.group(1)
+
+        client.meta.events.register("before-sign.lambda.Invoke", in_function_account)
+        return client
+
+    replace(importlib.import_module(module), "boto_client_for", boto_client_for)
+
+
+FIXES: tuple[ParityFix, ...] = (
+    cloudformation_state_machine_in_api_backend,
+    lambda_tasks_invoke_in_the_function_account,
+)

@@ -13,7 +13,7 @@ import pytest
 from labs.checks.report import CheckReport
 from labs.cli import main
 from labs.shared_facts import expires_tag
-from tests.check_helpers import deploy, lab_tags, mocked_session
+from tests.check_helpers import AMI, deploy, lab_tags, mocked_session
 from tests.synth import Template
 
 QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}
@@ -66,7 +66,8 @@ def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
     assert "LabDdbStream" in out
     assert "On the roster with nothing deployed (1): bob" in out
     assert last_line(out) == (
-        "Class total: $0.0000 so far, $0.0000 projected to expiry (1 lab stacks of 1 of 2 learners)"
+        "Class total: $0.0000 so far, $0.0000 projected to expiry (1 lab stacks of 1 of 2 learners); "
+        "running now $0.00000/h"
     )
 
 
@@ -111,6 +112,7 @@ def test_check_writes_the_reports_and_exits_0_only_when_everyone_passed(
     assert passed == 0
     assert last_line(everyone) == "2 passed of 2"
     assert sorted(path.name for path in (tmp_path / "all").iterdir()) == [
+        "gradescope",
         "report.csv",
         "report.html",
         "report.md",
@@ -165,3 +167,46 @@ def test_preflight_adds_up_the_labs_for_every_learner_and_names_each_increase(
     assert "--quota-code L-0263D0A3 --desired-value 30" in out
     assert "--quota-code L-F678F1CE --desired-value 61" in out  # the account's default VPC counts too
     assert "blocker(s): fix the lines marked fail before the class deploys" in last_line(out)
+
+
+INSTANCE = {
+    "Machine": {
+        "Type": "AWS::EC2::Instance",
+        "Properties": {"ImageId": AMI, "InstanceType": "t4g.nano"},
+    }
+}
+
+
+def test_the_guard_flags_a_learner_over_the_cap_and_enforce_removes_their_stack_verified(
+    session: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy(session, "alice-LabEc2", INSTANCE, tags=lab_tags("LabEc2", "alice"))
+    deploy(session, "bob-LabDdbStream", QUEUE, tags=lab_tags("LabDdbStream", "bob"))
+    path = tmp_path / "roster.txt"
+    path.write_text("alice cap=0.001\nbob\n", encoding="utf-8")
+
+    uncapped = main(["class", "guard", "--roster", str(tmp_path / "roster.txt"), "--cap", "5"])
+    relaxed = capsys.readouterr().out
+    flagged = main(["class", "guard", "--roster", str(path)])
+    flagged_out = capsys.readouterr().out
+    enforced = main(["class", "guard", "--roster", str(path), "--enforce", "--timeout", "30"])
+    enforced_out = capsys.readouterr().out
+
+    assert uncapped == 1  # the roster's own cap=0.001 for alice wins over --cap
+    assert "Over their cap: 1 learner(s)" in relaxed
+    assert flagged == 1
+    assert "t4g.nano instance with a public IPv4 (stack alice-LabEc2)" in flagged_out, flagged_out
+    assert last_line(flagged_out).startswith("1 learner(s) over their cap")
+    assert enforced == 0, enforced_out
+    assert last_line(enforced_out) == (
+        "1 learner(s) brought under their cap; verified: nothing of their stacks runs"
+    )
+    stacks = session.client("cloudformation").describe_stacks()["Stacks"]
+    assert {s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"} == {"bob-LabDdbStream"}
+
+
+def test_the_guard_needs_a_cap(
+    session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["class", "guard", "--roster", str(roster)]) == 2
+    assert "no learner has a cap: pass --cap USD or write cap= in the roster" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
+from labs.classroom.accounts import one_account
 from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.roster import Learner, Roster
@@ -45,9 +46,9 @@ def test_only_kit_labs_of_owners_on_the_roster_are_planned(session: boto3.Sessio
     deploy(session, "LabEc2", QUEUE, tags=lab_tags("LabEc2"))
     class_ = roster("alice", "bob", "carol", "dave")
 
-    every = plan_destroy(session, class_, now=now)
-    only_ec2 = plan_destroy(session, class_, labs=("LabEc2",), now=now)
-    expired = plan_destroy(session, class_, expired_only=True, now=now)
+    every = plan_destroy(one_account(session, class_), now=now)
+    only_ec2 = plan_destroy(one_account(session, class_), labs=("LabEc2",), now=now)
+    expired = plan_destroy(one_account(session, class_), expired_only=True, now=now)
 
     assert names(every.targets) == ["alice-LabAsg", "alice-LabEc2", "bob-LabEc2"]
     assert names(every.not_kit) == ["carol-LabEc2", "dave-LabEc2"]
@@ -59,7 +60,7 @@ def test_only_kit_labs_of_owners_on_the_roster_are_planned(session: boto3.Sessio
 def test_deletions_are_waited_for_and_reported_per_stack(session: boto3.Session) -> None:
     deploy(session, "alice-LabEc2", QUEUE, tags=lab_tags("LabEc2", "alice"))
     deploy(session, "mallory-LabEc2", QUEUE, tags=lab_tags("LabEc2", "mallory"))
-    plan = plan_destroy(session, roster("alice"), now=datetime.now(UTC))
+    plan = plan_destroy(one_account(session, roster("alice")), now=datetime.now(UTC))
     done: list[str] = []
 
     deletions = delete_stacks(session, plan.targets, poll_s=0, on_done=lambda d: done.append(d.outcome))
@@ -134,7 +135,7 @@ def test_the_leftover_scan_runs_once_per_learner(session: boto3.Session) -> None
         },
     )
 
-    found = scan_learners(session, ["alice", "bob"])
+    found = scan_learners(one_account(session, roster("alice", "bob")), ["alice", "bob"])
 
     assert list(found) == ["alice", "bob"]
     assert [item.identifier for item in found["alice"]] == ["alice-labddbstream-bucket-1"]

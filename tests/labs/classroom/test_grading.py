@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from labs.checks.report import CheckReport
+from labs.classroom.accounts import one_account
 from labs.classroom.grading import Grade, check_class
 from labs.classroom.roster import Learner, Roster
 from labs.registry import all_labs
@@ -63,8 +64,7 @@ def test_deployed_labs_are_checked_and_the_others_are_not_deployed(
     done: list[tuple[str, str]] = []
 
     grid = check_class(
-        session,
-        roster("alice", "bob", "carol", "dave"),
+        one_account(session, roster("alice", "bob", "carol", "dave")),
         on_emulator=True,
         checked_at=NOW,
         options={"self_heal": True},
@@ -94,7 +94,9 @@ def test_deployed_labs_are_checked_and_the_others_are_not_deployed(
 def test_a_lab_named_on_the_command_line_is_graded_even_when_nobody_deployed_it(
     session: boto3.Session, calls: list[dict[str, Any]]
 ) -> None:
-    grid = check_class(session, roster("alice"), labs=("LabStepFunction",), on_emulator=True, checked_at=NOW)
+    grid = check_class(
+        one_account(session, roster("alice")), labs=("LabStepFunction",), on_emulator=True, checked_at=NOW
+    )
 
     assert grid.labs == ("LabStepFunction",)
     assert grid.cell("alice", "LabStepFunction").grade is Grade.NOT_DEPLOYED

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -12,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from labs.checks.report import CheckReport
-from labs.classroom.grading import ClassGrid, Grade, GradedCell, grade_report, not_deployed
-from labs.classroom.reports import csv_table, html_page, junit, markdown, write_reports
+from labs.classroom.accounts import Unreachable
+from labs.classroom.grading import ClassGrid, Grade, GradedCell, grade_report, not_deployed, unreachable
+from labs.classroom.reports import FILES, csv_table, gradescope, html_page, junit, markdown, write_reports
+from labs.classroom.reports.labels import short_label
 from labs.classroom.roster import Learner, Roster
 
 LABS = ("LabEc2", "LabDdbStream")
@@ -145,8 +150,115 @@ def test_the_csv_has_a_row_per_learner_and_lab(grid: ClassGrid) -> None:
     assert (carol["grade"], carol["detail"]) == ("not deployed", "no stack carol-LabEc2")
 
 
-def test_the_four_reports_are_written_into_a_new_folder(grid: ClassGrid, tmp_path: Path) -> None:
-    written = write_reports(grid, tmp_path / "reports" / "1A")
+def test_the_reports_are_written_into_a_new_folder_with_a_results_json_per_learner(
+    grid: ClassGrid, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports" / "1A"
+    written = write_reports(grid, folder)
 
-    assert [path.name for path in written] == ["report.md", "report.csv", "report.xml", "report.html"]
+    assert [path.relative_to(folder).as_posix() for path in written] == [
+        "report.md",
+        "report.csv",
+        "report.xml",
+        "report.html",
+        "gradescope/alice/results.json",
+        "gradescope/bob/results.json",
+        "gradescope/carol/results.json",
+    ]
     assert all(path.read_text(encoding="utf-8") for path in written)
+
+
+@pytest.fixture
+def every_grade() -> ClassGrid:
+    """A grid with every grade: pass, fail, not deployed, not verified, and a learner not reached."""
+    roster = Roster(
+        Path("1A.txt"), tuple(Learner(o, n) for n, o in enumerate(("alice", "bob", "carol", "dave"), 1))
+    )
+    nothing = CheckReport("LabEc2", "dave-LabEc2")
+    nothing.not_verifiable("Ping", "no network")
+    away = Unreachable(
+        owner="dave",
+        account="444444444444",
+        role_arn="arn:aws:iam::444444444444:role/T",
+        reason="AccessDenied: no",
+    )
+    cells = [
+        passing("alice", "LabEc2"),
+        passing("alice", "LabDdbStream"),
+        passing("bob", "LabEc2"),
+        failing("bob", "LabDdbStream"),
+        not_deployed("carol", "LabEc2"),
+        not_deployed("carol", "LabDdbStream"),
+        grade_report("dave", "LabEc2", nothing, seconds=0.5),
+        unreachable(away, "LabDdbStream"),
+    ]
+    return ClassGrid(
+        roster=roster,
+        labs=LABS,
+        checked_at=datetime(2030, 1, 1, 10, 0, tzinfo=UTC),
+        region="2 account(s), us-east-1",
+        cells={(cell.owner, cell.lab_id): cell for cell in cells},
+    )
+
+
+def test_gradescope_results_follow_its_published_schema_a_point_per_lab(every_grade: ClassGrid) -> None:
+    bob = gradescope.results(every_grade, "bob")
+
+    assert bob["score"] == 1.0
+    assert [test["name"] for test in bob["tests"]] == list(LABS)
+    assert all(set(test) == {"name", "score", "max_score", "status", "output"} for test in bob["tests"])
+    passed, failed = bob["tests"]
+    assert (passed["score"], passed["max_score"], passed["status"]) == (1.0, 1.0, "passed")
+    assert (failed["score"], failed["max_score"], failed["status"]) == (0.0, 1.0, "failed")
+    assert failed["output"].splitlines()[0] == "✘ fail: Table stream"
+    assert "  hint: redeploy the lab & retry" in failed["output"]
+    dave = gradescope.results(every_grade, "dave")
+    assert dave["score"] == 0.0
+    assert "role arn:aws:iam::444444444444:role/T cannot be assumed" in dave["tests"][1]["output"]
+
+
+def _labels_from_markdown(text: str) -> dict[tuple[str, str], str]:
+    found = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("| ") and cells[0] not in ("learner", "---") and len(cells) == 1 + len(LABS):
+            found.update({(cells[0], lab): label for lab, label in zip(LABS, cells[1:], strict=True)})
+    return found
+
+
+def _labels_from_html(text: str) -> dict[tuple[str, str], str]:
+    pattern = re.compile(r'<a href="#([a-z0-9-]+)--(Lab\w+)">([^<]*)</a>')
+    return {(owner, lab): html.unescape(label) for owner, lab, label in pattern.findall(text)}
+
+
+def _grades_from_junit(text: str) -> dict[tuple[str, str], str]:
+    found = {}
+    for case in ET.fromstring(text).iter("testcase"):
+        element = next((child for child in case if child.tag in ("failure", "error", "skipped")), None)
+        found[(str(case.get("classname")), str(case.get("name")))] = (
+            "pass" if element is None else str(element.get("type"))
+        )
+    return found
+
+
+def test_every_format_lists_the_same_results(every_grade: ClassGrid, tmp_path: Path) -> None:
+    write_reports(every_grade, tmp_path)
+    read = {name: (tmp_path / name).read_text(encoding="utf-8") for name in FILES}
+    pairs = {(owner, lab) for owner in every_grade.roster.owners for lab in LABS}
+
+    labels = {pair: short_label(every_grade.cell(*pair)) for pair in pairs}
+    grades = {pair: every_grade.cell(*pair).grade.value for pair in pairs}
+    assert _labels_from_markdown(read["report.md"]) == labels
+    assert _labels_from_html(read["report.html"]) == labels
+    assert {
+        (r["owner"], r["lab"]): r["grade"] for r in csv.DictReader(io.StringIO(read["report.csv"]))
+    } == grades
+    assert _grades_from_junit(read["report.xml"]) == grades
+    from_json = {}
+    for owner in every_grade.roster.owners:
+        results = json.loads((tmp_path / "gradescope" / owner / "results.json").read_text(encoding="utf-8"))
+        for test in results["tests"]:
+            from_json[(owner, test["name"])] = test["output"].splitlines()[0]
+            assert (test["status"] == "passed") == (grades[(owner, test["name"])] == "pass")
+    assert from_json == labels
+    assert len(set(grades.values())) == 5  # every grade took part

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from labs.classroom.roster import RosterError, read_roster
+from labs.classroom.roster import Placement, RosterError, read_roster
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -48,7 +48,7 @@ def test_every_bad_line_is_named_at_once_with_what_is_wrong(tmp_path: Path) -> N
     message = str(error.value)
     assert message.startswith(f"the roster {path} has 4 bad line(s):")
     assert "line 2: owner='Alice' cannot prefix stack names" in message
-    assert "line 3: owner='bob smith'" in message
+    assert "line 3: 'bob smith': after the owner id a line takes an account id" in message
     assert "line 4: alice is already on line 1" in message
     assert "line 5: owner='b_o_b'" in message
 
@@ -68,3 +68,72 @@ def test_an_empty_roster_and_a_missing_file_are_errors(tmp_path: Path) -> None:
         read_roster(write(tmp_path, "class.txt", "# nobody yet\n\n"))
     with pytest.raises(RosterError, match=r"cannot read the roster .*missing.txt"):
         read_roster(tmp_path / "missing.txt")
+
+
+def test_a_line_may_name_the_learner_s_account_role_region_and_cap(tmp_path: Path) -> None:
+    text = (
+        "# one account per learner\n"
+        "role=LabkitTeacher cap=0.50\n"
+        "alice 111111111111\n"
+        "bob 222222222222 role=arn:aws:iam::222222222222:role/Other region=eu-west-1 cap=0.1\n"
+        "carol\n"
+    )
+
+    roster = read_roster(write(tmp_path, "class.txt", text))
+
+    alice, bob, carol = (learner.placement for learner in roster.learners)
+    assert (alice.account, alice.role_arn, alice.region, alice.cap_usd_per_hour) == (
+        "111111111111",
+        "arn:aws:iam::111111111111:role/LabkitTeacher",
+        None,
+        0.5,
+    )
+    assert (bob.role_arn, bob.region, bob.cap_usd_per_hour) == (
+        "arn:aws:iam::222222222222:role/Other",
+        "eu-west-1",
+        0.1,
+    )
+    assert (carol.account, carol.role_arn, carol.cap_usd_per_hour) == (None, None, 0.5)  # the shared account
+    assert roster.across_accounts
+
+
+def test_a_csv_may_carry_account_role_region_and_cap_columns_and_flags_fill_the_rest(tmp_path: Path) -> None:
+    text = "owner,account,cap\nalice,111111111111,\nbob,,0.2\n"
+
+    roster = read_roster(
+        write(tmp_path, "class.csv", text), defaults=Placement(role="FromTheFlag", cap_usd_per_hour=1.0)
+    )
+
+    alice, bob = (learner.placement for learner in roster.learners)
+    assert alice.role_arn == "arn:aws:iam::111111111111:role/FromTheFlag"
+    assert alice.cap_usd_per_hour == 1.0
+    assert (bob.account, bob.cap_usd_per_hour) == (None, 0.2)
+
+
+def test_shared_account_rosters_stay_in_the_teacher_s_account(tmp_path: Path) -> None:
+    roster = read_roster(write(tmp_path, "class.txt", "alice\nbob\n"))
+
+    assert not roster.across_accounts
+    assert all(learner.placement == Placement() for learner in roster.learners)
+
+
+def test_bad_accounts_roles_regions_and_caps_are_named_by_line(tmp_path: Path) -> None:
+    text = (
+        "alice 111111111111\n"
+        "bob account=12345 role=R\n"
+        "carol 333333333333 role=bad/role name\n"
+        "dave region=mars cap=-1\n"
+        "erin cap=lots\n"
+        "fred colour=blue\n"
+    )
+
+    with pytest.raises(RosterError) as error:
+        read_roster(write(tmp_path, "class.txt", text))
+
+    message = str(error.value)
+    assert "line 1: alice works in account 111111111111 but no role is named to reach it" in message
+    assert "line 2: account='12345' is not a 12-digit account id" in message
+    assert "line 3: 'carol name': after the owner id" in message
+    assert "line 4: region='mars' is not a region name" in message
+    assert "line 5: cap='lots' is not a spend in USD per hour" in message
+    assert "line 6: unknown setting colour=" in message

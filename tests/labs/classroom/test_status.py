@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from labs.classroom.accounts import one_account
 from labs.classroom.inventory import list_lab_stacks
 from labs.classroom.roster import Learner, Roster
 from labs.classroom.status import cost_so_far, projected_cost, read_class_status
@@ -70,7 +71,7 @@ def test_the_class_status_prices_each_stack_finds_the_overdue_the_idle_and_the_s
     now = created["alice-LabEc2"] + timedelta(hours=10)
     prices = load_prices()
 
-    status = read_class_status(session, roster("alice", "bob", "carol"), now=now, prices=prices)
+    status = read_class_status(one_account(session, roster("alice", "bob", "carol")), now=now, prices=prices)
 
     by_name = {state.listing.name: state for state in (*status.stacks, *status.strangers)}
     assert [state.listing.name for state in status.stacks] == ["alice-LabEc2", "bob-LabDdbStream"]

@@ -8,7 +8,8 @@ from typing import Any
 
 import boto3
 
-from tests.labs.emulator.parity import deploy
+from labs.classroom.rehearsal import create_learner_role
+from tests.labs.emulator.parity import deploy, python_function
 
 STATE_MACHINE = {
     "StartAt": "Done",
@@ -48,3 +49,56 @@ def wait_for_execution(states: Any, execution: str) -> dict[str, Any]:
             return result
         time.sleep(0.1)
     raise AssertionError(f"{execution} still running")
+
+
+LEARNER = "510987654321"
+
+
+class _AccountSession(boto3.Session):
+    """A session of another account's credentials whose clients talk to the emulator."""
+
+    def __init__(self, endpoint: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._endpoint = endpoint
+
+    def client(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("endpoint_url", self._endpoint)
+        return super().client(*args, **kwargs)
+
+
+def test_a_state_machine_in_another_account_invokes_its_own_function(session: boto3.Session) -> None:
+    teacher = session.client("sts").get_caller_identity()["Account"]
+    role = create_learner_role(session, LEARNER, teacher_account=teacher, role="ParityStates")
+    credentials = session.client("sts").assume_role(RoleArn=role, RoleSessionName="parity")["Credentials"]
+    learner = _AccountSession(
+        session.client("sts").meta.endpoint_url,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=session.region_name,
+    )
+    function = python_function(learner, "def handler(event, context):\n    return {'seen': event['n']}\n")
+    function_arn = learner.client("lambda").get_function(FunctionName=function)["Configuration"][
+        "FunctionArn"
+    ]
+    definition = {
+        "StartAt": "Invoke",
+        "States": {
+            "Invoke": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": function_arn, "Payload": {"n": 7}},
+                "OutputPath": "$.Payload",
+                "End": True,
+            }
+        },
+    }
+    states = learner.client("stepfunctions")
+    machine = states.create_state_machine(
+        name="parity-cross-account", definition=json.dumps(definition), roleArn=role
+    )["stateMachineArn"]
+
+    result = wait_for_execution(states, states.start_execution(stateMachineArn=machine)["executionArn"])
+
+    assert f":{LEARNER}:" in function_arn
+    assert (result["status"], json.loads(result.get("output", "null"))) == ("SUCCEEDED", {"seen": 7})

@@ -1,0 +1,122 @@
+"""`labkit class`'s options: those every subcommand shares (the roster, where learners work, the cap,
+how many AWS calls at once) and each subcommand's own."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labs.classroom.destroy import DEFAULT_TIMEOUT_S
+from labs.classroom.roster import DEFAULT_OWNER_COLUMN
+from labs.classroom.sessions import DEFAULT_WORKERS
+from labs.preflight.command import add_landing_zone_arguments
+from labs.registry import check_options, lab_ids
+
+
+def lab_id(text: str) -> str:
+    if text not in lab_ids():
+        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(lab_ids())}")
+    return text
+
+
+def usd_per_hour(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a spend in USD per hour (for example 0.50)")
+    return value
+
+
+def common_arguments() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--roster",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="one owner id a line (# comments), optionally with an account id and role=, region=, cap=; "
+        "or a CSV with a header, an owner column and optional account, role, region, cap columns",
+    )
+    common.add_argument(
+        "--owner-column",
+        default=DEFAULT_OWNER_COLUMN,
+        help=f"the CSV column that holds the owner ids (default {DEFAULT_OWNER_COLUMN!r})",
+    )
+    common.add_argument(
+        "--role",
+        metavar="NAME",
+        help="the role to assume in each learner's account, for lines that name none",
+    )
+    common.add_argument(
+        "--region", help="the region where learners work, for lines that name none (default: the AWS CLI's)"
+    )
+    common.add_argument(
+        "--cap",
+        type=usd_per_hour,
+        metavar="USD",
+        help="each learner's spend cap in USD per hour, for lines that name none (default: no cap)",
+    )
+    common.add_argument(
+        "--workers", type=int, default=DEFAULT_WORKERS, help=f"AWS calls at once (default {DEFAULT_WORKERS})"
+    )
+    return common
+
+
+def add_subcommands(parser: argparse.ArgumentParser) -> None:
+    common = common_arguments()
+    subcommands = parser.add_subparsers(dest="class_command", required=True, metavar="SUBCOMMAND")
+    preflight = subcommands.add_parser(
+        "preflight",
+        parents=[common],
+        help="will the whole class fit: quotas times the roster, region, bootstrap, in every account",
+    )
+    preflight.add_argument("labs", nargs="+", type=lab_id, metavar="LAB", help="the labs the class deploys")
+    add_landing_zone_arguments(preflight)
+    subcommands.add_parser(
+        "status",
+        parents=[common],
+        help="every lab stack by owner: expiry, overdue, cost; each learner's running spend against the cap",
+    )
+    check = subcommands.add_parser(
+        "check", parents=[common], help="run every learner's lab check and write graded reports"
+    )
+    check.add_argument(
+        "labs", nargs="*", type=lab_id, metavar="LAB", help="labs to grade (default: those anyone deployed)"
+    )
+    check.add_argument("--report", type=Path, required=True, metavar="DIR", help="where the reports go")
+    for declaring, option in check_options():
+        check.add_argument(
+            option.flag, action="store_true", help=f"{declaring.lab_id} only, opt-in: {option.help}"
+        )
+    check.add_argument("--timeout", type=float, default=None, help="seconds each check may wait for a result")
+    destroy = subcommands.add_parser(
+        "destroy",
+        parents=[common],
+        help="delete the roster's lab stacks, wait, then scan each learner for leftovers",
+    )
+    destroy.add_argument("labs", nargs="*", type=lab_id, metavar="LAB", help="only these labs (default: all)")
+    destroy.add_argument(
+        "--expired-only", action="store_true", help="only stacks past their expiry (overdue)"
+    )
+    destroy.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    guard = subcommands.add_parser(
+        "guard",
+        parents=[common],
+        help="learners whose running resources cost more per hour than their cap; --enforce destroys "
+        "their lab stacks",
+    )
+    guard.add_argument(
+        "--enforce",
+        action="store_true",
+        help="destroy the lab stacks of each learner over the cap (no question asked: for a schedule), "
+        "then read the account again to verify",
+    )
+    for sub in (destroy, guard):
+        sub.add_argument(
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT_S,
+            help=f"seconds to wait for the deletions (default {DEFAULT_TIMEOUT_S:.0f})",
+        )

@@ -1,0 +1,42 @@
+"""STS parity fix: AssumeRole into a role that does not exist is refused, as AWS refuses it.
+
+A class across accounts reaches each learner through a role in the learner's account; a learner whose
+role is missing must show up as "cannot be assumed" offline too, not as a reachable empty account.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+
+_ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
+
+
+@parity_fix(
+    "AssumeRole needs the role to exist",
+    moto_does="hands out credentials for any role ARN, in any account, whether or not the role exists",
+    aws_does='answers AccessDenied ("User: ... is not authorized to perform: sts:AssumeRole on resource: '
+    '<role ARN>") when the role does not exist in its account, the same answer as for a role that does not '
+    "trust the caller (STS API reference, AssumeRole: Errors; IAM guide, troubleshooting assume role)",
+)
+def assume_role_needs_the_role() -> None:
+    response_class = from_moto("moto.sts.responses", "TokenResponse")
+    original_assume_role = original(response_class, "assume_role")
+
+    def assume_role(self: Any) -> Any:
+        role_arn = str(self._get_param("RoleArn") or "")
+        match = _ROLE_ACCOUNT.match(role_arn)
+        account = match.group(1) if match else self.current_account
+        iam = from_moto("moto.iam.models", "iam_backends")[account][self.partition]
+        if not any(role.arn == role_arn for role in iam.get_roles()):
+            _, caller, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
+            access_denied = from_moto("moto.core.exceptions", "AccessDeniedError")
+            raise access_denied(caller, f"sts:AssumeRole on resource: {role_arn}")
+        return original_assume_role(self)
+
+    replace(response_class, "assume_role", assume_role)
+
+
+FIXES: tuple[ParityFix, ...] = (assume_role_needs_the_role,)
