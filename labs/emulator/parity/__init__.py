@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from labs.emulator.parity import (
     awslambda,
+    change_sets,
     cloudformation,
     custom_resources,
     dynamodb,
@@ -45,6 +46,7 @@ __all__ = [
 # the order the demo and `labkit emulator` print them in
 PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
+    *change_sets.FIXES,
     *cloudformation.FIXES,
     *custom_resources.FIXES,
     *stack_updates.FIXES,

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from labs.emulator.parity.change_sets import find_change_set
 
 
 class UpdateRolledBackError(RuntimeError):
@@ -177,15 +178,6 @@ def stack_outputs_after_change_set() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
-def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None) -> Any:
-    """The change set by ARN, or by name within its stack (every stack may name one `deploy`)."""
-    if change_set_name in backend.change_sets:
-        return backend.change_sets[change_set_name]
-    named = [c for c in backend.change_sets.values() if c.change_set_name == change_set_name]
-    mine = [c for c in named if stack_name in (c.stack_name, c.stack_id)]
-    return (mine or named)[-1]
-
-
 @parity_fix(
     "a failed deploy is reported on the stack",
     moto_does="answers ExecuteChangeSet with an internal server error when a resource cannot be created or "
@@ -199,7 +191,7 @@ def failed_deploy_is_reported() -> None:
 
     @functools.wraps(original_execute)
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-        change_set = _find_change_set(self, change_set_name, stack_name)
+        change_set = find_change_set(self, change_set_name, stack_name)
         try:
             original_execute(self, change_set_name, stack_name)
         except Exception as error:  # whatever a resource raised is the stack's failure reason
@@ -232,54 +224,7 @@ def failed_deploy_is_reported() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
-@parity_fix(
-    "change sets are found within their stack",
-    moto_does="looks a change set up by name alone (every CDK deploy names its change set "
-    "cdk-deploy-change-set, so another stack's may answer) and reports a missing one as a missing stack",
-    aws_does="looks it up within the stack named in the request and answers ChangeSetNotFound when there is "
-    "none, which the CDK CLI waits for before each redeploy",
-)
-def change_sets_within_their_stack() -> None:
-    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
-    error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
-    action_result = from_moto("moto.core.responses", "ActionResult")
-    empty_result = from_moto("moto.core.responses", "EmptyResult")
-    not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
-
-    def resolve(self: Any) -> str:
-        name, stack = self._get_param("ChangeSetName"), self._get_param("StackName")
-        change_sets = self.cloudformation_backend.change_sets
-        if name in change_sets:
-            return str(name)
-        mine = [
-            change_set
-            for change_set in change_sets.values()
-            if change_set.change_set_name == name
-            and (not stack or stack in (change_set.stack_name, change_set.stack_id))
-        ]
-        if not mine:
-            raise not_found(f"ChangeSet [{name}] does not exist")
-        return str(mine[-1].change_set_id)
-
-    def describe_change_set(self: Any) -> Any:
-        return action_result(self.cloudformation_backend.describe_change_set(change_set_name=resolve(self)))
-
-    def delete_change_set(self: Any) -> Any:
-        self.cloudformation_backend.delete_change_set(change_set_name=resolve(self))
-        return empty_result()
-
-    def execute_change_set(self: Any) -> Any:
-        stack_name = self._get_param("StackName")
-        self.cloudformation_backend.execute_change_set(stack_name=stack_name, change_set_name=resolve(self))
-        return empty_result()
-
-    replace(response_class, "describe_change_set", describe_change_set)
-    replace(response_class, "delete_change_set", delete_change_set)
-    replace(response_class, "execute_change_set", execute_change_set)
-
-
 FIXES: tuple[ParityFix, ...] = (
-    change_sets_within_their_stack,
     stack_delete_like_cloudformation,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,
