@@ -15,6 +15,7 @@ from labs.emulator.parity import (
     custom_resources,
     dynamodb,
     ec2,
+    iam,
     s3,
     scheduler,
     ssm,
@@ -54,6 +55,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *stepfunctions.FIXES,
     *awslambda.FIXES,
     *dynamodb.FIXES,
+    *iam.FIXES,
     *s3.FIXES,
     *ssm.FIXES,
 )
