@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any
 
 from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
@@ -61,6 +62,21 @@ def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
     return created[::-1]
 
 
+# what AWS APIs and moto call a missing resource: ResourceNotFoundException, NoSuchEntity, NoSuchBucket,
+# InvalidVpcID.NotFound, AWS.SimpleQueueService.NonExistentQueue, Gateway.NotAttached, "... does not exist"
+_GONE = re.compile(
+    r"NotFound|NoSuch|NonExistent|DoesNotExist|UnknownFunction|NotAttached|does not exist|not found|"
+    r"cannot be found",
+    re.IGNORECASE,
+)
+
+
+def already_gone(error: BaseException) -> bool:
+    """Does a resource's delete say the resource is not there (deleted by hand), whatever the service?"""
+    names = [type(error).__name__, str(getattr(error, "code", "")), str(getattr(error, "error_type", ""))]
+    return any(_GONE.search(text) for text in [*names, str(error)])
+
+
 def _delete_resources(resource_map: Any) -> None:
     """Delete in dependency order; retry what failed while each round deletes something.
 
@@ -87,14 +103,36 @@ def _delete_resources(resource_map: Any) -> None:
                 continue
             try:
                 resource_map._delete_resource(resource, template[logical_id])
-            except Exception as error:  # a dependency the template does not show: retry next round
-                failed.append((logical_id, error))
-                errors.append(error)
-            else:
-                resource_map._parsed_resources.pop(logical_id)
+            except Exception as error:
+                if not already_gone(error):  # a dependency the template does not show: retry next round
+                    failed.append((logical_id, error))
+                    errors.append(error)
+                    continue
+            resource_map._parsed_resources.pop(logical_id)
         if len(failed) == len(pending):
             raise (errors or [error for _, error in failed])[0]
         pending = [logical_id for logical_id, _ in failed]
+
+
+@parity_fix(
+    "a resource already gone counts as deleted",
+    moto_does="fails the stack's delete (DELETE_FAILED, on every retry) when a resource was deleted by hand: "
+    "its delete answers NotFound (UnknownFunctionException, NoSuchBucket, InvalidVpcID.NotFound...)",
+    aws_does="counts a resource whose delete answers NotFound as deleted and ends DELETE_COMPLETE (the "
+    "CloudFormation CLI's resource handler contract: NotFound means the resource does not exist)",
+)
+def resources_already_gone_count_as_deleted() -> None:
+    # the behaviour lives in _delete_resources (already_gone); these make moto's deletes say NotFound
+    launch_template_class = from_moto("moto.ec2.models.launch_templates", "LaunchTemplate")
+    not_found = from_moto("moto.ec2.exceptions", "InvalidLaunchTemplateNameNotFoundError")
+
+    def delete_launch_template(self: Any, account_id: str, region_name: str) -> None:
+        ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region_name]
+        if self.id not in ec2.launch_templates:  # moto looks it up by a name it forgot: MissingParameter
+            raise not_found()
+        ec2.delete_launch_template(None, self.id)
+
+    replace(launch_template_class, "delete", delete_launch_template)
 
 
 @parity_fix(
@@ -226,6 +264,7 @@ def failed_deploy_is_reported() -> None:
 
 FIXES: tuple[ParityFix, ...] = (
     stack_delete_like_cloudformation,
+    resources_already_gone_count_as_deleted,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,
     failed_deploy_is_reported,
