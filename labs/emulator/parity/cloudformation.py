@@ -71,6 +71,9 @@ _GONE = re.compile(
 )
 
 
+_CUSTOM = ("Custom::", "AWS::CloudFormation::CustomResource")
+
+
 def already_gone(error: BaseException) -> bool:
     """Does a resource's delete say the resource is not there (deleted by hand), whatever the service?"""
     names = [type(error).__name__, str(getattr(error, "code", "")), str(getattr(error, "error_type", ""))]
@@ -104,7 +107,9 @@ def _delete_resources(resource_map: Any) -> None:
             try:
                 resource_map._delete_resource(resource, template[logical_id])
             except Exception as error:
-                if not already_gone(error):  # a dependency the template does not show: retry next round
+                # a custom resource's NotFound is its function's, gone with the resource still there
+                custom = str(template[logical_id].get("Type", "")).startswith(_CUSTOM)
+                if custom or not already_gone(error):  # a dependency the template does not show: retry
                     failed.append((logical_id, error))
                     errors.append(error)
                     continue
