@@ -174,8 +174,11 @@ def stack_delete_like_cloudformation() -> None:
 
 @parity_fix(
     "failed stack delete reported as DELETE_FAILED",
-    moto_does="drops the stack record when a resource cannot be deleted, hiding the resources left behind",
-    aws_does="keeps the stack in DELETE_FAILED with the resources it could not delete and the reason",
+    moto_does="drops the stack record when a resource cannot be deleted, hiding the resources left behind, "
+    "and hides the stack while its resources are deleted (the CDK CLI's event poller then fails with "
+    "'Stack with id ... does not exist')",
+    aws_does="keeps the stack in DELETE_FAILED with the resources it could not delete and the reason, and "
+    "describes it as DELETE_IN_PROGRESS while the delete runs",
 )
 def failed_stack_delete_is_reported() -> None:
     backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
@@ -187,14 +190,17 @@ def failed_stack_delete_is_reported() -> None:
         if stack is None:  # by name: moto looks the id up and calls delete_stack(stack_id) again
             original_delete_stack(self, name_or_stack_id)
             return
+        stack.status = "DELETE_IN_PROGRESS"
         try:
-            original_delete_stack(self, name_or_stack_id)
+            stack.delete()  # moto took the stack out of its table first: here it stays describable meanwhile
         except Exception as error:  # whatever a resource raised is the stack's failure reason
-            # moto removed the stack before deleting its resources: keep it, failed, with what remains
-            self.stacks[stack.stack_id] = stack
-            self.deleted_stacks.pop(stack.stack_id, None)
             stack.status = "DELETE_FAILED"
             stack._add_stack_event("DELETE_FAILED", resource_status_reason=f"{type(error).__name__}: {error}")
+            return
+        self.stacks.pop(stack.stack_id, None)
+        self.deleted_stacks[stack.stack_id] = stack
+        for export in stack.exports:
+            self.exports.pop(export.name, None)
 
     replace(backend_class, "delete_stack", delete_stack)
 
