@@ -273,10 +273,57 @@ def failed_deploy_is_reported() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
+def resource_summaries(stack: Any) -> list[dict[str, Any]]:
+    """One summary per resource of the stack's template, each with its logical id and type."""
+    resource_map, summaries = stack.resource_map, []
+    modelled = from_moto("moto.cloudformation.parsing", "resource_class_from_type")
+    for logical_id, resource_json in resource_map._resource_json_map.items():
+        condition = resource_json.get("Condition")
+        created = logical_id in resource_map._parsed_resources or (
+            modelled(resource_json.get("Type")) is None
+            and not (condition and not resource_map.lazy_condition_map[condition])
+        )
+        if not created:
+            continue  # a false Condition, or deleted already
+        resource = resource_map._parsed_resources.get(logical_id)
+        physical = getattr(resource, "physical_resource_id", None) or resource
+        if not isinstance(physical, str) or not physical:  # a type moto does not model: it made nothing
+            physical = f"{stack.name}-{logical_id}-{stack.stack_id.rsplit('/', 1)[-1][:8]}"
+        summaries.append(
+            {
+                "ResourceStatus": "CREATE_COMPLETE",
+                "LogicalResourceId": logical_id,
+                "LastUpdatedTimestamp": stack.creation_time,
+                "PhysicalResourceId": physical,
+                "ResourceType": resource_json.get("Type", ""),
+            }
+        )
+    return summaries
+
+
+@parity_fix(
+    "every stack resource is listed with its logical id",
+    moto_does="lists a resource of a type it does not model (AWS::CDK::Metadata, AWS::SQS::QueuePolicy, "
+    "AWS::S3::BucketPolicy) with an empty logical id, type and physical id",
+    aws_does="lists every resource of the stack's template by its logical id and type, with the physical id "
+    "CloudFormation gave it",
+)
+def every_stack_resource_is_listed() -> None:
+    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
+    action_result = from_moto("moto.core.responses", "ActionResult")
+
+    def list_stack_resources(self: Any) -> Any:
+        stack, _ = self.cloudformation_backend.list_stack_resources(self._get_param("StackName"))
+        return action_result({"StackResourceSummaries": resource_summaries(stack)})
+
+    replace(response_class, "list_stack_resources", list_stack_resources)
+
+
 FIXES: tuple[ParityFix, ...] = (
     stack_delete_like_cloudformation,
     resources_already_gone_count_as_deleted,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,
     failed_deploy_is_reported,
+    every_stack_resource_is_listed,
 )

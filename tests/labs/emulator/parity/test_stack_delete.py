@@ -45,3 +45,32 @@ def test_a_stack_being_deleted_is_described_as_delete_in_progress_by_its_id(sess
     assert "DELETE_IN_PROGRESS" in seen
     assert not [answer for answer in seen if "does not exist" in answer]
     assert status(session, stack) == "DELETE_COMPLETE"
+
+
+def test_every_resource_of_a_stack_is_listed_with_its_logical_id_and_type(session: boto3.Session) -> None:
+    stack = deploy(
+        session,
+        {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "QueuePolicy": {  # a type the emulator does not model (a known gap): still the stack's resource
+                "Type": "AWS::SQS::QueuePolicy",
+                "Properties": {
+                    "Queues": [{"Ref": "Queue"}],
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                },
+            },
+            "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:deflate64:x"}},
+        },
+    )
+
+    summaries = session.client("cloudformation").list_stack_resources(StackName=stack)[
+        "StackResourceSummaries"
+    ]
+
+    listed = {s["LogicalResourceId"]: s["ResourceType"] for s in summaries}
+    assert listed == {
+        "Queue": "AWS::SQS::Queue",
+        "QueuePolicy": "AWS::SQS::QueuePolicy",
+        "CDKMetadata": "AWS::CDK::Metadata",
+    }
+    assert all(s["PhysicalResourceId"] for s in summaries)
