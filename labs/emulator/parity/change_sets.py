@@ -50,7 +50,7 @@ def find_change_set(backend: Any, name_or_id: str, stack_name: str | None) -> An
     return mine[-1] if mine else None
 
 
-def _errors() -> tuple[type[Exception], type[Exception]]:
+def _errors() -> tuple[Any, Any]:
     error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
     not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
     validation = from_moto("moto.cloudformation.exceptions", "ValidationError")
