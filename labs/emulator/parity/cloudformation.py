@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any
 
 from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from labs.emulator.parity.change_sets import find_change_set
 
 
 class UpdateRolledBackError(RuntimeError):
@@ -60,6 +62,24 @@ def deletion_order(resources: dict[str, dict[str, Any]]) -> list[str]:
     return created[::-1]
 
 
+# what AWS APIs and moto call a missing resource: ResourceNotFoundException, NoSuchEntity, NoSuchBucket,
+# InvalidVpcID.NotFound, AWS.SimpleQueueService.NonExistentQueue, Gateway.NotAttached, "... does not exist"
+_GONE = re.compile(
+    r"NotFound|NoSuch|NonExistent|DoesNotExist|UnknownFunction|NotAttached|does not exist|not found|"
+    r"cannot be found",
+    re.IGNORECASE,
+)
+
+
+_CUSTOM = ("Custom::", "AWS::CloudFormation::CustomResource")
+
+
+def already_gone(error: BaseException) -> bool:
+    """Does a resource's delete say the resource is not there (deleted by hand), whatever the service?"""
+    names = [type(error).__name__, str(getattr(error, "code", "")), str(getattr(error, "error_type", ""))]
+    return any(_GONE.search(text) for text in [*names, str(error)])
+
+
 def _delete_resources(resource_map: Any) -> None:
     """Delete in dependency order; retry what failed while each round deletes something.
 
@@ -86,14 +106,38 @@ def _delete_resources(resource_map: Any) -> None:
                 continue
             try:
                 resource_map._delete_resource(resource, template[logical_id])
-            except Exception as error:  # a dependency the template does not show: retry next round
-                failed.append((logical_id, error))
-                errors.append(error)
-            else:
-                resource_map._parsed_resources.pop(logical_id)
+            except Exception as error:
+                # a custom resource's NotFound is its function's, gone with the resource still there
+                custom = str(template[logical_id].get("Type", "")).startswith(_CUSTOM)
+                if custom or not already_gone(error):  # a dependency the template does not show: retry
+                    failed.append((logical_id, error))
+                    errors.append(error)
+                    continue
+            resource_map._parsed_resources.pop(logical_id)
         if len(failed) == len(pending):
             raise (errors or [error for _, error in failed])[0]
         pending = [logical_id for logical_id, _ in failed]
+
+
+@parity_fix(
+    "a resource already gone counts as deleted",
+    moto_does="fails the stack's delete (DELETE_FAILED, on every retry) when a resource was deleted by hand: "
+    "its delete answers NotFound (UnknownFunctionException, NoSuchBucket, InvalidVpcID.NotFound...)",
+    aws_does="counts a resource whose delete answers NotFound as deleted and ends DELETE_COMPLETE (the "
+    "CloudFormation CLI's resource handler contract: NotFound means the resource does not exist)",
+)
+def resources_already_gone_count_as_deleted() -> None:
+    # the behaviour lives in _delete_resources (already_gone); these make moto's deletes say NotFound
+    launch_template_class = from_moto("moto.ec2.models.launch_templates", "LaunchTemplate")
+    not_found = from_moto("moto.ec2.exceptions", "InvalidLaunchTemplateNameNotFoundError")
+
+    def delete_launch_template(self: Any, account_id: str, region_name: str) -> None:
+        ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region_name]
+        if self.id not in ec2.launch_templates:  # moto looks it up by a name it forgot: MissingParameter
+            raise not_found()
+        ec2.delete_launch_template(None, self.id)
+
+    replace(launch_template_class, "delete", delete_launch_template)
 
 
 @parity_fix(
@@ -130,8 +174,11 @@ def stack_delete_like_cloudformation() -> None:
 
 @parity_fix(
     "failed stack delete reported as DELETE_FAILED",
-    moto_does="drops the stack record when a resource cannot be deleted, hiding the resources left behind",
-    aws_does="keeps the stack in DELETE_FAILED with the resources it could not delete and the reason",
+    moto_does="drops the stack record when a resource cannot be deleted, hiding the resources left behind, "
+    "and hides the stack while its resources are deleted (the CDK CLI's event poller then fails with "
+    "'Stack with id ... does not exist')",
+    aws_does="keeps the stack in DELETE_FAILED with the resources it could not delete and the reason, and "
+    "describes it as DELETE_IN_PROGRESS while the delete runs",
 )
 def failed_stack_delete_is_reported() -> None:
     backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
@@ -143,14 +190,17 @@ def failed_stack_delete_is_reported() -> None:
         if stack is None:  # by name: moto looks the id up and calls delete_stack(stack_id) again
             original_delete_stack(self, name_or_stack_id)
             return
+        stack.status = "DELETE_IN_PROGRESS"
         try:
-            original_delete_stack(self, name_or_stack_id)
+            stack.delete()  # moto took the stack out of its table first: here it stays describable meanwhile
         except Exception as error:  # whatever a resource raised is the stack's failure reason
-            # moto removed the stack before deleting its resources: keep it, failed, with what remains
-            self.stacks[stack.stack_id] = stack
-            self.deleted_stacks.pop(stack.stack_id, None)
             stack.status = "DELETE_FAILED"
             stack._add_stack_event("DELETE_FAILED", resource_status_reason=f"{type(error).__name__}: {error}")
+            return
+        self.stacks.pop(stack.stack_id, None)
+        self.deleted_stacks[stack.stack_id] = stack
+        for export in stack.exports:
+            self.exports.pop(export.name, None)
 
     replace(backend_class, "delete_stack", delete_stack)
 
@@ -177,15 +227,6 @@ def stack_outputs_after_change_set() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
-def _find_change_set(backend: Any, change_set_name: str, stack_name: str | None) -> Any:
-    """The change set by ARN, or by name within its stack (every stack may name one `deploy`)."""
-    if change_set_name in backend.change_sets:
-        return backend.change_sets[change_set_name]
-    named = [c for c in backend.change_sets.values() if c.change_set_name == change_set_name]
-    mine = [c for c in named if stack_name in (c.stack_name, c.stack_id)]
-    return (mine or named)[-1]
-
-
 @parity_fix(
     "a failed deploy is reported on the stack",
     moto_does="answers ExecuteChangeSet with an internal server error when a resource cannot be created or "
@@ -199,7 +240,7 @@ def failed_deploy_is_reported() -> None:
 
     @functools.wraps(original_execute)
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-        change_set = _find_change_set(self, change_set_name, stack_name)
+        change_set = find_change_set(self, change_set_name, stack_name)
         try:
             original_execute(self, change_set_name, stack_name)
         except Exception as error:  # whatever a resource raised is the stack's failure reason
@@ -232,56 +273,57 @@ def failed_deploy_is_reported() -> None:
     replace(backend_class, "execute_change_set", execute_change_set)
 
 
+def resource_summaries(stack: Any) -> list[dict[str, Any]]:
+    """One summary per resource of the stack's template, each with its logical id and type."""
+    resource_map, summaries = stack.resource_map, []
+    modelled = from_moto("moto.cloudformation.parsing", "resource_class_from_type")
+    for logical_id, resource_json in resource_map._resource_json_map.items():
+        condition = resource_json.get("Condition")
+        created = logical_id in resource_map._parsed_resources or (
+            modelled(resource_json.get("Type")) is None
+            and not (condition and not resource_map.lazy_condition_map[condition])
+        )
+        if not created:
+            continue  # a false Condition, or deleted already
+        resource = resource_map._parsed_resources.get(logical_id)
+        physical = getattr(resource, "physical_resource_id", None) or resource
+        if not isinstance(physical, str) or not physical:  # a type moto does not model: it made nothing
+            physical = f"{stack.name}-{logical_id}-{stack.stack_id.rsplit('/', 1)[-1][:8]}"
+        summaries.append(
+            {
+                "ResourceStatus": "CREATE_COMPLETE",
+                "LogicalResourceId": logical_id,
+                "LastUpdatedTimestamp": stack.creation_time,
+                "PhysicalResourceId": physical,
+                "ResourceType": resource_json.get("Type", ""),
+            }
+        )
+    return summaries
+
+
 @parity_fix(
-    "change sets are found within their stack",
-    moto_does="looks a change set up by name alone (every CDK deploy names its change set "
-    "cdk-deploy-change-set, so another stack's may answer) and reports a missing one as a missing stack",
-    aws_does="looks it up within the stack named in the request and answers ChangeSetNotFound when there is "
-    "none, which the CDK CLI waits for before each redeploy",
+    "every stack resource is listed with its logical id",
+    moto_does="lists a resource of a type it does not model (AWS::CDK::Metadata, AWS::SQS::QueuePolicy, "
+    "AWS::S3::BucketPolicy) with an empty logical id, type and physical id",
+    aws_does="lists every resource of the stack's template by its logical id and type, with the physical id "
+    "CloudFormation gave it",
 )
-def change_sets_within_their_stack() -> None:
+def every_stack_resource_is_listed() -> None:
     response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
-    error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
     action_result = from_moto("moto.core.responses", "ActionResult")
-    empty_result = from_moto("moto.core.responses", "EmptyResult")
-    not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
 
-    def resolve(self: Any) -> str:
-        name, stack = self._get_param("ChangeSetName"), self._get_param("StackName")
-        change_sets = self.cloudformation_backend.change_sets
-        if name in change_sets:
-            return str(name)
-        mine = [
-            change_set
-            for change_set in change_sets.values()
-            if change_set.change_set_name == name
-            and (not stack or stack in (change_set.stack_name, change_set.stack_id))
-        ]
-        if not mine:
-            raise not_found(f"ChangeSet [{name}] does not exist")
-        return str(mine[-1].change_set_id)
+    def list_stack_resources(self: Any) -> Any:
+        stack, _ = self.cloudformation_backend.list_stack_resources(self._get_param("StackName"))
+        return action_result({"StackResourceSummaries": resource_summaries(stack)})
 
-    def describe_change_set(self: Any) -> Any:
-        return action_result(self.cloudformation_backend.describe_change_set(change_set_name=resolve(self)))
-
-    def delete_change_set(self: Any) -> Any:
-        self.cloudformation_backend.delete_change_set(change_set_name=resolve(self))
-        return empty_result()
-
-    def execute_change_set(self: Any) -> Any:
-        stack_name = self._get_param("StackName")
-        self.cloudformation_backend.execute_change_set(stack_name=stack_name, change_set_name=resolve(self))
-        return empty_result()
-
-    replace(response_class, "describe_change_set", describe_change_set)
-    replace(response_class, "delete_change_set", delete_change_set)
-    replace(response_class, "execute_change_set", execute_change_set)
+    replace(response_class, "list_stack_resources", list_stack_resources)
 
 
 FIXES: tuple[ParityFix, ...] = (
-    change_sets_within_their_stack,
     stack_delete_like_cloudformation,
+    resources_already_gone_count_as_deleted,
     failed_stack_delete_is_reported,
     stack_outputs_after_change_set,
     failed_deploy_is_reported,
+    every_stack_resource_is_listed,
 )

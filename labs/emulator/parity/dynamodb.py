@@ -4,6 +4,7 @@ mapping polls its stream in the background, delivering batches as Lambda's strea
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -38,9 +39,41 @@ def stream_records_outlive_their_consumers() -> None:
     replace(shard_class, "add", add)
 
 
+def as_event_json(value: Any) -> Any:
+    """A stream record's value as JSON carries it: binary (B, BS, and B inside L or M) as base64 text."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict):
+        return {key: as_event_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [as_event_json(item) for item in value]
+    return value
+
+
+@parity_fix(
+    "stream records carry binary values as base64",
+    moto_does="keeps a stream record's binary values (B, BS, and B inside L or M) as Python bytes, which "
+    "reach a function as their repr (\"b'AAH/aGVsbG8='\")",
+    aws_does="sends them as base64 text in the Lambda event, as GetRecords' JSON does (the DynamoDB Streams "
+    "API reference: B and BS are Base64-encoded binary data)",
+)
+def stream_binary_as_base64() -> None:
+    record_class = from_moto("moto.dynamodb.models.table", "StreamRecord")
+
+    def to_lambda_json(self: Any) -> dict[str, Any]:
+        shaped: dict[str, Any] = as_event_json(self.to_json())
+        # moto's creation time is a datetime, which as_event_json keeps for lambda_record to turn to epoch
+        shaped["dynamodb"]["ApproximateCreationDateTime"] = self.to_json()["dynamodb"].get(
+            "ApproximateCreationDateTime"
+        )
+        return shaped
+
+    record_class.to_lambda_json = to_lambda_json
+
+
 def lambda_record(record: Any, *, region: str, stream_arn: str) -> StreamRecord:
     """A moto stream record as the Lambda event carries it (epoch times, this region, this stream)."""
-    shaped = dict(record.to_json())
+    shaped = dict(record.to_lambda_json())
     dynamodb = dict(shaped["dynamodb"])
     arrived = dynamodb.get("ApproximateCreationDateTime")
     arrived_at = arrived.replace(tzinfo=UTC) if isinstance(arrived, datetime) else datetime.now(UTC)
@@ -176,4 +209,8 @@ def stream_mappings_poll() -> None:
     StreamPollers().start()
 
 
-FIXES: tuple[ParityFix, ...] = (stream_records_outlive_their_consumers, stream_mappings_poll)
+FIXES: tuple[ParityFix, ...] = (
+    stream_records_outlive_their_consumers,
+    stream_binary_as_base64,
+    stream_mappings_poll,
+)

@@ -93,6 +93,8 @@ def cloudformation_ec2_properties() -> None:
 
 
 def _release_address(eip: Any, ec2: Any) -> None:
+    if eip.allocation_id is None:  # released by hand: moto would fail on an empty lookup (IndexError)
+        raise from_moto("moto.ec2.exceptions", "InvalidAllocationIdError")(eip.public_ip)
     ec2.release_address(allocation_id=eip.allocation_id)  # disassociates first, as CloudFormation does
 
 

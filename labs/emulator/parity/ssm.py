@@ -1,4 +1,4 @@
-"""SSM parity fix: AWS publishes new images behind its public AMI parameters, so the emulator can too.
+"""SSM parity fixes: public image parameters that change, and Session Manager that says it is not here.
 
 Amazon Linux 2023's latest image changes every few weeks: a lab's next deploy then resolves a new image id
 and replaces its instance. moto's public parameters never change, so this fix adds the emulator's own
@@ -78,4 +78,52 @@ def ssm_parameters_resolve_at_every_deploy() -> None:
     replace(resource_map_class, "load_parameters", load_parameters)
 
 
-FIXES: tuple[ParityFix, ...] = (public_image_parameters_change, ssm_parameters_resolve_at_every_deploy)
+NO_SESSIONS = (
+    "Session Manager sessions are not available on the emulator: its instances run no SSM Agent. "
+    "Deploy the lab to a real account to open a session"
+)
+
+
+@parity_fix(
+    "Session Manager answers that it has no sessions here",
+    moto_does="has no Session Manager API: `aws ssm start-session` gets HTTP 500 with an HTML page",
+    aws_does="answers each session call in its JSON protocol; a target with no connected agent gets "
+    "TargetNotConnected (the SSM API reference), which the emulator's instances always are",
+)
+def session_manager_says_it_has_no_sessions() -> None:
+    response_class = from_moto("moto.ssm.responses", "SimpleSystemManagerResponse")
+    error_class = from_moto("moto.ssm.exceptions", "SSMException")
+    action_result = from_moto("moto.core.responses", "ActionResult")
+
+    def start_session(self: Any) -> Any:
+        target = self._get_param("Target")
+        raise error_class("TargetNotConnected", f"{target} is not connected. {NO_SESSIONS}.")
+
+    def resume_session(self: Any) -> Any:
+        session = self._get_param("SessionId")
+        raise error_class("DoesNotExistException", f"Session {session} does not exist. {NO_SESSIONS}.")
+
+    def terminate_session(self: Any) -> Any:
+        return action_result({"SessionId": self._get_param("SessionId")})  # nothing was running to end
+
+    def describe_sessions(self: Any) -> Any:
+        return action_result({"Sessions": []})
+
+    def get_connection_status(self: Any) -> Any:
+        return action_result({"Target": self._get_param("Target"), "Status": "notconnected"})
+
+    for handler in (
+        start_session,
+        resume_session,
+        terminate_session,
+        describe_sessions,
+        get_connection_status,
+    ):
+        replace(response_class, handler.__name__, handler)
+
+
+FIXES: tuple[ParityFix, ...] = (
+    public_image_parameters_change,
+    ssm_parameters_resolve_at_every_deploy,
+    session_manager_says_it_has_no_sessions,
+)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.labs.emulator.parity import log_lines, python_function, unique
+
+pytestmark = pytest.mark.emulator
 
 # prints each user it gets; fails on users named "poison" (a whole-batch error, as an uncaught exception)
 CONSUMER = """
@@ -99,3 +103,57 @@ def test_a_poison_record_is_isolated_retried_and_described_to_the_on_failure_que
     assert document["responseContext"]["functionError"] == "Unhandled"
     assert document["DDBStreamBatchInfo"]["batchSize"] == 1  # bisect isolated the poison record
     assert "Records" not in document
+
+
+# prints each record's new image as the function received it
+IMAGE_PRINTER = """
+    import json
+
+    def handler(event, context):
+        for record in event["Records"]:
+            print("image", json.dumps(record["dynamodb"]["NewImage"], sort_keys=True))
+"""
+
+
+def test_binary_values_reach_the_function_and_get_records_as_base64(session: boto3.Session) -> None:
+    table = unique("files")
+    stream_arn = session.client("dynamodb").create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "fileId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "fileId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    group = unique("/labkit/images")
+    session.client("logs").create_log_group(logGroupName=group)
+    function = python_function(session, IMAGE_PRINTER, log_group=group)
+    session.client("lambda").create_event_source_mapping(
+        FunctionName=function, EventSourceArn=stream_arn, StartingPosition="TRIM_HORIZON"
+    )
+    raw = b"\x00\x01\xffhello"  # not text: a repr or a decode would show
+    session.client("dynamodb").put_item(
+        TableName=table,
+        Item={
+            "fileId": {"S": "f-1"},
+            "body": {"B": raw},
+            "chunks": {"BS": [raw, b"x"]},
+            "meta": {"M": {"thumb": {"B": raw}}},
+            "parts": {"L": [{"B": raw}]},
+        },
+    )
+
+    line = eventually(lambda: [line for line in log_lines(session, group) if line.startswith("image ")])
+    image = json.loads(line[0].removeprefix("image "))
+    encoded = base64.b64encode(raw).decode()
+    assert image["body"] == {"B": encoded}
+    assert sorted(image["chunks"]["BS"]) == sorted([encoded, base64.b64encode(b"x").decode()])
+    assert image["meta"] == {"M": {"thumb": {"B": encoded}}}
+    assert image["parts"] == {"L": [{"B": encoded}]}
+    # the stream API's own reader gets the same bytes back (boto3 decodes its base64)
+    streams = session.client("dynamodbstreams")
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    new_image = streams.get_records(ShardIterator=iterator)["Records"][0]["dynamodb"]["NewImage"]
+    assert new_image["body"] == {"B": raw}

@@ -1,0 +1,126 @@
+"""CloudFormation parity fix: change sets belong to one stack, the live stack of their name.
+
+moto keeps every change set it ever made in one table, searched by name alone: after a stack is destroyed and
+deployed again, its old `cdk-deploy-change-set` still answers for the new stack, so the CDK CLI's wait for
+its own DeleteChangeSet never ends ("Waiting for changeset ... to finish deleting...").
+What AWS does, from the CloudFormation API reference and its service model:
+- DescribeChangeSet/DeleteChangeSet/ExecuteChangeSet take a change set ARN, or a name with the StackName it
+  belongs to; a missing one is ChangeSetNotFound (HTTP 404) "ChangeSet [name] does not exist", which is what
+  the CDK CLI's waiter looks for;
+- ListChangeSets "returns the ID and status of each active change set for a stack" (StackName required);
+- "When you execute a change set, CloudFormation deletes all other change sets associated with the stack";
+- a stack name means the live stack of that name (a deleted stack is reachable by its ARN only); a name with
+  no live stack is ValidationError "Stack [name] does not exist" (the message AWS gives, as seen in
+  Sceptre/sceptre#1483 and MiniStack's measured fix ministackorg/ministack#1625);
+- DeleteChangeSet of a change set that is not there, on a stack that is, succeeds: its errors list only
+  InvalidChangeSetStatus (measured on a real account in ministackorg/ministack#1625).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+
+
+def _is_arn(name_or_id: str) -> bool:
+    return name_or_id.startswith("arn:")
+
+
+def live_stack(backend: Any, name_or_id: str) -> Any:
+    """The stack a StackName means: by ARN any stack, by name only the live one; None when there is none."""
+    if _is_arn(name_or_id):
+        return backend.stacks.get(name_or_id) or backend.deleted_stacks.get(name_or_id)
+    live = [stack for stack in backend.stacks.values() if stack.name == name_or_id]
+    return live[-1] if live else None
+
+
+def find_change_set(backend: Any, name_or_id: str, stack_name: str | None) -> Any:
+    """The change set a request means, or None: by ARN, or by name within the stack named beside it."""
+    if _is_arn(name_or_id):
+        return backend.change_sets.get(name_or_id)
+    stack = live_stack(backend, stack_name) if stack_name else None
+    if stack is None:
+        return None
+    mine = [
+        change_set
+        for change_set in backend.change_sets.values()
+        if change_set.change_set_name == name_or_id and change_set.stack_id == stack.stack_id
+    ]
+    return mine[-1] if mine else None
+
+
+def _errors() -> tuple[Any, Any]:
+    error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
+    not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
+    validation = from_moto("moto.cloudformation.exceptions", "ValidationError")
+    return not_found, validation
+
+
+@parity_fix(
+    "change sets belong to the live stack of their name",
+    moto_does="looks a change set up by name across every stack it ever had, deleted ones too (after a "
+    "destroy and a new deploy the old stack's cdk-deploy-change-set answers, and the CDK CLI waits forever "
+    "for its own delete), lists every stack's change sets whatever StackName says, and keeps them all after "
+    "one is executed",
+    aws_does="looks a change set up by ARN or within the live stack named in the request (ChangeSetNotFound "
+    "when it is not there), lists only that stack's change sets (ValidationError 'Stack [name] does not "
+    "exist' for a stack that is not there), and deletes a stack's other change sets when one is executed",
+)
+def change_sets_belong_to_the_live_stack() -> None:
+    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
+    action_result = from_moto("moto.core.responses", "ActionResult")
+    empty_result = from_moto("moto.core.responses", "EmptyResult")
+    not_found, validation = _errors()
+
+    def stack_must_exist(self: Any) -> None:
+        stack_name = self._get_param("StackName")
+        if stack_name and live_stack(self.cloudformation_backend, stack_name) is None:
+            raise validation(message=f"Stack [{stack_name}] does not exist")
+
+    def resolve(self: Any) -> Any:
+        name = str(self._get_param("ChangeSetName"))
+        if not _is_arn(name) and not self._get_param("StackName"):
+            message = "StackName must be specified if ChangeSetName is not specified as an ARN."
+            raise validation(message=message)
+        stack_must_exist(self)
+        return find_change_set(self.cloudformation_backend, name, self._get_param("StackName"))
+
+    def describe_change_set(self: Any) -> Any:
+        change_set = resolve(self)
+        if change_set is None:
+            raise not_found(f"ChangeSet [{self._get_param('ChangeSetName')}] does not exist")
+        return action_result(change_set)
+
+    def delete_change_set(self: Any) -> Any:
+        change_set = resolve(self)
+        if change_set is not None:
+            self.cloudformation_backend.change_sets.pop(change_set.change_set_id, None)
+        return empty_result()
+
+    def execute_change_set(self: Any) -> Any:
+        change_set = resolve(self)
+        if change_set is None:
+            raise not_found(f"ChangeSet [{self._get_param('ChangeSetName')}] does not exist")
+        backend = self.cloudformation_backend
+        backend.execute_change_set(stack_name=change_set.stack_id, change_set_name=change_set.change_set_id)
+        for other in [c for c in backend.change_sets.values() if c.stack_id == change_set.stack_id]:
+            if other is not change_set:  # no longer valid for the updated stack
+                backend.change_sets.pop(other.change_set_id)
+        return empty_result()
+
+    def list_change_sets(self: Any) -> Any:
+        stack_name = self._get_param("StackName")
+        stack = live_stack(self.cloudformation_backend, str(stack_name or ""))
+        if stack is None:
+            raise validation(message=f"Stack [{stack_name}] does not exist")
+        mine = [c for c in self.cloudformation_backend.change_sets.values() if c.stack_id == stack.stack_id]
+        return action_result({"Summaries": mine})
+
+    replace(response_class, "describe_change_set", describe_change_set)
+    replace(response_class, "delete_change_set", delete_change_set)
+    replace(response_class, "execute_change_set", execute_change_set)
+    replace(response_class, "list_change_sets", list_change_sets)
+
+
+FIXES: tuple[ParityFix, ...] = (change_sets_belong_to_the_live_stack,)
