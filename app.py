@@ -4,15 +4,20 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from datetime import UTC, datetime
+import signal
 
-from aws_cdk import App
+# Ctrl-C ends the synth at once and quietly (the `cdk` launcher says so in one line), not in a traceback
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-from labs.exercises.learner_stack import build_learner_stacks
-from labs.kit import build_labs
-from labs.settings import LabSettings, SettingsError
+import os  # noqa: E402
+import sys  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from aws_cdk import App  # noqa: E402
+
+from labs.exercises.learner_stack import build_learner_stacks  # noqa: E402
+from labs.kit import build_labs  # noqa: E402
+from labs.settings import LabSettings, SettingsError  # noqa: E402
 
 
 def main() -> None:
