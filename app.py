@@ -23,7 +23,9 @@ from labs.settings import LabSettings, SettingsError  # noqa: E402
 def main() -> None:
     app = App()
     try:
-        settings = LabSettings.from_context(app.node.try_get_context, os.environ, now=datetime.now(UTC))
+        settings = LabSettings.from_context(
+            app.node.try_get_context, os.environ, now=datetime.now(UTC), keys=app.node.get_all_context()
+        )
         warning = settings.check_target_account()
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)

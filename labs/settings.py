@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,13 @@ _OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 # a zone name: its region (us-east-1, us-gov-west-1, ap-southeast-2) and a letter; not a zone id (use1-az4)
 _ZONE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+
+
+# the context keys the kit reads; CDK's own (`@aws-cdk/...` flags, `aws:cdk:...`) have a prefix or a colon
+SETTING_KEYS = (
+    "owner", "sandboxAccounts", "pingCidr", "ttlHours", "permissionsBoundary", "classTags",
+    "availabilityZone", "handlerCode", "myLabs", "account",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -97,8 +105,11 @@ class LabSettings:
         environ: Mapping[str, str],
         *,
         now: datetime,
+        keys: Iterable[str] = (),
     ) -> LabSettings:
-        """Parse `-c key=value` context (strings from the CLI, typed values from cdk.json) and env."""
+        """Parse `-c key=value` context (strings from the CLI, typed values from cdk.json) and env;
+        `keys` (all context keys) are checked for a misspelt setting first."""
+        check_setting_names(keys)
         targets = [
             environ.get("CDK_DEPLOY_ACCOUNT", ""),
             _text(context("account")),
@@ -123,6 +134,29 @@ class LabSettings:
             handler_code=parse_handler_code(context("handlerCode")),
             my_labs=parse_my_labs(context("myLabs")),
         )
+
+
+def close_setting(key: str) -> str | None:
+    """The kit's setting `key` was probably meant to be (`ttl` -> ttlHours, `TTLHours`), else None."""
+    if key in SETTING_KEYS or key.startswith("@") or ":" in key:
+        return None
+    lowered = {name.lower(): name for name in SETTING_KEYS}
+    if key.lower() in lowered:
+        return lowered[key.lower()]
+    prefixed = [name for low, name in lowered.items() if len(key) >= 3 and low.startswith(key.lower())]
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
+    return prefixed[0] if len(prefixed) == 1 else lowered[close[0]] if close else None
+
+
+def check_setting_names(keys: Iterable[str]) -> None:
+    """Refuse a context key that is a near miss of a setting: it would deploy with the default unsaid."""
+    for key in keys:
+        meant = close_setting(key)
+        if meant:
+            raise SettingsError(
+                f"unknown setting {key!r}: did you mean {meant}? (-c {meant}=...; the kit's settings: "
+                f"{', '.join(name for name in SETTING_KEYS if name != 'account')})"
+            )
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from labs.kit import CDK_JSON
 from labs.settings import (
+    DEFAULT_TTL_HOURS,
+    SETTING_KEYS,
     AccountNotAllowedError,
     LabSettings,
     SettingsError,
@@ -176,3 +178,31 @@ def test_handler_code_and_my_labs_name_existing_folders(tmp_path: Path) -> None:
         parse_handler_code("nowhere")
     with pytest.raises(SettingsError, match="myLabs='nowhere' is not a folder"):
         parse_my_labs("nowhere")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("ttl", "ttlHours"), ("ttlhours", "ttlHours"), ("Owner", "owner"), ("sandboxAccount", "sandboxAccounts"),
+     ("pingCIDR", "pingCidr"), ("handlercode", "handlerCode"), ("permissionBoundary", "permissionsBoundary")],
+)  # fmt: skip
+def test_a_misspelt_setting_is_refused_naming_the_setting(typed: str, meant: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        LabSettings.from_context(lambda _key: None, {}, now=NOW, keys=[typed])
+
+    assert f"unknown setting {typed!r}: did you mean {meant}?" in str(raised.value)
+    assert "the kit's settings: owner, sandboxAccounts" in str(raised.value)
+
+
+def test_cdks_own_keys_and_unrelated_keys_pass() -> None:
+    keys = [
+        "@aws-cdk/core:validateAgainstDefaultRules",
+        "aws:cdk:enable-path-metadata",
+        "availability-zones:account=123456789012:region=us-east-1",
+        "acknowledged-issue-numbers",
+        "myOwnValue",
+        *SETTING_KEYS,
+    ]
+
+    settings = LabSettings.from_context(lambda _key: None, {}, now=NOW, keys=keys)
+
+    assert settings.ttl_hours == DEFAULT_TTL_HOURS
