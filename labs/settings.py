@@ -61,6 +61,8 @@ class LabSettings:
     now: datetime = field(default_factory=lambda: datetime(2030, 1, 1, tzinfo=UTC))
     # the learner's own CSV writer (a folder with handler.py), deployed in place of the kit's
     handler_code: Path | None = None
+    # why the learner's handler folder cannot be used: an error of the stacks that deploy it, and only theirs
+    handler_code_error: str | None = None
     # the learner's starters: <my_labs>/<LabId>/stack.py becomes the stack My<LabId>
     my_labs: Path = DEFAULT_MY_LABS
 
@@ -121,6 +123,10 @@ class LabSettings:
                 raise SettingsError(f"target account {account!r} is not a 12-digit AWS account id")
         # the region the CLI targets, when it says: a zone of another region would fail only at deploy
         region = environ.get("CDK_DEPLOY_REGION", "").strip() or environ.get("CDK_DEFAULT_REGION", "").strip()
+        try:
+            handler_code, handler_code_error = parse_handler_code(context("handlerCode")), None
+        except SettingsError as error:
+            handler_code, handler_code_error = None, str(error)
         return cls(
             owner=parse_owner(context("owner")),
             sandbox_accounts=parse_accounts(context("sandboxAccounts")),
@@ -131,7 +137,8 @@ class LabSettings:
             availability_zone=parse_availability_zone(context("availabilityZone"), region=region or None),
             target_accounts=known_targets,
             now=now,
-            handler_code=parse_handler_code(context("handlerCode")),
+            handler_code=handler_code,
+            handler_code_error=handler_code_error,
             my_labs=parse_my_labs(context("myLabs")),
         )
 

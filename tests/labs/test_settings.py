@@ -160,9 +160,15 @@ def test_a_learners_handler_folder_is_checked_before_anything_is_built(
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError) as raised:
-        settings_from({"handlerCode": str(tmp_path)})
+        parse_handler_code(str(tmp_path))
+
+    # the app still builds: the error is the function labs' alone (tests/labs/exercises)
+    settings = settings_from({"handlerCode": str(tmp_path)})
+
     assert f"handlerCode='{tmp_path}'" in str(raised.value)
     assert named in str(raised.value)
+    assert settings.handler_code is None
+    assert settings.handler_code_error == str(raised.value)
 
 
 def test_handler_code_and_my_labs_name_existing_folders(tmp_path: Path) -> None:
