@@ -17,6 +17,7 @@ from aws_cdk import App  # noqa: E402
 
 from labs.exercises.learner_stack import build_learner_stacks  # noqa: E402
 from labs.kit import build_labs  # noqa: E402
+from labs.launcher import COMMAND_ENV, deploys_labs  # noqa: E402
 from labs.settings import LabSettings, SettingsError  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def main() -> None:
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
         sys.exit(1)
-    if warning:
+    if warning and deploys_labs(os.environ.get(COMMAND_ENV)):
         print(warning, file=sys.stderr)
     build_labs(app, settings)
     build_learner_stacks(app, settings)

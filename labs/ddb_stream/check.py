@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labs.checks import function_steps
-from labs.checks.function_steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX
+from labs.checks.function_steps import EVENT_ITEM, ROW_ITEM
 from labs.checks.opening import begin_report
 from labs.checks.report import CheckReport
 from labs.checks.waiting import Waiter
@@ -47,11 +47,9 @@ def check(
     trigger_works = check_trigger(report, session.client("lambda"), stack, stream_arn)
     if stream_arn is None:
         return report
-    function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
-    if function_name is None:
-        report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
+    function = function_steps.deployed_writer(report, session.client("lambda"), stack)
+    if function is None:
         return report
-    function = function_steps.writer_function(session.client("lambda"), function_name)
     user_id = user_id or f"labkit-check-{uuid.uuid4().hex[:8]}"
     before = function_steps.object_etags(session.client("s3"), bucket)
     since_ms = int(time.time() * 1000)
@@ -118,7 +116,10 @@ def check_trigger(
     if not mapping_id:
         report.add("Stream trigger", False, "the stack has no event source mapping", hint="redeploy the lab")
         return False
-    mapping = lambda_client.get_event_source_mapping(UUID=mapping_id)
+    mapping = unless_gone(lambda_client.get_event_source_mapping, UUID=mapping_id)
+    if mapping is None:
+        function_steps.report_gone(report, "Stream trigger", f"event source mapping {mapping_id}")
+        return False
     state = mapping.get("State", "?")
     function = mapping.get("FunctionArn", "?").rsplit(":", 1)[-1]
     on_stream = stream_arn is not None and mapping.get("EventSourceArn") == stream_arn

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from labs.launcher import COMMAND_ENV
 from labs.launcher.output import busy_message, command_of, live_lock_holder, output_folder
 from labs.launcher.process import run_in_group
 
@@ -25,9 +26,10 @@ def node_folder() -> Path:
     return Path(spec.origin).parent / "bin"
 
 
-def cli_environment(environ: Mapping[str, str], node_bin: Path) -> dict[str, str]:
-    """The real Node first on PATH (the CLI's and jsii's `node`), and the region the AWS CLI v1 reads too."""
-    env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}"}
+def cli_environment(environ: Mapping[str, str], node_bin: Path, command: str | None = None) -> dict[str, str]:
+    """The real Node first on PATH (the CLI's and jsii's `node`), the region the AWS CLI v1 reads too, and
+    the command (app.py warns about sandboxAccounts only for one that deploys labs)."""
+    env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}", COMMAND_ENV: command or ""}
     region = env.get("AWS_REGION", "").strip()
     if region:  # the CDK CLI reads AWS_REGION first; what it runs (and prints) must agree
         env["AWS_DEFAULT_REGION"] = region
@@ -66,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     ended = run_in_group(
         [str(node_bin / "node"), str(CDK_ENTRY), *cli_args],
-        env=cli_environment(os.environ, node_bin),
+        env=cli_environment(os.environ, node_bin, command_of(args)),
         scratch_prefix="labkit-cdk-",
     )
     if ended.interrupted_by is not None:

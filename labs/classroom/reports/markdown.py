@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from labs.classroom.grading import ClassGrid, GradedCell
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, needs_details, short_label, title, totals
+
+
+# CommonMark's backslash escapes: a roster file named `*a*[b](c).csv` stays text, as HTML and XML escape it
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def _plain(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _cell_text(text: str) -> str:
@@ -11,7 +21,7 @@ def _cell_text(text: str) -> str:
 
 
 def render(grid: ClassGrid) -> str:
-    lines = [f"# {title(grid)}", "", totals(grid) + ".", ""]
+    lines = [f"# {_plain(title(grid))}", "", totals(grid) + ".", ""]
     lines.append("| learner | " + " | ".join(grid.labs) + " |")
     lines.append("|---|" + "---|" * len(grid.labs))
     for owner, cells in grid.rows():

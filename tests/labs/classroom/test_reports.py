@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -150,3 +151,16 @@ def test_the_four_reports_are_written_into_a_new_folder(grid: ClassGrid, tmp_pat
 
     assert [path.name for path in written] == ["report.md", "report.csv", "report.xml", "report.html"]
     assert all(path.read_text(encoding="utf-8") for path in written)
+
+
+def test_a_roster_file_name_stays_text_in_every_report(grid: ClassGrid) -> None:
+    roster = dataclasses.replace(grid.roster, path=Path("<b>*1A*[x](y).txt"))
+    named = dataclasses.replace(grid, roster=roster)
+
+    text = markdown.render(named)
+    page = html_page.render(named)
+
+    first = text.splitlines()[0]
+    assert "\\<b\\>\\*1A\\*\\[x\\]\\(y\\).txt" in first
+    assert "<b>" not in first
+    assert "&lt;b&gt;*1A*[x](y).txt" in page
