@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from labs.awscli.__main__ import with_cdk_region
 
 AWS = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "aws"
@@ -21,6 +23,7 @@ def test_aws_region_alone_is_the_region_the_v1_cli_reads() -> None:
     assert neither["AWS_DEFAULT_REGION"] == "us-west-2"
 
 
+@pytest.mark.e2e
 def test_a_pasted_command_asks_the_region_in_aws_region(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env |= {"AWS_REGION": "eu-central-1", "LABKIT_EMULATOR": "1", "HOME": str(tmp_path)}
