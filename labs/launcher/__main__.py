@@ -9,7 +9,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from labs.launcher import COMMAND_ENV
-from labs.launcher.output import busy_message, command_of, live_lock_holder, output_folder
+from labs.launcher.output import (
+    DEFAULT_OUTPUT,
+    SYNTHESIZING,
+    busy_message,
+    command_of,
+    configured_output,
+    live_lock_holder,
+    output_folder,
+)
 from labs.launcher.process import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +54,9 @@ def arguments(args: Sequence[str], *, cwd: Path, environ: Mapping[str, str]) -> 
             return list(args), args[index + 1]
         if arg.startswith("--output="):
             return list(args), arg.partition("=")[2]
-    return list(args), "cdk.out" if command_of(args) else None
+    home = Path(environ.get("HOME", str(Path.home())))
+    default = command_of(args) in SYNTHESIZING and not configured_output(cwd, home)
+    return list(args), DEFAULT_OUTPUT if default else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

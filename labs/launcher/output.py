@@ -47,7 +47,7 @@ def context_values(args: Sequence[str]) -> dict[str, str]:
     return values
 
 
-def _configured_output(cwd: Path, home: Path) -> bool:
+def configured_output(cwd: Path, home: Path) -> bool:
     """True when cdk.json or ~/.cdk.json names an output folder: the learner chose it, keep it."""
     for path in (cwd / "cdk.json", home / ".cdk.json"):
         try:
@@ -79,7 +79,7 @@ def output_folder(args: Sequence[str], *, cwd: Path, environ: Mapping[str, str])
         return None
     if _option(args, "--app", "-a") is not None:  # an assembly folder given as the app is read, not written
         return None
-    if _configured_output(cwd, Path(environ.get("HOME", str(Path.home())))):
+    if configured_output(cwd, Path(environ.get("HOME", str(Path.home())))):
         return None
     owner = context_values(args).get("owner", "").strip()
     return f"{DEFAULT_OUTPUT}-{owner}" if owner and re.fullmatch(r"[a-z0-9-]{1,32}", owner) else None

@@ -68,3 +68,16 @@ def test_the_cli_and_what_it_runs_share_the_region_cdk_deploy_uses() -> None:
 
     assert env["AWS_DEFAULT_REGION"] == "eu-central-1"
     assert env["PATH"].split(os.pathsep)[0] == "/n"
+
+
+def test_the_folder_checked_for_a_lock_is_the_one_the_cli_will_use(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+
+    _, plain = arguments(["deploy", "LabEc2"], cwd=tmp_path, environ={"HOME": str(tmp_path)})
+    _, given = arguments(["synth", "-o", "elsewhere"], cwd=tmp_path, environ={"HOME": str(tmp_path)})
+    _, version = arguments(["--version"], cwd=tmp_path, environ={"HOME": str(tmp_path)})
+    (home / ".cdk.json").write_text(json.dumps({"output": "/mine"}))
+    _, configured = arguments(["deploy", "LabEc2"], cwd=tmp_path, environ={"HOME": str(home)})
+
+    assert (plain, given, version, configured) == ("cdk.out", "elsewhere", None, None)
