@@ -87,3 +87,35 @@ def test_a_group_with_no_process_left_is_not_alive() -> None:
 
     assert done.returncode == 0
     assert not group_alive(2**22 + 12345)
+
+
+def test_ctrl_c_in_a_terminal_stops_the_command_and_is_reported_once(tmp_path: Path) -> None:
+    """In a learner's terminal the command stays in the foreground job (its y/n prompts can read), and the
+    terminal's Ctrl-C reaches it directly; the launcher still knows it was interrupted."""
+    import pty
+    import select
+
+    report = tmp_path / "started"
+    family = "import signal; signal.signal(signal.SIGINT, signal.SIG_DFL)\n" + _FAMILY
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: a shell-less foreground job on the new terminal
+        os.execv(sys.executable, [sys.executable, "-c", _LAUNCHER, family, str(report)])
+    scratch, grandchild = _started(report)
+    os.write(terminal, b"\x03")
+    printed = b""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([terminal], [], [], 0.2)
+        try:
+            chunk = os.read(terminal, 1024) if ready else b""
+        except OSError:
+            break
+        if ready and not chunk:
+            break
+        printed += chunk
+    os.waitpid(pid, 0)
+    time.sleep(0.2)
+
+    assert printed.decode().split()[-2:] == ["-2", "SIGINT"]
+    assert not scratch.exists()
+    assert not _alive(grandchild)
