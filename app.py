@@ -4,26 +4,34 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from datetime import UTC, datetime
+import signal
 
-from aws_cdk import App
+# Ctrl-C ends the synth at once and quietly (the `cdk` launcher says so in one line), not in a traceback
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-from labs.exercises.learner_stack import build_learner_stacks
-from labs.settings import LabSettings, SettingsError
-from labs.synthesis import build_labs
+import os  # noqa: E402
+import sys  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from aws_cdk import App  # noqa: E402
+
+from labs.exercises.learner_stack import build_learner_stacks  # noqa: E402
+from labs.launcher import COMMAND_ENV, deploys_labs  # noqa: E402
+from labs.settings import LabSettings, SettingsError  # noqa: E402
+from labs.synthesis import build_labs  # noqa: E402
 
 
 def main() -> None:
     app = App()
     try:
-        settings = LabSettings.from_context(app.node.try_get_context, os.environ, now=datetime.now(UTC))
+        settings = LabSettings.from_context(
+            app.node.try_get_context, os.environ, now=datetime.now(UTC), keys=app.node.get_all_context()
+        )
         warning = settings.check_target_account()
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
         sys.exit(1)
-    if warning:
+    if warning and deploys_labs(os.environ.get(COMMAND_ENV)):
         print(warning, file=sys.stderr)
     build_labs(app, settings)
     build_learner_stacks(app, settings)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,13 @@ _OWNER = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 # a zone name: its region (us-east-1, us-gov-west-1, ap-southeast-2) and a letter; not a zone id (use1-az4)
 _ZONE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+
+
+# the context keys the kit reads; CDK's own (`@aws-cdk/...` flags, `aws:cdk:...`) have a prefix or a colon
+SETTING_KEYS = (
+    "owner", "sandboxAccounts", "pingCidr", "ttlHours", "permissionsBoundary", "classTags",
+    "availabilityZone", "handlerCode", "myLabs", "account",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -54,6 +62,8 @@ class LabSettings:
     now: datetime = field(default_factory=lambda: datetime(2030, 1, 1, tzinfo=UTC))
     # the learner's own CSV writer (a folder with handler.py), deployed in place of the kit's
     handler_code: Path | None = None
+    # why the learner's handler folder cannot be used: an error of the stacks that deploy it, and only theirs
+    handler_code_error: str | None = None
     # the learner's starters: <my_labs>/<LabId>/stack.py becomes the stack My<LabId>
     my_labs: Path = DEFAULT_MY_LABS
 
@@ -98,8 +108,11 @@ class LabSettings:
         environ: Mapping[str, str],
         *,
         now: datetime,
+        keys: Iterable[str] = (),
     ) -> LabSettings:
-        """Parse `-c key=value` context (strings from the CLI, typed values from cdk.json) and env."""
+        """Parse `-c key=value` context (strings from the CLI, typed values from cdk.json) and env;
+        `keys` (all context keys) are checked for a misspelt setting first."""
+        check_setting_names(keys)
         targets = [
             environ.get("CDK_DEPLOY_ACCOUNT", ""),
             _text(context("account")),
@@ -111,6 +124,10 @@ class LabSettings:
                 raise SettingsError(f"target account {account!r} is not a 12-digit AWS account id")
         # the region the CLI targets, when it says: a zone of another region would fail only at deploy
         region = environ.get("CDK_DEPLOY_REGION", "").strip() or environ.get("CDK_DEFAULT_REGION", "").strip()
+        try:
+            handler_code, handler_code_error = parse_handler_code(context("handlerCode")), None
+        except SettingsError as error:
+            handler_code, handler_code_error = None, str(error)
         return cls(
             owner=parse_owner(context("owner")),
             sandbox_accounts=parse_accounts(context("sandboxAccounts")),
@@ -121,9 +138,33 @@ class LabSettings:
             availability_zone=parse_availability_zone(context("availabilityZone"), region=region or None),
             target_accounts=known_targets,
             now=now,
-            handler_code=parse_handler_code(context("handlerCode")),
+            handler_code=handler_code,
+            handler_code_error=handler_code_error,
             my_labs=parse_my_labs(context("myLabs")),
         )
+
+
+def close_setting(key: str) -> str | None:
+    """The kit's setting `key` was probably meant to be (`ttl` -> ttlHours, `TTLHours`), else None."""
+    if key in SETTING_KEYS or key.startswith("@") or ":" in key:
+        return None
+    lowered = {name.lower(): name for name in SETTING_KEYS}
+    if key.lower() in lowered:
+        return lowered[key.lower()]
+    prefixed = [name for low, name in lowered.items() if len(key) >= 3 and low.startswith(key.lower())]
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.75)
+    return prefixed[0] if len(prefixed) == 1 else lowered[close[0]] if close else None
+
+
+def check_setting_names(keys: Iterable[str]) -> None:
+    """Refuse a context key that is a near miss of a setting: it would deploy with the default unsaid."""
+    for key in keys:
+        meant = close_setting(key)
+        if meant:
+            raise SettingsError(
+                f"unknown setting {key!r}: did you mean {meant}? (-c {meant}=...; the kit's settings: "
+                f"{', '.join(name for name in SETTING_KEYS if name != 'account')})"
+            )
 
 
 def _text(value: Any) -> str:

@@ -30,9 +30,18 @@ def cli_arguments(argv: Sequence[str], environ: dict[str, str]) -> list[str]:
     return list(argv)
 
 
+def with_cdk_region(environ: dict[str, str]) -> dict[str, str]:
+    """AWS_REGION, when set, as AWS_DEFAULT_REGION too: the CDK CLI (and `labkit`) read AWS_REGION first,
+    the AWS CLI v1 reads only AWS_DEFAULT_REGION, so a deploy's printed commands would ask another region."""
+    region = environ.get("AWS_REGION", "").strip()
+    return {**environ, "AWS_DEFAULT_REGION": region} if region else environ
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the kit's AWS CLI v1 in the region `cdk deploy` used (or hand over to the machine's own CLI)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    environ = dict(os.environ)
+    environ = with_cdk_region(dict(os.environ))
+    os.environ.update(environ)
     here = (Path(sys.prefix) / "bin").resolve()
     if environ.get(EMULATOR_ENV) != "1":
         other = own_cli(environ.get("PATH", ""), here)

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 
 from labs.checks.report import CheckReport
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
-from labs.deployed.stack import DeployedStack, load_stack
+from labs.deployed.stack import DeployedStack, failure_reason, load_stack
 from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
 
 if TYPE_CHECKING:
     import boto3
+
+
+# other owners' stacks of the lab named when the asked one is missing (a class may have dozens)
+SHOWN_STACKS = 5
 
 
 def begin_report(
@@ -23,14 +27,26 @@ def begin_report(
     stack = load_stack(session, stack_name)
     deploy = cdk_command("deploy", lab_id, stack_name)
     if stack is None:
+        others = sorted(name for name in lab_stacks(session, lab_id) if name != stack_name)
+        owners = [name.removesuffix(f"-{lab_id}") for name in others if name.endswith(f"-{lab_id}")]
+        more = f" and {len(others) - SHOWN_STACKS} more" if len(others) > SHOWN_STACKS else ""
+        seen = f"; it has {', '.join(others[:SHOWN_STACKS])}{more}" if others else ""
+        which = (
+            "check one of those: --owner " + " or --owner ".join(owners[:SHOWN_STACKS])
+            if owners
+            else "pass the --owner (or --stack) you deployed it with"
+        )
         report.add(
             "Stack deployed",
             False,
-            f"no stack named {stack_name} in {session.region_name or 'the default region'}",
-            hint=f"deploy it ({deploy}), or pass the --owner (or --stack) you deployed it with",
+            f"no stack named {stack_name} in {session.region_name or 'the default region'}{seen}",
+            hint=f"deploy it ({deploy}), or {which}",
         )
         return report, None
-    reason = f" ({stack.status_reason})" if stack.status_reason else ""
+    # the stack's status reason is often generic ("resources failed to delete"): the failed event says which
+    why = failure_reason(session, stack.name) if not stack.healthy else ""
+    why = why or stack.status_reason
+    reason = f" ({why})" if why else ""
     report.add(
         "Stack deployed",
         stack.healthy,
@@ -45,6 +61,13 @@ def begin_report(
         return report, None
     add_expiry_item(report, session, stack, on_emulator=on_emulator, now=now)
     return report, stack
+
+
+def lab_stacks(session: boto3.Session, lab_id: str) -> list[str]:
+    """The names of the live stacks of a lab, any owner's (`LabEc2`, `alice-LabEc2`)."""
+    pages = session.client("cloudformation").get_paginator("describe_stacks").paginate()
+    names = [stack["StackName"] for page in pages for stack in page["Stacks"]]
+    return [name for name in names if name == lab_id or name.endswith(f"-{lab_id}")]
 
 
 def stack_hint(status: str, lab_id: str, stack_name: str) -> str:
@@ -80,7 +103,8 @@ def add_overdue_item(
         hint = f"`{destroy}` now; what Scheduler could not do: aws sqs receive-message --queue-url {queue}"
     else:
         hint = f"`{destroy}` now"
-    emulator = " (the emulator fires no schedules)" if on_emulator else ""
+    # the emulator fires a schedule when due, but only while it runs (and with the schedule's own role)
+    emulator = " (was the emulator stopped at that time?)" if on_emulator else ""
     report.add("Auto-expiry", False, overdue_summary(session, stack, expiry, now) + emulator, hint=hint)
 
 
@@ -109,7 +133,7 @@ def add_expiry_item(
         if on_emulator:
             report.not_verifiable(
                 "Auto-expiry",
-                f"expires at {when} {source}; the emulator shows no schedule ({missing}) and fires none",
+                f"expires at {when} {source}; the emulator shows no schedule ({missing}), so none will fire",
             )
             return
         report.add(
@@ -123,7 +147,8 @@ def add_expiry_item(
         *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack),
         *schedule.scope_problems,
     ]
-    emulator = " (the emulator never fires schedules)" if on_emulator else ""
+    expire = f"`labkit emulator expire {report.lab_id}` fires it now"
+    emulator = f" (the emulator fires it then; {expire})" if on_emulator else ""
     report.add(
         "Auto-expiry",
         not problems,

@@ -20,7 +20,7 @@ from labs.ddb_stream.spec import LAB_ID, STEPS, new_user, user_item
 from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.function_labs import steps as function_steps
-from labs.function_labs.steps import EVENT_ITEM, ROW_ITEM, WRITER_PREFIX
+from labs.function_labs.steps import EVENT_ITEM, ROW_ITEM
 
 if TYPE_CHECKING:
     import boto3
@@ -47,11 +47,9 @@ def check(
     trigger_works = check_trigger(report, session.client("lambda"), stack, stream_arn)
     if stream_arn is None:
         return report
-    function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
-    if function_name is None:
-        report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
+    function = function_steps.deployed_writer(report, session.client("lambda"), stack)
+    if function is None:
         return report
-    function = function_steps.writer_function(session.client("lambda"), function_name)
     user_id = user_id or f"labkit-check-{uuid.uuid4().hex[:8]}"
     before = function_steps.object_etags(session.client("s3"), bucket)
     since_ms = int(time.time() * 1000)
@@ -118,7 +116,10 @@ def check_trigger(
     if not mapping_id:
         report.add("Stream trigger", False, "the stack has no event source mapping", hint="redeploy the lab")
         return False
-    mapping = lambda_client.get_event_source_mapping(UUID=mapping_id)
+    mapping = unless_gone(lambda_client.get_event_source_mapping, UUID=mapping_id)
+    if mapping is None:
+        function_steps.report_gone(report, "Stream trigger", f"event source mapping {mapping_id}")
+        return False
     state = mapping.get("State", "?")
     function = mapping.get("FunctionArn", "?").rsplit(":", 1)[-1]
     on_stream = stream_arn is not None and mapping.get("EventSourceArn") == stream_arn

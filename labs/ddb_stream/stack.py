@@ -68,7 +68,12 @@ class LabDdbStreamStack(LabStack):
             "The table holds a few test users for an hour and is deleted with the lab: "
             "point-in-time recovery would protect nothing.",
         )
-        self.csv_writer = CsvWriter(self, CSV_WRITER_ID, handler_code=settings.handler_code)
+        self.csv_writer = CsvWriter(
+            self,
+            CSV_WRITER_ID,
+            handler_code=settings.handler_code,
+            handler_error=settings.handler_code_error,
+        )
 
         # records that still fail after the bounded retries land here instead of blocking the shard
         self.failures = sqs.Queue(

@@ -97,8 +97,12 @@ def where(path: Path, error: BaseException) -> str:
     """`my-labs/<Lab>/stack.py:12` for the line of the learner's file the error came from."""
     if isinstance(error, SyntaxError) and error.lineno:
         return f"{path}:{error.lineno}"
+    # Python names the module's frames by their absolute path, the learner's setting may be relative
+    learner_file = path.resolve()
     lines = [
-        frame.lineno for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename) == path
+        frame.lineno
+        for frame in traceback.extract_tb(error.__traceback__)
+        if Path(frame.filename).resolve() == learner_file
     ]
     return f"{path}:{lines[-1]}" if lines else str(path)
 

@@ -19,12 +19,14 @@ from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
-from labs.deployed.session import error_code
+from labs.deployed.session import error_code, unless_gone
 from labs.function_labs.facts import WRITER_LOGICAL_PREFIX
-from labs.shared_facts import KIT_WRITER_HANDLER
+from labs.shared_facts import KIT_WRITER_HANDLER, cdk_command
 
 if TYPE_CHECKING:
     import boto3
+
+    from labs.deployed.stack import DeployedStack
 
 # the CSV writer function's logical id prefix in both function labs, from the ids its construct uses
 WRITER_PREFIX = WRITER_LOGICAL_PREFIX
@@ -56,11 +58,11 @@ class FunctionLog:
 
     @property
     def ended_run(self) -> str:
-        """`REPORT RequestId: ... Duration: 12.3 ms` shortened to its request id and duration."""
+        """`REPORT RequestId: ... Duration: 12.3 ms` cut to its request id and duration, unit and all."""
         if self.ended is None:
             return ""
         words = self.ended.message.split()
-        return " ".join(words[1:5]) if len(words) >= 5 else self.ended.message.strip()
+        return " ".join(words[1:6]) if len(words) >= 6 else self.ended.message.strip()
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,36 @@ class StepsSeen:
     elapsed_s: float
 
 
-def writer_function(lambda_client: Any, name: str) -> dict[str, Any]:
-    configuration: dict[str, Any] = lambda_client.get_function_configuration(FunctionName=name)
-    return configuration
+def writer_function(lambda_client: Any, name: str) -> dict[str, Any] | None:
+    """The function's configuration, or None when it was deleted by hand (the stack still lists it)."""
+    found: dict[str, Any] | None = unless_gone(lambda_client.get_function_configuration, FunctionName=name)
+    return found
+
+
+def deployed_writer(report: CheckReport, lambda_client: Any, stack: DeployedStack) -> dict[str, Any] | None:
+    """The writer's configuration; None, with a failed item saying why, when there is none to check."""
+    name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    if name is None:
+        report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
+        return None
+    function = writer_function(lambda_client, name)
+    if function is None:
+        report_gone(report, "Function", name)
+    return function
+
+
+def report_gone(report: CheckReport, what: str, name: str) -> None:
+    """A failed item for a resource the stack lists but its service no longer has (deleted by hand)."""
+    destroy = cdk_command("destroy", report.lab_id, report.stack_name)
+    deploy = cdk_command("deploy", report.lab_id, report.stack_name)
+    # CloudFormation does not recreate what was deleted outside it (its drift status is DELETED): an
+    # unchanged redeploy changes nothing, so the lab is rebuilt whole
+    report.add(
+        what,
+        False,
+        f"the stack lists {name}, but it no longer exists (deleted by hand?)",
+        hint=f"rebuild the lab: `{destroy}`, then `{deploy}`",
+    )
 
 
 def runs_kit_writer(configuration: Mapping[str, Any]) -> bool:

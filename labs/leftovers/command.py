@@ -39,5 +39,11 @@ def run(args: argparse.Namespace) -> int:
     session = session_from_environment()
     leftovers = scan_leftovers(session, lab_id=args.lab, owner=owner, include_untagged=args.include_untagged)
     # notes are known, free account-level items: shown, never a reason to exit 1
-    print_leftovers(leftovers, scope.description, make_console(), notes=account_notes(session, scope))
+    print_leftovers(
+        leftovers,
+        scope.description,
+        make_console(),
+        notes=account_notes(session, scope),
+        region=session.region_name,
+    )
     return ExitStatus.of(not leftovers)

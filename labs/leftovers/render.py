@@ -23,9 +23,15 @@ def leftovers_table(leftovers: Sequence[Leftover], title: str) -> Table:
 
 
 def print_leftovers(
-    leftovers: Sequence[Leftover], scope: str, console: Console, notes: Sequence[AccountNote] = ()
+    leftovers: Sequence[Leftover],
+    scope: str,
+    console: Console,
+    notes: Sequence[AccountNote] = (),
+    region: str | None = None,
 ) -> None:
-    """The known account-level notes first, then the verdict: the leftovers' table or one reassuring line."""
+    """The region scanned, the known account-level notes, then the verdict: a table or one reassuring line."""
+    if region:
+        console.print(f"Scanned region {region} (another region: AWS_REGION=... labkit leftovers).")
     for note in notes:
         console.print(
             Text.assemble(("ℹ ", "cyan"), f"Known, not a leftover: {note.resource_type} {note.identifier}, ")

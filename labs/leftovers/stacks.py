@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
-from labs.deployed.stack import DeployedStack, StackResource, list_resources
+from labs.deployed.stack import DeployedStack, StackResource, failure_reason, list_resources
+from labs.leftovers.existing import still_exists
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 from labs.registry import lab_ids
 from labs.shared_facts import cdk_command
@@ -69,7 +70,8 @@ def scan_stacks(
             continue
         destroy = cdk_command("destroy", lab, name)
         overdue = overdue_reason(session, summary, resources, now)
-        reason = summary.get("StackStatusReason", "")
+        reason = failure_reason(session, name) if status.endswith("FAILED") else ""
+        reason = reason or summary.get("StackStatusReason", "")
         if overdue:
             then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
             findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then}")
@@ -78,13 +80,21 @@ def scan_stacks(
         else:
             findings.add("AWS::CloudFormation::Stack", name, f"still deployed ({status}): {destroy}")
         if status == "DELETE_FAILED":
-            for resource in resources:
-                findings.add(
-                    resource.resource_type or "?",
-                    resource.physical_id or resource.logical_id,
-                    f"still in stack {name}, which failed to delete it (resource status {resource.status})",
-                )
+            add_undeleted(session, name, resources, findings)
     return live
+
+
+def add_undeleted(
+    session: boto3.Session, name: str, resources: list[StackResource], findings: Findings
+) -> None:
+    """The resources a DELETE_FAILED stack still lists and AWS still has (not those deleted by hand)."""
+    for resource in resources:
+        if still_exists(session, resource.resource_type, resource.physical_id):
+            findings.add(
+                resource.resource_type or "?",
+                resource.physical_id or resource.logical_id,
+                f"still in stack {name}, which failed to delete it (resource status {resource.status})",
+            )
 
 
 def overdue_reason(

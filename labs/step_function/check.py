@@ -77,6 +77,9 @@ def check(
     function_name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
     lambda_client = session.client("lambda")
     function = function_steps.writer_function(lambda_client, function_name) if function_name else None
+    if function_name and function is None:
+        function_steps.report_gone(report, "Function", function_name)
+        return report
     before = function_steps.object_etags(session.client("s3"), bucket)
     since_ms = int(time.time() * 1000)
     execution = run_execution(report, sfn, arn, payload, waiter)

@@ -30,7 +30,12 @@ class LabStepFunctionStack(LabStack):
             description="a state machine: Wait 5 seconds, then call the CSV writer Lambda, then Succeed",
         )
         # its own writer and bucket, so this lab deploys and destroys without LabDdbStream
-        self.csv_writer = CsvWriter(self, CSV_WRITER_ID, handler_code=settings.handler_code)
+        self.csv_writer = CsvWriter(
+            self,
+            CSV_WRITER_ID,
+            handler_code=settings.handler_code,
+            handler_error=settings.handler_code_error,
+        )
 
         write_csv = tasks.LambdaInvoke(
             self,

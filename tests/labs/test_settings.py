@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from labs.cdk_json import KIT_CDK_JSON as CDK_JSON
 from labs.settings import (
+    DEFAULT_TTL_HOURS,
+    SETTING_KEYS,
     AccountNotAllowedError,
     LabSettings,
     SettingsError,
@@ -158,9 +160,15 @@ def test_a_learners_handler_folder_is_checked_before_anything_is_built(
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError) as raised:
-        settings_from({"handlerCode": str(tmp_path)})
+        parse_handler_code(str(tmp_path))
+
+    # the app still builds: the error is the function labs' alone (tests/labs/exercises)
+    settings = settings_from({"handlerCode": str(tmp_path)})
+
     assert f"handlerCode='{tmp_path}'" in str(raised.value)
     assert named in str(raised.value)
+    assert settings.handler_code is None
+    assert settings.handler_code_error == str(raised.value)
 
 
 def test_handler_code_and_my_labs_name_existing_folders(tmp_path: Path) -> None:
@@ -176,3 +184,31 @@ def test_handler_code_and_my_labs_name_existing_folders(tmp_path: Path) -> None:
         parse_handler_code("nowhere")
     with pytest.raises(SettingsError, match="myLabs='nowhere' is not a folder"):
         parse_my_labs("nowhere")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("ttl", "ttlHours"), ("ttlhours", "ttlHours"), ("Owner", "owner"), ("sandboxAccount", "sandboxAccounts"),
+     ("pingCIDR", "pingCidr"), ("handlercode", "handlerCode"), ("permissionBoundary", "permissionsBoundary")],
+)  # fmt: skip
+def test_a_misspelt_setting_is_refused_naming_the_setting(typed: str, meant: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        LabSettings.from_context(lambda _key: None, {}, now=NOW, keys=[typed])
+
+    assert f"unknown setting {typed!r}: did you mean {meant}?" in str(raised.value)
+    assert "the kit's settings: owner, sandboxAccounts" in str(raised.value)
+
+
+def test_cdks_own_keys_and_unrelated_keys_pass() -> None:
+    keys = [
+        "@aws-cdk/core:validateAgainstDefaultRules",
+        "aws:cdk:enable-path-metadata",
+        "availability-zones:account=123456789012:region=us-east-1",
+        "acknowledged-issue-numbers",
+        "myOwnValue",
+        *SETTING_KEYS,
+    ]
+
+    settings = LabSettings.from_context(lambda _key: None, {}, now=NOW, keys=keys)
+
+    assert settings.ttl_hours == DEFAULT_TTL_HOURS

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from labs.classroom.grading import ClassGrid, GradedCell
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, needs_details, short_label, title, totals
 from labs.markdown import markdown_cell as _cell_text
 from labs.markdown import markdown_table
 
+# CommonMark's backslash escapes: a roster file named `*a*[b](c).csv` stays text, as HTML and XML escape it
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def _plain(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
 
 def render(grid: ClassGrid) -> str:
-    lines = [f"# {title(grid)}", "", totals(grid) + ".", ""]
+    lines = [f"# {_plain(title(grid))}", "", totals(grid) + ".", ""]
     rows = [[owner, *(short_label(cell) for cell in cells)] for owner, cells in grid.rows()]
     lines.append(markdown_table(["learner", *grid.labs], rows))
     details = [cell for _, cells in grid.rows() for cell in cells if needs_details(cell)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -262,3 +263,16 @@ def test_every_format_lists_the_same_results(every_grade: ClassGrid, tmp_path: P
             assert (test["status"] == "passed") == (grades[(owner, test["name"])] == "pass")
     assert from_json == labels
     assert len(set(grades.values())) == 5  # every grade took part
+
+
+def test_a_roster_file_name_stays_text_in_every_report(grid: ClassGrid) -> None:
+    roster = dataclasses.replace(grid.roster, path=Path("<b>*1A*[x](y).txt"))
+    named = dataclasses.replace(grid, roster=roster)
+
+    text = markdown.render(named)
+    page = html_page.render(named)
+
+    first = text.splitlines()[0]
+    assert "\\<b\\>\\*1A\\*\\[x\\]\\(y\\).txt" in first
+    assert "<b>" not in first
+    assert "&lt;b&gt;*1A*[x](y).txt" in page

@@ -157,3 +157,41 @@ def test_the_kits_writer_has_the_pinned_powertools_layer_in_its_region(
         assert text.replace('", {"Ref": "AWS::Region"}, "', "us-east-1") == json.dumps(
             [{"Fn::Join": ["", [powertools_layer_arn("us-east-1")]]}]
         ).replace('["', '["').replace("]]}", "]]}")
+
+
+def test_a_runtime_error_names_the_line_of_a_relative_starters_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "my-labs" / "LabAsg").mkdir(parents=True)
+    (tmp_path / "my-labs" / "LabAsg" / "stack.py").write_text(BROKEN_ASG, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from aws_cdk import App
+
+    from labs.exercises.learner_stack import build_learner_stacks
+
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    stacks = build_learner_stacks(app, LabSettings(now=FIXED_NOW, my_labs=Path("my-labs")))
+
+    (message,) = errors_on(stacks["LabAsg"])
+    assert message.startswith("MyLabAsg could not be built from my-labs/LabAsg/stack.py:7: ValueError")
+
+
+def test_a_broken_handler_folder_is_an_error_of_the_function_labs_only(tmp_path: Path) -> None:
+    from aws_cdk import App
+
+    from labs.ddb_stream.stack import LabDdbStreamStack
+    from labs.ec2.stack import LabEc2Stack
+
+    (tmp_path / "handler.py").write_text("def handler(event, context):\n    return (\n", encoding="utf-8")
+    settings = LabSettings.from_context({"handlerCode": str(tmp_path)}.get, {}, now=FIXED_NOW)
+    app = App(outdir=str(tmp_path / "cdk.out"))
+
+    function_lab = LabDdbStreamStack(app, settings=settings)
+    other_lab = LabEc2Stack(app, settings=settings)
+
+    def all_errors(stack: Any) -> list[str]:
+        return [message for child in stack.node.find_all() for message in errors_on(child)]
+
+    (message,) = all_errors(function_lab)
+    assert f"{tmp_path / 'handler.py'} line 2 is not valid Python" in message
+    assert all_errors(other_lab) == []
