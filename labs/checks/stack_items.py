@@ -64,7 +64,7 @@ def begin_report(
 
 
 def lab_stacks(session: boto3.Session, lab_id: str) -> list[str]:
-    """The names of the live stacks of a lab, any owner's (`LabEc2`, `alice-LabEc2`)."""
+    """The names of the live stacks of a lab, any owner's (`<Lab>`, `alice-<Lab>`)."""
     pages = session.client("cloudformation").get_paginator("describe_stacks").paginate()
     names = [stack["StackName"] for page in pages for stack in page["Stacks"]]
     return [name for name in names if name == lab_id or name.endswith(f"-{lab_id}")]
