@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 
 class Grade(Enum):
+    """A grade in the class's words; `outcome` is what it means in the kit's one vocabulary."""
+
     PASS = "pass"  # noqa: S105 - a grade, not a password
     FAIL = "fail"
     NOT_DEPLOYED = "not deployed"
@@ -37,6 +39,21 @@ class Grade(Enum):
     NOT_VERIFIED = "not verified"
     # the check itself could not run (an AWS error, a bug): says nothing about the learner's work
     ERROR = "error"
+
+    @property
+    def outcome(self) -> Outcome:
+        """PASS, FAIL or NOT_DEPLOYED as they are; an unverified lab and a check that could not run
+        are SKIPPED: neither counts as a pass, and neither says the learner's work failed."""
+        return GRADE_OUTCOMES[self]
+
+
+GRADE_OUTCOMES = {
+    Grade.PASS: Outcome.PASS,
+    Grade.FAIL: Outcome.FAIL,
+    Grade.NOT_DEPLOYED: Outcome.NOT_DEPLOYED,
+    Grade.NOT_VERIFIED: Outcome.SKIPPED,
+    Grade.ERROR: Outcome.SKIPPED,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,7 +98,7 @@ class ClassGrid:
 
     @property
     def all_passed(self) -> bool:
-        return all(cell.grade is Grade.PASS for cell in self.cells.values())
+        return all(cell.grade.outcome is Outcome.PASS for cell in self.cells.values())
 
 
 def grade_report(owner: str, lab_id: str, report: CheckReport, *, seconds: float) -> GradedCell:
