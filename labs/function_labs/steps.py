@@ -39,6 +39,8 @@ CLOCK_SKEW_MS = 60_000
 
 @dataclass(frozen=True)
 class LogLine:
+    """One line of a function's log."""
+
     stream: str
     timestamp: int
     message: str
@@ -65,12 +67,15 @@ class FunctionLog:
 
 @dataclass(frozen=True)
 class StepsSeen:
+    """What a function lab's steps showed: the log, the row written, the time taken."""
+
     log: FunctionLog
     row: FoundRow | None
     elapsed_s: float
 
 
 def writer_function(lambda_client: Any, name: str) -> dict[str, Any]:
+    """The writer function's configuration."""
     configuration: dict[str, Any] = lambda_client.get_function_configuration(FunctionName=name)
     return configuration
 
@@ -81,6 +86,7 @@ def runs_kit_writer(configuration: Mapping[str, Any]) -> bool:
 
 
 def log_group_of(configuration: Mapping[str, Any]) -> str:
+    """The log group a function logs to."""
     group = configuration.get("LoggingConfig", {}).get("LogGroup")
     return str(group) if group else f"/aws/lambda/{configuration.get('FunctionName', '?')}"
 
