@@ -31,6 +31,7 @@ def cli_arguments(argv: Sequence[str], environ: dict[str, str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the user's own AWS CLI, or the bundled one (with `logs tail`) on the emulator."""
     args = list(sys.argv[1:] if argv is None else argv)
     environ = dict(os.environ)
     here = (Path(sys.prefix) / "bin").resolve()

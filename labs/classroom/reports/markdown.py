@@ -9,6 +9,7 @@ from labs.markdown import markdown_table
 
 
 def render(grid: ClassGrid) -> str:
+    """The grade grid as Markdown."""
     lines = [f"# {title(grid)}", "", totals(grid) + ".", ""]
     rows = [[owner, *(short_label(cell) for cell in cells)] for owner, cells in grid.rows()]
     lines.append(markdown_table(["learner", *grid.labs], rows))
