@@ -172,6 +172,7 @@ def _text(value: Any) -> str:
 
 
 def parse_owner(value: Any) -> str | None:
+    """The owner context value, or None; SettingsError when it cannot prefix stack names."""
     text = _text(value)
     if not text:
         return None
@@ -184,6 +185,7 @@ def parse_owner(value: Any) -> str | None:
 
 
 def parse_accounts(value: Any) -> tuple[str, ...]:
+    """The sandbox accounts context value; SettingsError when one is not an account id."""
     items = value if isinstance(value, list | tuple) else _text(value).split(",")
     accounts = tuple(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
     bad = [a for a in accounts if not _ACCOUNT.match(a)]
@@ -196,6 +198,7 @@ def parse_accounts(value: Any) -> tuple[str, ...]:
 
 
 def parse_cidr(value: Any) -> str:
+    """The ping CIDR context value; SettingsError unless it is an IPv4 network."""
     text = _text(value) or DEFAULT_PING_CIDR
     try:
         network = ipaddress.ip_network(text, strict=True)
@@ -209,6 +212,7 @@ def parse_cidr(value: Any) -> str:
 
 
 def parse_ttl_hours(value: Any) -> float:
+    """The lab's lifetime in hours (0: never expire); SettingsError when out of range."""
     text = _text(value)
     if not text:
         return DEFAULT_TTL_HOURS
@@ -366,6 +370,7 @@ def _check_tag(key: str, value: str) -> None:
 
 
 def parse_availability_zone(value: Any, *, region: str | None = None) -> str | None:
+    """The zone context value, or None; SettingsError unless a zone name in the region."""
     text = _text(value)
     if not text:
         return None

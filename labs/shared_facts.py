@@ -45,6 +45,7 @@ def cdk_command(verb: str, lab_id: str, stack: str) -> str:
 
 
 def expires_tag(moment: datetime) -> str:
+    """The expiry tag's value for a moment."""
     return f"{moment.astimezone(UTC):{EXPIRES_TAG_FORMAT}}"
 
 
@@ -139,4 +140,5 @@ LEARNER_STACK_PREFIX = "My"
 
 
 def learner_stack_id(lab_id: str) -> str:
+    """The construct id of a learner's own stack for the lab."""
     return f"{LEARNER_STACK_PREFIX}{lab_id}"

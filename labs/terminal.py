@@ -18,6 +18,7 @@ LOG_WIDTH = 120
 
 
 def make_console() -> Console:
+    """The console every command prints to."""
     # highlight off: ids and numbers in details stay plain; soft_wrap off so long details wrap at words
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:

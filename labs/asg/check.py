@@ -31,6 +31,7 @@ SIZES = f"min {MIN_CAPACITY}, desired {DESIRED_CAPACITY}, max {MAX_CAPACITY}"
 
 
 def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:
+    """The group's instances that are in service and healthy."""
     return [
         i
         for i in group.get("Instances", [])
@@ -39,6 +40,7 @@ def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def describe_members(group: dict[str, Any]) -> str:
+    """The group's instances with their state and health, in one line."""
     members = []
     for instance in group.get("Instances", []):
         health = instance.get("HealthStatus", "Healthy")
@@ -56,6 +58,7 @@ def check(
     waiter: Waiter | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabAsg: its launch template, size, healthy instances, zones and self-healing."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -87,10 +90,12 @@ def check(
 
 
 def hint(number: int, todo: str) -> str:
+    """The hint that points to the lab's hands-on step of that number."""
     return step_hint(STEPS, number, todo)
 
 
 def template_problems(data: dict[str, Any]) -> list[str]:
+    """What the launch template's data gets wrong, if anything."""
     problems = []
     if data.get("InstanceType") != INSTANCE_TYPE:
         problems.append(f"instance type {data.get('InstanceType', 'unset')}, not {INSTANCE_TYPE}")
@@ -133,11 +138,13 @@ def check_launch_template(
 
 
 def describe_group(autoscaling: Any, name: str) -> dict[str, Any] | None:
+    """The Auto Scaling group of that name, or None."""
     groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
     return groups[0] if groups else None
 
 
 def check_size(report: CheckReport, group: dict[str, Any]) -> None:
+    """Check the group's minimum, desired and maximum capacity."""
     sizes = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
     expected = (MIN_CAPACITY, DESIRED_CAPACITY, MAX_CAPACITY)
     report.add(
@@ -159,6 +166,7 @@ def check_size(report: CheckReport, group: dict[str, Any]) -> None:
 
 
 def check_in_service(report: CheckReport, group: dict[str, Any]) -> None:
+    """Check that as many instances are in service as the group desires."""
     healthy = in_service(group)
     desired = group["DesiredCapacity"]
     report.add(
@@ -175,6 +183,7 @@ def check_in_service(report: CheckReport, group: dict[str, Any]) -> None:
 
 
 def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emulator: bool) -> None:
+    """Check that the group spreads over the zones the lab needs."""
     subnet_ids = [s for s in group.get("VPCZoneIdentifier", "").split(",") if s]
     subnets = ec2.describe_subnets(SubnetIds=subnet_ids)["Subnets"] if subnet_ids else []
     configured = sorted({s["AvailabilityZone"] for s in subnets})
@@ -225,6 +234,7 @@ def wait_for_capacity(
 def check_self_heal(
     report: CheckReport, session: boto3.Session, group: dict[str, Any], waiter: Waiter, *, on_emulator: bool
 ) -> None:
+    """Check that the group replaces an instance that is terminated."""
     name = "Self-heal"
     healthy = in_service(group)
     desired = group["DesiredCapacity"]

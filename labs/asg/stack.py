@@ -21,6 +21,8 @@ from labs.settings import LabSettings
 
 
 class LabAsgStack(LabStack):
+    """LabAsg: an Auto Scaling group across zones that replaces its lost instances."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

@@ -28,6 +28,7 @@ def since_millis(text: str, now: datetime) -> int:
 
 
 def render(event: dict[str, Any], short: bool) -> str:
+    """One log event as `aws logs tail` prints it."""
     moment = datetime.fromtimestamp(event["timestamp"] / 1000, tz=UTC)
     message = str(event.get("message", "")).rstrip("\n")
     if short:
@@ -36,6 +37,8 @@ def render(event: dict[str, Any], short: bool) -> str:
 
 
 class LogsTailCommand(BasicCommand):  # type: ignore[misc]  # the AWS CLI is untyped
+    """`aws logs tail` for the bundled AWS CLI v1, which lacks it."""
+
     NAME = "tail"
     DESCRIPTION = "Shows the log events of a log group, as AWS CLI v2's `aws logs tail` does."
     ARG_TABLE = [  # noqa: RUF012 - the AWS CLI reads this class attribute
@@ -82,4 +85,5 @@ class LogsTailCommand(BasicCommand):  # type: ignore[misc]  # the AWS CLI is unt
 
 
 def add_tail(command_table: dict[str, Any], session: Any, **_kwargs: Any) -> None:
+    """Add `tail` to the AWS CLI's `logs` commands."""
     command_table["tail"] = LogsTailCommand(session)

@@ -25,6 +25,7 @@ AWS_FAILURE = "the check could not finish"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit check`."""
     parser.add_argument(
         "lab", choices=lab_ids(), metavar="LAB", help=f"the lab to check: {', '.join(lab_ids())}"
     )
@@ -54,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check one deployed lab and print its report; the exit status."""
     if args.stack and args.owner:
         print("labkit: give --stack (the whole stack name) or --owner, not both", file=sys.stderr)
         return ExitStatus.CANNOT_RUN

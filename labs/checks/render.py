@@ -11,6 +11,7 @@ SYMBOLS = {Outcome.PASS: ("✔", "green"), Outcome.FAIL: ("✘", "red"), Outcome
 
 
 def report_lines(report: CheckReport) -> list[Text]:
+    """The report's lines for the terminal: a heading, one line per item with its hint, then the notes."""
     lines = [Text.assemble((f"{report.lab_id}", "bold"), f" · stack {report.stack_name}")]
     for item in report.items:
         symbol, style = SYMBOLS[item.outcome]
@@ -26,6 +27,7 @@ def report_lines(report: CheckReport) -> list[Text]:
 
 
 def counts(report: CheckReport) -> str:
+    """How many items passed, failed and were not verifiable here, in words."""
     outcomes = [item.outcome for item in report.items]
     return (
         f"{outcomes.count(Outcome.PASS)} passed, {outcomes.count(Outcome.FAIL)} failed, "
@@ -34,6 +36,7 @@ def counts(report: CheckReport) -> str:
 
 
 def verdict(report: CheckReport) -> Text:
+    """The report's one-line verdict."""
     if report.passed:
         return Text.assemble(("PASSED", "bold green"), f" ({counts(report)})")
     if any(item.outcome is Outcome.FAIL for item in report.items):
@@ -44,5 +47,6 @@ def verdict(report: CheckReport) -> Text:
 
 
 def print_report(report: CheckReport, console: Console) -> None:
+    """Print the report on the console."""
     for line in report_lines(report):
         console.print(line)

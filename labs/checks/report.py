@@ -14,6 +14,8 @@ CheckItem = Result
 
 @dataclass
 class CheckReport:
+    """What a lab's check found: one item per verified thing, and notes."""
+
     lab_id: str
     stack_name: str
     items: list[CheckItem] = field(default_factory=list)
@@ -21,6 +23,7 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool, detail: str, hint: str = "") -> CheckItem:
+        """Add an item that passed or failed (the hint shows only when it failed)."""
         item = CheckItem(name, Outcome.of(ok), detail, "" if ok else hint)
         self.items.append(item)
         return item
@@ -35,6 +38,7 @@ class CheckReport:
         return self.not_verifiable(name, f"{detail}: {emulator_cannot}")
 
     def not_verifiable(self, name: str, detail: str) -> CheckItem:
+        """Add an item the check cannot verify here: skipped, never a pass."""
         item = CheckItem(name, Outcome.SKIPPED, detail)
         self.items.append(item)
         return item

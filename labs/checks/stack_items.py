@@ -161,6 +161,7 @@ def add_expiry_item(
 
 
 def schedule_problems(at: datetime | None, state: str, deletes_stack: bool) -> list[str]:
+    """What is wrong with the stack's expiry schedule, if anything."""
     problems = []
     if state != "ENABLED":
         problems.append(f"it is {state}, so the lab will not delete itself")

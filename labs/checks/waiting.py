@@ -41,9 +41,11 @@ class Waiter:
 
     @classmethod
     def for_run(cls, *, on_emulator: bool, timeout_s: float = DEFAULT_TIMEOUT_S) -> Waiter:
+        """A waiter that polls fast on the emulator and gently on AWS."""
         return cls(timeout_s=timeout_s, poll_s=EMULATOR_POLL_S if on_emulator else REAL_POLL_S)
 
     def until(self, probe: Probe[T], *, what: str) -> Waited[T]:
+        """Poll the probe until it is done or the time is up, showing progress."""
         start = self.clock()
         with self.progress(what, self.timeout_s) as show:
             while True:

@@ -14,12 +14,14 @@ from labs.registry import check_options, lab_ids
 
 
 def lab_id(text: str) -> str:
+    """A lab id given on the command line, refused when unknown."""
     if text not in lab_ids():
         raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(lab_ids())}")
     return text
 
 
 def usd_per_hour(text: str) -> float:
+    """A cost cap given on the command line, in USD per hour."""
     try:
         value = float(text)
     except ValueError:
@@ -30,6 +32,7 @@ def usd_per_hour(text: str) -> float:
 
 
 def common_arguments() -> argparse.ArgumentParser:
+    """The options every `labkit class` subcommand takes."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--roster",
@@ -65,6 +68,7 @@ def common_arguments() -> argparse.ArgumentParser:
 
 
 def add_subcommands(parser: argparse.ArgumentParser) -> None:
+    """The subcommands of `labkit class` and their options."""
     common = common_arguments()
     subcommands = parser.add_subparsers(dest="class_command", required=True, metavar="SUBCOMMAND")
     preflight = subcommands.add_parser(

@@ -54,12 +54,14 @@ CANNOT_RUN = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The subcommands and options of `labkit class`."""
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.description = __doc__
     add_subcommands(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run one `labkit class` subcommand over the roster; the exit status."""
     console = make_console()
     defaults = Placement(role=args.role, cap_usd_per_hour=args.cap)
     try:
@@ -99,14 +101,17 @@ class Bar:
         self._task = progress.add_task(description, total=None)
 
     def total(self, count: int) -> None:
+        """Set how many steps the bar counts to."""
         self._progress.update(self._task, total=count)
 
     def advance(self, *_done: Any) -> None:
+        """Count one step done."""
         self._progress.advance(self._task)
 
 
 @contextmanager
 def progress_bar(console: Console, description: str) -> Iterator[Bar]:
+    """A progress bar on the console, shown only on a terminal."""
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     progress = Progress(
         *columns, TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal
@@ -116,6 +121,7 @@ def progress_bar(console: Console, description: str) -> Iterator[Bar]:
 
 
 def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    """`labkit class preflight`: check every learner's place can run the labs."""
     from labs.classroom.preflight import place_lines, unreachable_line
     from labs.cost.prices import load_prices
     from labs.preflight.command import landing_zone_settings
@@ -170,6 +176,7 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
 
 
 def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    """`labkit class status`: the class's lab stacks, their expiry and cost."""
     from labs.classroom.status import read_class_status
     from labs.cost.prices import load_prices
 
@@ -201,6 +208,7 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
 
 
 def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    """`labkit class check`: check every learner's labs and write the grades."""
     from labs.classroom.reports import write_reports
     from labs.classroom.reports.labels import totals
 
@@ -230,6 +238,7 @@ def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
 
 
 def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    """`labkit class destroy`: delete the class's lab stacks, after showing the plan."""
     roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs)) or lab_ids()
     now = datetime.now(UTC)
@@ -292,6 +301,7 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
 
 
 def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
+    """`labkit class guard`: stop what runs over a learner's cost cap."""
     from labs.classroom.guard import enforce_caps
     from labs.classroom.status import read_class_status
     from labs.cost.prices import load_prices

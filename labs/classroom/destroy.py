@@ -33,6 +33,8 @@ DEFAULT_TIMEOUT_S = 1800.0
 
 @dataclass(frozen=True, kw_only=True)
 class DestroyPlan:
+    """The stacks a destroy deletes, and those it leaves because they are not the kit's."""
+
     targets: tuple[LabStackListing, ...]
     # named like a roster learner's lab, but without the kit's tags: never touched
     not_kit: tuple[LabStackListing, ...] = ()
@@ -44,6 +46,8 @@ class DestroyPlan:
 
 @dataclass(frozen=True, kw_only=True)
 class Deletion:
+    """How the deletion of one stack went."""
+
     listing: LabStackListing
     outcome: str  # "deleted", "DELETE_FAILED", "timed out" or "refused" (DeleteStack itself failed)
     reason: str = ""

@@ -87,13 +87,16 @@ class ClassGrid:
     cells: Mapping[tuple[str, str], GradedCell] = field(default_factory=dict)
 
     def cell(self, owner: str, lab_id: str) -> GradedCell:
+        """The graded cell of one learner's lab."""
         return self.cells[(owner, lab_id)]
 
     def rows(self) -> Iterator[tuple[str, list[GradedCell]]]:
+        """Each learner with its cells, in the roster's and the labs' order."""
         for owner in self.roster.owners:
             yield owner, [self.cell(owner, lab_id) for lab_id in self.labs]
 
     def count(self, grade: Grade) -> int:
+        """How many cells have that grade."""
         return sum(1 for cell in self.cells.values() if cell.grade is grade)
 
     @property
@@ -102,6 +105,7 @@ class ClassGrid:
 
 
 def grade_report(owner: str, lab_id: str, report: CheckReport, *, seconds: float) -> GradedCell:
+    """A learner's cell from a check report: failed at its first failure, else passed or not verified."""
     failed = next((item for item in report.items if item.outcome is Outcome.FAIL), None)
     if failed is not None:
         grade, headline, hint = Grade.FAIL, f"{failed.name}: {failed.detail}", failed.hint
@@ -122,6 +126,7 @@ def grade_report(owner: str, lab_id: str, report: CheckReport, *, seconds: float
 
 
 def not_deployed(owner: str, lab_id: str) -> GradedCell:
+    """The cell of a learner whose lab stack is not there."""
     name = stack_name(lab_id, owner)
     return GradedCell(
         owner=owner,

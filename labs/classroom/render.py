@@ -31,10 +31,12 @@ GRADE_STYLES = {
 
 
 def usd(amount: float | None, *, places: int = 4) -> str:
+    """An amount in USD, or "?" when unknown."""
     return "?" if amount is None else f"${amount:,.{places}f}"
 
 
 def moment(at: datetime) -> str:
+    """A moment as the tables show it, in UTC."""
     return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
@@ -44,6 +46,7 @@ def short_moment(at: datetime) -> str:
 
 
 def expiry_text(state: LabStackState, now: datetime) -> Text:
+    """When the stack expires, coloured when it never does or is overdue."""
     if state.expires_at is None:
         return Text("never (ttlHours=0)", style="yellow")
     if state.overdue:
@@ -52,6 +55,7 @@ def expiry_text(state: LabStackState, now: datetime) -> Text:
 
 
 def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> Table:
+    """The table of lab stacks, with expiry and cost, for the console."""
     table = Table(title=f"{title} (times in UTC)", title_justify="left")
     across = any(state.where for state in states)
     for column in (
@@ -83,6 +87,7 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
 
 
 def status_notes(status: ClassStatus) -> list[str]:
+    """The notes under the status table: stacks that need a word of explanation, resources not priced."""
     notes = [
         f"{state.listing.name}: {state.note}" for state in (*status.stacks, *status.strangers) if state.note
     ]
@@ -136,10 +141,12 @@ def spend_table(status: ClassStatus) -> Table:
 
 
 def unreachable_text(away: Unreachable) -> str:
+    """The line said of a place whose role cannot be assumed."""
     return f"NOT REACHED: role {away.role_arn} cannot be assumed ({away.reason})"
 
 
 def status_totals(status: ClassStatus) -> str:
+    """The class's total cost so far and projected, in one line."""
     learners = len({state.listing.owner for state in status.stacks})
     line = (
         f"Class total: {usd(status.so_far)} so far, {usd(status.projected)} projected to expiry "
@@ -160,6 +167,7 @@ def status_totals(status: ClassStatus) -> str:
 
 
 def grid_table(grid: ClassGrid) -> Table:
+    """The grade grid for the console: one row per learner, one column per lab."""
     table = Table(title=f"Class check ({grid.region or 'default region'})", title_justify="left")
     table.add_column("Learner")
     for lab_id in grid.labs:
@@ -170,6 +178,7 @@ def grid_table(grid: ClassGrid) -> Table:
 
 
 def plan_table(title: str, listings: Sequence[LabStackListing]) -> Table:
+    """The table of lab stacks a command is about to act on."""
     table = Table(title=title, title_justify="left")
     for column in ("Owner", "Lab", "Stack", "Status", "Deployed at"):
         table.add_column(column)
@@ -181,6 +190,7 @@ def plan_table(title: str, listings: Sequence[LabStackListing]) -> Table:
 
 
 def deletions_table(deletions: Sequence[Deletion]) -> Table:
+    """The table of stack deletions and how each went."""
     table = Table(title="Deletions", title_justify="left")
     for column in ("Owner", "Lab", "Stack", "Result"):
         table.add_column(column)
@@ -197,6 +207,7 @@ def deletions_table(deletions: Sequence[Deletion]) -> Table:
 
 
 def leftovers_by_learner_table(found: Mapping[str, Sequence[Leftover]]) -> Table:
+    """The table of leftovers found, per learner."""
     table = Table(title="Leftover scan, per learner", title_justify="left")
     table.add_column("Learner")
     table.add_column("Left behind", justify="right")

@@ -60,6 +60,8 @@ class Placement:
 
 @dataclass(frozen=True)
 class Learner:
+    """One learner on the roster, with the line it came from and where its labs run."""
+
     owner: str
     line: int
     placement: Placement = Placement()
@@ -67,6 +69,8 @@ class Learner:
 
 @dataclass(frozen=True)
 class Roster:
+    """The learners of a class, read from a roster file."""
+
     path: Path
     learners: tuple[Learner, ...]
 
@@ -75,6 +79,7 @@ class Roster:
         return tuple(learner.owner for learner in self.learners)
 
     def learner(self, owner: str) -> Learner:
+        """The learner of that owner."""
         return next(learner for learner in self.learners if learner.owner == owner)
 
     @property

@@ -31,6 +31,7 @@ class SharedSession(boto3.Session):
         self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, *args: Any, **kwargs: Any) -> Any:
+        """A client per service and options, made once and shared between threads."""
         key = (repr(args), repr(sorted((name, _identity(value)) for name, value in kwargs.items())))
         with self._lock:
             if key not in self._clients:

@@ -25,6 +25,8 @@ LEFT_OVER = "left over by a lab"
 
 @dataclass(frozen=True, kw_only=True)
 class PricedResource:
+    """A running resource and where it came from, for the spend report."""
+
     resource: RunningResource
     origin: str  # "stack <name>", LEFT_OVER or BY_HAND
 
@@ -65,6 +67,8 @@ class LearnerSpend:
 
 @dataclass(frozen=True, kw_only=True)
 class PlaceSpend:
+    """What runs in one place, by learner, and what belongs to nobody on the roster."""
+
     by_owner: Mapping[str, LearnerSpend]
     nobodys: tuple[RunningResource, ...]  # in a shared account, tied to no learner on the roster
 

@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
 
 def hours_between(start: datetime, end: datetime) -> float:
+    """The hours from start to end, never negative."""
     return max(0.0, (end - start).total_seconds() / 3600)
 
 
 def cost_so_far(usd_per_hour: float, *, deployed_at: datetime, now: datetime) -> float:
+    """What a resource has cost since it was deployed, in USD."""
     return usd_per_hour * hours_between(deployed_at, now)
 
 
@@ -66,6 +68,8 @@ class LabStackState:
 
 @dataclass(frozen=True, kw_only=True)
 class ClassStatus:
+    """The class's lab stacks and the stacks of nobody on the roster, at one moment."""
+
     roster: Roster
     now: datetime
     stacks: tuple[LabStackState, ...]  # the roster's learners' lab stacks

@@ -50,6 +50,7 @@ def check(
     waiter: Waiter | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabColdStart: its functions, their cold and warm starts, and provisioned concurrency."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -81,6 +82,7 @@ def check(
 
 
 def check_functions(report: CheckReport, functions: list[DeployedFunction], missing: list[str]) -> None:
+    """Check that each function is there, with its role's memory, on arm64."""
     problems = [f"no {label} function" for label in missing]
     for function in functions:
         configuration = function.configuration
@@ -121,6 +123,7 @@ def read_logs(
 
 
 def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
+    """Check that the light function logged a cold start, then a warm one in the same environment."""
     records = light.records
     cold = latest_cold(records)
     report.add(
@@ -149,6 +152,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
 
 
 def check_heavy_init(report: CheckReport, by_role: dict[str, DeployedFunction]) -> None:
+    """Check that the heavy function's init takes longer than the light one's."""
     light, heavy, large = (
         latest_init_ms(by_role[role.construct_id].records) for role in (LIGHT_128, HEAVY_128, HEAVY_1024)
     )
@@ -164,6 +168,7 @@ def check_heavy_init(report: CheckReport, by_role: dict[str, DeployedFunction]) 
 
 
 def memory_note(report: CheckReport, by_role: dict[str, DeployedFunction], *, on_emulator: bool) -> None:
+    """Note how the heavy function's warm duration changes with its memory."""
     small = median_warm_ms(by_role[HEAVY_128.construct_id].records)
     large = median_warm_ms(by_role[HEAVY_1024.construct_id].records)
     note = f"CPU follows memory: the heavy function's warm duration is {_ms(small)} at 128 MB, "
@@ -174,6 +179,7 @@ def memory_note(report: CheckReport, by_role: dict[str, DeployedFunction], *, on
 
 
 def check_provisioned(report: CheckReport, lambda_client: Any, light: DeployedFunction) -> None:
+    """Check the light function's provisioned concurrency, or note how to turn it on."""
     config = provisioned_status(lambda_client, light.name)
     if config is None:
         report.notes.append(
@@ -199,6 +205,7 @@ def check_provisioned(report: CheckReport, lambda_client: Any, light: DeployedFu
 
 
 def latest_init_ms(records: list[InvocationRecord]) -> float | None:
+    """The init duration of the latest cold start, or None."""
     cold = latest_cold(records)
     return cold.init_ms if cold is not None else None
 

@@ -24,6 +24,7 @@ DEFAULT_LAST = 6
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit coldstart`."""
     parser.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
     parser.add_argument("--stack", help=f"the stack to read instead of {LAB_ID} (or <owner>-{LAB_ID})")
     parser.add_argument(
@@ -42,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Invoke the lab's functions when asked, then print their cold and warm starts; the exit status."""
     if args.invoke < 0 or args.last < 1:
         print("labkit coldstart: --invoke must be 0 or more and --last 1 or more", file=sys.stderr)
         return 2

@@ -114,11 +114,13 @@ def latest_cold(records: Sequence[InvocationRecord]) -> InvocationRecord | None:
 
 
 def median_init_ms(records: Iterable[InvocationRecord]) -> float | None:
+    """The median init duration of the cold starts, or None."""
     inits = [record.init_ms for record in records if record.init_ms is not None]
     return statistics.median(inits) if inits else None
 
 
 def median_warm_ms(records: Iterable[InvocationRecord]) -> float | None:
+    """The median duration of the warm invocations, or None."""
     durations = [record.duration_ms for record in records if not record.cold]
     return statistics.median(durations) if durations else None
 

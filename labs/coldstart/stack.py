@@ -45,6 +45,8 @@ def coldstart_code(handler_code: Path | None) -> lambda_.Code:
 
 
 class LabColdStartStack(LabStack):
+    """LabColdStart: functions that show cold starts, init cost and provisioned concurrency."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

@@ -70,4 +70,5 @@ class LabFunction(Construct):
         )
 
     def allow(self, *, actions: list[str], resources: list[str]) -> None:
+        """Let the function's role do the actions on the resources."""
         self.role.add_to_policy(iam.PolicyStatement(actions=actions, resources=resources))

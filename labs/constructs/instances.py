@@ -17,6 +17,7 @@ def amazon_linux_2023_arm() -> ec2.IMachineImage:
 
 
 def encrypted_gp3_root() -> ec2.BlockDevice:
+    """An encrypted gp3 root volume for an instance."""
     return ec2.BlockDevice(
         device_name="/dev/xvda",
         volume=ec2.BlockDeviceVolume.ebs(

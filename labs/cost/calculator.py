@@ -120,6 +120,8 @@ class UsageBased:
 
 @dataclass(frozen=True, kw_only=True)
 class TemplateCost:
+    """What a template costs: its priced line items and what is priced by use."""
+
     items: tuple[LineItem, ...]
     usage_based: tuple[UsageBased, ...]
 

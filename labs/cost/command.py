@@ -41,6 +41,7 @@ NUMERIC_COLUMNS = frozenset(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit cost`."""
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--markdown", action="store_true", help="print the tables as Markdown (for the README)"
@@ -54,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Synthesize the labs, price them and print the tables (or Markdown, or JSON); the exit status."""
     # the CDK import and synth take seconds: only `labkit cost` pays for them
     from labs.cost.synth import synthesize_labs
 
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def price_labs(labs: SynthesizedLabs, prices: PriceTable) -> list[LabCost]:
+    """Each synthesized lab's cost, with the same lab on CDK's defaults."""
     return [
         lab_cost(
             lab_id,
@@ -85,6 +88,7 @@ def price_labs(labs: SynthesizedLabs, prices: PriceTable) -> list[LabCost]:
 
 
 def summary_rows(costs: Sequence[LabCost]) -> list[Row]:
+    """The summary table's rows: one per lab."""
     return [
         (
             cost.lab_id,
@@ -100,6 +104,7 @@ def summary_rows(costs: Sequence[LabCost]) -> list[Row]:
 
 
 def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[Row]:
+    """The line-item table's rows, of the kit's labs or of their CDK-default twins."""
     rows: list[Row] = []
     for cost in costs:
         priced: TemplateCost = cost.cdk_defaults if cdk_defaults else cost.kit
@@ -125,6 +130,7 @@ def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[R
 
 
 def price_note(prices: PriceTable) -> str:
+    """The note under the tables: the goal and where the prices come from."""
     return (
         f"Goal: within {WITHIN_CHEAPEST:.0%} of the cheapest setup that still meets the lab, and at least "
         f"{MIN_RATIO_TO_CDK_DEFAULTS:g}× cheaper than the same lab on CDK's defaults "
@@ -136,6 +142,7 @@ def price_note(prices: PriceTable) -> str:
 
 
 def print_tables(costs: Sequence[LabCost], prices: PriceTable, *, with_cdk_defaults_lines: bool) -> None:
+    """Print the cost tables on the console."""
     console = Console()
     console.print(
         _rich_table(
@@ -152,6 +159,7 @@ def print_tables(costs: Sequence[LabCost], prices: PriceTable, *, with_cdk_defau
 
 
 def as_markdown(costs: Sequence[LabCost], prices: PriceTable, *, with_cdk_defaults_lines: bool) -> str:
+    """The cost tables as Markdown, for the README."""
     parts = [
         _markdown_table(SUMMARY_HEADERS, summary_rows(costs)),
         "How the kit's figures are made:",
@@ -166,6 +174,7 @@ def as_markdown(costs: Sequence[LabCost], prices: PriceTable, *, with_cdk_defaul
 
 
 def as_json(costs: Sequence[LabCost], prices: PriceTable) -> dict[str, Any]:
+    """The costs and the prices used, as JSON."""
     return {
         "prices": {
             "as_of": prices.as_of,

@@ -46,6 +46,7 @@ class LabCost:
         return self.within_cheapest and self.beats_cdk_defaults
 
     def verdict(self) -> str:
+        """Whether the lab meets its cost goal, in words."""
         if self.cheapest_usd_per_hour is None:
             return "no goal set for this lab"
         problems = []
@@ -57,6 +58,7 @@ class LabCost:
 
 
 def lab_cost(lab_id: str, *, kit: TemplateCost, cdk_defaults: TemplateCost, prices: PriceTable) -> LabCost:
+    """A lab's cost, set beside its cheapest setup and its CDK-default twin."""
     setup = lab(lab_id).cheapest
     return LabCost(
         lab_id=lab_id,

@@ -16,6 +16,8 @@ class CostError(ValueError):
 
 @dataclass(frozen=True, kw_only=True)
 class InstancePrice:
+    """An instance type's on-demand price and its vCPUs."""
+
     usd_per_hour: float
     vcpus: int
 
@@ -30,6 +32,8 @@ class SpotPrice:
 
 @dataclass(frozen=True, kw_only=True)
 class VolumePrice:
+    """An EBS volume type's price per GiB and for IOPS beyond those included."""
+
     usd_per_gib_month: float
     included_iops: int = 0
     usd_per_iops_month: float = 0.0
@@ -39,6 +43,8 @@ class VolumePrice:
 
 @dataclass(frozen=True, kw_only=True)
 class PriceTable:
+    """The prices the kit uses, with their date, region and source."""
+
     as_of: str
     region: str
     source: str
@@ -52,6 +58,7 @@ class PriceTable:
     spot_source: str = ""
 
     def spot(self, instance_type: str, *, where: str) -> SpotPrice:
+        """The Spot price of an instance type; CostError naming `where` when unpriced."""
         try:
             return self.spot_types[instance_type]
         except KeyError:
@@ -61,6 +68,7 @@ class PriceTable:
             ) from None
 
     def instance(self, instance_type: str, *, where: str) -> InstancePrice:
+        """The on-demand price of an instance type; CostError naming `where` when unpriced."""
         try:
             return self.instance_types[instance_type]
         except KeyError:
@@ -70,6 +78,7 @@ class PriceTable:
             ) from None
 
     def volume(self, volume_type: str, *, where: str) -> VolumePrice:
+        """The price of a volume type; CostError naming `where` when unpriced."""
         try:
             return self.volume_types[volume_type]
         except KeyError:
@@ -79,9 +88,11 @@ class PriceTable:
             ) from None
 
     def hourly(self, item: str) -> float:
+        """The hourly price of an item."""
         return self.usd_per_hour[item]
 
     def monthly_fee_as_hourly(self, item: str) -> float:
+        """An item's monthly fee, spread over the month's hours."""
         return self.as_hourly(self.usd_per_month[item])
 
     def as_hourly(self, usd_per_month: float) -> float:
@@ -90,6 +101,7 @@ class PriceTable:
 
 
 def load_prices(path: Path = PRICES_JSON) -> PriceTable:
+    """Read the price table from its JSON file."""
     raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     spot: dict[str, Any] = raw.get("spot", {})
     return PriceTable(

@@ -38,6 +38,7 @@ class Disk:
     assumed: bool = False
 
     def describe(self) -> str:
+        """The volume in words, as a line item names it."""
         role = "root" if self.root else "data"
         assumed = " (the AMI's, assumed)" if self.assumed else ""
         return f"{self.size_gib:g} GiB {self.volume_type} {role} volume{assumed}"
@@ -66,6 +67,7 @@ class TemplateResources:
         self.resources: dict[str, Mapping[str, Any]] = dict(template.get("Resources", {}))
 
     def of_type(self, resource_type: str) -> dict[str, Properties]:
+        """Logical id -> properties of the template's resources of that type."""
         return {
             logical_id: resource.get("Properties", {})
             for logical_id, resource in self.resources.items()
@@ -73,9 +75,11 @@ class TemplateResources:
         }
 
     def count(self, resource_type: str) -> int:
+        """How many resources of that type the template has."""
         return len(self.of_type(resource_type))
 
     def machines(self) -> list[Machines]:
+        """The template's instances and Auto Scaling groups, as what they run."""
         found = [self._instance(logical_id, props) for logical_id, props in self.of_type(INSTANCE).items()]
         found += [
             self._group(logical_id, props) for logical_id, props in self.of_type(AUTO_SCALING_GROUP).items()
@@ -223,12 +227,14 @@ def referenced_id(value: Any) -> str | None:
 
 
 def literal_text(value: Any, *, where: str) -> str:
+    """A property's value, which must be a literal string to be priced."""
     if not isinstance(value, str):
         raise CostError(f"{where} must be a literal string to be priced, got {value!r}")
     return value
 
 
 def literal_int(value: Any, *, where: str) -> int:
+    """A property's value as an integer, which must be literal to be priced."""
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -17,12 +17,15 @@ Template = dict[str, Any]
 
 @dataclass(frozen=True, kw_only=True)
 class SynthesizedLabs:
+    """The labs' templates, and the same labs on CDK's defaults."""
+
     kit: dict[str, Template]
     # lab id -> the same lab on CDK's defaults; labs that build no network appear as they are
     cdk_defaults: dict[str, Template]
 
 
 def synthesize_labs(*, with_cdk_defaults: bool, settings: LabSettings | None = None) -> SynthesizedLabs:
+    """Synthesize every lab, and their CDK-default twins when asked."""
     kit = synthesize_kit(settings or LabSettings())
     return SynthesizedLabs(kit=kit, cdk_defaults=synthesize_cdk_defaults(kit) if with_cdk_defaults else {})
 

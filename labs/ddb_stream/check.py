@@ -35,6 +35,7 @@ def check(
     user_id: str | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabDdbStream: the table's stream, its mapping, and a row written through them."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -89,6 +90,7 @@ def check(
 
 
 def check_stream(report: CheckReport, dynamodb: Any, table: str) -> str | None:
+    """Check the table has a stream; its ARN, or None."""
     answer = unless_gone(dynamodb.describe_table, TableName=table)
     if answer is None:
         report.add("Table stream", False, f"table {table} no longer exists", hint="redeploy the lab")
@@ -139,6 +141,7 @@ def check_trigger(
 
 
 def last_processing(session: boto3.Session, stack: DeployedStack) -> str:
+    """A clause naming the event source mapping's last processing result, or "" when there is none."""
     mapping_id = stack.physical_id("AWS::Lambda::EventSourceMapping")
     if not mapping_id:
         return ""

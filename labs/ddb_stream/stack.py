@@ -46,6 +46,8 @@ def read_failed_batch_command(queue_url: str) -> str:
 
 
 class LabDdbStreamStack(LabStack):
+    """LabDdbStream: a DynamoDB table whose stream feeds the CSV writer function."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

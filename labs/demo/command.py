@@ -36,6 +36,7 @@ AWS_STEP_TIMEOUT_S = 900.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit demo`."""
     parser.add_argument(
         "labs", nargs="*", metavar="LAB", help=f"labs to rehearse (default: all of {', '.join(lab_ids())})"
     )
@@ -79,6 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Rehearse each chosen lab's life, on the emulator or an account; the exit status."""
     console = make_console()
     unknown = [lab for lab in args.labs if lab not in lab_ids()]
     if unknown:

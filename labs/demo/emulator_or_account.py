@@ -64,15 +64,18 @@ class EmulatorTarget:
         return self.aws.region
 
     def session(self) -> boto3.Session:
+        """A session on the emulator."""
         return self.aws.session()
 
     def publish_new_images(self, parameters: list[str]) -> str:
+        """Publish new images behind the parameters, as AWS does in time; what was done."""
         from labs.emulator.admin import call
 
         published = [call(self.aws.endpoint, "images/publish", {"Parameter": name}) for name in parameters]
         return ", ".join(f"{p['Previous']} -> {p['Current']}" for p in published) or "no image parameter"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
+        """Fire the stack's expiry schedule now; StepError unless that deleted the stack."""
         from labs.emulator.admin import call
 
         schedule = _schedule_of(self.session(), stack_name)
@@ -102,11 +105,13 @@ class AwsTarget:
         return self.environment
 
     def session(self) -> boto3.Session:
+        """A session from the environment's credentials."""
         from labs.deployed.session import session_from_environment
 
         return session_from_environment()
 
     def publish_new_images(self, parameters: list[str]) -> str:
+        """Nothing to do on AWS, which publishes images itself; says so."""
         return "AWS publishes images on its own schedule: the redeploy resolves whatever is latest now"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
@@ -164,6 +169,7 @@ def instance_images(session: boto3.Session, stack_name: str) -> dict[str, str]:
 
 
 def read_template(path: str) -> dict[str, Any]:
+    """A synthesized template, read from its JSON file."""
     with open(path, encoding="utf-8") as file:
         template: dict[str, Any] = json.load(file)
     return template

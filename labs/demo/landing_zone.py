@@ -32,12 +32,15 @@ BOUNDARY_DOCUMENT = {
 
 @dataclass(frozen=True, kw_only=True)
 class LandingZone:
+    """The context and CDK bootstrap a rehearsal deploys with."""
+
     context: dict[str, str] = field(default_factory=dict)
     bootstrap: Bootstrap = field(default_factory=Bootstrap.configured)
     boundary: str | None = None
 
     @classmethod
     def from_options(cls, context: Sequence[str], *, toolkit_stack_name: str | None = None) -> LandingZone:
+        """The landing zone of the command line's context options."""
         overrides = context_options(context)
         return cls(
             context=overrides,
@@ -46,6 +49,7 @@ class LandingZone:
         )
 
     def synth_args(self) -> list[str]:
+        """The `cdk synth` arguments that pass the context."""
         return [argument for key, value in self.context.items() for argument in ("-c", f"{key}={value}")]
 
     def bootstrap_args(self) -> list[str]:
@@ -53,6 +57,7 @@ class LandingZone:
         return [*self.bootstrap.cli_options(), *boundary_options(self.boundary)]
 
     def deploy_args(self) -> list[str]:
+        """The `cdk deploy` arguments that name the toolkit stack."""
         return ["--toolkit-stack-name", self.bootstrap.toolkit_stack_name]
 
     @property

@@ -40,6 +40,8 @@ T = TypeVar("T")
 
 
 class Demo:
+    """A rehearsal of each lab's life: deploy, check, redeploy, expire, scan for leftovers."""
+
     def __init__(
         self,
         console: Console,
@@ -63,6 +65,7 @@ class Demo:
         self.step = 0
 
     def run(self) -> int:
+        """Rehearse every lab, then print the summary; the exit status."""
         from labs.demo.cdk_cli import CdkCliError
         from labs.emulator.local_aws import EmulatorError
 
@@ -132,6 +135,7 @@ class Demo:
     def rehearse(
         self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path
     ) -> None:
+        """Run one lab's steps in order, skipping each whose prerequisite step did not succeed."""
         steps: list[tuple[str, Callable[[], str]]] = [
             (DEPLOY, lambda: self.deploy(lab_run, target, first)),
             (CHECK, lambda: self.check(lab_run, target, session, CHECK)),
@@ -150,6 +154,7 @@ class Demo:
             self.attempt(lab_run, step, action)
 
     def deploy(self, lab_run: LabRun, target: Target, assembly: Path) -> str:
+        """Deploy the lab from its first synth."""
         self.cdk(
             target,
             [
@@ -169,6 +174,7 @@ class Demo:
         return f"{lab_run.stack_name} deployed"
 
     def check(self, lab_run: LabRun, target: Target, session: boto3.Session, step: str) -> str:
+        """Run the lab's check and print its report; the verdict."""
         from labs.checks.render import counts, print_report
         from labs.registry import lab, run_check
 
@@ -191,6 +197,7 @@ class Demo:
     def redeploy(
         self, lab_run: LabRun, target: Target, session: boto3.Session, first: Path, second: Path
     ) -> str:
+        """Deploy the lab again from a second synth, as a learner's update would."""
         template = read_template(str(second / f"{lab_run.lab_id}.template.json"))
         images_before = instance_images(session, lab_run.stack_name)
         expiry_before = expiry_time(session, lab_run.stack_name)
@@ -224,9 +231,11 @@ class Demo:
         return "; ".join(details)
 
     def expire(self, lab_run: LabRun, target: Target) -> str:
+        """Let the lab expire and delete itself."""
         return target.expire(lab_run.stack_name, timeout_s=self.step_timeout_s or 900.0)
 
     def scan(self, lab_run: LabRun, session: boto3.Session) -> str:
+        """Scan for what the lab left behind; StepError when it left anything."""
         from labs.leftovers.render import print_leftovers
         from labs.leftovers.scan import scan_leftovers
 
@@ -256,6 +265,7 @@ class Demo:
             lab_run.notes.append(f"{CLEANUP}: the demo destroyed {lab_run.stack_name} (its expiry did not)")
 
     def cdk(self, target: Target, command: list[str]) -> str:
+        """Run the CDK CLI against the target."""
         from labs.demo.cdk_cli import DEFAULT_TIMEOUT_S, run_cdk
 
         run_cdk(command, env=target.env, timeout_s=self.step_timeout_s or DEFAULT_TIMEOUT_S)
@@ -282,6 +292,7 @@ class Demo:
         return True
 
     def skip(self, what: str) -> None:
+        """Show a step as skipped."""
         self.step += 1
         self.console.print(f"[dim][{self.step}/{self.total_steps}] {what}[/dim]", highlight=False)
 
@@ -298,6 +309,7 @@ class Demo:
 
     # -- summary: the table is the last thing printed ---------------------------------------------
     def summary(self, target: Target, total_s: float) -> None:
+        """Print the notes, the results table and the total time."""
         self.console.rule("Summary")
         for line in run_notes(target, self.runs, verbose=self.verbose):
             self.console.print(line, highlight=False)
@@ -312,6 +324,7 @@ class Demo:
 
 
 def open_emulator(resources: ExitStack) -> EmulatorTarget:
+    """Start the emulator for the rehearsal, stopped when `resources` closes."""
     from labs.demo.emulator_or_account import EmulatorTarget
     from labs.emulator.local_aws import LocalAws
 
@@ -332,6 +345,7 @@ def stack_names_of(assembly: Path) -> dict[str, str]:
 
 
 def stack_exists(session: boto3.Session, stack_name: str) -> bool:
+    """Whether a stack of that name exists."""
     from botocore.exceptions import ClientError
 
     try:

@@ -26,6 +26,7 @@ HEADERS = {
 
 
 def step_cell(lab_run: LabRun, step: str) -> str:
+    """One step's cell in the results table."""
     found = lab_run.steps.get(step)
     if found is None:
         return "[red]not run[/red]"
@@ -37,6 +38,7 @@ def step_cell(lab_run: LabRun, step: str) -> str:
 
 
 def results_table(runs: Sequence[LabRun], *, caption: str = "") -> Table:
+    """The table of each lab's steps and result."""
     table = Table(title="The life of each lab", title_justify="left", caption=caption, caption_justify="left")
     table.add_column("Lab", no_wrap=True)
     for column in (*(HEADERS[step] for step in STEPS), "Result"):

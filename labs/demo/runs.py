@@ -55,13 +55,16 @@ class LabRun:
     notes: list[str] = field(default_factory=list)
 
     def done(self, step: str, seconds: float, detail: str = "") -> None:
+        """Record a step that completed."""
         self.steps[step] = Step(seconds=seconds, detail=detail)
 
     def fail(self, step: str, reason: str) -> None:
+        """Record a step that failed, and why."""
         self.steps[step] = Step(detail=reason, outcome=Outcome.FAIL)
         self.failures.append(f"{step}: {reason}")
 
     def succeeded(self, step: str) -> bool:
+        """Whether the step ran to completion."""
         found = self.steps.get(step)
         return found is not None and not found.failed and found.seconds is not None
 

@@ -58,6 +58,8 @@ class BootstrapSettingError(SettingsError):
 
 @dataclass(frozen=True, kw_only=True)
 class Bootstrap:
+    """The CDK bootstrap a deploy uses: its qualifier and toolkit stack."""
+
     qualifier: str = DEFAULT_QUALIFIER
     toolkit_stack_name: str = DEFAULT_TOOLKIT_STACK
 

@@ -18,6 +18,7 @@ _GONE_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
 
 
 def error_code(error: ClientError) -> str:
+    """The error code of an AWS client error."""
     return str(error.response.get("Error", {}).get("Code", ""))
 
 

@@ -28,6 +28,8 @@ HEALTHY_STATUSES = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLL
 
 @dataclass(frozen=True)
 class StackResource:
+    """One resource of a deployed stack."""
+
     logical_id: str
     resource_type: str
     physical_id: str
@@ -88,6 +90,7 @@ def load_stack(session: boto3.Session, stack_name: str) -> DeployedStack | None:
 
 
 def list_resources(session: boto3.Session, stack_name: str) -> list[StackResource]:
+    """Every resource of the stack."""
     cloudformation = session.client("cloudformation")
     resources: list[StackResource] = []
     for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_name):
@@ -124,6 +127,7 @@ def template_resource_tags(template: Mapping[str, Any]) -> dict[str, str]:
 
 
 def template_of(session: boto3.Session, stack_name: str) -> dict[str, Any]:
+    """The stack's deployed template."""
     body: Any = session.client("cloudformation").get_template(StackName=stack_name)["TemplateBody"]
     return json.loads(body) if isinstance(body, str) else dict(body)
 

@@ -41,6 +41,7 @@ DATA_DISK = (
 
 
 def hint(number: int, todo: str) -> str:
+    """The hint that points to the lab's hands-on step of that number."""
     return step_hint(STEPS, number, todo)
 
 
@@ -82,6 +83,7 @@ def ping_command(host: str, platform: str = sys.platform) -> list[str]:
 
 
 def system_ping(host: str) -> PingResult:
+    """Ping the host with this machine's ping command."""
     command = ping_command(host)
     if shutil.which(command[0]) is None:
         return PingResult(None, "no ping command on this machine")
@@ -103,6 +105,7 @@ def check(
     pinger: Pinger = system_ping,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabEc2: its instance, volume, Elastic IP and ping rule, and that it answers ping."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -119,6 +122,7 @@ def check(
 def check_instance(
     report: CheckReport, ec2: Any, stack: DeployedStack, waiter: Waiter
 ) -> dict[str, Any] | None:
+    """Check the lab's instance runs as the lab sets it up; the instance, or None."""
     instance_id = stack.physical_id("AWS::EC2::Instance")
     if not instance_id:
         report.add(
@@ -273,6 +277,7 @@ def icmp_echo_sources(permissions: list[dict[str, Any]]) -> list[str]:
 def check_ping_rule(
     report: CheckReport, ec2: Any, stack: DeployedStack, instance: dict[str, Any] | None, *, on_emulator: bool
 ) -> None:
+    """Check the security group lets ping in from the configured CIDR."""
     group_id = stack.physical_id("AWS::EC2::SecurityGroup")
     if not group_id:
         report.add(
@@ -332,6 +337,7 @@ def check_ping_rule(
 
 
 def check_ping(report: CheckReport, address: str | None, *, on_emulator: bool, pinger: Pinger) -> None:
+    """Check the Elastic IP answers ping (not verifiable on the emulator)."""
     name = "Elastic IP answers ping"
     if on_emulator:
         report.not_verifiable(

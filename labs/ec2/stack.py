@@ -65,6 +65,8 @@ def data_disk() -> ec2.BlockDevice:
 
 
 class LabEc2Stack(LabStack):
+    """LabEc2: one instance with an encrypted volume and an Elastic IP that answers ping."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

@@ -30,6 +30,7 @@ ENV_FILE = ROOT / ".labkit" / "emulator.env"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit emulator`."""
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     parser.add_argument(
         "--verbose",
@@ -126,6 +127,7 @@ def write_env_file(aws: LocalAws, path: Path = ENV_FILE) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Start the emulator, or send a running one a lab event (expire, interrupt); the exit status."""
     if args.action == "expire":
         return expire(args)
     if args.action == "interrupt":
@@ -152,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def expire(args: argparse.Namespace) -> int:
+    """Fire a deployed lab's expiry schedule on the emulator now, as if its time had come."""
     import boto3
 
     from labs.deployed.expiry import SCHEDULE_TYPE
@@ -185,6 +188,7 @@ def expire(args: argparse.Namespace) -> int:
 
 
 def interrupt(args: argparse.Namespace) -> int:
+    """Send a Spot interruption to an instance running on the emulator."""
     import boto3
 
     from labs.deployed.session import on_emulator

@@ -19,6 +19,8 @@ ALLOW, DENY, NO_MATCH = "allow", "deny", "no match"
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether a policy allows an action, and why."""
+
     allowed: bool
     reason: str
 
@@ -44,6 +46,7 @@ def _matches(patterns: Iterable[str], value: str, *, ignore_case: bool) -> bool:
 
 
 def applies(statement: Mapping[str, Any], action: str, resource: str) -> bool:
+    """Whether a statement covers the action on the resource (one with a condition never does here)."""
     if "Condition" in statement:
         return False
     if "Action" in statement:

@@ -35,6 +35,8 @@ class InterruptionError(ValueError):
 
 @dataclass(frozen=True)
 class Interruption:
+    """A Spot interruption the emulator has scheduled for one instance."""
+
     instance_id: str
     interrupt_at: datetime
     warning_s: float
@@ -42,6 +44,7 @@ class Interruption:
     events: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
+        """The interruption as the emulator's admin API answers it."""
         return {
             "InstanceId": self.instance_id,
             "InterruptAt": f"{self.interrupt_at:%Y-%m-%dT%H:%M:%S}Z",

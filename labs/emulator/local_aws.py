@@ -129,6 +129,7 @@ class LocalAws:
             os.environ.update(saved)
 
     def log_tail(self, lines: int = 20) -> str:
+        """The last lines the server has logged, for an error message."""
         if self._log is None:
             return ""
         # pread leaves the file offset the server writes at untouched
@@ -149,6 +150,7 @@ class LocalAws:
 
     # -- lifecycle --------------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the emulator's server and wait until it answers."""
         if self._process is not None:
             raise EmulatorError("this LocalAws is already running")
         # unlinked at once: even a killed kit leaves no log file behind

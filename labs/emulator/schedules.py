@@ -45,6 +45,7 @@ class Firing:
     stack_status: str = ""
 
     def as_json(self) -> dict[str, str]:
+        """The firing as the emulator's admin API answers it."""
         return {
             "Schedule": self.schedule,
             "Outcome": self.outcome,
@@ -60,6 +61,7 @@ def _moto(module: str, name: str) -> Any:
 
 
 def delete_action(resource_type: str) -> str:
+    """The IAM action that deletes a resource of the CloudFormation type."""
     if resource_type in DELETE_ACTIONS:
         return DELETE_ACTIONS[resource_type]
     _, service, kind = ([*resource_type.split("::"), "", ""])[:3]

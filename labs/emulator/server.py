@@ -58,6 +58,7 @@ def _stop_with_parent(server: BaseWSGIServer, parent_pid: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Run the emulator's HTTP server with the parity fixes applied, until stopped."""
     args = _parse(argv)
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,

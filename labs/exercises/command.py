@@ -16,6 +16,7 @@ HELP = "write a lab's starter (a stack or a handler with the hands-on's steps as
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit exercise`."""
     parser.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     parser.add_argument(
         "--dir",
@@ -28,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write a lab's exercise starter for the learner; the exit status."""
     chosen = starter(args.lab)
     owner = parse_owner(args.owner) if args.owner else None
     try:

@@ -51,6 +51,7 @@ class LearnerLabStack(LabStack):
 
 
 def learner_module_path(settings: LabSettings, lab_id: str) -> Path:
+    """Where a learner's own stack module for the lab lives."""
     return settings.my_labs / lab_id / STACK_FILE
 
 
@@ -108,6 +109,7 @@ def where(path: Path, error: BaseException) -> str:
 
 
 def broken_stack(app: App, settings: LabSettings, stack_id: str, path: Path, error: BaseException) -> Stack:
+    """A stack that says why the learner's module could not be built."""
     reason = error.msg if isinstance(error, SyntaxError) else str(error)
     message = (
         f"{stack_id} could not be built from {where(path, error)}: {type(error).__name__}: {reason}. "

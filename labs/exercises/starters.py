@@ -24,6 +24,8 @@ class StarterExistsError(FileExistsError):
 
 @dataclass(frozen=True, kw_only=True)
 class Starter:
+    """A lab's exercise starter: the template and the file the learner completes."""
+
     lab_id: str
     template: Path
     file_name: str
@@ -39,6 +41,7 @@ class Starter:
         return self.file_name == LEARNER_HANDLER_FILE
 
     def path(self, directory: Path) -> Path:
+        """Where the starter is written under the directory."""
         return directory / self.lab_id / self.file_name
 
     def context(self, directory: Path, owner: str | None) -> str:
@@ -47,6 +50,7 @@ class Starter:
         return "".join(flags) + (f" -c owner={owner}" if owner else "")
 
     def render(self, directory: Path, owner: str | None = None) -> str:
+        """The starter's text, filled in for the lab and owner."""
         values = {f"step_{number}": text for number, text in enumerate(self.steps, start=1)}
         values |= {
             "lab_id": self.lab_id,
@@ -85,6 +89,7 @@ class Starter:
         ]
 
     def write(self, directory: Path, *, owner: str | None = None, force: bool = False) -> Path:
+        """Write the starter; refused when the file exists, unless forced."""
         path = self.path(directory)
         if path.exists() and not force:
             raise StarterExistsError(

@@ -44,6 +44,7 @@ def powertools_region_rule(scope: Construct) -> CfnRule:
 
 
 def learner_code(folder: Path) -> lambda_.Code:
+    """The learner's function code, from its folder."""
     return lambda_.Code.from_asset(str(folder), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache"])
 
 

@@ -41,6 +41,8 @@ CLOCK_SKEW_MS = 60_000
 
 @dataclass(frozen=True)
 class LogLine:
+    """One line of a function's log."""
+
     stream: str
     timestamp: int
     message: str
@@ -67,6 +69,8 @@ class FunctionLog:
 
 @dataclass(frozen=True)
 class StepsSeen:
+    """What a function lab's steps showed: the log, the row written, the time taken."""
+
     log: FunctionLog
     row: FoundRow | None
     elapsed_s: float
@@ -110,6 +114,7 @@ def runs_kit_writer(configuration: Mapping[str, Any]) -> bool:
 
 
 def log_group_of(configuration: Mapping[str, Any]) -> str:
+    """The log group a function logs to."""
     group = configuration.get("LoggingConfig", {}).get("LogGroup")
     return str(group) if group else f"/aws/lambda/{configuration.get('FunctionName', '?')}"
 

@@ -53,6 +53,7 @@ def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
 
 
 def is_log_delivery_policy(policy: Mapping[str, Any]) -> bool:
+    """Whether a resource policy is the one log delivery adds to CloudWatch Logs."""
     if policy.get("policyName") == LOG_DELIVERY_POLICY:
         return True
     try:

@@ -31,6 +31,7 @@ def scan_named(session: boto3.Session, scope: Scope, live: LiveStacks, findings:
 
 
 def named_stack(scope: Scope, resource_type: str, name: str) -> str | None:
+    """The kit stack a resource's name says it belongs to, or None."""
     if resource_type == "AWS::Logs::LogGroup":
         for prefix in LOG_GROUP_PREFIXES:
             if name.startswith(prefix) and (stack := scope.named_stack(name.removeprefix(prefix))):

@@ -20,6 +20,7 @@ AWS_FAILURE = "the scan could not finish, so it cannot say nothing is left"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit leftovers`."""
     parser.add_argument(
         "lab", nargs="?", choices=lab_ids(), metavar="LAB", help="only this lab (default: all)"
     )
@@ -34,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Scan the account for what the labs left behind and print it; the exit status."""
     owner = parse_owner(args.owner)
     scope = Scope(labs=(args.lab,) if args.lab else lab_ids(), owner=owner)
     session = session_from_environment()

@@ -29,6 +29,7 @@ class Ec2Scan:
         self.kept_enis: set[str] = set()
 
     def run(self) -> None:
+        """Scan every kind of EC2 resource."""
         self.vpcs()
         self.vpc_contents()
         self.instances()
@@ -42,6 +43,7 @@ class Ec2Scan:
         return [item for page in pages for item in page.get(key, [])]
 
     def vpcs(self) -> None:
+        """Find the lab VPCs no live stack owns."""
         for vpc in self._pages("describe_vpcs", "Vpcs", Filters=[{"Name": "tag-key", "Values": [TAG_LAB]}]):
             tags = tags_of(vpc.get("Tags"))
             if self.scope.tagged_lab(tags) and not self.live.owns_tagged(vpc["VpcId"], tags):
@@ -73,6 +75,7 @@ class Ec2Scan:
         self.findings.add(resource_type, identifier, f"in leftover VPC {vpc}")
 
     def instances(self) -> None:
+        """Find the lab instances no live stack owns."""
         reservations = self._pages("describe_instances", "Reservations")
         for instance in (i for r in reservations for i in r.get("Instances", [])):
             if instance.get("State", {}).get("Name") == "terminated":
@@ -96,6 +99,7 @@ class Ec2Scan:
         self.findings.add("AWS::EC2::Instance", instance_id, reason)
 
     def network_interfaces(self) -> None:
+        """Find the network interfaces no live stack or kept instance accounts for."""
         for eni in self._pages("describe_network_interfaces", "NetworkInterfaces"):
             eni_id, tags = eni["NetworkInterfaceId"], tags_of(eni.get("TagSet"))
             attached_to = eni.get("Attachment", {}).get("InstanceId")
@@ -122,6 +126,7 @@ class Ec2Scan:
         )
 
     def volumes(self) -> None:
+        """Find the volumes no live stack or kept instance accounts for."""
         for volume in self._pages("describe_volumes", "Volumes"):
             volume_id, tags = volume["VolumeId"], tags_of(volume.get("Tags"))
             attached = [a.get("InstanceId") for a in volume.get("Attachments", [])]
@@ -141,6 +146,7 @@ class Ec2Scan:
             self.findings.add("AWS::EC2::Volume", volume_id, reason)
 
     def addresses(self) -> None:
+        """Find the Elastic IPs no live stack owns."""
         for address in self.ec2.describe_addresses().get("Addresses", []):
             ip, tags = address.get("PublicIp", ""), tags_of(address.get("Tags"))
             allocation = address.get("AllocationId", "")
@@ -165,6 +171,7 @@ class Ec2Scan:
             self.findings.add("AWS::EC2::EIP", f"{ip} ({allocation})" if allocation else ip, reason)
 
     def launch_templates(self) -> None:
+        """Find the lab launch templates no live stack owns."""
         filters = [{"Name": "tag-key", "Values": [TAG_LAB]}]
         for template in self._pages("describe_launch_templates", "LaunchTemplates", Filters=filters):
             tags = tags_of(template.get("Tags"))

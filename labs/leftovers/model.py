@@ -16,6 +16,8 @@ ASG_NAME_TAG = "aws:autoscaling:groupName"
 
 @dataclass(frozen=True)
 class Leftover:
+    """A resource a lab left behind, and why the scan thinks so."""
+
     resource_type: str
     identifier: str
     reason: str
@@ -61,6 +63,7 @@ class Scope:
         return match.group(0)[:-1] if match else None
 
     def tagged_lab(self, tags: Mapping[str, str]) -> str | None:
+        """The lab a resource's tags name, when it is in this scan's scope."""
         lab = tags.get(TAG_LAB)
         if lab not in self.labs:
             return None
@@ -74,10 +77,12 @@ class Scope:
 
 
 def tags_of(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    """An AWS tag list as a dict."""
     return {str(t["Key"]): str(t.get("Value", "")) for t in items or [] if "Key" in t}
 
 
 def tag_reason(tags: Mapping[str, str]) -> str:
+    """Why a tagged resource is a leftover, in words."""
     owner = f", {TAG_OWNER}={tags[TAG_OWNER]}" if TAG_OWNER in tags else ""
     stack = f" (its stack {tags[STACK_NAME_TAG]} is gone)" if STACK_NAME_TAG in tags else ""
     return f"tagged {TAG_LAB}={tags.get(TAG_LAB)}{owner}; no live stack owns it{stack}"
@@ -93,9 +98,11 @@ class LiveStacks:
     groups: set[str] = field(default_factory=set)
 
     def owns(self, identifier: str) -> bool:
+        """Whether a live stack owns the resource."""
         return bool(identifier) and tail(identifier) in self.tails
 
     def owns_tagged(self, identifier: str, tags: Mapping[str, str]) -> bool:
+        """Whether a live stack owns the resource, by identifier or by its stack tag."""
         return self.owns(identifier) or tags.get(STACK_NAME_TAG, "") in self.names
 
 
@@ -106,10 +113,13 @@ class Findings:
     found: dict[tuple[str, str], Leftover] = field(default_factory=dict)
 
     def add(self, resource_type: str, identifier: str, reason: str) -> None:
+        """Record a leftover, unless it is already recorded."""
         self.found.setdefault((resource_type, identifier), Leftover(resource_type, identifier, reason))
 
     def has(self, identifier: str) -> bool:
+        """Whether a leftover of that identifier is recorded."""
         return any(key[1] == identifier for key in self.found)
 
     def sorted(self) -> list[Leftover]:
+        """The leftovers, by type and identifier."""
         return sorted(self.found.values(), key=lambda f: (f.resource_type, f.identifier))

@@ -13,6 +13,7 @@ from labs.leftovers.model import Leftover
 
 
 def leftovers_table(leftovers: Sequence[Leftover], title: str) -> Table:
+    """The table of leftovers for the console."""
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("Type", no_wrap=True)
     table.add_column("Identifier", overflow="fold")

@@ -141,6 +141,7 @@ def execution_role_line(
 
 
 def boundary_arn(boundary: str, *, account: str, partition: str = "aws") -> str:
+    """The ARN of a permissions boundary given by name or ARN."""
     return boundary if boundary.startswith("arn:") else f"arn:{partition}:iam::{account}:policy/{boundary}"
 
 

@@ -52,6 +52,7 @@ STYLES = {OK: "green", FAIL: "bold red", CANNOT_TELL: "yellow"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `labkit preflight`."""
     parser.add_argument(
         "lab", metavar="LAB", choices=lab_ids(), help=f"the lab to deploy: {', '.join(lab_ids())}"
     )
@@ -93,6 +94,7 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the account can deploy the lab for the learners, and print what stands in the way."""
     session = boto3.session.Session(region_name=args.region)
     region = session.region_name
     if not region:
@@ -206,6 +208,7 @@ def boundary_lines(
 
 
 def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int) -> list[Line]:
+    """One line per quota the lab's deploys would use."""
     try:
         checks = check_quotas(
             template,
@@ -227,6 +230,7 @@ def _account(sts: STSClient) -> str | None:
 
 
 def lab_template(lab_id: str) -> dict[str, Any]:
+    """The lab's synthesized template."""
     # the CDK import and synth take seconds: only the preflight itself pays for them
     from labs.cost.synth import synthesize_labs
 
@@ -234,6 +238,7 @@ def lab_template(lab_id: str) -> dict[str, Any]:
 
 
 def print_lines(console: Console, lab_id: str, region: str, learners: int, lines: Sequence[Line]) -> None:
+    """Print the preflight's lines as a table."""
     who = f"{learners} learners" if learners > 1 else "one learner"
     table = Table(title=f"Preflight of {lab_id} for {who} in {region}", show_lines=True)
     for column in ("check", "result", "what preflight saw", "fix"):
@@ -246,6 +251,7 @@ def print_lines(console: Console, lab_id: str, region: str, learners: int, lines
 
 
 def summary(lab_id: str, lines: Sequence[Line]) -> str:
+    """The preflight's verdict in one line."""
     blockers = [line for line in lines if line.blocks]
     unknown = [line for line in lines if line.status is CANNOT_TELL]
     if blockers:

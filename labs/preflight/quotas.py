@@ -29,6 +29,8 @@ NEAR_LIMIT = 0.8
 
 @dataclass(frozen=True, kw_only=True)
 class Quota:
+    """A service quota the labs use, and what to do when it is too low."""
+
     name: str
     service_code: str
     quota_code: str
@@ -89,12 +91,18 @@ QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURREN
 
 @dataclass(frozen=True, kw_only=True)
 class Limit:
+    """A quota's value, and where it was read."""
+
     value: float
     source: str
 
 
 class QuotaSource(Protocol):
-    def limit(self, quota: Quota) -> Limit: ...
+    """Where quota values come from."""
+
+    def limit(self, quota: Quota) -> Limit:
+        """The value of the quota."""
+        ...
 
 
 class ServiceQuotasSource:
@@ -104,6 +112,7 @@ class ServiceQuotasSource:
         self.client = client
 
     def limit(self, quota: Quota) -> Limit:
+        """The quota's applied value, else its AWS default, else the kit's known default."""
         codes = {"ServiceCode": quota.service_code, "QuotaCode": quota.quota_code}
         try:
             applied = self.client.get_service_quota(**codes)["Quota"]
@@ -122,16 +131,21 @@ class ServiceQuotasSource:
 
 @dataclass(frozen=True, kw_only=True)
 class Need:
+    """How much of a quota the deploys need, at once and at most."""
+
     at_deploy: int
     # an Auto Scaling group may grow to its maximum after the deploy
     at_most: int
 
     def times(self, learners: int) -> Need:
+        """The need of that many learners."""
         return Need(at_deploy=self.at_deploy * learners, at_most=self.at_most * learners)
 
 
 @dataclass(frozen=True, kw_only=True)
 class QuotaCheck:
+    """A quota, what is used of it, and what the deploys need."""
+
     quota: Quota
     used: int
     need: Need
@@ -155,6 +169,7 @@ class QuotaCheck:
         return "near" if self.after_deploy >= NEAR_LIMIT * self.limit.value else "ok"
 
     def figures(self) -> str:
+        """The used, needed and limit figures in words."""
         per_learner = (
             f" ({self.learners} learners × {self.need.at_deploy // self.learners})"
             if self.learners > 1
@@ -166,6 +181,7 @@ class QuotaCheck:
         )
 
     def message(self) -> str:
+        """The verdict on the quota and its remedy, in words."""
         verdicts = {
             "over": f"over the limit: {self.quota.over_means}. {self.quota.remedy}, or request an increase "
             f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",

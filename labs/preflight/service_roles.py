@@ -35,6 +35,7 @@ def has_auto_scaling_group(template: Mapping[str, Any]) -> bool:
 
 
 def auto_scaling_role_arn(account: str, partition: str = "aws") -> str:
+    """The ARN of Auto Scaling's service-linked role in the account."""
     return f"arn:{partition}:iam::{account}:role/aws-service-role/{AUTO_SCALING_SERVICE}/{AUTO_SCALING_ROLE}"
 
 

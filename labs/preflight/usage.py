@@ -20,14 +20,17 @@ def nothing_reserved(_ec2: EC2Client) -> int:
 
 
 def elastic_ips(ec2: EC2Client) -> int:
+    """How many Elastic IPs the region holds."""
     return len(ec2.describe_addresses()["Addresses"])
 
 
 def vpcs(ec2: EC2Client) -> int:
+    """How many VPCs the region holds."""
     return sum(len(page["Vpcs"]) for page in ec2.get_paginator("describe_vpcs").paginate())
 
 
 def internet_gateways(ec2: EC2Client) -> int:
+    """How many internet gateways the region holds."""
     pages = ec2.get_paginator("describe_internet_gateways").paginate()
     return sum(len(page["InternetGateways"]) for page in pages)
 
@@ -51,6 +54,7 @@ def running_standard_vcpus(ec2: EC2Client) -> int:
 
 
 def vcpus_of_types(ec2: EC2Client, instance_types: Sequence[str]) -> dict[str, int]:
+    """Instance type -> its vCPUs."""
     vcpus: dict[str, int] = {}
     for start in range(0, len(instance_types), 100):  # DescribeInstanceTypes takes 100 names a call
         batch = list(instance_types[start : start + 100])
@@ -60,4 +64,5 @@ def vcpus_of_types(ec2: EC2Client, instance_types: Sequence[str]) -> dict[str, i
 
 
 def is_standard_family(instance_type: str) -> bool:
+    """Whether the instance type counts toward the standard on-demand vCPU quota."""
     return bool(_STANDARD_FAMILY.match(instance_type))

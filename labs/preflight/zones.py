@@ -64,6 +64,7 @@ def zone_pick_line(ec2: EC2Client, *, lab_id: str, chosen_zone: str | None) -> L
 
 
 def offering_zones(ec2: EC2Client, instance_type: str) -> set[str]:
+    """The zones that offer the instance type."""
     pages = ec2.get_paginator("describe_instance_type_offerings").paginate(
         LocationType="availability-zone", Filters=[{"Name": "instance-type", "Values": [instance_type]}]
     )

@@ -36,6 +36,7 @@ SOLUTION = "labs/spot/stack.py"
 
 
 def hint(number: int, todo: str) -> str:
+    """The hint that points to the lab's hands-on step of that number."""
     return step_hint(STEPS, number, todo)
 
 
@@ -48,6 +49,7 @@ def check(
     waiter: Waiter | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabSpot: its mixed-instances policy, Spot instances and price."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -79,6 +81,7 @@ def check(
 
 
 def policy_problems(group: dict[str, Any]) -> list[str]:
+    """What the group's mixed-instances policy gets wrong, if anything."""
     policy = group.get("MixedInstancesPolicy") or {}
     distribution = policy.get("InstancesDistribution") or {}
     types = [o.get("InstanceType") for o in (policy.get("LaunchTemplate") or {}).get("Overrides", [])]
@@ -155,6 +158,7 @@ def check_launch_template(report: CheckReport, ec2: Any, group: dict[str, Any]) 
 
 
 def spot_price(ec2: Any, instance_type: str, zone: str) -> str:
+    """The latest Spot price of the instance type in the zone, in words."""
     history = ec2.describe_spot_price_history(
         InstanceTypes=[instance_type], AvailabilityZone=zone, ProductDescriptions=["Linux/UNIX"], MaxResults=1
     ).get("SpotPriceHistory", [])

@@ -44,6 +44,8 @@ def price_line() -> str:
 
 
 class LabSpotStack(LabStack):
+    """LabSpot: an Auto Scaling group of Spot instances that rebalances when warned."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

@@ -42,6 +42,8 @@ class Definition:
 
 @dataclass(frozen=True)
 class Execution:
+    """A state machine execution as the check saw it end."""
+
     arn: str
     status: str
     output: str | None
@@ -57,6 +59,7 @@ def check(
     user_id: str | None = None,
     now: datetime | None = None,
 ) -> CheckReport:
+    """Check LabStepFunction: its state machine's definition, and one execution that writes a row."""
     report, stack = begin_report(LAB_ID, session, stack_name, on_emulator=on_emulator, now=now)
     if stack is None:
         return report
@@ -100,6 +103,7 @@ def check(
 
 
 def read_definition(report: CheckReport, sfn: Any, arn: str) -> Definition | None:
+    """The state machine's definition, or None with a failed item saying why."""
     try:
         described = sfn.describe_state_machine(stateMachineArn=arn)
     except ClientError as error:
@@ -164,6 +168,7 @@ def flow_problems(states: dict[str, Any], writer: list[str]) -> tuple[list[str],
 
 
 def check_definition(report: CheckReport, definition: Definition, writer: list[str]) -> None:
+    """Check the state machine's flow, as its definition reads, and that it calls the writer."""
     steps, problems = flow_problems(definition.states, writer)
     report.add(
         "Definition",
@@ -178,6 +183,7 @@ def check_definition(report: CheckReport, definition: Definition, writer: list[s
 def run_execution(
     report: CheckReport, sfn: Any, arn: str, payload: dict[str, str], waiter: Waiter
 ) -> Execution | None:
+    """Start an execution and wait for it to end; None when it did not."""
     name = f"labkit-check-{uuid.uuid4().hex[:12]}"
     execution_arn = sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))[
         "executionArn"

@@ -22,6 +22,8 @@ EXECUTION_NAME = '"run-$(date +%Y%m%d-%H%M%S)-$RANDOM"'
 
 
 class LabStepFunctionStack(LabStack):
+    """LabStepFunction: a state machine that calls the CSV writer function."""
+
     def __init__(self, scope: Construct, *, settings: LabSettings) -> None:
         super().__init__(
             scope,

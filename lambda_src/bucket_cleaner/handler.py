@@ -49,6 +49,7 @@ def _respond(event: dict[str, Any], status: str, reason: str, physical_id: str) 
 
 
 def handler(event: dict[str, Any], context: Any) -> None:
+    """The custom resource: empty the bucket on delete, then answer CloudFormation."""
     bucket = event.get("ResourceProperties", {}).get("BucketName", "")
     physical_id = f"empty-on-delete-{bucket}"
     status, reason = "SUCCESS", "nothing to do"

@@ -63,6 +63,7 @@ class BatchResult:
         return {"batchItemFailures": self.batch_item_failures}
 
     def log_fields(self) -> dict[str, Any]:
+        """The batch's summary for the function's log."""
         fields: dict[str, Any] = {
             "source": "stream",
             "records_in": self.records_in,
@@ -89,10 +90,12 @@ class DirectResult:
     rows: int
 
     def output(self) -> dict[str, Any]:
+        """What the function returns for a direct invocation."""
         uri = f"s3://{self.bucket}/{self.key}" if self.key else None
         return {"bucket": self.bucket, "key": self.key, "rows": self.rows, "uri": uri}
 
     def log_fields(self) -> dict[str, Any]:
+        """The invocation's summary for the function's log."""
         return {"source": "direct", "rows_written": self.rows, "bucket": self.bucket, "key": self.key}
 
 

@@ -50,6 +50,7 @@ def s3_client() -> S3Client:
 
 
 def bucket_name() -> str:
+    """The bucket the function writes to, from its environment; ConfigurationError when unset."""
     bucket = os.environ.get(BUCKET_ENV, "").strip()
     if not bucket:
         raise ConfigurationError(

@@ -66,9 +66,11 @@ class RecordFailure:
     keys: Any = None
 
     def batch_item(self) -> dict[str, str]:
+        """The record as an item of the batch's failures."""
         return {"itemIdentifier": self.sequence_number}
 
     def log_entry(self) -> dict[str, Any]:
+        """The record's entry in the function's log."""
         entry: dict[str, Any] = {"itemIdentifier": self.sequence_number, "index": self.index}
         if self.event_id is not None:
             entry["eventID"] = self.event_id

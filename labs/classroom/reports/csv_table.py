@@ -24,6 +24,7 @@ HEADER = (
 
 
 def render(grid: ClassGrid) -> str:
+    """The grade grid as CSV."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)

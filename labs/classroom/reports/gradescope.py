@@ -33,6 +33,7 @@ def results(grid: ClassGrid, owner: str) -> dict[str, Any]:
 
 
 def render(grid: ClassGrid, owner: str) -> str:
+    """One learner's grades as Gradescope's results JSON."""
     return json.dumps(results(grid, owner), indent=2, ensure_ascii=False) + "\n"
 
 

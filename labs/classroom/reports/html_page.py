@@ -31,10 +31,12 @@ section.cell { border-left: .4rem solid #b0bec5; padding: .2rem 1rem; margin: 1r
 
 
 def anchor(cell: GradedCell) -> str:
+    """The HTML id of a cell's details."""
     return f"{cell.owner}--{cell.lab_id}"
 
 
 def render(grid: ClassGrid) -> str:
+    """The grade grid as a standalone HTML page."""
     head = "<th>learner</th>" + "".join(f"<th>{escape(lab_id)}</th>" for lab_id in grid.labs)
     rows = []
     for owner, cells in grid.rows():

@@ -21,6 +21,7 @@ ELEMENTS = {
 
 
 def render(grid: ClassGrid) -> str:
+    """The grade grid as JUnit XML: one suite per learner, one case per lab."""
     suites = ET.Element("testsuites", name=title(grid))
     for owner, cells in grid.rows():
         suite = ET.SubElement(

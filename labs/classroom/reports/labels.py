@@ -36,9 +36,11 @@ def totals(grid: ClassGrid) -> str:
 
 
 def title(grid: ClassGrid) -> str:
+    """The title every report of the grid carries."""
     region = f", {grid.region}" if grid.region else ""
     return f"Class check of {grid.roster.path.name}: {grid.checked_at:%Y-%m-%d %H:%M} UTC{region}"
 
 
 def needs_details(cell: GradedCell) -> bool:
+    """Whether a cell's report shows its items (every grade but a pass)."""
     return cell.grade is not Grade.PASS

@@ -18,6 +18,7 @@ def _plain(text: str) -> str:
 
 
 def render(grid: ClassGrid) -> str:
+    """The grade grid as Markdown."""
     lines = [f"# {_plain(title(grid))}", "", totals(grid) + ".", ""]
     rows = [[owner, *(short_label(cell) for cell in cells)] for owner, cells in grid.rows()]
     lines.append(markdown_table(["learner", *grid.labs], rows))

@@ -41,6 +41,7 @@ class LambdaContext:
         self._deadline = time.monotonic() + float(request["timeout_s"])
 
     def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the invocation times out, as Lambda's context reports them."""
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
@@ -173,6 +174,7 @@ def _invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    """Run the function's init, then one invocation per line on stdin; the process's exit code."""
     loaded = _init(json.loads(sys.stdin.readline()))
     if loaded is None:
         return 0

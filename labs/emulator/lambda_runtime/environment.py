@@ -52,6 +52,8 @@ class _Phase:
 
 @dataclass
 class InitResult:
+    """How a function environment's init phase went: whether it succeeded, its duration and output."""
+
     ok: bool
     init_ms: float
     # INIT_START and what the init printed, not yet in the log (on demand: written before the first START)

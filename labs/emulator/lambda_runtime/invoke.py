@@ -98,6 +98,7 @@ class RuntimeFiles:
         self.runtime_dir = self._link_runtime_packages()
 
     def close(self) -> None:
+        """Remove the environment's files."""
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _link_runtime_packages(self) -> Path:

@@ -83,6 +83,7 @@ def init_report(
 
 
 def start(log_format: str, *, moment: datetime, request_id: str, version: str) -> str:
+    """The START line of an invocation, in the function's log format."""
     if log_format == JSON_FORMAT:
         return _event("start", moment, {"requestId": request_id, "version": version})
     return f"START RequestId: {request_id} Version: {version}"
@@ -106,6 +107,7 @@ class Report:
 
 
 def end(log_format: str, *, moment: datetime, report: Report) -> str:
+    """The END line of an invocation, in the function's log format."""
     if log_format == JSON_FORMAT:
         record: dict[str, Any] = {
             "requestId": report.request_id,
@@ -119,6 +121,7 @@ def end(log_format: str, *, moment: datetime, report: Report) -> str:
 
 
 def report_line(log_format: str, *, moment: datetime, report: Report) -> str:
+    """The REPORT line of an invocation (durations, billed time, memory), in the function's log format."""
     billed = billed_ms(report.duration_ms, report.init_ms)
     if log_format == JSON_FORMAT:
         metrics: dict[str, Any] = {

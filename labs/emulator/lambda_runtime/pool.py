@@ -102,6 +102,7 @@ class EnvironmentPool:
             return [slot.environment for slot in self._slots if slot.environment.alive]
 
     def shutdown(self) -> None:
+        """Stop handing out environments and close every one the pool holds."""
         self._stopped.set()
         with self._lock:
             slots, self._slots = self._slots, []

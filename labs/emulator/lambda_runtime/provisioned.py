@@ -71,19 +71,23 @@ class ProvisionedConfigs:
         self._lock = threading.Lock()
 
     def put(self, function_arn: str, qualifier: str, requested: int) -> ProvisionedConfig:
+        """Record the provisioned concurrency requested for a function's qualifier."""
         config = ProvisionedConfig(function_arn=function_arn, qualifier=qualifier, requested=requested)
         with self._lock:
             self._configs[config.key] = config
         return config
 
     def get(self, function_arn: str, qualifier: str) -> ProvisionedConfig | None:
+        """The provisioned concurrency of a function's qualifier, or None."""
         with self._lock:
             return self._configs.get(provisioned_key(function_arn, qualifier))
 
     def delete(self, function_arn: str, qualifier: str) -> ProvisionedConfig | None:
+        """Forget a qualifier's provisioned concurrency; what it was, or None."""
         with self._lock:
             return self._configs.pop(provisioned_key(function_arn, qualifier), None)
 
     def of_function(self, function_arn: str) -> list[ProvisionedConfig]:
+        """Every provisioned concurrency configuration of one function."""
         with self._lock:
             return [config for config in self._configs.values() if config.function_arn == function_arn]

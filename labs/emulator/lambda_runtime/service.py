@@ -76,6 +76,7 @@ def start(endpoint: str, *, idle_s: float | None = None) -> None:
 
 
 def stop() -> None:
+    """Shut the Lambda service down: its environments and their files."""
     global _service  # noqa: PLW0603 - one Lambda service per emulator process
     with _lock:
         if _service is not None:
@@ -145,6 +146,7 @@ def _layer_dirs(function: Any, files: RuntimeFiles) -> list[Path]:
 
 
 def spec_of(function: Any) -> FunctionSpec:
+    """What the runtime needs to run a moto function (Python only); LambdaServiceError otherwise."""
     service = _running()
     runtime = str(function.run_time or "")
     if not runtime.startswith("python"):
@@ -264,10 +266,12 @@ def put_provisioned(
 
 
 def get_provisioned(function: Any, qualifier: str) -> ProvisionedConfig | None:
+    """The provisioned concurrency of a function's qualifier, or None."""
     return _running().provisioned.get(unqualified_arn(function), qualifier)
 
 
 def list_provisioned(function: Any) -> list[ProvisionedConfig]:
+    """Every provisioned concurrency configuration of a function."""
     return _running().provisioned.of_function(unqualified_arn(function))
 
 

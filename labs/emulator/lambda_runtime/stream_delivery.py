@@ -35,6 +35,8 @@ class StreamRecord:
 
 @dataclass(frozen=True, kw_only=True)
 class MappingConfig:
+    """An event source mapping's settings, as stream delivery obeys them."""
+
     function_arn: str
     stream_arn: str
     shard_id: str
@@ -88,6 +90,7 @@ class StreamDelivery:
         self.log = DeliveryLog()
 
     def deliver(self, records: Sequence[StreamRecord]) -> None:
+        """Hand a batch of records to the function, dropping those too old and retrying as configured."""
         fresh = self._drop_expired(list(records))
         if fresh:
             self._process(fresh, retries=0)

@@ -28,6 +28,7 @@ from labs.emulator.parity.base import (
     "configuration",
 )
 def lambda_logs_to_configured_log_group() -> None:
+    """Patches moto: Lambda logs to its configured log group."""
     function_class = from_moto("moto.awslambda.models", "LambdaFunction")
     original_init = original(function_class, "__init__")
     original_create = original(function_class, "create_from_cloudformation_json")
@@ -79,6 +80,7 @@ def _header(headers: Any, name: str) -> str:
     "with its result or FunctionError, and logs START/END/REPORT and what it printed to its log group",
 )
 def lambda_runs_deployed_code() -> None:
+    """Patches moto: Lambda runs the function's deployed code."""
     function_class = from_moto("moto.awslambda.models", "LambdaFunction")
     backend_class = from_moto("moto.awslambda.models", "LambdaBackend")
     simple_backend_class = from_moto("moto.awslambda_simple.models", "LambdaSimpleBackend")
@@ -126,6 +128,7 @@ def lambda_runs_deployed_code() -> None:
     aws_does="creates the function with its layers, whose python/ folders the runtime puts on sys.path",
 )
 def cloudformation_keeps_function_layers() -> None:
+    """Patches moto: CloudFormation keeps a function's layers."""
     function_class = from_moto("moto.awslambda.models", "LambdaFunction")
     original_create = original(function_class, "create_from_cloudformation_json")
 
@@ -145,6 +148,7 @@ def cloudformation_keeps_function_layers() -> None:
     aws_does="creates the function on the architecture the template names (arm64 in every lab of the kit)",
 )
 def cloudformation_keeps_function_architecture() -> None:
+    """Patches moto: CloudFormation keeps a function's architecture."""
     function_class = from_moto("moto.awslambda.models", "LambdaFunction")
     original_create = original(function_class, "create_from_cloudformation_json")
 

@@ -49,6 +49,7 @@ def split_qualifier(function_name: str) -> tuple[str, str | None]:
     "resolves to and names it in X-Amz-Executed-Version",
 )
 def lambda_invokes_qualified_versions() -> None:
+    """Patches moto: Lambda invokes the alias or version the caller names."""
     response_class = from_moto("moto.awslambda.responses", "LambdaResponse")
     backend_class = from_moto("moto.awslambda.models", "LambdaBackend")
     simple_backend_class = from_moto("moto.awslambda_simple.models", "LambdaSimpleBackend")
@@ -87,6 +88,7 @@ def lambda_invokes_qualified_versions() -> None:
     aws_does="returns the version's ARN for Ref and its number for Fn::GetAtt Version",
 )
 def cloudformation_versions_answer_references() -> None:
+    """Patches moto: CloudFormation publishes Lambda versions that templates can reference."""
     version_class = from_moto("moto.awslambda.models", "LambdaVersion")
     backend = from_moto("moto.awslambda.utils", "get_backend")
 
@@ -228,6 +230,7 @@ def _alias_model() -> type:
     "resource once the configuration is READY; deletes both with the stack",
 )
 def cloudformation_creates_lambda_aliases() -> None:
+    """Patches moto: CloudFormation creates Lambda aliases, with their provisioned concurrency."""
     parsing = from_moto("moto.cloudformation", "parsing")
     alias_model = _alias_model()
     # moto finds CloudFormation models by subclass, cached on first use: forget the cache
@@ -280,6 +283,7 @@ def _provisioned_response(self: Any) -> Any:
     "turns READY, and serves the qualifier's invocations from them without an Init Duration",
 )
 def lambda_has_provisioned_concurrency() -> None:
+    """Patches moto: Lambda has provisioned concurrency."""
     urls = importlib.import_module("moto.awslambda.urls")
     response_class = from_moto("moto.awslambda.responses", "LambdaResponse")
     urls.url_paths[PROVISIONED_PATH] = response_class.dispatch

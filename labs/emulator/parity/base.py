@@ -18,6 +18,8 @@ MOTO_VERSION = "5.2.5"
 
 @dataclass(frozen=True)
 class ParityFix:
+    """One difference from AWS the emulator fixes: what moto does, what AWS does, and the patch."""
+
     name: str
     moto_does: str
     aws_does: str
@@ -50,6 +52,7 @@ def parity_fix(name: str, *, moto_does: str, aws_does: str) -> Callable[[Callabl
 
 
 def check_moto_version() -> None:
+    """Refuse to patch a moto other than the pinned one, whose internals the fixes rely on."""
     installed = importlib.metadata.version("moto")
     if installed != MOTO_VERSION:
         raise ParityError(
@@ -60,6 +63,7 @@ def check_moto_version() -> None:
 
 # -- patching helpers: moto's own type hints cannot describe a monkey patch, so its objects are Any here --
 def from_moto(module: str, name: str) -> Any:
+    """A name from a moto module, imported when a fix is applied."""
     return getattr(importlib.import_module(module), name)
 
 
@@ -71,8 +75,10 @@ def original(owner: Any, name: str) -> Callable[..., Any]:
 
 
 def replace(owner: Any, name: str, replacement: Any) -> None:
+    """Put a replacement in place of an attribute of a moto class or module."""
     setattr(owner, name, replacement)
 
 
 def replace_classmethod(owner: Any, name: str, function: Callable[..., Any]) -> None:
+    """Put a function in place of a moto classmethod."""
     setattr(owner, name, classmethod(function))

@@ -68,6 +68,7 @@ def _errors() -> tuple[Any, Any]:
     "exist' for a stack that is not there), and deletes a stack's other change sets when one is executed",
 )
 def change_sets_belong_to_the_live_stack() -> None:
+    """Patches moto: change sets belong to the live stack of their name."""
     response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
     action_result = from_moto("moto.core.responses", "ActionResult")
     empty_result = from_moto("moto.core.responses", "EmptyResult")

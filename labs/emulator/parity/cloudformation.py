@@ -127,6 +127,7 @@ def _delete_resources(resource_map: Any) -> None:
     "CloudFormation CLI's resource handler contract: NotFound means the resource does not exist)",
 )
 def resources_already_gone_count_as_deleted() -> None:
+    """Patches moto: a resource already gone counts as deleted."""
     # the behaviour lives in _delete_resources (already_gone); these make moto's deletes say NotFound
     launch_template_class = from_moto("moto.ec2.models.launch_templates", "LaunchTemplate")
     not_found = from_moto("moto.ec2.exceptions", "InvalidLaunchTemplateNameNotFoundError")
@@ -147,6 +148,7 @@ def resources_already_gone_count_as_deleted() -> None:
     aws_does="deletes each resource before the resources it references, and never re-creates one",
 )
 def stack_delete_like_cloudformation() -> None:
+    """Patches moto: stack deletion in dependency order."""
     resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
     original_getitem = original(resource_map_class, "__getitem__")
 
@@ -181,6 +183,7 @@ def stack_delete_like_cloudformation() -> None:
     "describes it as DELETE_IN_PROGRESS while the delete runs",
 )
 def failed_stack_delete_is_reported() -> None:
+    """Patches moto: failed stack delete reported as DELETE_FAILED."""
     backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
     original_delete_stack = original(backend_class, "delete_stack")
 
@@ -211,6 +214,7 @@ def failed_stack_delete_is_reported() -> None:
     aws_does="returns the template's Outputs once the change set has run",
 )
 def stack_outputs_after_change_set() -> None:
+    """Patches moto: stack outputs after a change set."""
     backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
     original_execute = original(backend_class, "execute_change_set")
 
@@ -235,6 +239,7 @@ def stack_outputs_after_change_set() -> None:
     "rolls a failed create back (ROLLBACK_COMPLETE)",
 )
 def failed_deploy_is_reported() -> None:
+    """Patches moto: a failed deploy is reported on the stack."""
     backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
     original_execute = original(backend_class, "execute_change_set")
 
@@ -309,6 +314,7 @@ def resource_summaries(stack: Any) -> list[dict[str, Any]]:
     "CloudFormation gave it",
 )
 def every_stack_resource_is_listed() -> None:
+    """Patches moto: every stack resource is listed with its logical id."""
     response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
     action_result = from_moto("moto.core.responses", "ActionResult")
 

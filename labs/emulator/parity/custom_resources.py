@@ -66,6 +66,7 @@ def _request(resource: Any, request_type: str) -> dict[str, Any]:
     "the response URL, and fails the resource (and the stack) on FAILED or on no answer",
 )
 def custom_resources_run() -> None:
+    """Patches moto: CloudFormation runs custom resources."""
     custom_class = from_moto("moto.cloudformation.custom_model", "CustomModel")
     response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
     backends = from_moto("moto.cloudformation.models", "cloudformation_backends")

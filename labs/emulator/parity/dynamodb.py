@@ -26,6 +26,7 @@ POLL_S = 0.2
     "because of a consumer",
 )
 def stream_records_outlive_their_consumers() -> None:
+    """Patches moto: stream records outlive their consumers."""
     shard_class = from_moto("moto.dynamodb.models.table", "StreamShard")
     stream_record = from_moto("moto.dynamodb.models.table", "StreamRecord")
 
@@ -58,6 +59,7 @@ def as_event_json(value: Any) -> Any:
     "API reference: B and BS are Base64-encoded binary data)",
 )
 def stream_binary_as_base64() -> None:
+    """Patches moto: stream records carry binary values as base64."""
     record_class = from_moto("moto.dynamodb.models.table", "StreamRecord")
 
     def to_lambda_json(self: Any) -> dict[str, Any]:
@@ -98,6 +100,7 @@ class MappingPoller(threading.Thread):
             mapping.labkit_position = 0 if start_at_oldest else len(table.stream_shard.items)
 
     def config(self) -> MappingConfig:
+        """The mapping's settings, read from moto's event source mapping."""
         mapping = self.mapping
         destination = ((mapping.destination_config or {}).get("OnFailure") or {}).get("Destination")
         return MappingConfig(
@@ -113,11 +116,13 @@ class MappingPoller(threading.Thread):
         )
 
     def live(self) -> bool:
+        """Whether the mapping still exists and its table still has a stream."""
         get_backend = from_moto("moto.awslambda.utils", "get_backend")
         mappings = get_backend(self.mapping.account_id, self.mapping.region)._event_source_mappings
         return mappings.get(self.mapping.uuid) is self.mapping and self.table.stream_shard is not None
 
     def run(self) -> None:
+        """Poll the stream and deliver each batch, as long as the mapping lives."""
         while self.live():
             position = self.mapping.labkit_position
             batch = self.table.stream_shard.items[position : position + int(self.mapping.batch_size or 100)]
@@ -133,6 +138,7 @@ class MappingPoller(threading.Thread):
             self.mapping.labkit_position = position + len(batch)
 
     def deliver(self, batch: list[Any]) -> None:
+        """Invoke the mapped function with one batch of records."""
         get_backend = from_moto("moto.awslambda.utils", "get_backend")
         function = get_backend(self.mapping.account_id, self.mapping.region).get_function(
             self.mapping.function_arn
@@ -170,6 +176,7 @@ class StreamPollers(threading.Thread):
         self.started: dict[str, MappingPoller] = {}
 
     def run(self) -> None:
+        """Keep a poller running for every mapping of every table with a stream."""
         backends = from_moto("moto.dynamodb.models", "dynamodb_backends")
         while True:
             for account in list(backends.values()):
@@ -179,6 +186,7 @@ class StreamPollers(threading.Thread):
             time.sleep(POLL_S)
 
     def watch(self, table: Any) -> None:
+        """Start a poller for each of the table's mappings that has none running."""
         if table.stream_shard is None:
             return
         for mapping in list(table.lambda_event_source_mappings.values()):
@@ -197,6 +205,7 @@ class StreamPollers(threading.Thread):
     "LastProcessingResult",
 )
 def stream_mappings_poll() -> None:
+    """Patches moto: event source mappings poll their stream."""
     mapping_class = from_moto("moto.awslambda.models", "EventSourceMapping")
     original_configuration = original(mapping_class, "get_configuration")
 

@@ -17,6 +17,7 @@ AWS_MANAGED_EBS_KEY = "alias/aws/ebs"
     "ModifyEbsDefaultKmsKeyId, else alias/aws/ebs (EC2 API reference: GetEbsDefaultKmsKeyId)",
 )
 def get_ebs_default_kms_key_id() -> None:
+    """Patches moto: GetEbsDefaultKmsKeyId."""
     responses: Any = from_moto("moto.ec2.responses.elastic_block_store", "ElasticBlockStore")
     action_result: Any = from_moto("moto.core.responses", "ActionResult")
 

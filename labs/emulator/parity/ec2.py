@@ -30,6 +30,7 @@ def _tags(properties: dict[str, Any]) -> dict[str, str]:
     aws_does="deletes a primary interface that the launch created when the instance terminates",
 )
 def primary_eni_deleted_on_termination() -> None:
+    """Patches moto: primary network interface deleted on termination."""
     instance_class = from_moto("moto.ec2.models.instances", "Instance")
     original_prep_nics = original(instance_class, "prep_nics")
 
@@ -50,6 +51,7 @@ def primary_eni_deleted_on_termination() -> None:
     aws_does="creates the instance in its security group, the volume encrypted as gp3, both tagged",
 )
 def cloudformation_ec2_properties() -> None:
+    """Patches moto: CloudFormation applies the EC2 properties the labs set."""
     instance_class = from_moto("moto.ec2.models.instances", "Instance")
     volume_class = from_moto("moto.ec2.models.elastic_block_store", "Volume")
     address_class = from_moto("moto.ec2.models.elastic_ip_addresses", "ElasticAddress")
@@ -145,6 +147,7 @@ def _as_stack_delete(deleter: Callable[[Any, Any], None]) -> Callable[[Any, str,
     aws_does="deletes every resource of a deleted stack (DependencyViolation until its dependents are gone)",
 )
 def cloudformation_deletes_ec2_resources() -> None:
+    """Patches moto: CloudFormation deletes the EC2 resources it created."""
     deleters: dict[tuple[str, str], Callable[[Any, Any], None]] = {
         ("elastic_ip_addresses", "ElasticAddress"): _release_address,
         ("elastic_block_store", "VolumeAttachment"): _detach_volume,
@@ -184,6 +187,7 @@ def offering_zones(region: str, instance_type: str) -> list[str]:
     "do (t4g is not offered in every us-east-1 zone)",
 )
 def instance_types_launch_only_where_offered() -> None:
+    """Patches moto: instance types launch only where offered."""
     instance_class = from_moto("moto.ec2.models.instances", "Instance")
     client_error = from_moto("moto.ec2.exceptions", "EC2ClientError")
     original_init = original(instance_class, "__init__")
@@ -214,6 +218,7 @@ def instance_types_launch_only_where_offered() -> None:
     "VolumeAttachment fails its update)",
 )
 def attached_volume_is_in_use() -> None:
+    """Patches moto: an attached volume cannot be attached again."""
     backend_class = from_moto("moto.ec2.models.elastic_block_store", "EBSBackend")
     in_use = from_moto("moto.ec2.exceptions", "VolumeInUseError")
     original_attach = original(backend_class, "attach_volume")

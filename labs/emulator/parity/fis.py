@@ -39,6 +39,7 @@ def _renamed(value: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
 
 
 def api_targets(properties: dict[str, Any]) -> dict[str, Any]:
+    """A template's targets in the FIS API's shape, from their CloudFormation properties."""
     targets = {}
     for name, target in (properties.get("Targets") or {}).items():
         renamed = _renamed(target, _TARGET_KEYS)
@@ -53,6 +54,7 @@ def api_targets(properties: dict[str, Any]) -> dict[str, Any]:
     aws_does="creates the template (visible through the FIS API) and deletes it with the stack",
 )
 def fis_template_in_cloudformation() -> None:
+    """Patches moto: AWS::FIS::ExperimentTemplate in CloudFormation."""
     parsing = importlib.import_module("moto.cloudformation.parsing")
     base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
 
@@ -170,6 +172,7 @@ def run_spot_interruptions(account_id: str, region: str, template: Any) -> list[
     "and are interrupted after durationBeforeInterruption (the emulator's rehearsal warning time instead)",
 )
 def fis_interrupts_spot_instances() -> None:
+    """Patches moto: FIS interrupts Spot instances."""
     backend_class = from_moto("moto.fis.models", "FISBackend")
     original_start = original(backend_class, "start_experiment")
 

@@ -34,6 +34,7 @@ def boundary_exists(backend: Any, arn: str, aws_managed: set[str]) -> bool:
     "does not exist or is not attachable.' unless the boundary is an existing customer or AWS managed policy",
 )
 def permissions_boundary_must_exist() -> None:
+    """Patches moto: a permissions boundary must exist."""
     backend_class = from_moto("moto.iam.models", "IAMBackend")
     no_such_entity = from_moto("moto.iam.exceptions", "NoSuchEntity")
     aws_managed = _aws_managed_arns()

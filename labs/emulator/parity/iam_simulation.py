@@ -56,6 +56,7 @@ def _default_document(policy: Any) -> Any:
     "SimulatePrincipalPolicy; IAM User Guide: policy evaluation logic)",
 )
 def iam_policy_simulation() -> None:
+    """Patches moto: IAM policy simulation (SimulateCustomPolicy, SimulatePrincipalPolicy)."""
     responses: Any = from_moto("moto.iam.responses", "IamResponse")
     action_result: Any = from_moto("moto.core.responses", "ActionResult")
 

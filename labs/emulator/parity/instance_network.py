@@ -33,6 +33,7 @@ def primary_interface_as_instance_properties(properties: dict[str, Any]) -> dict
     "and security groups (CloudFormation reference: AWS::EC2::Instance NetworkInterface)",
 )
 def instance_network_interfaces() -> None:
+    """Patches moto: CloudFormation instance with NetworkInterfaces."""
     instance_class = from_moto("moto.ec2.models.instances", "Instance")
     create_instance = original(instance_class, "create_from_cloudformation_json")
 

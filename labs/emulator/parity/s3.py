@@ -13,6 +13,7 @@ from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace_
     aws_does="fails the bucket's deletion (BucketNotEmpty), so the stack ends DELETE_FAILED",
 )
 def non_empty_bucket_delete_fails() -> None:
+    """Patches moto: non-empty bucket delete fails."""
     bucket_class = from_moto("moto.s3.models", "FakeBucket")
     bucket_not_empty = from_moto("moto.s3.exceptions", "BucketNotEmpty")
     get_partition = from_moto("moto.utilities.utils", "get_partition")

@@ -30,6 +30,7 @@ def _epoch(value: str | None) -> float | None:
     "moves its time, and deletes it with the stack",
 )
 def scheduler_schedule_in_cloudformation() -> None:
+    """Patches moto: AWS::Scheduler::Schedule in CloudFormation."""
     parsing = importlib.import_module("moto.cloudformation.parsing")
     base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
 
@@ -149,6 +150,7 @@ class DueSchedules(threading.Thread):
         super().__init__(name="due-schedules", daemon=True)
 
     def run(self) -> None:
+        """Fire each enabled schedule once when it falls due, as EventBridge Scheduler would."""
         from labs.emulator import schedules
 
         backends = from_moto("moto.scheduler.models", "scheduler_backends")
@@ -176,6 +178,7 @@ class DueSchedules(threading.Thread):
     "emulator's clock is the machine's: `labkit emulator expire` fires one early)",
 )
 def schedules_fire_when_due() -> None:
+    """Patches moto: schedules fire when due."""
     backend_class = from_moto("moto.scheduler.models", "EventBridgeSchedulerBackend")
     original_update = original(backend_class, "update_schedule")
 

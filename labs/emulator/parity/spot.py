@@ -55,6 +55,7 @@ def spot_prices(region: str, instance_type: str) -> dict[str, float]:
 
 
 def on_demand_price(instance_type: str) -> float | None:
+    """The on-demand price of an instance type in USD per hour, or None when not priced."""
     price = _price_table().instance_types.get(instance_type)
     return price.usd_per_hour if price else None
 
@@ -267,6 +268,7 @@ def launch_into_group(group: Any, propagated_tags: dict[str, str], *, cause: str
     "request) of the policy's override types, balanced across the group's zones",
 )
 def mixed_groups_launch_spot() -> None:
+    """Patches moto: mixed-instances groups launch Spot instances."""
     group_class = from_moto("moto.autoscaling.models", "FakeAutoScalingGroup")
     name_tag = from_moto("moto.autoscaling.models", "ASG_NAME_TAG")
     original_replace = original(group_class, "replace_autoscaling_group_instances")
@@ -289,6 +291,7 @@ def mixed_groups_launch_spot() -> None:
     aws_does="creates the group with capacity rebalancing on when the template says so",
 )
 def cloudformation_capacity_rebalance() -> None:
+    """Patches moto: CloudFormation sets a group's CapacityRebalance."""
     group_class = from_moto("moto.autoscaling.models", "FakeAutoScalingGroup")
     create = original(group_class, "create_from_cloudformation_json")
 
@@ -331,6 +334,7 @@ def price_history(region: str, instance_types: list[str], zones: list[str] | Non
     "are the kit's dated estimate in labs/cost/prices.json, not live prices)",
 )
 def spot_price_history_has_prices() -> None:
+    """Patches moto: Spot price history has prices."""
     responses = from_moto("moto.ec2.responses.spot_instances", "SpotInstances")
     action_result = from_moto("moto.core.responses", "ActionResult")
 
@@ -354,6 +358,7 @@ def spot_price_history_has_prices() -> None:
     "instances group's)",
 )
 def spot_group_scaling_activities() -> None:
+    """Patches moto: a Spot group's scaling activities."""
     responses = from_moto("moto.autoscaling.responses", "AutoScalingResponse")
     action_result = from_moto("moto.core.responses", "ActionResult")
 

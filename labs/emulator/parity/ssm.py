@@ -52,6 +52,7 @@ def publish_image(account_id: str, region: str, body: dict[str, Any]) -> dict[st
     "(`/_labkit/images/publish` plays that part)",
 )
 def public_image_parameters_change() -> None:
+    """Patches moto: public image parameters can change."""
     admin.ROUTES["images/publish"] = publish_image
 
 
@@ -63,6 +64,7 @@ def public_image_parameters_change() -> None:
     "image AWS published since",
 )
 def ssm_parameters_resolve_at_every_deploy() -> None:
+    """Patches moto: SSM-typed stack parameters resolve at every deploy."""
     resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
     original_load = original(resource_map_class, "load_parameters")
 
@@ -91,6 +93,7 @@ NO_SESSIONS = (
     "TargetNotConnected (the SSM API reference), which the emulator's instances always are",
 )
 def session_manager_says_it_has_no_sessions() -> None:
+    """Patches moto: Session Manager answers that it has no sessions here."""
     response_class = from_moto("moto.ssm.responses", "SimpleSystemManagerResponse")
     error_class = from_moto("moto.ssm.exceptions", "SSMException")
     action_result = from_moto("moto.core.responses", "ActionResult")

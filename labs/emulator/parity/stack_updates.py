@@ -115,6 +115,7 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
     "references it, and rolls a failed update back to the previous resources (UPDATE_ROLLBACK_COMPLETE)",
 )
 def stack_updates_like_cloudformation() -> None:
+    """Patches moto: stack updates replace and roll back like CloudFormation."""
     resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
     replace(resource_map_class, "update", _update)
 
@@ -125,6 +126,7 @@ def stack_updates_like_cloudformation() -> None:
     aws_does="updates the address in place: the same public IP, associated with the new instance",
 )
 def elastic_ip_follows_its_instance() -> None:
+    """Patches moto: an Elastic IP follows its instance."""
     address_class = from_moto("moto.ec2.models.elastic_ip_addresses", "ElasticAddress")
     backends = from_moto("moto.ec2.models", "ec2_backends")
 

@@ -20,6 +20,7 @@ _FUNCTION_ACCOUNT = re.compile(r":lambda:[\w-]+:(\d{12}):function:")
     aws_does="has one Step Functions service: a stack's state machine can be listed and executed",
 )
 def cloudformation_state_machine_in_api_backend() -> None:
+    """Patches moto: CloudFormation state machines visible to Step Functions."""
     state_machine_class = from_moto("moto.stepfunctions.models", "StateMachine")
     cfn_to_api_tags = from_moto("moto.stepfunctions.utils", "cfn_to_api_tags")
 
@@ -73,6 +74,7 @@ def cloudformation_state_machine_in_api_backend() -> None:
     "guide, Lambda service integration: the function ARN names the account)",
 )
 def lambda_tasks_invoke_in_the_function_account() -> None:
+    """Patches moto: a state machine invokes the Lambda function of its own account."""
     module = "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils"
     client_for = from_moto(module, "boto_client_for")
 

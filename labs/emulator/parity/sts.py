@@ -22,6 +22,7 @@ _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
     "trust the caller (STS API reference, AssumeRole: Errors; IAM guide, troubleshooting assume role)",
 )
 def assume_role_needs_the_role() -> None:
+    """Patches moto: AssumeRole needs the role to exist."""
     response_class = from_moto("moto.sts.responses", "TokenResponse")
     original_assume_role = original(response_class, "assume_role")
 
