@@ -37,9 +37,6 @@ COMMANDS: dict[str, ModuleType] = {
     "class": class_command,
     "coldstart": coldstart_command,
 }
-# exit codes scripts can rely on (labs/outcomes.py): 0 passed, 1 failed, 2 could not run, 130 Ctrl-C
-USAGE_ERROR = ExitStatus.CANNOT_RUN
-INTERRUPTED = ExitStatus.INTERRUPTED
 
 
 def labs_epilog() -> str:
@@ -71,17 +68,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitStatus.CANNOT_RUN
     except KeyboardInterrupt:
         print("labkit: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return ExitStatus.INTERRUPTED
     except Exception as error:
         reason = aws_failure(error)
         if reason is None:
             raise
         consequence = f" ({args.aws_failure})" if args.aws_failure else ""
         print(f"labkit {args.command}: {reason}{consequence}", file=sys.stderr)
-        return USAGE_ERROR
+        return ExitStatus.CANNOT_RUN
     return code
 
 

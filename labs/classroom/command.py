@@ -43,14 +43,13 @@ from labs.classroom.grading import check_class
 from labs.classroom.roster import Placement, RosterError, read_roster
 from labs.classroom.sessions import SharedSession, run_bounded
 from labs.deployed.session import on_emulator
+from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console
 
 HELP = "run a class from a roster: preflight, status with cost, graded checks with a report, clean-up"
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
 AWS_FAILURE = "the class command could not finish"
-NEEDS_TEACHER = 1
-CANNOT_RUN = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,10 +67,10 @@ def run(args: argparse.Namespace) -> int:
         roster = read_roster(args.roster, owner_column=args.owner_column, defaults=defaults)
     except RosterError as error:
         print(f"labkit class: {error}", file=sys.stderr)
-        return CANNOT_RUN
+        return ExitStatus.CANNOT_RUN
     if args.workers < 1:
         print("labkit class: --workers must be 1 or more", file=sys.stderr)
-        return CANNOT_RUN
+        return ExitStatus.CANNOT_RUN
     commands = {
         "preflight": run_preflight,
         "status": run_status,
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"labkit class {args.class_command}: no region: pass --region or set AWS_REGION", file=sys.stderr
         )
-        return CANNOT_RUN
+        return ExitStatus.CANNOT_RUN
     with console.status("reaching each learner's account"):
         reach = reach_class(base, roster, region=args.region, workers=args.workers)
     code: int = commands[args.class_command](args, reach, console)
@@ -204,7 +203,7 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
     for problem in status.attention:
         console.print(f"[bold red]needs you:[/] {escape(problem)}")
     console.print(render.status_totals(status))
-    return NEEDS_TEACHER if status.attention else 0
+    return ExitStatus.FAILED if status.attention else ExitStatus.PASSED
 
 
 def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
@@ -234,7 +233,7 @@ def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
     console.print(f"Reports: {', '.join(shown)}")
     style = "green" if grid.all_passed else "bold red"
     console.print(f"[{style}]{totals(grid)}[/]")
-    return 0 if grid.all_passed else NEEDS_TEACHER
+    return ExitStatus.of(grid.all_passed)
 
 
 def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
@@ -254,10 +253,10 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
         if not args.yes:
             if not sys.stdin.isatty():
                 print("labkit class destroy: nobody can answer here: pass --yes to delete", file=sys.stderr)
-                return CANNOT_RUN
+                return ExitStatus.CANNOT_RUN
             if not Confirm.ask(f"Delete these {len(plan.targets)} stacks?", console=console, default=False):
                 console.print("Nothing deleted.")
-                return NEEDS_TEACHER
+                return ExitStatus.FAILED
         session = next(iter(reach.places.values())).session
         poll_s = EMULATOR_POLL_S if on_emulator(session) else REAL_POLL_S
         with progress_bar(console, "deleting the lab stacks") as bar:
@@ -287,17 +286,17 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
         console.print(
             f"[bold red]{len(reach.unreachable)} learner(s) not reached[/]: nothing of theirs was deleted"
         )
-        return NEEDS_TEACHER
+        return ExitStatus.FAILED
     if failed or dirty:
         console.print(
             f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind[/]: "
             "fix each reason above, then run this destroy again (`labkit leftovers --owner OWNER` lists each)"
         )
-        return NEEDS_TEACHER
+        return ExitStatus.FAILED
     console.print(
         f"[green]{len(deletions)} lab stack(s) deleted; nothing left behind by {len(roster)} learners[/]"
     )
-    return 0
+    return ExitStatus.PASSED
 
 
 def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
@@ -318,20 +317,20 @@ def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
             "labkit class guard: no learner has a cap: pass --cap USD or write cap= in the roster",
             file=sys.stderr,
         )
-        return CANNOT_RUN
+        return ExitStatus.CANNOT_RUN
     over = status.over_cap
     if not over:
         console.print(
             f"[green]nobody over their cap[/] ({len(capped)} learner(s) capped, "
             f"class running {render.usd(status.usd_per_hour, places=5)}/h at {now:%H:%M} UTC)"
         )
-        return NEEDS_TEACHER if status.unreachable else 0
+        return ExitStatus.FAILED if status.unreachable else 0
     console.print(render.guard_table(over))
     if not args.enforce:
         console.print(
             f"[bold red]{len(over)} learner(s) over their cap[/]: `--enforce` destroys their lab stacks"
         )
-        return NEEDS_TEACHER
+        return ExitStatus.FAILED
     poll_s = EMULATOR_POLL_S if on_emulator(reach.places[over[0].owner].session) else REAL_POLL_S
     with progress_bar(console, "destroying the lab stacks of learners over their cap") as bar:
         done = enforce_caps(
@@ -351,14 +350,14 @@ def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
             f"[bold red]{len(unclean)} learner(s) still running something after the guard[/]: "
             f"{', '.join(unclean)}; the rows above say what and why"
         )
-        return NEEDS_TEACHER
+        return ExitStatus.FAILED
     if status.unreachable:
         console.print(
             f"{len(done)} learner(s) brought under their cap, verified; [bold red]{len(status.unreachable)} "
             "learner(s) not reached[/]: their spend is unknown"
         )
-        return NEEDS_TEACHER
+        return ExitStatus.FAILED
     console.print(
         f"[green]{len(done)} learner(s) brought under their cap; verified: nothing of their stacks runs[/]"
     )
-    return 0
+    return ExitStatus.PASSED

@@ -14,6 +14,7 @@ from labs.coldstart.render import bar_plot, invocation_table, rows_of
 from labs.coldstart.spec import ALIAS, LAB_ID
 from labs.deployed.session import session_from_environment
 from labs.deployed.stack import load_stack
+from labs.outcomes import ExitStatus
 from labs.settings import owner_from_cdk_json, parse_owner
 from labs.shared_facts import stack_name
 from labs.terminal import make_console
@@ -46,19 +47,19 @@ def run(args: argparse.Namespace) -> int:
     """Invoke the lab's functions when asked, then print their cold and warm starts; the exit status."""
     if args.invoke < 0 or args.last < 1:
         print("labkit coldstart: --invoke must be 0 or more and --last 1 or more", file=sys.stderr)
-        return 2
+        return ExitStatus.CANNOT_RUN
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     name = args.stack or stack_name(LAB_ID, owner)
     session = session_from_environment()
     stack = load_stack(session, name)
     if stack is None:
         print(f"labkit coldstart: no stack {name} here: deploy it (cdk deploy {LAB_ID})", file=sys.stderr)
-        return 1
+        return ExitStatus.FAILED
     lambda_client = session.client("lambda")
     functions, missing = lab_functions(lambda_client, stack)
     if missing:
         print(f"labkit coldstart: {name} has no {', '.join(missing)} function", file=sys.stderr)
-        return 1
+        return ExitStatus.FAILED
     for function in functions:
         for _ in range(args.invoke):
             invoke(lambda_client, function.name)
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     console = make_console()
     if not rows:
         console.print("No invocations in the logs yet: `labkit coldstart --invoke 2` invokes each function.")
-        return 0
+        return ExitStatus.PASSED
     console.print(invocation_table(rows))
     for line in bar_plot(rows):
         console.print(line)
@@ -78,4 +79,4 @@ def run(args: argparse.Namespace) -> int:
         "A cold start pays init before its handler runs; a warm one reuses the environment. "
         f"Alias {ALIAS}'s invocations show in the light function's rows."
     )
-    return 0
+    return ExitStatus.PASSED

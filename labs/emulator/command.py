@@ -18,6 +18,7 @@ from pathlib import Path
 
 from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
 from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
+from labs.outcomes import ExitStatus
 from labs.registry import lab_ids
 from labs.shared_facts import stack_name
 
@@ -140,13 +141,13 @@ def run(args: argparse.Namespace) -> int:
             print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()
             print(f"labkit: the emulator stopped on its own (exit {code}):\n{aws.log_tail()}")
-            return 1
+            return ExitStatus.FAILED
     except KeyboardInterrupt:
         print("\nlabkit: emulator stopped")
-        return 0
+        return ExitStatus.PASSED
     except EmulatorError as error:
         print(f"labkit: {error}")
-        return 1
+        return ExitStatus.FAILED
     finally:
         if env_file is not None:
             with contextlib.suppress(OSError):
@@ -170,21 +171,21 @@ def expire(args: argparse.Namespace) -> int:
             "`labkit emulator` printed first (a real expiry fires on its own)",
             file=sys.stderr,
         )
-        return 2
+        return ExitStatus.CANNOT_RUN
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     name = stack_name(args.lab, owner)
     stack = load_stack(session, name)
     if stack is None:
         print(f"labkit emulator expire: no stack {name} on the emulator", file=sys.stderr)
-        return 1
+        return ExitStatus.FAILED
     schedule = stack.physical_id(SCHEDULE_TYPE)
     if not schedule:
         print(f"{name} has no expiry schedule (deployed with ttlHours=0): nothing to fire")
-        return 1
+        return ExitStatus.FAILED
     endpoint = session.client("sts").meta.endpoint_url
     answer = call(endpoint, "schedules/fire", {"Name": schedule, "Region": session.region_name})
     print(f"Fired {name}'s expiry schedule {schedule}: {answer['Outcome']}. {answer['Detail']}")
-    return 0 if answer["Outcome"] == "deleted" else 1
+    return ExitStatus.of(answer["Outcome"] == "deleted")
 
 
 def interrupt(args: argparse.Namespace) -> int:
@@ -201,7 +202,7 @@ def interrupt(args: argparse.Namespace) -> int:
             "`labkit emulator` printed first (on AWS, start the stack's FIS experiment: see its outputs)",
             file=sys.stderr,
         )
-        return 2
+        return ExitStatus.CANNOT_RUN
     body: dict[str, object] = {"InstanceId": args.instance, "Region": session.region_name}
     if args.warning_seconds is not None:
         body["WarningSeconds"] = args.warning_seconds
@@ -210,7 +211,7 @@ def interrupt(args: argparse.Namespace) -> int:
         answer = call(endpoint, "spot/interrupt", body)
     except EmulatorCallError as error:
         print(f"labkit emulator interrupt: {error}", file=sys.stderr)
-        return 1
+        return ExitStatus.FAILED
     replacement = answer.get("Replacement")
     print(
         f"Sent {' and '.join(answer['Events'])} for {answer['InstanceId']} to the default bus; EC2 "
@@ -221,4 +222,4 @@ def interrupt(args: argparse.Namespace) -> int:
             else "Its group replaces it once it has terminated."
         )
     )
-    return 0
+    return ExitStatus.PASSED

@@ -19,10 +19,10 @@ from labs.launcher.output import (
     output_folder,
 )
 from labs.launcher.process import run_in_group
+from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 CDK_ENTRY = ROOT / "node_modules" / "aws-cdk" / "bin" / "cdk"
-INTERRUPTED = 130
 
 
 def node_folder() -> Path:
@@ -67,15 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         node_bin = node_folder()
     except FileNotFoundError as error:
         print(f"cdk: {error}", file=sys.stderr)
-        return 1
+        return ExitStatus.CANNOT_RUN
     if not CDK_ENTRY.is_file():
         print(f"cdk: the pinned CDK CLI is missing ({CDK_ENTRY}): run `make setup`", file=sys.stderr)
-        return 1
+        return ExitStatus.CANNOT_RUN
     cli_args, folder = arguments(args, cwd=cwd, environ=os.environ)
     holder = live_lock_holder(cwd / folder) if folder else None
     if folder and holder:
         print(busy_message(args, folder=folder, holder=holder), file=sys.stderr)
-        return 1
+        return ExitStatus.CANNOT_RUN
     ended = run_in_group(
         [str(node_bin / "node"), str(CDK_ENTRY), *cli_args],
         env=cli_environment(os.environ, node_bin, command_of(args)),
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "started goes on in CloudFormation: run the same command again to continue.",
             file=sys.stderr,
         )
-        return INTERRUPTED
+        return ExitStatus.INTERRUPTED
     return ended.exit_code
 
 
