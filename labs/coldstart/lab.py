@@ -9,7 +9,8 @@ from labs.descriptor import CheapestSetup, Lab, StarterSpec
 LAB = Lab(
     package=__package__ or "labs.coldstart",
     lab_id=spec.LAB_ID,
-    title="two Python Lambdas, light and heavy at init, to see, measure and remove a cold start",
+    title="three Python Lambdas, light and heavy at init (128 and 1024 MB), to see, measure and remove a "
+    "cold start",
     order=50,
     stack_class="LabColdStartStack",
     steps=spec.STEPS,
