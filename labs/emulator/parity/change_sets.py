@@ -124,4 +124,41 @@ def change_sets_belong_to_the_live_stack() -> None:
     replace(response_class, "list_change_sets", list_change_sets)
 
 
-FIXES: tuple[ParityFix, ...] = (change_sets_belong_to_the_live_stack,)
+@parity_fix(
+    "a new stack's second CREATE change set joins the stack under review",
+    moto_does="makes a second stack of the same name for every CREATE change set, so a deploy interrupted "
+    "after CreateChangeSet and run again leaves two live stacks named alike, and one of them survives "
+    "`cdk destroy`",
+    aws_does="creates the new stack once, in REVIEW_IN_PROGRESS with no template or resources, and adds "
+    "further CREATE change sets to it until one is executed: a live stack's name is unique in an account "
+    "and region (CloudFormation user guide, 'Update CloudFormation stacks using change sets')",
+)
+def create_change_sets_join_the_stack_under_review() -> None:
+    """Patches moto: a CREATE change set for a stack still under review belongs to that stack."""
+    backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
+    original = backend_class.create_change_set
+
+    def create_change_set(self: Any, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        stack_name = kwargs.get("stack_name", args[0] if args else "")
+        change_set_type = kwargs.get("change_set_type", args[5] if len(args) > 5 else "CREATE")
+        under_review = None
+        if change_set_type == "CREATE":
+            live = [s for s in self.stacks.values() if s.name == stack_name]
+            under_review = next((s for s in live if s.status == "REVIEW_IN_PROGRESS"), None)
+        change_set_id, stack_id = original(self, *args, **kwargs)
+        if under_review is None or stack_id == under_review.stack_id:
+            return change_set_id, stack_id
+        self.stacks.pop(stack_id, None)  # the duplicate moto just made
+        change_set = self.change_sets[change_set_id]
+        change_set.stack = under_review
+        change_set.stack_id = under_review.stack_id
+        change_set.stack_name = under_review.name
+        return change_set_id, str(under_review.stack_id)
+
+    replace(backend_class, "create_change_set", create_change_set)
+
+
+FIXES: tuple[ParityFix, ...] = (
+    change_sets_belong_to_the_live_stack,
+    create_change_sets_join_the_stack_under_review,
+)

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from tests.labs.emulator.parity import unique
 
 pytestmark = pytest.mark.emulator
+TEMPLATE = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
 CDK_CHANGE_SET = "cdk-deploy-change-set"  # the one name the CDK CLI gives every deploy's change set
 
 
@@ -105,3 +106,28 @@ def test_a_change_set_name_needs_its_stack_and_a_missing_stack_is_named(session:
 
     assert error_of(no_stack.value)[0] == "ValidationError"
     assert error_of(missing.value) == ("ValidationError", "Stack [NoSuchStack] does not exist")
+
+
+def test_a_second_create_change_set_joins_the_stack_under_review(session: boto3.Session) -> None:
+    """moto makes a second stack of the same name; AWS keeps one stack in REVIEW_IN_PROGRESS."""
+    cloudformation = session.client("cloudformation")
+    name = unique("ReviewTwice")
+    first = cloudformation.create_change_set(
+        StackName=name, ChangeSetName="first", TemplateBody=TEMPLATE, ChangeSetType="CREATE"
+    )
+    # a deploy interrupted after CreateChangeSet, run again
+    second = cloudformation.create_change_set(
+        StackName=name, ChangeSetName="second", TemplateBody=TEMPLATE, ChangeSetType="CREATE"
+    )
+
+    assert second["StackId"] == first["StackId"]
+    live = [s for s in cloudformation.list_stacks()["StackSummaries"] if s["StackName"] == name]
+    assert [s["StackStatus"] for s in live] == ["REVIEW_IN_PROGRESS"]
+    cloudformation.execute_change_set(ChangeSetName="second", StackName=name)
+    cloudformation.delete_stack(StackName=name)
+    remaining = [
+        s
+        for s in cloudformation.list_stacks()["StackSummaries"]
+        if s["StackName"] == name and s["StackStatus"] != "DELETE_COMPLETE"
+    ]
+    assert remaining == []
