@@ -60,7 +60,7 @@ def test_a_lab_deploys_with_the_boundary_on_every_role_under_the_platform_teams_
         "--toolkit-stack-name",
         "LzToolkit",
         "--custom-permissions-boundary",
-        "LabBoundary",
+        "lz/LabBoundary",  # the ARN's path kept: the bootstrap template builds the ARN from it
         "--apply-permissions-boundary-to-all-roles",
     ]
     assert deploy[-2:] == ["--toolkit-stack-name", "LzToolkit"]
