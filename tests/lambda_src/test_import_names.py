@@ -18,6 +18,9 @@ LAMBDA_SRC = ROOT / "lambda_src"
 # as the lab stacks deploy them (tests/labs check the templates carry these strings)
 HANDLERS = ["csv_writer.handler.handler", "bucket_cleaner.handler.handler"]
 
+# runs the kit's tools in processes of their own: not a unit test
+pytestmark = pytest.mark.synth
+
 _RESOLVE = """
 import importlib, json, sys
 module_name, _, attribute = sys.argv[1].rpartition(".")

@@ -10,6 +10,9 @@ import pytest
 
 from labs.awscli.__main__ import with_cdk_region
 
+# runs the kit's tools in processes of their own: not a unit test
+pytestmark = pytest.mark.synth
+
 AWS = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "aws"
 
 

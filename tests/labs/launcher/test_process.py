@@ -10,7 +10,12 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from labs.launcher.process import group_alive, run_in_group
+
+# runs the kit's tools in processes of their own: not a unit test
+pytestmark = pytest.mark.synth
 
 # a command that starts a grandchild (as the CLI starts app.py and jsii) and leaves a folder in TMPDIR
 _FAMILY = textwrap.dedent(
