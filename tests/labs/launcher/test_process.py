@@ -17,16 +17,24 @@ from labs.launcher.process import group_alive, run_in_group
 # runs the kit's tools in processes of their own: not a unit test
 pytestmark = pytest.mark.synth
 
-# a command that starts a grandchild (as the CLI starts app.py and jsii) and leaves a folder in TMPDIR
+# a command that starts a grandchild (as the CLI starts app.py and jsii) and leaves a folder in TMPDIR; it
+# says it started once the grandchild runs (a signal during a Python's start-up prints a traceback)
+_GRANDCHILD = (
+    "import signal, sys, time; signal.signal(signal.SIGINT, signal.SIG_DFL); open(sys.argv[1], 'w'); "
+    "time.sleep(60)"
+)
 _FAMILY = textwrap.dedent(
     """
     import os, subprocess, sys, tempfile, time
     tempfile.mkdtemp(prefix="jsii-kernel-")
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    ready = sys.argv[1] + ".grandchild"
+    child = subprocess.Popen([sys.executable, "-c", GRANDCHILD, ready])
+    while not os.path.exists(ready):
+        time.sleep(0.02)
     open(sys.argv[1], "w").write(f"{os.environ['TMPDIR']} {child.pid}")
     time.sleep(60)
     """
-)
+).replace("GRANDCHILD", repr(_GRANDCHILD))
 _LAUNCHER = textwrap.dedent(
     """
     import sys
@@ -121,6 +129,7 @@ def test_ctrl_c_in_a_terminal_stops_the_command_and_is_reported_once(tmp_path: P
     os.waitpid(pid, 0)
     time.sleep(0.2)
 
-    assert printed.decode().split()[-2:] == ["-2", "SIGINT"]
+    # the terminal echoes the keystroke as `^C`, right before what the launcher prints
+    assert printed.decode().replace("^C", " ").split()[-2:] == ["-2", "SIGINT"]
     assert not scratch.exists()
     assert not _alive(grandchild)
