@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from constructs import Construct
 
 from labs.constructs.instance_facts import LAB_INSTANCE_TYPE_NAME, ROOT_VOLUME_GIB
+from labs.constructs.nag import acknowledge
 
 LAB_INSTANCE_TYPE = ec2.InstanceType(LAB_INSTANCE_TYPE_NAME)
 # t4g launches `unlimited` by default: a runaway CPU would buy surplus credits; `standard` throttles instead
@@ -41,3 +44,21 @@ def require_imdsv2(instance: ec2.Instance) -> ec2.LaunchTemplate:
         version=launch_template.latest_version_number,
     )
     return launch_template
+
+
+def session_manager_role(scope: Construct, construct_id: str, *, description: str) -> iam.Role:
+    """The role of a lab's instances: Session Manager access and nothing else (no SSH key, no port 22)."""
+    role = iam.Role(
+        scope,
+        construct_id,
+        assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+        description=description,
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")],
+    )
+    acknowledge(
+        role,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+        "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager; a copy would "
+        "go stale when the agent needs new actions.",
+    )
+    return role

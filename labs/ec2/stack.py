@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.instances import (
@@ -12,6 +11,7 @@ from labs.constructs.instances import (
     amazon_linux_2023_arm,
     encrypted_gp3_root,
     require_imdsv2,
+    session_manager_role,
 )
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
@@ -97,18 +97,10 @@ class LabEc2Stack(LabStack):
             "-c pingCidr=<your ip>/32.",
         )
 
-        role = iam.Role(
+        role = session_manager_role(
             self,
             "InstanceRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             description="Session Manager access to the lab instance (no SSH key, no port 22)",
-            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")],
-        )
-        acknowledge(
-            role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-            "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager; a copy would "
-            "go stale when the agent needs new actions.",
         )
 
         user_data = ec2.UserData.for_linux()

@@ -6,10 +6,14 @@ from __future__ import annotations
 from aws_cdk import Annotations
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from labs.constructs.instances import amazon_linux_2023_arm, encrypted_gp3_root
+from labs.constructs.instances import (
+    LAB_CPU_CREDITS,
+    amazon_linux_2023_arm,
+    encrypted_gp3_root,
+    session_manager_role,
+)
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
 from labs.constructs.network import LabVpc
@@ -71,18 +75,10 @@ class LabSpotStack(LabStack):
             description="No inbound rule: no SSH, a shell goes through Session Manager",
             allow_all_outbound=False,
         )
-        role = iam.Role(
+        role = session_manager_role(
             self,
             "InstanceRole",
-            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             description="Session Manager access to the lab's Spot instances (no SSH key, no port 22)",
-            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore")],
-        )
-        acknowledge(
-            role,
-            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-            "AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager; a copy would "
-            "go stale when the agent needs new actions.",
         )
         # no instance type: the mixed-instances policy's overrides name them
         return ec2.LaunchTemplate(
@@ -94,7 +90,7 @@ class LabSpotStack(LabStack):
             role=role,
             block_devices=[encrypted_gp3_root()],
             # T4g Spot in "unlimited" mode bills surplus CPU credits: standard mode never does
-            cpu_credits=ec2.CpuCredits.STANDARD,
+            cpu_credits=LAB_CPU_CREDITS,
         )
 
     def _build_group(self) -> autoscaling.AutoScalingGroup:
