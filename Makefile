@@ -62,9 +62,10 @@ $(VENV)/.warm: $(VENV)/.deps scripts/precompile.py scripts/mypy_modules.py scrip
 	$(BIN)/python scripts/precompile.py synth
 	touch $@
 
-# Node comes with the dependencies; a change of Python packages needs no new npm ci
+# Node comes with the dependencies; a change of Python packages needs no new npm ci. npm keeps Node's compile
+# cache in its temporary folder: the project's, not the machine's /tmp
 node_modules/.installed: package.json package-lock.json | $(VENV)/.deps
-	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(UV_TMP) && TMPDIR=$(UV_TMP) $(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(VENV)/bin/cdk: scripts/cdk | $(VENV)/.deps
