@@ -18,6 +18,7 @@ import pytest
 
 from labs.checks.report import CheckItem, CheckReport, Outcome
 from labs.checks.waiting import Waiter
+from labs.deployed.session import new_session
 from labs.terminal import ProgressUpdate
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -57,13 +58,12 @@ def mocked_session(monkeypatch: pytest.MonkeyPatch, **config: Any) -> Iterator[b
 
 @functools.cache
 def shared_session() -> boto3.Session:
-    """One session for every test: botocore loads each service model once per session (~50 ms each).
+    """One session for every test, sharing the service models the kit's own sessions load (botocore
+    decodes each once per loader, ~50 ms each).
 
     moto intercepts requests of clients created inside `mock_aws`, whenever their session was made.
     """
-    return boto3.Session(
-        region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    return new_session(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def deploy(

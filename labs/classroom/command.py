@@ -41,8 +41,9 @@ from labs.classroom.arguments import add_subcommands
 from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.grading import check_class
 from labs.classroom.roster import Placement, RosterError, read_roster
-from labs.classroom.sessions import SharedSession, run_bounded
+from labs.classroom.sessions import run_bounded
 from labs.deployed.session import on_emulator
+from labs.deployed.shared_session import SharedSession
 from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console

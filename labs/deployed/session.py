@@ -39,12 +39,18 @@ def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
         raise
 
 
+def new_session(**kwargs: Any) -> boto3.Session:
+    """A boto3 session (boto3.Session's arguments) whose clients are made once and whose service models are
+    loaded once per process: every command makes its sessions here."""
+    from labs.deployed.shared_session import SharedSession
+
+    return SharedSession(**kwargs)
+
+
 def session_from_environment() -> boto3.Session:
     """A boto3 session in the region `cdk deploy` used: AWS_REGION first, as the CDK CLI and AWS CLI v2 read
     it (boto3 alone reads only AWS_DEFAULT_REGION), then AWS_DEFAULT_REGION and the profile's region."""
-    import boto3
-
-    return boto3.Session(region_name=os.environ.get("AWS_REGION", "").strip() or None)
+    return new_session(region_name=os.environ.get("AWS_REGION", "").strip() or None)
 
 
 def on_emulator(session: boto3.Session | None = None) -> bool:

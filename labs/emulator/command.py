@@ -156,15 +156,13 @@ def run(args: argparse.Namespace) -> int:
 
 def expire(args: argparse.Namespace) -> int:
     """Fire a deployed lab's expiry schedule on the emulator now, as if its time had come."""
-    import boto3
-
     from labs.deployed.expiry import SCHEDULE_TYPE
-    from labs.deployed.session import on_emulator
+    from labs.deployed.session import new_session, on_emulator
     from labs.deployed.stack import load_stack
     from labs.emulator.admin import call
     from labs.settings import owner_from_cdk_json, parse_owner
 
-    session = boto3.Session()
+    session = new_session()
     if not on_emulator(session):
         print(
             "labkit emulator expire: this shell does not point at the emulator; paste the exports "
@@ -190,12 +188,10 @@ def expire(args: argparse.Namespace) -> int:
 
 def interrupt(args: argparse.Namespace) -> int:
     """Send a Spot interruption to an instance running on the emulator."""
-    import boto3
-
-    from labs.deployed.session import on_emulator
+    from labs.deployed.session import new_session, on_emulator
     from labs.emulator.admin import EmulatorCallError, call
 
-    session = boto3.Session()
+    session = new_session()
     if not on_emulator(session):
         print(
             "labkit emulator interrupt: this shell does not point at the emulator; paste the exports "

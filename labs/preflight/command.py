@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +21,7 @@ from rich.table import Table
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
+from labs.deployed.session import new_session
 from labs.outcomes import ExitStatus
 from labs.preflight.account import (
     bootstrap_line,
@@ -39,6 +39,7 @@ from labs.registry import lab_ids
 from labs.settings import parse_permissions_boundary
 
 if TYPE_CHECKING:
+    import boto3
     from mypy_boto3_sts import STSClient
 
 HELP = (
@@ -95,7 +96,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Check the account can deploy the lab for the learners, and print what stands in the way."""
-    session = boto3.session.Session(region_name=args.region)
+    session = new_session(region_name=args.region)
     region = session.region_name
     if not region:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)

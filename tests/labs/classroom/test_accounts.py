@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from labs.classroom.accounts import reach_class, session_name, teacher_name
 from labs.classroom.roster import Learner, Placement, Roster
-from labs.classroom.sessions import SharedSession
+from labs.deployed.shared_session import SharedSession
 from tests.check_helpers import mocked_session
 
 

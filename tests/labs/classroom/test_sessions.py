@@ -8,7 +8,8 @@ import time
 import pytest
 from botocore.config import Config
 
-from labs.classroom.sessions import SharedSession, run_bounded
+from labs.classroom.sessions import run_bounded
+from labs.deployed.shared_session import SharedSession
 
 STREAMS = Config(account_id_endpoint_mode="disabled")
 

@@ -34,7 +34,8 @@ class _CloudFormation(BaseHTTPRequestHandler):
 def cloudformation() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     server = HTTPServer(("127.0.0.1", 0), _CloudFormation)
     server.answers = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits out one poll: a short one keeps each test from idling half a second
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/response", server.answers  # type: ignore[attr-defined]
     server.shutdown()

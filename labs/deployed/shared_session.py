@@ -1,0 +1,51 @@
+"""The kit's boto3 session: each client made once (under a lock, shareable between threads), and the
+service models loaded once per process.
+
+botocore decodes a service's JSON model again for every session and builds a client's methods again for
+every client (ec2's ~700 operations); a class's accounts, or a leftovers scan's fifteen services, would pay
+it each time. A boto3 Session is not safe to create clients from in several threads at once, but its
+clients are safe to share.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import boto3
+import botocore.loaders
+import botocore.session
+
+
+@functools.cache
+def _service_models() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+class SharedSession(boto3.Session):
+    """A session whose clients are made once and shared by every thread, over the process's service models
+    (a class's accounts each loading them again cost 0.5 s a session: 6.8 s for 10 sessions, 1.8 s sharing
+    them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "botocore_session" not in kwargs:
+            core = botocore.session.Session()
+            core.register_component("data_loader", _service_models())
+            kwargs["botocore_session"] = core
+        super().__init__(*args, **kwargs)
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, *args: Any, **kwargs: Any) -> Any:
+        """A client per service and options, made once and shared between threads."""
+        key = (repr(args), repr(sorted((name, _identity(value)) for name, value in kwargs.items())))
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = super().client(*args, **kwargs)
+            return self._clients[key]
+
+
+def _identity(value: Any) -> Any:
+    # a Config has no value equality: the kit passes module constants, so their identity is the key
+    return value if isinstance(value, str | int | float | bool | None) else id(value)
