@@ -58,6 +58,8 @@ class Machines:
     # a mixed-instances group: the types its Spot instances may be, and how many of `count` run on Spot
     spot_types: tuple[str, ...] = ()
     spot_count: int = 0
+    # how many of `max_count` run on Spot, when the group grows to its maximum
+    spot_max_count: int = 0
 
 
 class TemplateResources:
@@ -125,6 +127,7 @@ class TemplateResources:
         count = literal_int(
             props.get("DesiredCapacity", props.get("MinSize")), where=f"{where} DesiredCapacity"
         )
+        maximum = literal_int(props.get("MaxSize"), where=f"{where} MaxSize")
         types = _override_types(props, where=where)
         return Machines(
             logical_id=logical_id,
@@ -133,11 +136,12 @@ class TemplateResources:
             if types
             else literal_text(spec.get("InstanceType"), where=f"{where} InstanceType"),
             count=count,
-            max_count=literal_int(props.get("MaxSize"), where=f"{where} MaxSize"),
+            max_count=maximum,
             disks=_disks(spec.get("BlockDeviceMappings", []), where=where),
             public_ipv4=self._gets_public_ipv4(spec, props.get("VPCZoneIdentifier"), where=where),
             spot_types=types,
             spot_count=count - _on_demand_count(props, count, where=where) if types else 0,
+            spot_max_count=maximum - _on_demand_count(props, maximum, where=where) if types else 0,
         )
 
     def _group_launch_spec(self, props: Properties, *, where: str) -> Properties:

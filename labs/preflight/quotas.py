@@ -59,6 +59,17 @@ STANDARD_VCPUS = Quota(
     remedy="Stop or terminate instances you no longer use",
     in_use=usage.running_standard_vcpus,
 )
+# Spot instances count against a quota of their own, not the on-demand one (EC2 user guide, "Spot Instance
+# quotas": vCPUs, default 5); a group over it fails its launches and the stack with them
+SPOT_STANDARD_VCPUS = Quota(
+    name="Spot standard vCPUs",
+    service_code="ec2",
+    quota_code="L-34B43A08",
+    aws_default=5,
+    remedy="Terminate Spot instances and cancel Spot requests you no longer use",
+    in_use=usage.standard_spot_vcpus,
+    over_means="the group's Spot launches would fail (Max spot instance count exceeded), and the deploy",
+)
 VPCS = Quota(
     name="VPCs",
     service_code="vpc",
@@ -86,7 +97,7 @@ LAMBDA_CONCURRENCY = Quota(
     in_use=usage.nothing_reserved,
     over_means="invocations would be throttled: stream batches and state machine runs wait, retry and fail",
 )
-QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURRENCY)
+QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, SPOT_STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURRENCY)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -217,11 +228,21 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
     resources = TemplateResources(template)
     machines = [m for m in resources.machines() if is_standard_family(m.instance_type)]
     vcpus = {m.logical_id: prices.instance(m.instance_type, where=m.logical_id).vcpus for m in machines}
+    # a Spot instance may be any of the group's types: count the largest
+    spot_vcpus = {
+        m.logical_id: max(prices.instance(t, where=m.logical_id).vcpus for t in m.spot_types)
+        for m in machines
+        if m.spot_types
+    }
     needs = {
         ELASTIC_IPS.name: _same(resources.count("AWS::EC2::EIP")),
         STANDARD_VCPUS.name: Need(
-            at_deploy=sum(m.count * vcpus[m.logical_id] for m in machines),
-            at_most=sum(m.max_count * vcpus[m.logical_id] for m in machines),
+            at_deploy=sum((m.count - m.spot_count) * vcpus[m.logical_id] for m in machines),
+            at_most=sum((m.max_count - m.spot_max_count) * vcpus[m.logical_id] for m in machines),
+        ),
+        SPOT_STANDARD_VCPUS.name: Need(
+            at_deploy=sum(m.spot_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
+            at_most=sum(m.spot_max_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
         ),
         VPCS.name: _same(resources.count("AWS::EC2::VPC")),
         INTERNET_GATEWAYS.name: _same(resources.count("AWS::EC2::InternetGateway")),

@@ -37,6 +37,25 @@ def internet_gateways(ec2: EC2Client) -> int:
 
 def running_standard_vcpus(ec2: EC2Client) -> int:
     """vCPUs of pending and running On-Demand instances of the standard families (what L-1216C47A counts)."""
+    return _vcpus(ec2, _running_standard_types(ec2, spot=False))
+
+
+def standard_spot_vcpus(ec2: EC2Client) -> int:
+    """vCPUs of pending and running Spot instances of the standard families, and of open Spot requests for
+    them (what L-34B43A08 counts: EC2 user guide, "Spot Instance quotas")."""
+    types = _running_standard_types(ec2, spot=True)
+    pages = ec2.get_paginator("describe_spot_instance_requests").paginate(
+        Filters=[{"Name": "state", "Values": ["open"]}]
+    )
+    for page in pages:
+        for request in page["SpotInstanceRequests"]:
+            instance_type = request.get("LaunchSpecification", {}).get("InstanceType", "")
+            if is_standard_family(instance_type):
+                types.append(instance_type)
+    return _vcpus(ec2, types)
+
+
+def _running_standard_types(ec2: EC2Client, *, spot: bool) -> list[str]:
     types: list[str] = []
     pages = ec2.get_paginator("describe_instances").paginate(
         Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]}]
@@ -46,9 +65,13 @@ def running_standard_vcpus(ec2: EC2Client) -> int:
             types += [
                 instance["InstanceType"]
                 for instance in reservation["Instances"]
-                if instance.get("InstanceLifecycle") != "spot"
+                if (instance.get("InstanceLifecycle") == "spot") == spot
                 and is_standard_family(instance["InstanceType"])
             ]
+    return types
+
+
+def _vcpus(ec2: EC2Client, types: list[str]) -> int:
     vcpus = vcpus_of_types(ec2, sorted(set(types)))
     return sum(vcpus[instance_type] for instance_type in types)
 

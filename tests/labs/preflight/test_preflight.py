@@ -15,6 +15,7 @@ from labs.cost.prices import PriceTable, load_prices
 from labs.preflight import command
 from labs.preflight.quotas import (
     ELASTIC_IPS,
+    SPOT_STANDARD_VCPUS,
     STANDARD_VCPUS,
     VPCS,
     Limit,
@@ -25,6 +26,7 @@ from labs.preflight.quotas import (
     check_quotas,
     lab_needs,
 )
+from labs.preflight.results import FAIL
 from labs.preflight.results import exit_code as lines_exit_code
 from labs.preflight.usage import is_standard_family
 
@@ -79,8 +81,9 @@ def allocate_elastic_ips(ec2: EC2Client, count: int) -> None:
         ec2.allocate_address(Domain="vpc")
 
 
-def run_instances(ec2: EC2Client, instance_type: str, count: int) -> None:
-    ec2.run_instances(ImageId=MOTO_AMI, InstanceType=instance_type, MinCount=count, MaxCount=count)  # type: ignore[arg-type]
+def run_instances(ec2: EC2Client, instance_type: str, count: int, *, spot: bool = False) -> None:
+    market: Any = {"InstanceMarketOptions": {"MarketType": "spot"}} if spot else {}
+    ec2.run_instances(ImageId=MOTO_AMI, InstanceType=instance_type, MinCount=count, MaxCount=count, **market)  # type: ignore[arg-type]
 
 
 def checks_by_quota(checks: list[QuotaCheck]) -> dict[str, QuotaCheck]:
@@ -99,6 +102,11 @@ def test_lab_needs_come_from_the_synthesized_templates(
     # desired 2 nanos at deploy, up to 4 when the group scales out
     assert lab_needs(templates["LabAsg"], prices) == {
         "On-Demand standard vCPUs": Need(at_deploy=4, at_most=8),
+        "VPCs": Need(at_deploy=1, at_most=1),
+    }
+    # a group all on Spot takes none of the on-demand quota; a Spot instance may be any of its 2-vCPU types
+    assert lab_needs(templates["LabSpot"], prices) == {
+        "Spot standard vCPUs": Need(at_deploy=2, at_most=4),
         "VPCs": Need(at_deploy=1, at_most=1),
     }
     # each function may run once per learner at once: the writer and the bucket cleaner
@@ -196,6 +204,49 @@ def test_running_instances_count_against_the_vcpu_quota(
     vcpus = checks_by_quota(checks)["On-Demand standard vCPUs"]
     assert "4 used + 2 needed = 6 of 5" in vcpus.message()
     assert exit_code(checks) == 1
+
+
+def test_spot_instances_and_open_spot_requests_count_against_the_spot_quota_alone(
+    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
+) -> None:
+    spot = {"MarketType": "spot"}
+    ec2.run_instances(
+        ImageId=MOTO_AMI, InstanceType="t4g.small", MinCount=1, MaxCount=1, InstanceMarketOptions=spot
+    )  # type: ignore[arg-type]
+    run_instances(ec2, "t3.micro", 1)
+    request = ec2.request_spot_instances(
+        InstanceCount=1, LaunchSpecification={"ImageId": MOTO_AMI, "InstanceType": "t4g.micro"}
+    )["SpotInstanceRequests"][0]["SpotInstanceRequestId"]
+    # moto fulfils a request at once; on AWS it stays open until capacity is found, and counts meanwhile
+    _leave_open(request)
+
+    checks = checks_by_quota(
+        check_quotas(templates["LabSpot"], ec2=ec2, quotas=service_quotas, prices=prices)
+    )
+
+    # the running Spot instance (2), the fulfilled request's instance (2) and the open request (2)
+    assert "6 used + 2 needed = 8 of 5" in checks["Spot standard vCPUs"].message()
+    assert checks["Spot standard vCPUs"].line().status == FAIL
+    assert "--quota-code L-34B43A08 --desired-value 10" in checks["Spot standard vCPUs"].line().fix
+    assert "On-Demand standard vCPUs" not in checks
+
+
+def _leave_open(request_id: str) -> None:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ec2.models import ec2_backends
+
+    ec2_backends[DEFAULT_ACCOUNT_ID][REGION].spot_instance_requests[request_id].state = "open"
+
+
+def test_on_demand_vcpus_leave_spot_instances_out(ec2: EC2Client) -> None:
+    spot = {"MarketType": "spot"}
+    ec2.run_instances(
+        ImageId=MOTO_AMI, InstanceType="t4g.small", MinCount=2, MaxCount=2, InstanceMarketOptions=spot
+    )  # type: ignore[arg-type]
+    run_instances(ec2, "t4g.nano", 1)
+
+    assert STANDARD_VCPUS.in_use(ec2) == 2
+    assert SPOT_STANDARD_VCPUS.in_use(ec2) == 4
 
 
 def test_a_group_that_fits_but_cannot_reach_its_maximum_is_a_warning(
@@ -351,3 +402,4 @@ def test_quota_check_statuses_follow_used_plus_needed() -> None:
         "scaling",
     ]
     assert STANDARD_VCPUS.quota_code == "L-1216C47A"
+    assert SPOT_STANDARD_VCPUS.quota_code == "L-34B43A08"
