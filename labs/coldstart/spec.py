@@ -34,14 +34,13 @@ HEAVY_128 = FunctionRole(construct_id="Heavy128", label="heavy 128 MB", profile=
 HEAVY_1024 = FunctionRole(construct_id="Heavy1024", label="heavy 1024 MB", profile=HEAVY, memory_mb=1024)
 FUNCTIONS = (LIGHT_128, HEAVY_128, HEAVY_1024)
 
-# Lambda provisioned concurrency on arm64, us-east-1 (aws.amazon.com/lambda/pricing, read 2026-12-06):
-# $0.0000033334 per GB-second while configured, billed in 5-minute steps; at 128 MB about $0.0015 an hour
-PROVISIONED_USD_PER_GB_SECOND_ARM64 = 0.0000033334
-
 
 def provisioned_usd_per_hour(memory_mb: int = LIGHT_128.memory_mb, count: int = 1) -> float:
-    """What `count` provisioned environments of `memory_mb` cost per hour, invoked or not."""
-    return PROVISIONED_USD_PER_GB_SECOND_ARM64 * memory_mb / 1024 * 3600 * count
+    """What `count` provisioned arm64 environments of `memory_mb` cost per hour, invoked or not (the kit's
+    price table; at 128 MB about $0.0015 an hour)."""
+    from labs.cost.prices import load_prices
+
+    return load_prices().provisioned_concurrency(memory_mb=memory_mb, environments=count)
 
 
 def parse_provisioned(value: object) -> int:

@@ -17,6 +17,7 @@ from labs.cost.resources import (
     Properties,
     TemplateResources,
     literal_int,
+    referenced_id,
     volume_disk,
 )
 
@@ -57,11 +58,9 @@ FREE_TYPES = frozenset(
         "AWS::ElasticLoadBalancingV2::Listener",
         "AWS::ElasticLoadBalancingV2::ListenerRule",
         "AWS::ElasticLoadBalancingV2::TargetGroup",
-        "AWS::Lambda::Alias",
         "AWS::Lambda::EventInvokeConfig",
         "AWS::Lambda::EventSourceMapping",
         "AWS::Lambda::Permission",
-        "AWS::Lambda::Version",
         "AWS::Logs::MetricFilter",
         "AWS::Logs::ResourcePolicy",
         "AWS::Logs::SubscriptionFilter",
@@ -164,6 +163,9 @@ class _Pricer:
             "AWS::EC2::VPCEndpoint": self._vpc_endpoint,
             "AWS::ElasticLoadBalancingV2::LoadBalancer": self._load_balancer,
             "AWS::DynamoDB::Table": self._provisioned_table,
+            # an alias or version is free, unless it keeps environments provisioned
+            "AWS::Lambda::Alias": self._provisioned_concurrency,
+            "AWS::Lambda::Version": self._provisioned_concurrency,
             "AWS::CloudWatch::Alarm": self._monthly_fee("cloudwatch_alarm", "CloudWatch alarm"),
             "AWS::KMS::Key": self._monthly_fee("kms_key", "KMS customer managed key"),
             "AWS::SecretsManager::Secret": self._monthly_fee("secret", "Secrets Manager secret"),
@@ -290,6 +292,29 @@ class _Pricer:
             "DynamoDB write capacity units",
             writes,
             self.prices.hourly("dynamodb_write_capacity_unit"),
+        )
+
+    def _provisioned_concurrency(self, logical_id: str, props: Properties) -> Iterator[LineItem]:
+        config = props.get("ProvisionedConcurrencyConfig") or {}
+        where = f"{logical_id} ProvisionedConcurrencyConfig"
+        environments = literal_int(config.get("ProvisionedConcurrentExecutions", 0), where=where)
+        if not environments:
+            return
+        function = self.resources.of_type("AWS::Lambda::Function").get(
+            referenced_id(props.get("FunctionName")) or ""
+        )
+        if function is None:
+            raise CostError(f"{where}: its function is not in the template, so its memory is unknown")
+        memory_mb = literal_int(function.get("MemorySize", 128), where=f"{logical_id}'s function MemorySize")
+        architecture = (function.get("Architectures") or ["x86_64"])[0]
+        unit = self.prices.provisioned_concurrency(
+            memory_mb=memory_mb, architecture=architecture, where=where
+        )
+        yield self._item(
+            logical_id,
+            f"Lambda provisioned concurrency ({memory_mb} MB, {architecture}), billed invoked or not",
+            environments,
+            unit,
         )
 
     def _monthly_fee(self, item: str, what: str) -> Callable[[str, Properties], Iterator[LineItem]]:

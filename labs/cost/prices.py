@@ -56,6 +56,22 @@ class PriceTable:
     spot_types: dict[str, SpotPrice] = field(default_factory=dict)
     spot_as_of: str = ""
     spot_source: str = ""
+    # Lambda provisioned concurrency, by architecture (arm64, x86_64)
+    provisioned_usd_per_gb_second: dict[str, float] = field(default_factory=dict)
+
+    def provisioned_concurrency(
+        self, *, memory_mb: int, environments: int = 1, architecture: str = "arm64", where: str = ""
+    ) -> float:
+        """What `environments` provisioned environments of `memory_mb` cost an hour, invoked or not."""
+        try:
+            per_gb_second = self.provisioned_usd_per_gb_second[architecture]
+        except KeyError:
+            raise CostError(
+                f"{where or 'provisioned concurrency'}: architecture {architecture!r} has no provisioned "
+                f"concurrency price (known: {', '.join(sorted(self.provisioned_usd_per_gb_second))}); "
+                f"add it to {PRICES_JSON.name}"
+            ) from None
+        return per_gb_second * memory_mb / 1024 * 3600 * environments
 
     def spot(self, instance_type: str, *, where: str) -> SpotPrice:
         """The Spot price of an instance type; CostError naming `where` when unpriced."""
@@ -104,6 +120,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
     """Read the price table from its JSON file."""
     raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     spot: dict[str, Any] = raw.get("spot", {})
+    provisioned: dict[str, Any] = raw.get("lambda_provisioned_concurrency", {})
     return PriceTable(
         as_of=raw["as_of"],
         region=raw["region"],
@@ -116,4 +133,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         spot_types={name: SpotPrice(**spec) for name, spec in spot.get("instance_types", {}).items()},
         spot_as_of=spot.get("as_of", ""),
         spot_source=spot.get("source", ""),
+        provisioned_usd_per_gb_second={
+            name: float(value) for name, value in provisioned.get("usd_per_gb_second", {}).items()
+        },
     )

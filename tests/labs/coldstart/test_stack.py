@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from labs.coldstart.spec import FUNCTIONS, HANDLER, PROFILE_VARIABLE, PROVISIONED_CONTEXT
+from labs.coldstart.spec import (
+    FUNCTIONS,
+    HANDLER,
+    PROFILE_VARIABLE,
+    PROVISIONED_CONTEXT,
+    provisioned_usd_per_hour,
+)
+from labs.cost.calculator import price_template
+from labs.cost.prices import load_prices
 from labs.settings import LabSettings
 from labs.shared_facts import POWERTOOLS_LAYER_NAME
 from tests.synth import CDK_GROUP, Template, only, props, resources, synthesize
@@ -67,6 +75,12 @@ def test_the_context_flag_turns_provisioned_concurrency_on(default_settings: Lab
     alias = props(only(template, "AWS::Lambda::Alias"))
 
     assert alias["ProvisionedConcurrencyConfig"] == {"ProvisionedConcurrentExecutions": 1}
+    # what the teacher's class status and `labkit cost` price is what the stack's output announces
+    provisioned = [
+        item for item in price_template(template, load_prices()).items if "provisioned" in item.what
+    ]
+    assert [item.usd_per_hour for item in provisioned] == [pytest.approx(provisioned_usd_per_hour())]
+    assert f"${provisioned_usd_per_hour():.4f}/h" in str(template["Outputs"]["InvokeLiveCommand"])
 
 
 def test_outputs_invoke_each_function_and_the_alias_and_print_their_report(template: Template) -> None:

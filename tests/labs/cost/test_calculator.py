@@ -224,6 +224,59 @@ def test_a_provisioned_table_pays_for_its_capacity_units_every_hour(prices: Pric
     assert cost.usage_based == ()
 
 
+def test_provisioned_concurrency_bills_its_environments_every_hour_and_a_plain_alias_nothing(
+    prices: PriceTable,
+) -> None:
+    function = resource("AWS::Lambda::Function", MemorySize=1024, Architectures=["arm64"])
+    version = resource("AWS::Lambda::Version", FunctionName={"Ref": "Fn"})
+    warm = resource(
+        "AWS::Lambda::Alias",
+        FunctionName={"Ref": "Fn"},
+        FunctionVersion={"Fn::GetAtt": ["Version", "Version"]},
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 2},
+    )
+    plain = resource("AWS::Lambda::Alias", FunctionName={"Ref": "Fn"}, FunctionVersion="1")
+    x86 = resource(
+        "AWS::Lambda::Version",
+        FunctionName={"Ref": "Fn86"},
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 1},
+    )
+
+    cost = price_template(
+        template(
+            Fn=function,
+            Version=version,
+            Live=warm,
+            Plain=plain,
+            Fn86=resource("AWS::Lambda::Function"),
+            V86=x86,
+        ),
+        prices,
+    )
+
+    # us-east-1 list prices per GB-second: arm64 $0.0000033334, x86_64 $0.0000041667 (128 MB by default)
+    by_id = {item.logical_id: item for item in cost.items}
+    assert set(by_id) == {"Live", "V86"}
+    assert by_id["Live"].usd_per_hour == pytest.approx(2 * 0.0000033334 * 1 * 3600)
+    assert "1024 MB, arm64" in by_id["Live"].what
+    assert by_id["V86"].usd_per_hour == pytest.approx(0.0000041667 * 0.125 * 3600)
+
+
+def test_provisioned_concurrency_of_a_function_outside_the_template_is_a_clear_error(
+    prices: PriceTable,
+) -> None:
+    alias = resource(
+        "AWS::Lambda::Alias",
+        FunctionName="arn:aws:lambda:us-east-1:123456789012:function:elsewhere",
+        ProvisionedConcurrencyConfig={"ProvisionedConcurrentExecutions": 1},
+    )
+
+    with pytest.raises(
+        CostError, match="Live ProvisionedConcurrencyConfig: its function is not in the template"
+    ):
+        price_template(template(Live=alias), prices)
+
+
 def test_monthly_fees_are_prorated_per_hour(prices: PriceTable) -> None:
     cost = price_template(template(Alarm=resource("AWS::CloudWatch::Alarm")), prices)
 

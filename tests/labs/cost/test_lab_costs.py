@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pytest
 
@@ -140,6 +141,19 @@ def test_markdown_output_shows_the_table_the_readme_pastes(
     assert "| LabDdbStream | $0 | $0 | $0 | $0 | n/a (both $0 idle) | yes |" in out
     assert "| LabEc2 | VpcPublicSubnet1NATGateway4D7517AA | NAT gateway | 1 | $0.04500 |" in out
     assert "prices as of 2026-11-23" in out
+
+
+def test_the_readme_shows_every_row_labkit_cost_prints(
+    synthesized: SynthesizedLabs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("labs.cost.synth.synthesize_labs", lambda **_: synthesized)
+    command.run(argparse.Namespace(markdown=True, json=False, cdk_defaults_lines=False))
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("|")]
+
+    assert len(rows) > 10
+    assert [row for row in rows if row not in readme] == [], "paste `labkit cost --markdown` into the README"
 
 
 def test_the_terminal_table_and_json_carry_the_same_figures(
