@@ -94,3 +94,35 @@ def test_a_learners_invalid_template_fails_its_own_synth_with_cloudformations_wo
     assert kit_lab.returncode == 0, kit_lab.stderr
     assert own.returncode != 0
     assert "NoSuchProperty" in own.stdout + own.stderr
+
+
+ACTIONLESS_LEARNER_STACK = """from aws_cdk import aws_iam as iam
+
+from labs.exercises.learner_stack import LearnerLabStack
+
+
+class MyLabEc2(LearnerLabStack):
+    def __init__(self, scope, *, settings):
+        super().__init__(scope, "LabEc2", settings=settings)
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(resources=["*"]))
+"""
+
+
+@pytest.mark.e2e
+def test_a_learners_stack_that_cdk_refuses_at_synth_fails_alone_in_one_line(tmp_path: Path) -> None:
+    # CDK validates every stack of the app in one pass at synth: unchecked, this stopped `cdk deploy LabEc2`
+    (tmp_path / "my-labs" / "LabEc2").mkdir(parents=True)
+    (tmp_path / "my-labs" / "LabEc2" / "stack.py").write_text(ACTIONLESS_LEARNER_STACK, encoding="utf-8")
+    my_labs = f"myLabs={tmp_path / 'my-labs'}"
+
+    kit_lab = run_cdk("synth", "LabEc2", "--quiet", "-c", my_labs, tmp_path=tmp_path)
+    own = run_cdk("synth", "MyLabEc2", "--quiet", "-c", my_labs, tmp_path=tmp_path)
+
+    assert kit_lab.returncode == 0, kit_lab.stderr
+    assert own.returncode != 0
+    assert "Traceback" not in own.stdout + own.stderr
+    assert (
+        "CDK refuses it: [MyLabEc2/Role/DefaultPolicy] A PolicyStatement must specify at least one 'action'"
+        in own.stdout + own.stderr
+    )

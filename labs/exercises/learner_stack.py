@@ -1,8 +1,9 @@
 """A learner's own lab stack (`My<Lab>`), built in app.py from <myLabs>/<Lab>/stack.py with the guardrails.
 
 The learner's module is their code, imported by file path. A module that is broken (it does not import,
-lacks its class, or raises while building) becomes a stack of that name carrying an error: `cdk deploy
-My<Lab>` stops with the file, line and reason, and every other stack of the app still deploys.
+lacks its class, raises while building, or builds what CDK's validation refuses) becomes an empty stack of
+that name carrying an error: `cdk deploy My<Lab>` stops with the file, line (or construct path) and reason,
+and every other stack of the app still deploys.
 """
 
 from __future__ import annotations
@@ -89,9 +90,18 @@ def learner_stack(app: App, settings: LabSettings, lab_id: str, path: Path) -> S
                 f"{stack_id} must derive from LearnerLabStack, which adds the kit's guardrails "
                 "(stack name, tags, expiry)"
             )
+        if problems := validation_errors(stack):
+            raise LearnerStackError("CDK refuses it: " + "; ".join(problems))
         return stack
     except Exception as error:  # the learner's code: any error becomes their stack's error, not the app's
         return broken_stack(app, settings, stack_id, path, error)
+
+
+def validation_errors(stack: Stack) -> list[str]:
+    """What CDK's validation refuses in the stack, `[path] message` each. The app's synth validates every
+    stack at once and stops on the first refusal, so a learner's empty policy statement would stop the
+    kit's labs too: asked here, it fails the learner's stack alone."""
+    return [f"[{c.node.path}] {message}" for c in stack.node.find_all() for message in c.node.validate()]
 
 
 def where(path: Path, error: BaseException) -> str:
@@ -110,7 +120,7 @@ def where(path: Path, error: BaseException) -> str:
 
 def broken_stack(app: App, settings: LabSettings, stack_id: str, path: Path, error: BaseException) -> Stack:
     """A stack that says why the learner's module could not be built."""
-    reason = error.msg if isinstance(error, SyntaxError) else str(error)
+    reason = (error.msg if isinstance(error, SyntaxError) else str(error)).rstrip(".")
     message = (
         f"{stack_id} could not be built from {where(path, error)}: {type(error).__name__}: {reason}. "
         f"Fix it and deploy again; the kit's own labs deploy as before."
@@ -119,5 +129,8 @@ def broken_stack(app: App, settings: LabSettings, stack_id: str, path: Path, err
     stack = (
         found if isinstance(found, Stack) else Stack(app, stack_id, stack_name=settings.stack_name(stack_id))
     )
+    # what the learner's code built before it failed could still fail the app's synth: drop it
+    for child in list(stack.node.children):
+        stack.node.try_remove_child(child.node.id)
     Annotations.of(stack).add_error(message)
     return stack

@@ -111,6 +111,42 @@ def test_a_broken_learner_module_becomes_an_error_on_its_own_stack_only(
     assert errors_on(stacks["LabEc2"]) == []
 
 
+ACTIONLESS_ASG = """from aws_cdk import aws_iam as iam
+
+from labs.exercises.learner_stack import LearnerLabStack
+
+
+class MyLabAsg(LearnerLabStack):
+    def __init__(self, scope, *, settings):
+        super().__init__(scope, "LabAsg", settings=settings)
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(resources=["*"]))
+"""
+
+
+def test_what_cdk_would_refuse_at_synth_is_an_error_on_the_learners_stack_which_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "LabAsg").mkdir()
+    (tmp_path / "LabAsg" / "stack.py").write_text(ACTIONLESS_ASG, encoding="utf-8")
+    from aws_cdk import App
+
+    from labs.exercises.learner_stack import build_learner_stacks, validation_errors
+
+    stacks = build_learner_stacks(
+        App(outdir=str(tmp_path / "cdk.out")), LabSettings(now=FIXED_NOW, my_labs=tmp_path)
+    )
+
+    (message,) = errors_on(stacks["LabAsg"])
+    assert (
+        "CDK refuses it: [MyLabAsg/Role/DefaultPolicy] A PolicyStatement must specify at least one" in message
+    )
+    assert ".." not in message
+    # nothing of the learner's stack is left for the app's synth to refuse
+    assert stacks["LabAsg"].node.children == []
+    assert validation_errors(stacks["LabAsg"]) == []
+
+
 def test_no_starters_folder_builds_no_learner_stack(tmp_path: Path) -> None:
     from aws_cdk import App
 
