@@ -25,7 +25,8 @@ from typing import Any
 from labs.spot.spec import INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
 
 # the rehearsal's warning time; `labkit emulator interrupt --warning-seconds` or this variable change it
-DEFAULT_WARNING_S = float(os.environ.get("LABKIT_SPOT_WARNING_S", "10"))
+WARNING_VARIABLE = "LABKIT_SPOT_WARNING_S"
+DEFAULT_WARNING_S = float(os.environ.get(WARNING_VARIABLE, "10"))
 EC2_SOURCE = "aws.ec2"
 
 

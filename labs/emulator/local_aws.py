@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+from labs.emulator.interruptions import WARNING_VARIABLE
 from labs.emulator.lambda_runtime.pool import IDLE_VARIABLE
 from labs.emulator.parity import EMULATOR_GAPS, PARITY_FIXES, EmulatorGap, ParityFix
 
@@ -59,10 +60,13 @@ class LocalAws:
         startup_timeout_s: float = STARTUP_TIMEOUT_S,
         verbose: bool = False,
         lambda_idle_s: float | None = None,
+        spot_warning_s: float | None = None,
     ) -> None:
         self.region = region
         # how long a function's idle execution environment stays warm (None: the emulator's default)
         self.lambda_idle_s = lambda_idle_s
+        # how long a Spot interruption's warning lasts before the termination (None: the emulator's 10 s)
+        self.spot_warning_s = spot_warning_s
         self.account_id = ACCOUNT_ID
         self.parity_fixes: tuple[ParityFix, ...] = PARITY_FIXES
         self.gaps: tuple[EmulatorGap, ...] = EMULATOR_GAPS
@@ -170,6 +174,11 @@ class LocalAws:
                     "TMPDIR": self._scratch,
                     SCRATCH_VARIABLE: self._scratch,
                     **({IDLE_VARIABLE: str(self.lambda_idle_s)} if self.lambda_idle_s else {}),
+                    **(
+                        {WARNING_VARIABLE: str(self.spot_warning_s)}
+                        if self.spot_warning_s is not None
+                        else {}
+                    ),
                 },
                 stdout=subprocess.PIPE,
                 stderr=self._log,
