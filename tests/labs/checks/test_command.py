@@ -12,6 +12,7 @@ import pytest
 
 from labs.checks.report import CheckReport
 from labs.cli import main
+from labs.deployed.session import new_session
 from labs.registry import run_check
 from labs.settings import owner_from_cdk_json
 from tests.check_helpers import deploy, lab_tags, mocked_session
@@ -69,7 +70,7 @@ def test_self_heal_is_refused_for_labs_other_than_the_asg(capsys: pytest.Capture
     with pytest.raises(ValueError, match="LabAsg only"):
         run_check(
             "LabEc2",
-            session=boto3.Session(region_name="us-east-1"),
+            session=new_session(region_name="us-east-1"),
             stack_name="LabEc2",
             on_emulator=True,
             options={"self_heal": True},
@@ -103,7 +104,7 @@ def test_labkit_check_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
     session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """AWS_REGION alone (CloudShell sets it): the CDK CLI deploys there, so the check must look there."""
-    boto3.client("cloudformation", region_name="eu-west-1").create_stack(
+    new_session(region_name="eu-west-1").client("cloudformation").create_stack(
         StackName="west-LabStepFunction",
         TemplateBody=json.dumps({"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}),
     )

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from csv_writer.batch import write_direct_input, write_stream_batch
 from labs.checks.rows import FoundRow, find_row
+from labs.deployed.session import new_session
 from labs.function_labs.steps import user_row
 
 BUCKET = "labkit-rows-test"
@@ -34,7 +34,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
+        client = new_session(region_name="us-east-1").client("s3")
         client.create_bucket(Bucket=BUCKET)
         yield client
 

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from labs.cli import main
+from labs.deployed.session import new_session
 from labs.leftovers.scan import scan_leftovers
 from tests.check_helpers import ACCOUNT, NOW, deploy, fail_deletion, lab_tags, mocked_session
 
@@ -104,7 +105,7 @@ def test_the_log_delivery_policy_is_noted_as_known_and_free_never_a_leftover(
 def test_labkit_leftovers_scans_the_region_aws_region_names(
     session: boto3.Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    west = boto3.client("ec2", region_name="eu-west-1")
+    west = new_session(region_name="eu-west-1").client("ec2")
     tagged = [{"ResourceType": "volume", "Tags": lab_tags("LabEc2")}]
     volume = west.create_volume(AvailabilityZone="eu-west-1a", Size=1, TagSpecifications=tagged)["VolumeId"]
     monkeypatch.setenv("AWS_REGION", "eu-west-1")  # AWS_DEFAULT_REGION stays us-east-1

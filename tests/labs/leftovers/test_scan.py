@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from labs.cli import main
-from labs.deployed.session import on_emulator
+from labs.deployed.session import new_session, on_emulator
 from labs.leftovers.model import Leftover
 from labs.leftovers.scan import scan_leftovers
 from tests.check_helpers import AMI, deploy, lab_tags, mocked_session
@@ -310,5 +310,5 @@ def test_only_a_loopback_endpoint_counts_as_the_emulator(
     """On a real account the scan must not switch on its untagged-resource guesses."""
     monkeypatch.delenv("LABKIT_EMULATOR", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    session = boto3.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+    session = new_session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
     assert on_emulator(session) is emulator

@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from labs.deployed.bootstrap import Bootstrap
+from labs.deployed.session import new_session
 from labs.preflight.account import bootstrap_line, boundary_line, execution_role_line, region_line
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, exit_code
 from labs.preflight.zones import instance_type_line
@@ -39,7 +40,9 @@ def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
 
 def refused(code: str, message: str) -> Any:
     """An EC2 client that answers DescribeAvailabilityZones with this error, as AWS would."""
-    ec2 = boto3.client("ec2", region_name="eu-central-2", aws_access_key_id="x", aws_secret_access_key="x")
+    ec2 = new_session(region_name="eu-central-2", aws_access_key_id="x", aws_secret_access_key="x").client(
+        "ec2"
+    )
     stubber = Stubber(ec2)
     stubber.add_client_error("describe_availability_zones", service_error_code=code, service_message=message)
     stubber.activate()

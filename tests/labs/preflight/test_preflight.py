@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from labs.cost.prices import PriceTable, load_prices
+from labs.deployed.session import new_session
 from labs.preflight import command
 from labs.preflight.quotas import (
     ELASTIC_IPS,
@@ -63,12 +63,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def ec2(aws: None) -> EC2Client:
-    return boto3.client("ec2", region_name=REGION)
+    return new_session(region_name=REGION).client("ec2")
 
 
 @pytest.fixture
 def service_quotas(aws: None) -> ServiceQuotasSource:
-    return ServiceQuotasSource(boto3.client("service-quotas", region_name=REGION))
+    return ServiceQuotasSource(new_session(region_name=REGION).client("service-quotas"))
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +284,7 @@ def preflight_args(lab: str, **options: Any) -> argparse.Namespace:
 
 def bootstrap_the_emulator_account(ec2: EC2Client) -> None:
     """What `cdk bootstrap` leaves that preflight reads: the toolkit stack, its version, its exec role."""
-    session = boto3.Session(region_name=REGION)
+    session = new_session(region_name=REGION)
     template = {
         "Resources": {
             "Version": {

@@ -8,7 +8,6 @@ import time
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import EndpointConnectionError
@@ -18,6 +17,7 @@ from csv_writer.batch import write_stream_batch
 from csv_writer.csv_format import Change, read_csv
 from csv_writer.handler import handler
 from csv_writer.records import MalformedBatchError
+from labs.deployed.session import new_session
 
 from .conftest import (
     BUCKET,
@@ -348,7 +348,7 @@ def test_ten_thousand_records_in_one_put(s3: Any, bucket: str, monkeypatch: pyte
 
 def test_records_read_with_boto3_from_a_real_stream(s3: Any, bucket: str) -> None:
     """The kit's emulator check path: get_records gives binary as bytes and no eventSourceARN."""
-    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb = new_session(region_name="us-east-1").client("dynamodb")
     table = dynamodb.create_table(
         TableName="Users",
         KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
@@ -363,8 +363,8 @@ def test_records_read_with_boto3_from_a_real_stream(s3: Any, bucket: str) -> Non
     )
     dynamodb.delete_item(TableName="Users", Key={"userId": {"S": "u1"}})
     # moto 5.2 serves streams on the classic endpoint only, not the account-based one
-    streams = boto3.client(
-        "dynamodbstreams", region_name="us-east-1", config=Config(account_id_endpoint_mode="disabled")
+    streams = new_session(region_name="us-east-1").client(
+        "dynamodbstreams", config=Config(account_id_endpoint_mode="disabled")
     )
     shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
     iterator = streams.get_shard_iterator(
