@@ -86,8 +86,9 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# at a lower priority: beside the tests it only needs to finish before them, and their progress comes first
 typecheck: setup
-	$(BIN)/mypy
+	nice -n 10 $(BIN)/mypy
 
 # two workers for two cores: the emulator and CLI tests mostly wait on other processes
 pytest-all: setup

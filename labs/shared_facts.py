@@ -142,3 +142,19 @@ LEARNER_STACK_PREFIX = "My"
 def learner_stack_id(lab_id: str) -> str:
     """The construct id of a learner's own stack for the lab."""
     return f"{LEARNER_STACK_PREFIX}{lab_id}"
+
+
+# the lab VPC's range (constructs/network.LabVpc)
+VPC_CIDR = "10.0.0.0/24"
+# a named zone's subnet: a /28 of 10.0.0.128-255 chosen by the zone's letter, clear of the two /26 subnets
+# the template has without a named zone (10.0.0.0/26 and 10.0.0.64/26)
+_NAMED_ZONE_BLOCKS = 8
+
+
+def zone_subnet_cidr(zone: str) -> str:
+    """The subnet CIDR for a subnet pinned to `zone`: a zone change replaces the subnet, and EC2 refuses a
+    second subnet with the same CIDR (InvalidSubnet.Conflict) while the old one still exists, so the CIDR
+    moves with the zone: us-east-1a -> 10.0.0.128/28, us-east-1b -> 10.0.0.144/28, ..."""
+    letter = zone.strip()[-1:].lower()
+    index = (ord(letter) - ord("a")) % _NAMED_ZONE_BLOCKS if letter.isalpha() else 0
+    return f"10.0.0.{128 + 16 * index}/28"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from labs.constructs.lab_stack import LabStack
 from labs.registry import LABS_ROOT, all_labs, lab, lab_ids
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +22,10 @@ def test_every_folder_with_a_descriptor_is_a_lab_in_the_chapters_order() -> None
 
 @pytest.mark.parametrize("lab_id", lab_ids())
 def test_a_labs_stack_derives_from_lab_stack_and_its_check_is_callable(lab_id: str) -> None:
+    from labs.constructs.lab_stack import (
+        LabStack,
+    )  # aws-cdk-lib: imported where it is needed, not on collection
+
     described = lab(lab_id)
     assert issubclass(described.stack(), LabStack)  # type: ignore[arg-type]
     assert callable(described.check)

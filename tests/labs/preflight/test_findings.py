@@ -8,14 +8,18 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from labs.constructs.network import zone_subnet_cidr
 from labs.cost.prices import PriceTable, load_prices
 from labs.preflight.lab_lines import powertools_region_line
 from labs.preflight.quotas import LAMBDA_CONCURRENCY, Limit, Quota, check_quotas
 from labs.preflight.results import FAIL, OK
 from labs.preflight.service_roles import auto_scaling_role_arn, missing_key_permissions
 from labs.settings import LabSettings
-from labs.shared_facts import POWERTOOLS_LAYER_REGIONS, UnsupportedRegionError, powertools_layer_arn
+from labs.shared_facts import (
+    POWERTOOLS_LAYER_REGIONS,
+    UnsupportedRegionError,
+    powertools_layer_arn,
+    zone_subnet_cidr,
+)
 from tests.check_helpers import mocked_session
 from tests.synth import CDK_GROUP, FIXED_NOW, Template, props, resources, synth_lab
 
