@@ -92,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     # nothing else may go to stdout: the starter reads only the first line, then stops reading
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:
-        server.serve_forever()
+        # a stop waits out one poll: the default half second made every Ctrl-C and every test slower
+        server.serve_forever(poll_interval=0.05)
     finally:
         server.server_close()
         service.stop()
