@@ -6,7 +6,6 @@ Each test builds the few resources its lab check reads through a CloudFormation 
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,16 +52,12 @@ def mocked_session(monkeypatch: pytest.MonkeyPatch, **config: Any) -> Iterator[b
     # every fresh account would parse moto's catalogue of public images; the tests launch from one fake id
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     with mock_aws(config=config or None):  # type: ignore[arg-type]
-        yield shared_session()
+        yield fresh_session()
 
 
-@functools.cache
-def shared_session() -> boto3.Session:
-    """One session for every test, sharing the service models the kit's own sessions load (botocore
-    decodes each once per loader, ~50 ms each).
-
-    moto intercepts requests of clients created inside `mock_aws`, whenever their session was made.
-    """
+def fresh_session() -> boto3.Session:
+    """A session of the test's own (its clients, and what a test registers on them, stay with the test),
+    sharing the service models the kit's sessions load: botocore decodes each once per process."""
     return new_session(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
 
 

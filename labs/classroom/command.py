@@ -42,8 +42,7 @@ from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.grading import check_class
 from labs.classroom.roster import Placement, RosterError, read_roster
 from labs.classroom.sessions import run_bounded
-from labs.deployed.session import on_emulator
-from labs.deployed.shared_session import SharedSession
+from labs.deployed.session import on_emulator, session_from_environment
 from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         "destroy": run_destroy,
         "guard": run_guard,
     }
-    base = SharedSession(region_name=args.region)
+    base = session_from_environment(args.region)
     if not (args.region or base.region_name) and not all(
         learner.placement.region for learner in roster.learners
     ):

@@ -12,6 +12,8 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 if TYPE_CHECKING:
     import boto3
 
+    from labs.deployed.shared_session import SharedSession
+
 # set by `labkit emulator` and `labkit demo` in the environment of everything they run
 EMULATOR_ENV = "LABKIT_EMULATOR"
 _GONE_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
@@ -39,18 +41,20 @@ def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
         raise
 
 
-def new_session(**kwargs: Any) -> boto3.Session:
+def new_session(**kwargs: Any) -> SharedSession:
     """A boto3 session (boto3.Session's arguments) whose clients are made once and whose service models are
-    loaded once per process: every command makes its sessions here."""
+    loaded once per process (labs.deployed.shared_session)."""
+    # boto3 takes 0.2 s to import: only the commands that call AWS pay it
     from labs.deployed.shared_session import SharedSession
 
     return SharedSession(**kwargs)
 
 
-def session_from_environment() -> boto3.Session:
-    """A boto3 session in the region `cdk deploy` used: AWS_REGION first, as the CDK CLI and AWS CLI v2 read
-    it (boto3 alone reads only AWS_DEFAULT_REGION), then AWS_DEFAULT_REGION and the profile's region."""
-    return new_session(region_name=os.environ.get("AWS_REGION", "").strip() or None)
+def session_from_environment(region: str | None = None) -> SharedSession:
+    """A command's boto3 session in the region `cdk deploy` used: `region` (a --region option) first, then
+    AWS_REGION, as the CDK CLI and AWS CLI v2 read it (boto3 alone reads only AWS_DEFAULT_REGION), then
+    AWS_DEFAULT_REGION and the profile's region."""
+    return new_session(region_name=region or os.environ.get("AWS_REGION", "").strip() or None)
 
 
 def on_emulator(session: boto3.Session | None = None) -> bool:

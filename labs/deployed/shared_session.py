@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -20,7 +21,11 @@ import botocore.session
 
 @functools.cache
 def _service_models() -> botocore.loaders.Loader:
-    return botocore.loaders.create_loader()
+    # as a botocore session makes its loader (AWS_DATA_PATH and the config's data_path included), plus
+    # boto3's own data, which each boto3 session would otherwise append to the shared list again
+    loader = botocore.loaders.create_loader(botocore.session.Session().get_config_variable("data_path"))
+    loader.search_paths.append(str(Path(boto3.__file__).parent / "data"))
+    return loader
 
 
 class SharedSession(boto3.Session):
@@ -35,17 +40,17 @@ class SharedSession(boto3.Session):
             kwargs["botocore_session"] = core
         super().__init__(*args, **kwargs)
         self._lock = threading.Lock()
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[Any, ...], Any] = {}
+
+    def _setup_loader(self) -> None:
+        # boto3 appends its data folder to the loader's paths; the shared loader has it already
+        self._loader = self._session.get_component("data_loader")
 
     def client(self, *args: Any, **kwargs: Any) -> Any:
         """A client per service and options, made once and shared between threads."""
-        key = (repr(args), repr(sorted((name, _identity(value)) for name, value in kwargs.items())))
+        # a Config compares by identity: the key holds the object itself, so its id is never reused
+        key = (*args, *sorted(kwargs.items(), key=lambda item: item[0]))
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = super().client(*args, **kwargs)
             return self._clients[key]
-
-
-def _identity(value: Any) -> Any:
-    # a Config has no value equality: the kit passes module constants, so their identity is the key
-    return value if isinstance(value, str | int | float | bool | None) else id(value)

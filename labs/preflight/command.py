@@ -21,7 +21,7 @@ from rich.table import Table
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
-from labs.deployed.session import new_session
+from labs.deployed.session import session_from_environment
 from labs.outcomes import ExitStatus
 from labs.preflight.account import (
     bootstrap_line,
@@ -96,7 +96,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Check the account can deploy the lab for the learners, and print what stands in the way."""
-    session = new_session(region_name=args.region)
+    session = session_from_environment(args.region)
     region = session.region_name
     if not region:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)

@@ -71,6 +71,21 @@ def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
     )
 
 
+def test_status_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
+    session: boto3.Session, roster: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = expires_tag(datetime.now(UTC) + timedelta(hours=8))
+    deploy(session, "alice-LabDdbStream", QUEUE, tags=lab_tags("LabDdbStream", "alice", expires=later))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+
+    code = main(["class", "status", "--roster", str(roster)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "On the roster with nothing deployed (1): bob" in out
+
+
 def test_status_exits_1_for_an_overdue_stack_or_one_off_the_roster(
     session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
