@@ -79,6 +79,7 @@ def _load(path: Path, lab_id: str) -> ModuleType:
 def learner_stack(app: App, settings: LabSettings, lab_id: str, path: Path) -> Stack:
     """The learner's stack, or a stack of the same name whose error tells them what to fix."""
     stack_id = learner_stack_id(lab_id)
+    kit_constructs = {child.node.id for child in app.node.children}
     try:
         module = _load(path, lab_id)
         stack_class = getattr(module, stack_id, None)
@@ -94,6 +95,10 @@ def learner_stack(app: App, settings: LabSettings, lab_id: str, path: Path) -> S
             raise LearnerStackError("CDK refuses it: " + "; ".join(problems))
         return stack
     except Exception as error:  # the learner's code: any error becomes their stack's error, not the app's
+        # what else the learner's code put on the app (a second stack) goes too: it could fail the synth
+        for child in list(app.node.children):
+            if child.node.id not in kit_constructs and child.node.id != stack_id:
+                app.node.try_remove_child(child.node.id)
         return broken_stack(app, settings, stack_id, path, error)
 
 

@@ -147,6 +147,29 @@ def test_what_cdk_would_refuse_at_synth_is_an_error_on_the_learners_stack_which_
     assert validation_errors(stacks["LabAsg"]) == []
 
 
+def test_a_failed_learner_module_leaves_nothing_else_it_put_on_the_app(tmp_path: Path) -> None:
+    (tmp_path / "LabAsg").mkdir()
+    (tmp_path / "LabAsg" / "stack.py").write_text(
+        "from aws_cdk import Stack\n"
+        "from labs.exercises.learner_stack import LearnerLabStack\n\n\n"
+        "class MyLabAsg(LearnerLabStack):\n"
+        "    def __init__(self, scope, *, settings):\n"
+        "        Stack(scope, 'Helper')\n"
+        "        super().__init__(scope, 'LabAsg', settings=settings)\n"
+        "        raise ValueError('not yet')\n",
+        encoding="utf-8",
+    )
+    from aws_cdk import App, Stack
+
+    from labs.exercises.learner_stack import build_learner_stacks
+
+    app = App(outdir=str(tmp_path / "cdk.out"))
+    Stack(app, "KitLab")
+    build_learner_stacks(app, LabSettings(now=FIXED_NOW, my_labs=tmp_path))
+
+    assert sorted(child.node.id for child in app.node.children) == ["KitLab", "MyLabAsg"]
+
+
 def test_no_starters_folder_builds_no_learner_stack(tmp_path: Path) -> None:
     from aws_cdk import App
 
