@@ -228,11 +228,11 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
     resources = TemplateResources(template)
     machines = [m for m in resources.machines() if is_standard_family(m.instance_type)]
     vcpus = {m.logical_id: prices.instance(m.instance_type, where=m.logical_id).vcpus for m in machines}
-    # a Spot instance may be any of the group's types: count the largest
+    # a Spot instance may be any of the group's standard types: count the largest
     spot_vcpus = {
-        m.logical_id: max(prices.instance(t, where=m.logical_id).vcpus for t in m.spot_types)
+        m.logical_id: max(prices.instance(t, where=m.logical_id).vcpus for t in standard)
         for m in machines
-        if m.spot_types
+        if (standard := [t for t in m.spot_types if is_standard_family(t)])
     }
     needs = {
         ELASTIC_IPS.name: _same(resources.count("AWS::EC2::EIP")),

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from moto import mock_aws
 
-from labs.cost.prices import PriceTable, load_prices
+from labs.cost.prices import PriceTable
 from labs.deployed.session import new_session
 from labs.preflight import command
 from labs.preflight.quotas import (
@@ -26,9 +24,15 @@ from labs.preflight.quotas import (
     check_quotas,
     lab_needs,
 )
-from labs.preflight.results import FAIL
 from labs.preflight.results import exit_code as lines_exit_code
 from labs.preflight.usage import is_standard_family
+from tests.labs.preflight.accounts import (
+    REGION,
+    Template,
+    allocate_elastic_ips,
+    checks_by_quota,
+    run_instances,
+)
 
 
 def exit_code(checks: list[QuotaCheck]) -> int:
@@ -38,56 +42,6 @@ def exit_code(checks: list[QuotaCheck]) -> int:
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
-
-Template = dict[str, Any]
-REGION = "us-east-1"
-# one of the images moto ships (listing them all takes seconds)
-MOTO_AMI = "ami-12c6146b"
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fake credentials, then a fresh moto account: nothing here can reach a real one."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def ec2(aws: None) -> EC2Client:
-    return new_session(region_name=REGION).client("ec2")
-
-
-@pytest.fixture
-def service_quotas(aws: None) -> ServiceQuotasSource:
-    return ServiceQuotasSource(new_session(region_name=REGION).client("service-quotas"))
-
-
-@pytest.fixture(scope="module")
-def prices() -> PriceTable:
-    return load_prices()
-
-
-def allocate_elastic_ips(ec2: EC2Client, count: int) -> None:
-    for _ in range(count):
-        ec2.allocate_address(Domain="vpc")
-
-
-def run_instances(ec2: EC2Client, instance_type: str, count: int, *, spot: bool = False) -> None:
-    market: Any = {"InstanceMarketOptions": {"MarketType": "spot"}} if spot else {}
-    ec2.run_instances(ImageId=MOTO_AMI, InstanceType=instance_type, MinCount=count, MaxCount=count, **market)  # type: ignore[arg-type]
-
-
-def checks_by_quota(checks: list[QuotaCheck]) -> dict[str, QuotaCheck]:
-    return {check.quota.name: check for check in checks}
 
 
 def test_lab_needs_come_from_the_synthesized_templates(
@@ -204,49 +158,6 @@ def test_running_instances_count_against_the_vcpu_quota(
     vcpus = checks_by_quota(checks)["On-Demand standard vCPUs"]
     assert "4 used + 2 needed = 6 of 5" in vcpus.message()
     assert exit_code(checks) == 1
-
-
-def test_spot_instances_and_open_spot_requests_count_against_the_spot_quota_alone(
-    templates: dict[str, Template], ec2: EC2Client, service_quotas: ServiceQuotasSource, prices: PriceTable
-) -> None:
-    spot = {"MarketType": "spot"}
-    ec2.run_instances(
-        ImageId=MOTO_AMI, InstanceType="t4g.small", MinCount=1, MaxCount=1, InstanceMarketOptions=spot
-    )  # type: ignore[arg-type]
-    run_instances(ec2, "t3.micro", 1)
-    request = ec2.request_spot_instances(
-        InstanceCount=1, LaunchSpecification={"ImageId": MOTO_AMI, "InstanceType": "t4g.micro"}
-    )["SpotInstanceRequests"][0]["SpotInstanceRequestId"]
-    # moto fulfils a request at once; on AWS it stays open until capacity is found, and counts meanwhile
-    _leave_open(request)
-
-    checks = checks_by_quota(
-        check_quotas(templates["LabSpot"], ec2=ec2, quotas=service_quotas, prices=prices)
-    )
-
-    # the running Spot instance (2), the fulfilled request's instance (2) and the open request (2)
-    assert "6 used + 2 needed = 8 of 5" in checks["Spot standard vCPUs"].message()
-    assert checks["Spot standard vCPUs"].line().status == FAIL
-    assert "--quota-code L-34B43A08 --desired-value 10" in checks["Spot standard vCPUs"].line().fix
-    assert "On-Demand standard vCPUs" not in checks
-
-
-def _leave_open(request_id: str) -> None:
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.ec2.models import ec2_backends
-
-    ec2_backends[DEFAULT_ACCOUNT_ID][REGION].spot_instance_requests[request_id].state = "open"
-
-
-def test_on_demand_vcpus_leave_spot_instances_out(ec2: EC2Client) -> None:
-    spot = {"MarketType": "spot"}
-    ec2.run_instances(
-        ImageId=MOTO_AMI, InstanceType="t4g.small", MinCount=2, MaxCount=2, InstanceMarketOptions=spot
-    )  # type: ignore[arg-type]
-    run_instances(ec2, "t4g.nano", 1)
-
-    assert STANDARD_VCPUS.in_use(ec2) == 2
-    assert SPOT_STANDARD_VCPUS.in_use(ec2) == 4
 
 
 def test_a_group_that_fits_but_cannot_reach_its_maximum_is_a_warning(
@@ -387,6 +298,21 @@ def test_the_command_asks_for_a_region_when_none_is_set(
 
     assert code == 2
     assert "pass --region" in capsys.readouterr().err
+
+
+def test_with_only_aws_region_set_the_command_checks_that_region(
+    wide: None, ec2: EC2Client, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as `cdk deploy` reads it: the region the lab would go to, not boto3's AWS_DEFAULT_REGION alone
+    bootstrap_the_emulator_account(ec2)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+    code = command.run(preflight_args("LabEc2", region=None))
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "LabEc2: ready to deploy, every line passes." in out
 
 
 def test_quota_check_statuses_follow_used_plus_needed() -> None:
