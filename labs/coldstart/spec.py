@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from labs.cost.prices import load_prices
+
 LAB_ID = "LabColdStart"
 ALIAS = "live"
 # `cdk deploy LabColdStart -c provisionedConcurrency=1`: off by default, a class would pay for it idle
@@ -38,8 +40,6 @@ FUNCTIONS = (LIGHT_128, HEAVY_128, HEAVY_1024)
 def provisioned_usd_per_hour(memory_mb: int = LIGHT_128.memory_mb, count: int = 1) -> float:
     """What `count` provisioned arm64 environments of `memory_mb` cost per hour, invoked or not (the kit's
     price table; at 128 MB about $0.0015 an hour)."""
-    from labs.cost.prices import load_prices
-
     return load_prices().provisioned_concurrency(memory_mb=memory_mb, environments=count)
 
 

@@ -26,7 +26,7 @@ from labs.spot.spec import INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
 
 # the rehearsal's warning time; `labkit emulator interrupt --warning-seconds` or this variable change it
 WARNING_VARIABLE = "LABKIT_SPOT_WARNING_S"
-DEFAULT_WARNING_S = float(os.environ.get(WARNING_VARIABLE, "10"))
+REHEARSAL_WARNING_S = 10.0
 EC2_SOURCE = "aws.ec2"
 
 
@@ -89,11 +89,21 @@ def _mark(request: Any, code: str, message: str, *, state: str | None = None) ->
         request.labkit_updated = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def default_warning_s() -> float:
+    """The rehearsal's warning time: LABKIT_SPOT_WARNING_S when it is a number of seconds, else 10 s."""
+    try:
+        return float(os.environ.get(WARNING_VARIABLE, "") or REHEARSAL_WARNING_S)
+    except ValueError:
+        raise InterruptionError(
+            f"{WARNING_VARIABLE}={os.environ[WARNING_VARIABLE]!r} is not a number of seconds"
+        ) from None
+
+
 def interrupt(account_id: str, region: str, instance_id: str, warning_s: float | None = None) -> Interruption:
     """Send the warning now and terminate `instance_id` after `warning_s` seconds; the group replaces it."""
     from labs.emulator.parity.spot import REBALANCE_LAUNCH_CAUSE, SPOT, launch_into_group
 
-    warning_s = DEFAULT_WARNING_S if warning_s is None else float(warning_s)
+    warning_s = default_warning_s() if warning_s is None else float(warning_s)
     if not 0 <= warning_s <= 3600:
         raise InterruptionError(f"the warning time must be 0 to 3600 seconds, not {warning_s:g}")
     ec2 = _moto("moto.ec2.models", "ec2_backends")[account_id][region]
