@@ -27,3 +27,24 @@ def test_a_command_s_session_takes_aws_region_first(monkeypatch: pytest.MonkeyPa
     assert session_from_environment().region_name == "eu-central-1"
     monkeypatch.setenv("AWS_REGION", " ")
     assert session_from_environment().region_name == "us-east-1"
+
+
+def test_the_shared_service_models_do_not_grow_a_search_path_per_session() -> None:
+    first = new_session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    paths = list(first._session.get_component("data_loader").search_paths)
+
+    for _ in range(5):
+        new_session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x").client("s3")
+
+    assert first._session.get_component("data_loader").search_paths == paths
+    assert sum(path.endswith("boto3/data") for path in paths) == 1
+
+
+def test_two_configs_give_two_clients_and_one_config_one() -> None:
+    from botocore.config import Config
+
+    session = new_session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    standard, patient = Config(retries={"mode": "standard"}), Config(connect_timeout=30)
+
+    assert session.client("s3", config=standard) is session.client("s3", config=standard)
+    assert session.client("s3", config=standard) is not session.client("s3", config=patient)
