@@ -11,13 +11,11 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from labs.constructs.instances import amazon_linux_2023_arm, encrypted_gp3_root
+from labs.spot.constructs import spot_mixed_instances_policy
 from labs.spot.spec import (
     DESIRED_CAPACITY,
-    INSTANCE_TYPES,
     MAX_CAPACITY,
     MIN_CAPACITY,
-    ON_DEMAND_BASE_CAPACITY,
-    ON_DEMAND_PERCENTAGE_ABOVE_BASE,
 )
 
 
@@ -37,18 +35,7 @@ class CdkDefaultsSpotStack(Stack):
             self,
             "Group",
             vpc=vpc,
-            mixed_instances_policy=autoscaling.MixedInstancesPolicy(
-                launch_template=launch_template,
-                launch_template_overrides=[
-                    autoscaling.LaunchTemplateOverrides(instance_type=ec2.InstanceType(name))
-                    for name in INSTANCE_TYPES
-                ],
-                instances_distribution=autoscaling.InstancesDistribution(
-                    on_demand_base_capacity=ON_DEMAND_BASE_CAPACITY,
-                    on_demand_percentage_above_base_capacity=ON_DEMAND_PERCENTAGE_ABOVE_BASE,
-                    spot_allocation_strategy=autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
-                ),
-            ),
+            mixed_instances_policy=spot_mixed_instances_policy(launch_template=launch_template),
             min_capacity=MIN_CAPACITY,
             desired_capacity=DESIRED_CAPACITY,
             max_capacity=MAX_CAPACITY,

@@ -4,6 +4,8 @@ real interruption on AWS."""
 from __future__ import annotations
 
 from aws_cdk import ArnFormat, Aws, Stack
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_fis as fis
 from aws_cdk import aws_iam as iam
@@ -16,8 +18,29 @@ from labs.spot.spec import (
     FIS_ACTION,
     FIS_DURATION_BEFORE_INTERRUPTION,
     FIS_TARGET,
+    INSTANCE_TYPES,
+    ON_DEMAND_BASE_CAPACITY,
+    ON_DEMAND_PERCENTAGE_ABOVE_BASE,
     SPOT_EVENT_TYPES,
 )
+
+
+def spot_mixed_instances_policy(*, launch_template: ec2.ILaunchTemplate) -> autoscaling.MixedInstancesPolicy:
+    """The lab's Spot capacity: its instance types, all on Spot above the on-demand base, price-capacity-
+    optimized (the lab and its CDK-defaults baseline share it, so `labkit cost` prices the same group)."""
+    return autoscaling.MixedInstancesPolicy(
+        launch_template=launch_template,
+        launch_template_overrides=[
+            autoscaling.LaunchTemplateOverrides(instance_type=ec2.InstanceType(name))
+            for name in INSTANCE_TYPES
+        ],
+        instances_distribution=autoscaling.InstancesDistribution(
+            on_demand_base_capacity=ON_DEMAND_BASE_CAPACITY,
+            on_demand_percentage_above_base_capacity=ON_DEMAND_PERCENTAGE_ABOVE_BASE,
+            spot_allocation_strategy=autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
+        ),
+    )
+
 
 # Auto Scaling tags each instance with its group's name (Auto Scaling user guide: ec2-auto-scaling-tagging)
 GROUP_NAME_TAG = "aws:autoscaling:groupName"

@@ -19,7 +19,12 @@ from labs.constructs.nag import acknowledge
 from labs.constructs.network import LabVpc
 from labs.cost.prices import load_prices
 from labs.settings import LabSettings
-from labs.spot.constructs import GROUP_NAME_TAG, SpotEventsLog, SpotInterruptionExperiment
+from labs.spot.constructs import (
+    GROUP_NAME_TAG,
+    SpotEventsLog,
+    SpotInterruptionExperiment,
+    spot_mixed_instances_policy,
+)
 from labs.spot.spec import (
     DESIRED_CAPACITY,
     FIS_USD_PER_ACTION_MINUTE,
@@ -27,8 +32,6 @@ from labs.spot.spec import (
     LAB_ID,
     MAX_CAPACITY,
     MIN_CAPACITY,
-    ON_DEMAND_BASE_CAPACITY,
-    ON_DEMAND_PERCENTAGE_ABOVE_BASE,
 )
 
 
@@ -99,18 +102,7 @@ class LabSpotStack(LabStack):
             "Group",
             vpc=self.network.vpc,
             vpc_subnets=self.network.subnets,
-            mixed_instances_policy=autoscaling.MixedInstancesPolicy(
-                launch_template=self.launch_template,
-                launch_template_overrides=[
-                    autoscaling.LaunchTemplateOverrides(instance_type=ec2.InstanceType(name))
-                    for name in INSTANCE_TYPES
-                ],
-                instances_distribution=autoscaling.InstancesDistribution(
-                    on_demand_base_capacity=ON_DEMAND_BASE_CAPACITY,
-                    on_demand_percentage_above_base_capacity=ON_DEMAND_PERCENTAGE_ABOVE_BASE,
-                    spot_allocation_strategy=autoscaling.SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED,
-                ),
-            ),
+            mixed_instances_policy=spot_mixed_instances_policy(launch_template=self.launch_template),
             capacity_rebalance=True,
             min_capacity=MIN_CAPACITY,
             desired_capacity=DESIRED_CAPACITY,
