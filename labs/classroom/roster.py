@@ -1,9 +1,11 @@
 """A class roster: owner ids, one a line, or a CSV with a column that holds them (validated as -c owner= is).
 
 A learner may work in an account of their own: the line names it (`alice 111111111111`, or an `account`
-column), with the role the teacher assumes there (`role=`), the region (`region=`) and the learner's spend
-cap in USD per hour (`cap=`). A line of settings alone (`role=LabTeacher cap=0.50`) sets the class's
-defaults for the lines after it. Every bad line is reported at once, by its line number.
+column), with the role the teacher assumes there (`role=`: a name in that account, or an ARN, whose account
+is the line's when the line names none), the class's `sts:ExternalId` (`external-id=`), the region
+(`region=`) and the learner's spend cap in USD per hour (`cap=`). A line of settings alone
+(`role=LabkitTeacher cap=0.50`) sets the class's defaults for the lines after it. `#` starts a comment,
+on a line of its own or after a line's words. Every bad line is reported at once, by its line number.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from labs.settings import SettingsError, parse_owner
 
 DEFAULT_OWNER_COLUMN = "owner"
 # the CSV columns that carry the same settings as a text line's key=value words
-SETTING_COLUMNS = ("account", "role", "region", "cap")
+SETTING_COLUMNS = ("account", "role", "region", "cap", "external-id")
 _ACCOUNT = re.compile(r"^\d{12}$")
 # IAM role names: 1-64 of [\w+=,.@-]; an ARN names a role in any account and partition
 _ROLE = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,64})$")
+_ROLE_ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
+# AssumeRole's ExternalId: 2-1224 characters of [\w+=,.@:/-] (STS API reference, AssumeRole)
+_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
@@ -32,12 +37,14 @@ class RosterError(ValueError):
 @dataclass(frozen=True, kw_only=True)
 class Placement:
     """Where a learner works: an account and the role to assume there (none: the teacher's own account),
-    the region (none: the teacher's), and the spend cap in USD per hour (none: no cap)."""
+    the class's external id for that role, the region (none: the teacher's), and the spend cap in USD per
+    hour (none: no cap)."""
 
     account: str | None = None
     role: str | None = None
     region: str | None = None
     cap_usd_per_hour: float | None = None
+    external_id: str | None = None
 
     def merged(self, defaults: Placement) -> Placement:
         """These settings, each one missing taken from `defaults`."""
@@ -48,6 +55,7 @@ class Placement:
             cap_usd_per_hour=self.cap_usd_per_hour
             if self.cap_usd_per_hour is not None
             else defaults.cap_usd_per_hour,
+            external_id=self.external_id or defaults.external_id,
         )
 
     @property
@@ -118,6 +126,11 @@ def _meaningful(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
+def _without_comment(line: str) -> str:
+    # no owner id, role, region, account or external id holds a `#`: what follows one is a comment
+    return line.split("#", 1)[0]
+
+
 # (line number, owner text or None for a settings line, settings by name, words that are neither)
 Entry = tuple[int, str | None, dict[str, str], list[str]]
 
@@ -127,7 +140,7 @@ def _line_entries(text: str) -> list[Entry]:
     for number, line in enumerate(text.splitlines(), 1):
         if not _meaningful(line):
             continue
-        words = line.split()
+        words = _without_comment(line).split()
         owner = None if "=" in words[0] else words[0]
         settings: dict[str, str] = {}
         stray: list[str] = []
@@ -177,12 +190,17 @@ def _placement(settings: dict[str, str]) -> Placement:
     if unknown:
         raise ValueError(f"unknown setting {unknown[0]}=: a line takes {', '.join(SETTING_COLUMNS)}")
     account, role, region = settings.get("account"), settings.get("role"), settings.get("region")
+    external_id = settings.get("external-id")
     if account is not None and not _ACCOUNT.match(account):
         raise ValueError(f"account={account!r} is not a 12-digit account id")
     if role is not None and not _ROLE.match(role):
         raise ValueError(f"role={role!r} is neither an IAM role name nor a role ARN")
     if region is not None and not _REGION.match(region):
         raise ValueError(f"region={region!r} is not a region name (for example eu-west-1)")
+    if external_id is not None and not _EXTERNAL_ID.match(external_id):
+        raise ValueError(
+            f"external-id={external_id!r} is not an sts:ExternalId (2-1224 letters, digits and _+=,.@:/-)"
+        )
     cap = None
     if "cap" in settings:
         try:
@@ -191,7 +209,21 @@ def _placement(settings: dict[str, str]) -> Placement:
             cap = -1.0
         if not cap >= 0:
             raise ValueError(f"cap={settings['cap']!r} is not a spend in USD per hour (for example cap=0.50)")
-    return Placement(account=account, role=role, region=region, cap_usd_per_hour=cap)
+    return Placement(account=account, role=role, region=region, cap_usd_per_hour=cap, external_id=external_id)
+
+
+def role_account(role: str | None) -> str | None:
+    """The account a role ARN names, None for a role name (or no role)."""
+    match = _ROLE_ARN_ACCOUNT.match(role or "")
+    return match.group(1) if match else None
+
+
+def _in_the_role_s_account(placement: Placement) -> Placement:
+    """A role ARN on a line without an account places the learner in the ARN's account."""
+    arn_account = role_account(placement.role)
+    if placement.account is None and arn_account is not None:
+        return replace(placement, account=arn_account)
+    return placement
 
 
 def _validated(path: Path, entries: list[Entry], defaults: Placement) -> tuple[Learner, ...]:
@@ -202,8 +234,7 @@ def _validated(path: Path, entries: list[Entry], defaults: Placement) -> tuple[L
         if stray:
             problems.append(
                 f"line {number}: {' '.join([value or '', *stray]).strip()!r}: after the owner id a line "
-                "takes "
-                "an account id (12 digits) and role=, region=, cap= settings"
+                "takes an account id (12 digits) and role=, region=, cap=, external-id= settings"
             )
             continue
         try:
@@ -219,11 +250,18 @@ def _validated(path: Path, entries: list[Entry], defaults: Placement) -> tuple[L
         except SettingsError as error:
             problems.append(f"line {number}: {error}")
             continue
-        placement = placement.merged(defaults)
+        placement = _in_the_role_s_account(placement.merged(defaults))
+        arn_account = role_account(placement.role)
         if owner is None:
             problems.append(f"line {number}: no owner id")
         elif owner in first_seen:
             problems.append(f"line {number}: {owner} is already on line {first_seen[owner]}")
+        elif arn_account is not None and arn_account != placement.account:
+            problems.append(
+                f"line {number}: {owner} works in account {placement.account}, but the role "
+                f"{placement.role} is in account {arn_account}: the class would act in the wrong account; "
+                f"name a role of {placement.account} (role=NAME, or its ARN in {placement.account})"
+            )
         elif placement.account and not placement.role:
             problems.append(
                 f"line {number}: {owner} works in account {placement.account} but no role is named to "

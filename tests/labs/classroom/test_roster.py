@@ -137,3 +137,62 @@ def test_bad_accounts_roles_regions_and_caps_are_named_by_line(tmp_path: Path) -
     assert "line 4: region='mars' is not a region name" in message
     assert "line 5: cap='lots' is not a spend in USD per hour" in message
     assert "line 6: unknown setting colour=" in message
+
+
+def test_a_comment_may_end_a_line(tmp_path: Path) -> None:
+    text = (
+        "role=LabkitTeacher cap=0.50   # every learner account's role; each learner's cap\n"
+        "alice 111111111111            # alice's sandbox\n"
+        "carol#no space before the comment\n"
+    )
+
+    roster = read_roster(write(tmp_path, "class.txt", text))
+
+    assert roster.owners == ("alice", "carol")
+    assert roster.learner("alice").placement.role_arn == "arn:aws:iam::111111111111:role/LabkitTeacher"
+    assert roster.learner("alice").placement.cap_usd_per_hour == 0.5
+
+
+def test_a_role_arn_without_an_account_places_the_learner_in_the_role_s_account(tmp_path: Path) -> None:
+    roster = read_roster(write(tmp_path, "class.txt", "bob role=arn:aws:iam::222222222222:role/X\n"))
+
+    bob = roster.learner("bob").placement
+    assert (bob.account, bob.role_arn) == ("222222222222", "arn:aws:iam::222222222222:role/X")
+    assert roster.across_accounts
+
+
+def test_a_role_arn_in_another_account_than_the_line_s_is_a_bad_line(tmp_path: Path) -> None:
+    text = (
+        "role=arn:aws:iam::999999999999:role/Teacher\n"
+        "alice 111111111111\n"
+        "bob 222222222222 role=arn:aws:iam::333333333333:role/LabkitTeacher\n"
+        "carol 444444444444 role=arn:aws:iam::444444444444:role/LabkitTeacher\n"
+    )
+
+    with pytest.raises(RosterError) as error:
+        read_roster(write(tmp_path, "class.txt", text))
+
+    message = str(error.value)
+    assert "has 2 bad line(s)" in message
+    assert (
+        "line 2: alice works in account 111111111111, but the role arn:aws:iam::999999999999:role/Teacher "
+        "is in account 999999999999: the class would act in the wrong account" in message
+    )
+    assert "line 3: bob works in account 222222222222, but the role" in message
+
+
+def test_a_class_external_id_is_read_from_a_settings_line_a_line_or_a_csv_column(tmp_path: Path) -> None:
+    text = "role=LabkitTeacher external-id=class-1b-2026\nalice 111111111111\nbob 222222222222 external-id=own\n"
+    roster = read_roster(write(tmp_path, "class.txt", text))
+
+    assert roster.learner("alice").placement.external_id == "class-1b-2026"
+    assert roster.learner("bob").placement.external_id == "own"
+
+    csv_roster = read_roster(
+        write(tmp_path, "class.csv", "owner,account,external-id\nalice,111111111111,class-1b\n"),
+        defaults=Placement(role="LabkitTeacher"),
+    )
+    assert csv_roster.learner("alice").placement.external_id == "class-1b"
+
+    with pytest.raises(RosterError, match=r"line 1: external-id='x' is not an sts:ExternalId"):
+        read_roster(write(tmp_path, "bad.txt", "alice 111111111111 role=R external-id=x\n"))
