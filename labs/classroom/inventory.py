@@ -1,4 +1,5 @@
-"""Every kit lab stack in the account: `<owner>-<LabId>` (or a bare `<LabId>`), read with one listing.
+"""Every kit lab stack in the account: `<owner>-<LabId>` (or a bare `<LabId>`), and a learner's own
+`<owner>-My<LabId>` (`labkit exercise`), which is the owner's as much as the kit's, read with one listing.
 
 A stack counts as a kit lab only when its `labkit:lab` and `labkit:owner` tags say the same as its name
 (the stack's tags, else its template's): `labkit class destroy` never touches anything else.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from labs.deployed.stack import DeployedStack, list_resources, template_tags
 from labs.leftovers.model import Scope
 from labs.registry import lab_ids
-from labs.shared_facts import OWNER_UNSET, TAG_LAB, TAG_OWNER, owner_of
+from labs.shared_facts import OWNER_UNSET, TAG_LAB, TAG_OWNER, learner_stack_id, owner_of
 
 if TYPE_CHECKING:
     import boto3
@@ -32,6 +33,8 @@ class LabStackListing:
     created: datetime
     tags: Mapping[str, str]
     status_reason: str = ""
+    # the service role CloudFormation deletes the stack's resources with ("": the caller's own rights)
+    role_arn: str = ""
 
     @property
     def failed(self) -> bool:
@@ -53,6 +56,11 @@ class LabStackListing:
         )
 
 
+def stack_owner(name: str, lab_id: str) -> str | None:
+    """The owner a lab stack's name carries: `alice` for `alice-<Lab>` and for her own `alice-My<Lab>`."""
+    return owner_of(name, lab_id) or owner_of(name, learner_stack_id(lab_id))
+
+
 def list_lab_stacks(session: boto3.Session) -> list[LabStackListing]:
     """Stacks named like a lab (any owner), deleted ones left out, in name order."""
     found = []
@@ -67,11 +75,12 @@ def list_lab_stacks(session: boto3.Session) -> list[LabStackListing]:
                 name=name,
                 stack_id=stack.get("StackId", name),
                 lab_id=lab_id,
-                owner=owner_of(name, lab_id),
+                owner=stack_owner(name, lab_id),
                 status=status,
                 created=stack["CreationTime"],
                 tags={tag["Key"]: tag["Value"] for tag in stack.get("Tags", [])},
                 status_reason=stack.get("StackStatusReason", ""),
+                role_arn=stack.get("RoleARN", ""),
             )
         )
     return sorted(found, key=lambda listing: listing.name)
