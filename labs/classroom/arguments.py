@@ -11,6 +11,7 @@ from labs.classroom.roster import DEFAULT_OWNER_COLUMN
 from labs.classroom.sessions import DEFAULT_WORKERS
 from labs.preflight.command import add_landing_zone_arguments
 from labs.registry import check_options, lab_ids
+from labs.teacher_access.facts import EXTERNAL_ID
 
 
 def lab_id(text: str) -> str:
@@ -31,6 +32,15 @@ def usd_per_hour(text: str) -> float:
     return value
 
 
+def external_id(text: str) -> str:
+    """A class's sts:ExternalId given on the command line."""
+    if not EXTERNAL_ID.match(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an sts:ExternalId: 2-1224 letters, digits and _+=,.@:/-"
+        )
+    return text
+
+
 def common_arguments() -> argparse.ArgumentParser:
     """The options every `labkit class` subcommand takes."""
     common = argparse.ArgumentParser(add_help=False)
@@ -39,8 +49,9 @@ def common_arguments() -> argparse.ArgumentParser:
         type=Path,
         required=True,
         metavar="FILE",
-        help="one owner id a line (# comments), optionally with an account id and role=, region=, cap=; "
-        "or a CSV with a header, an owner column and optional account, role, region, cap columns",
+        help="one owner id a line (# comments), optionally with an account id and role=, region=, cap=, "
+        "external-id=; or a CSV with a header, an owner column and optional account, role, region, cap, "
+        "external-id columns",
     )
     common.add_argument(
         "--owner-column",
@@ -51,6 +62,20 @@ def common_arguments() -> argparse.ArgumentParser:
         "--role",
         metavar="NAME",
         help="the role to assume in each learner's account, for lines that name none",
+    )
+    common.add_argument(
+        "--external-id",
+        type=external_id,
+        metavar="ID",
+        help="the class's sts:ExternalId, for lines that name none (default: cdk.json's classExternalId, "
+        "as the teacher-access stack was deployed with)",
+    )
+    common.add_argument(
+        "--no-source-identity",
+        dest="source_identity",
+        action="store_false",
+        help="assume the roles without naming the teacher as SourceIdentity: for roles that do not allow "
+        "sts:SetSourceIdentity (the teacher-access stack's role requires it)",
     )
     common.add_argument(
         "--region", help="the region where learners work, for lines that name none (default: the AWS CLI's)"

@@ -36,7 +36,7 @@ from rich.prompt import Confirm
 
 from labs.checks.waiting import EMULATOR_POLL_S, REAL_POLL_S
 from labs.classroom import render
-from labs.classroom.accounts import ClassReach, reach_class
+from labs.classroom.accounts import TEACHER_NAME, ClassReach, configured_external_id, reach_class
 from labs.classroom.arguments import add_subcommands
 from labs.classroom.destroy import delete_stacks, plan_destroy, scan_learners
 from labs.classroom.grading import check_class
@@ -62,7 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one `labkit class` subcommand over the roster; the exit status."""
     console = make_console()
-    defaults = Placement(role=args.role, cap_usd_per_hour=args.cap)
+    defaults = Placement(
+        role=args.role, cap_usd_per_hour=args.cap, external_id=args.external_id or configured_external_id()
+    )
     try:
         roster = read_roster(args.roster, owner_column=args.owner_column, defaults=defaults)
     except RosterError as error:
@@ -87,7 +89,13 @@ def run(args: argparse.Namespace) -> int:
         )
         return ExitStatus.CANNOT_RUN
     with console.status("reaching each learner's account"):
-        reach = reach_class(base, roster, region=args.region, workers=args.workers)
+        reach = reach_class(
+            base,
+            roster,
+            region=args.region,
+            workers=args.workers,
+            source=TEACHER_NAME if args.source_identity else None,
+        )
     code: int = commands[args.class_command](args, reach, console)
     return code
 

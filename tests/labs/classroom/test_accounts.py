@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from labs.classroom.accounts import reach_class, session_name, teacher_name
+from labs.classroom.accounts import (
+    assume_role_session,
+    reach_class,
+    session_name,
+    source_identity,
+    teacher_name,
+)
 from labs.classroom.roster import Learner, Placement, Roster
 from labs.deployed.shared_session import SharedSession
 from tests.check_helpers import mocked_session
@@ -47,15 +54,16 @@ def test_learners_sharing_an_account_share_one_session_and_a_refused_role_spares
         ),
     )
     assumed: list[tuple[str, str]] = []
+    assume = assume_role_session(base)
 
-    def connect(placement: Placement, name: str) -> SharedSession:
+    def connect(placement: Placement, name: str) -> boto3.Session:
         assumed.append((str(placement.role), name))
         if placement.account == "444444444444":
             raise ClientError(
                 {"Error": {"Code": "AccessDenied", "Message": "not authorized to perform: sts:AssumeRole"}},
                 "AssumeRole",
             )
-        return SharedSession(region_name=placement.region)
+        return assume(placement, name)
 
     reach = reach_class(base, roster, connect=connect)
 
@@ -86,3 +94,78 @@ def test_a_shared_account_roster_asks_sts_nothing(base: SharedSession) -> None:
 
     assert reach.teacher == "teacher"
     assert {place.session for place in reach.places.values()} == {base}
+
+
+def test_the_source_identity_is_the_teacher_s_name_as_sts_takes_it() -> None:
+    assert source_identity("grace@example.org") == "grace@example.org"
+    assert source_identity("a b/c") == "a-b-c"
+    assert source_identity("x") == "teacher-x"
+    assert len(source_identity("y" * 100)) == 64
+
+
+def test_the_class_s_external_id_and_the_teacher_s_source_identity_go_with_every_assume_role(
+    base: SharedSession,
+) -> None:
+    roster = Roster(
+        Path("class.txt"),
+        (Learner("alice", 1, Placement(account="111111111111", role="LabkitTeacher", external_id="class-1b")),),
+    )
+    sent: list[dict[str, object]] = []
+    sts = base.client("sts")
+    sts.meta.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(params))
+
+    reach = reach_class(base, roster)
+
+    assert reach.reached == ("alice",)
+    assert sent == [
+        {
+            "RoleArn": "arn:aws:iam::111111111111:role/LabkitTeacher",
+            "RoleSessionName": "labkit-moto",
+            "DurationSeconds": 3600,
+            "ExternalId": "class-1b",
+            "SourceIdentity": "moto",
+        }
+    ]
+    assert reach.places["alice"].session.client("sts").get_caller_identity()["Account"] == "111111111111"
+
+
+def test_a_role_whose_credentials_act_in_another_account_is_a_problem_for_that_learner(
+    base: SharedSession,
+) -> None:
+    roster = Roster(Path("class.txt"), (placed("alice", 1, "111111111111"), placed("bob", 2, "222222222222")))
+    assume = assume_role_session(base)
+
+    def elsewhere(placement: Placement, name: str) -> boto3.Session:
+        # a role that hands out credentials of another account than the one the roster names
+        landing = "999999999999" if placement.account == "111111111111" else str(placement.account)
+        return assume(Placement(role=f"arn:aws:iam::{landing}:role/LabkitTeacher"), name)
+
+    reach = reach_class(base, roster, connect=elsewhere)
+
+    assert reach.reached == ("bob",)
+    assert "alice" not in reach.places
+    assert (
+        "its credentials act in account 999999999999, not in the roster's 111111111111: nothing was read or "
+        "done there" in reach.unreachable["alice"].line
+    )
+
+
+def test_assumed_role_credentials_assume_the_role_again_before_they_expire(base: SharedSession) -> None:
+    now = [datetime.now(UTC)]
+    calls: list[str] = []
+    base.client("sts").meta.events.register(
+        "provide-client-params.sts.AssumeRole", lambda params, **_: calls.append(params["RoleArn"])
+    )
+    connect = assume_role_session(base, clock=lambda: now[0])
+    session = connect(Placement(role="arn:aws:iam::111111111111:role/LabkitTeacher", region="us-east-1"), "labkit-test")
+    sqs = session.client("sqs")
+
+    sqs.list_queues()
+    now[0] += timedelta(minutes=40)
+    sqs.list_queues()
+    assert len(calls) == 1  # 20 minutes left: still good
+    now[0] += timedelta(minutes=6)  # within botocore's 15 minutes of the end: the role is assumed again
+    sqs.list_queues()
+
+    assert len(calls) == 2
+    assert session.client("sts").get_caller_identity()["Account"] == "111111111111"
