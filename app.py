@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """CDK entry point: read context and environment once, refuse non-sandbox accounts, build the labs
-(and the learner's own `My<Lab>` stacks written by `labkit exercise`, when there are any)."""
+(and the learner's own `My<Lab>` stacks written by `labkit exercise`, when there are any, and the teacher's
+`LabkitTeacherAccess`, when its settings are given)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from aws_cdk import App  # noqa: E402
 
 from labs.exercises.learner_stack import build_learner_stacks  # noqa: E402
 from labs.launcher import COMMAND_ENV, deploys_labs  # noqa: E402
+from labs.registry import lab_ids  # noqa: E402
 from labs.settings import LabSettings, SettingsError  # noqa: E402
 from labs.synthesis import build_labs  # noqa: E402
+from labs.teacher_access.stack import build_teacher_access  # noqa: E402
 
 
 def main() -> None:
@@ -35,6 +38,10 @@ def main() -> None:
         print(warning, file=sys.stderr)
     build_labs(app, settings)
     build_learner_stacks(app, settings)
+    # not a lab: the teacher's role in a learner account, when its settings are given (-c teacherPrincipals=)
+    build_teacher_access(
+        app, app.node.try_get_context, lab_ids=lab_ids(), permissions_boundary=settings.permissions_boundary
+    )
     app.synth()
 
 

@@ -32,6 +32,8 @@ _ZONE = re.compile(r"^(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 SETTING_KEYS = (
     "owner", "sandboxAccounts", "pingCidr", "ttlHours", "permissionsBoundary", "classTags",
     "availabilityZone", "handlerCode", "myLabs", "account",
+    # the teacher-access stack's (labs/teacher_access/facts.py)
+    "teacherPrincipals", "classExternalId", "teacherRoleName", "budgetUsdPerMonth", "budgetEmail",
 )  # fmt: skip
 
 
