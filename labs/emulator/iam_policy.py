@@ -1,18 +1,23 @@
-"""Does a role allow an action on a resource? As much of IAM's evaluation as the emulator's schedules need.
+"""Does a role allow an action on a resource? Does its trust let a caller assume it? As much of IAM's
+evaluation as the emulator's schedules, its policy simulator and its AssumeRole need.
 
 Identity policies (inline and attached) must allow, no statement may deny, and the role's permissions
-boundary (when it has one) must allow too. Condition blocks are not evaluated: a statement with one is
-treated as not applying, which can only make the emulator stricter than AWS, never looser.
+boundary (when it has one) must allow too. Without a request context, condition blocks are not evaluated:
+a statement with one is treated as not applying. With one (the simulator's context entries, AssumeRole's
+external id and source identity), they are decided as IAM decides them (labs/emulator/iam_conditions).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
+
+from labs.emulator.iam_conditions import Context, condition_holds
 
 ALLOW, DENY, NO_MATCH = "allow", "deny", "no match"
 
@@ -45,9 +50,11 @@ def _matches(patterns: Iterable[str], value: str, *, ignore_case: bool) -> bool:
     )
 
 
-def applies(statement: Mapping[str, Any], action: str, resource: str) -> bool:
-    """Whether a statement covers the action on the resource (one with a condition never does here)."""
-    if "Condition" in statement:
+def applies(statement: Mapping[str, Any], action: str, resource: str, context: Context | None = None) -> bool:
+    """Whether a statement covers the action on the resource: one with a condition only when the request
+    `context` is given and the condition holds on it."""
+    undecided = context is None or condition_holds(statement.get("Condition", {}), context) is not True
+    if "Condition" in statement and undecided:
         return False
     if "Action" in statement:
         action_ok = _matches(_as_list(statement["Action"]), action, ignore_case=True)
@@ -60,12 +67,12 @@ def applies(statement: Mapping[str, Any], action: str, resource: str) -> bool:
     return action_ok and resource_ok
 
 
-def decide(documents: Iterable[Any], action: str, resource: str) -> str:
+def decide(documents: Iterable[Any], action: str, resource: str, context: Context | None = None) -> str:
     """ALLOW, DENY (an explicit deny wins) or NO_MATCH for these policy documents together."""
     verdict = NO_MATCH
     for document in documents:
         for statement in statements(document):
-            if not applies(statement, action, resource):
+            if not applies(statement, action, resource, context):
                 continue
             if statement.get("Effect") == "Deny":
                 return DENY
@@ -109,3 +116,51 @@ def trusts(role: Any, service: str) -> bool:
             # the kit's trust has aws:SourceAccount = its own account, which the emulator's calls satisfy
             return True
     return False
+
+
+_ACCOUNT_ROOT = re.compile(r"^(?:arn:aws[\w-]*:iam::)?(\d{12})(?::root)?$")
+_ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/(?:.*/)?([^/]+)$")
+_USER_ARN = re.compile(r"^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):user/(?:.*/)?([^/]+)$")
+_SESSION_ARN = re.compile(r"^arn:aws[\w-]*:sts::(\d{12}):assumed-role/([^/]+)/")
+
+
+def principal_matches(principal: str, caller_arn: str, caller_account: str) -> bool:
+    """Whether a trust policy's AWS principal names the caller: `*`, the caller's account (its id or
+    `root`: any principal of it), the caller's user, the role behind the caller's session, or that session."""
+    if principal == "*":
+        return True
+    if match := _ACCOUNT_ROOT.match(principal):
+        return match.group(1) == caller_account
+    if (match := _ROLE_ARN.match(principal)) and (session := _SESSION_ARN.match(caller_arn)):
+        return match.groups() == session.groups()
+    if (match := _USER_ARN.match(principal)) and (user := _USER_ARN.match(caller_arn)):
+        return match.groups() == user.groups()
+    return principal == caller_arn
+
+
+def _names_caller(statement: Mapping[str, Any], caller_arn: str, caller_account: str) -> bool:
+    principal = statement.get("Principal", {})
+    if principal == "*":
+        return True
+    aws = principal.get("AWS", []) if isinstance(principal, dict) else []
+    return any(principal_matches(p, caller_arn, caller_account) for p in _as_list(aws))
+
+
+def trust_refuses(
+    role: Any, *, caller_arn: str, caller_account: str, actions: Iterable[str], context: Context
+) -> str | None:
+    """The first of `actions` (sts:AssumeRole, sts:SetSourceIdentity) the role's trust policy does not
+    allow the caller under `context`, None when it allows them all (IAM User Guide: role trust policies)."""
+    trust = statements(role.assume_role_policy_document)
+    for action in actions:
+        relevant = [
+            s
+            for s in trust
+            if _names_caller(s, caller_arn, caller_account)
+            and _matches(_as_list(s.get("Action", [])), action, ignore_case=True)
+            and ("Condition" not in s or condition_holds(s["Condition"], context) is True)
+        ]
+        effects = {s.get("Effect") for s in relevant}
+        if "Deny" in effects or "Allow" not in effects:
+            return action
+    return None

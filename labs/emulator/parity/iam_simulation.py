@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from labs.emulator.iam_conditions import Context
 from labs.emulator.iam_policy import ALLOW, DENY, decide
 from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
 
@@ -17,31 +18,52 @@ from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
 ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
 
 
-def evaluate(identity: Sequence[Any], boundary: Sequence[Any], action: str, resource: str = "*") -> str:
+def evaluate(
+    identity: Sequence[Any],
+    boundary: Sequence[Any],
+    action: str,
+    resource: str = "*",
+    context: Context | None = None,
+) -> str:
     """AWS's decision for one action: an explicit deny anywhere wins; the identity policies must allow and,
-    when a boundary is given, so must the boundary (IAM User Guide, policy evaluation logic)."""
-    identity_verdict = decide(identity, action, resource)
-    boundary_verdict = decide(boundary, action, resource) if boundary else ALLOW
+    when a boundary is given, so must the boundary (IAM User Guide, policy evaluation logic). Conditions are
+    decided on `context` (the request's context entries) when one is given."""
+    identity_verdict = decide(identity, action, resource, context)
+    boundary_verdict = decide(boundary, action, resource, context) if boundary else ALLOW
     if DENY in (identity_verdict, boundary_verdict):
         return EXPLICIT_DENY
     return ALLOWED if identity_verdict == ALLOW and boundary_verdict == ALLOW else IMPLICIT_DENY
 
 
 def results(
-    identity: Sequence[Any], boundary: Sequence[Any], actions: Iterable[str], resources: Sequence[str]
+    identity: Sequence[Any],
+    boundary: Sequence[Any],
+    actions: Iterable[str],
+    resources: Sequence[str],
+    context: Context | None = None,
 ) -> list[dict[str, Any]]:
     """One EvaluationResult per action and resource, as SimulateCustomPolicy returns them."""
     return [
         {
             "EvalActionName": action,
             "EvalResourceName": resource,
-            "EvalDecision": evaluate(identity, boundary, action, resource),
+            "EvalDecision": evaluate(identity, boundary, action, resource, context),
             "MatchedStatements": [],
             "MissingContextValues": [],
         }
         for action in actions
         for resource in resources or ["*"]
     ]
+
+
+def request_context(entries: Sequence[Any] | None) -> Context | None:
+    """The simulation's ContextEntries as a request context, None when the request gives none."""
+    if not entries:
+        return None
+    return {
+        str(entry["ContextKeyName"]): [str(value) for value in entry.get("ContextKeyValues", [])]
+        for entry in entries
+    }
 
 
 def _default_document(policy: Any) -> Any:
@@ -51,9 +73,10 @@ def _default_document(policy: Any) -> Any:
 @parity_fix(
     "IAM policy simulation (SimulateCustomPolicy, SimulatePrincipalPolicy)",
     moto_does="does not implement the policy simulator: both calls answer that the action is not supported",
-    aws_does="evaluates the given policies (and permissions boundary) for each action and resource and "
-    "answers allowed, explicitDeny or implicitDeny per action (IAM API reference: SimulateCustomPolicy, "
-    "SimulatePrincipalPolicy; IAM User Guide: policy evaluation logic)",
+    aws_does="evaluates the given policies (and permissions boundary) for each action and resource, their "
+    "conditions on the request's ContextEntries, and answers allowed, explicitDeny or implicitDeny per "
+    "action (IAM API reference: SimulateCustomPolicy, SimulatePrincipalPolicy; IAM User Guide: policy "
+    "evaluation logic, condition operators)",
 )
 def iam_policy_simulation() -> None:
     """Patches moto: IAM policy simulation (SimulateCustomPolicy, SimulatePrincipalPolicy)."""
@@ -66,6 +89,7 @@ def iam_policy_simulation() -> None:
             self._get_param("PermissionsBoundaryPolicyInputList", []),
             self._get_param("ActionNames", []),
             self._get_param("ResourceArns", []),
+            request_context(self._get_param("ContextEntries", [])),
         )
         return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
 
@@ -87,7 +111,11 @@ def iam_policy_simulation() -> None:
         elif boundary_arn:
             boundary = list(boundary_arn)
         evaluated = results(
-            identity, boundary, self._get_param("ActionNames", []), self._get_param("ResourceArns", [])
+            identity,
+            boundary,
+            self._get_param("ActionNames", []),
+            self._get_param("ResourceArns", []),
+            request_context(self._get_param("ContextEntries", [])),
         )
         return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
 

@@ -1,7 +1,9 @@
-"""STS parity fix: AssumeRole into a role that does not exist is refused, as AWS refuses it.
+"""STS parity fix: AssumeRole needs the role to exist and its trust policy to allow the caller, as AWS does.
 
-A class across accounts reaches each learner through a role in the learner's account; a learner whose
-role is missing must show up as "cannot be assumed" offline too, not as a reachable empty account.
+A class across accounts reaches each learner through a role in the learner's account (the teacher-access
+stack's, which trusts only the teacher's named principals with the class's external id and a source
+identity); a learner whose role is missing, or trusts someone else, must show up as "cannot be assumed"
+offline too, not as a reachable account.
 """
 
 from __future__ import annotations
@@ -9,20 +11,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from labs.emulator.iam_policy import trust_refuses
 from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
 
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 
 
 @parity_fix(
-    "AssumeRole needs the role to exist",
-    moto_does="hands out credentials for any role ARN, in any account, whether or not the role exists",
+    "AssumeRole needs the role to exist and to trust the caller",
+    moto_does="hands out credentials for any role ARN, in any account, whether or not the role exists or "
+    "its trust policy names the caller, whatever ExternalId and SourceIdentity are given",
     aws_does='answers AccessDenied ("User: ... is not authorized to perform: sts:AssumeRole on resource: '
-    '<role ARN>") when the role does not exist in its account, the same answer as for a role that does not '
-    "trust the caller (STS API reference, AssumeRole: Errors; IAM guide, troubleshooting assume role)",
+    '<role ARN>") when the role does not exist in its account, or when its trust policy does not allow the '
+    "caller sts:AssumeRole (its principal, its conditions on sts:ExternalId and sts:SourceIdentity), and "
+    "for sts:SetSourceIdentity when a SourceIdentity is given (STS API reference, AssumeRole: Errors; IAM "
+    "guide, troubleshooting assume role; monitor and control actions taken with assumed roles)",
 )
 def assume_role_needs_the_role() -> None:
-    """Patches moto: AssumeRole needs the role to exist."""
+    """Patches moto: AssumeRole needs the role to exist and to trust the caller."""
     response_class = from_moto("moto.sts.responses", "TokenResponse")
     original_assume_role = original(response_class, "assume_role")
 
@@ -31,10 +37,27 @@ def assume_role_needs_the_role() -> None:
         match = _ROLE_ACCOUNT.match(role_arn)
         account = match.group(1) if match else self.current_account
         iam = from_moto("moto.iam.models", "iam_backends")[account][self.partition]
-        if not any(role.arn == role_arn for role in iam.get_roles()):
-            _, caller, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
-            access_denied = from_moto("moto.core.exceptions", "AccessDeniedError")
+        _, caller, caller_account = self.backend.get_caller_identity(self.get_access_key(), self.region)
+        access_denied = from_moto("moto.core.exceptions", "AccessDeniedError")
+        role = next((role for role in iam.get_roles() if role.arn == role_arn), None)
+        if role is None:
             raise access_denied(caller, f"sts:AssumeRole on resource: {role_arn}")
+        external_id, source = self._get_param("ExternalId"), self._get_param("SourceIdentity")
+        context = {
+            "aws:PrincipalArn": [caller],
+            "aws:PrincipalAccount": [caller_account],
+            **({"sts:ExternalId": [external_id]} if external_id else {}),
+            **({"sts:SourceIdentity": [source]} if source else {}),
+        }
+        refused = trust_refuses(
+            role,
+            caller_arn=caller,
+            caller_account=caller_account,
+            actions=("sts:AssumeRole", *(("sts:SetSourceIdentity",) if source else ())),
+            context=context,
+        )
+        if refused:
+            raise access_denied(caller, f"{refused} on resource: {role_arn}")
         return original_assume_role(self)
 
     replace(response_class, "assume_role", assume_role)

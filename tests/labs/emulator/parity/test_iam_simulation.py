@@ -63,3 +63,47 @@ def test_simulate_principal_policy_reads_the_roles_policies_and_boundary(local_a
         "cloudformation:DeleteStack": EXPLICIT_DENY,
         "ec2:RunInstances": IMPLICIT_DENY,
     }
+
+
+TAGGED_INVOKE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": "arn:aws:lambda:*:123456789012:function:*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/labkit:lab": ["LabColdStart"]}},
+        }
+    ],
+}
+
+
+def test_simulate_principal_policy_decides_conditions_on_the_context_entries(local_aws: LocalAws) -> None:
+    iam = local_aws.session().client("iam")
+    role = iam.create_role(RoleName="SimTagged", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    iam.put_role_policy(RoleName="SimTagged", PolicyName="tagged", PolicyDocument=json.dumps(TAGGED_INVOKE))
+    function = "arn:aws:lambda:us-east-1:123456789012:function:alice-LabColdStart-Light"
+
+    def decision(*tag: str) -> str:
+        entries = (
+            [
+                {
+                    "ContextKeyName": "aws:ResourceTag/labkit:lab",
+                    "ContextKeyValues": list(tag),
+                    "ContextKeyType": "string",
+                }
+            ]
+            if tag
+            else []
+        )
+        answer = iam.simulate_principal_policy(
+            PolicySourceArn=role,
+            ActionNames=["lambda:InvokeFunction"],
+            ResourceArns=[function],
+            ContextEntries=entries,
+        )
+        return str(answer["EvaluationResults"][0]["EvalDecision"])
+
+    assert decision("LabColdStart") == ALLOWED
+    assert decision("LabEc2") == IMPLICIT_DENY
+    assert decision() == IMPLICIT_DENY  # no context: a conditional statement does not apply

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from labs.classroom.rehearsal import create_learner_role
+from labs.classroom.rehearsal import create_admin_role
 from tests.labs.emulator.parity import deploy, python_function
 
 STATE_MACHINE = {
@@ -68,7 +68,7 @@ class _AccountSession(boto3.Session):
 
 def test_a_state_machine_in_another_account_invokes_its_own_function(session: boto3.Session) -> None:
     teacher = session.client("sts").get_caller_identity()["Account"]
-    role = create_learner_role(session, LEARNER, teacher_account=teacher, role="ParityStates")
+    role = create_admin_role(session, LEARNER, trusted_account=teacher, role="ParityStates")
     credentials = session.client("sts").assume_role(RoleArn=role, RoleSessionName="parity")["Credentials"]
     learner = _AccountSession(
         session.client("sts").meta.endpoint_url,
