@@ -1,11 +1,12 @@
 """`labkit class status` and `labkit class check` for 100 learners over 10 accounts on the emulator.
 
-Each of the 10 learner accounts gets the teacher's role (labs/classroom/rehearsal.py) and a CDK bootstrap;
-its first learner's stream lab is synthesized in this process and deployed with the pinned CDK CLI (which
-publishes the assets into that account); the other 9 learners of the account are created through
+Each of the 10 learner accounts gets a learner's administrator role, a CDK bootstrap and the teacher-access
+stack (labs/classroom/rehearsal.py), deployed with the pinned CDK CLI; its first learner's stream lab is
+synthesized in this process and deployed with the CLI too (which publishes the assets into that account);
+the other 9 learners of the account are created through
 CloudFormation change sets with that template and its stack tags, the owner id replaced (all ids have one
 length and appear nowhere else), as the CLI sends them. Both commands then run through the CLI's entry
-point, reaching every learner through sts:AssumeRole, output discarded.
+point, reaching every learner through sts:AssumeRole into the teacher-access stack's role, output discarded.
 """
 
 from __future__ import annotations
@@ -21,17 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Row, median_seconds
-from labs.classroom.rehearsal import TEACHER_ROLE, create_learner_role, learner_env
+from labs.classroom.rehearsal import TEACHER_ROLE, create_admin_role, learner_env, synthesize_teacher_access
 from labs.cli import main
 from labs.ddb_stream.spec import LAB_ID as DDB_STREAM_LAB
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
+from labs.registry import lab_ids
 from labs.settings import LabSettings
 from labs.synthesis import synthesize
+from labs.teacher_access.facts import STACK_ID, TeacherAccessSettings, principal_of_caller
 
 ACCOUNTS = 10
 PER_ACCOUNT = 10
 LAB = DDB_STREAM_LAB  # cheap on the emulator: no instance, no VPC
+EXTERNAL_ID = "bench-class"
+# the learner's way into their account (a sandbox's own administrator role), never the teacher's
+LEARNER_ROLE = "LabkitBenchLearner"
 STATUS_GOAL_S = 20.0
 # the whole class graded within a lab period's last minutes: 3 minutes for 100 learners
 CHECK_GOAL_S = 180.0
@@ -46,7 +52,7 @@ def _owners(account_index: int) -> list[str]:
 
 
 def _roster_text() -> str:
-    lines = [f"role={TEACHER_ROLE}"]
+    lines = [f"role={TEACHER_ROLE} external-id={EXTERNAL_ID}"]
     for index, account in enumerate(_accounts()):
         lines += [f"{owner} {account}" for owner in _owners(index)]
     return "\n".join(lines) + "\n"
@@ -61,14 +67,24 @@ def _synthesized(owner: str, account: str, outdir: Path) -> tuple[str, dict[str,
     )
 
 
-def _deploy_account(aws: LocalAws, account: str, owners: Sequence[str], workdir: Path) -> None:
+def _teacher_access(aws: LocalAws, workdir: Path) -> Path:
+    """The teacher-access stack trusting the emulator's caller with the bench's external id."""
+    caller = principal_of_caller(aws.session().client("sts").get_caller_identity()["Arn"])
+    settings = TeacherAccessSettings(principals=(str(caller),), external_id=EXTERNAL_ID)
+    return synthesize_teacher_access(settings, workdir / "teacher-access", lab_ids())
+
+
+def _deploy_account(
+    aws: LocalAws, account: str, owners: Sequence[str], workdir: Path, teacher_access: Path
+) -> None:
     session = aws.session()
     teacher = session.client("sts").get_caller_identity()["Account"]
-    role = create_learner_role(session, account, teacher_account=teacher)
+    role = create_admin_role(session, account, trusted_account=teacher, role=LEARNER_ROLE)
     env = learner_env(session, role, aws.env)
     folder = workdir / account
     folder.mkdir()
     run_cdk(["bootstrap", f"aws://{account}/{aws.region}"], env=env, cwd=folder)
+    run_cdk(["deploy", STACK_ID, "--app", str(teacher_access), "--require-approval", "never"], env=env)
     first = folder / "cdk.out"
     template, tags = _synthesized(owners[0], account, first)
     run_cdk(["deploy", LAB, "--app", str(first), "--require-approval", "never"], env=env)
@@ -124,15 +140,21 @@ def measure(*, repeat: int = 3) -> list[Row]:
         roster = workdir / "roster.txt"
         roster.write_text(_roster_text(), encoding="utf-8")
         started = time.perf_counter()
+        teacher_access = _teacher_access(aws, workdir)
         for index, account in enumerate(accounts):
-            _deploy_account(aws, account, _owners(index), workdir)
+            _deploy_account(aws, account, _owners(index), workdir, teacher_access)
         set_up = time.perf_counter() - started
         status = median_seconds(lambda: _labkit_class(aws, "status", "--roster", str(roster)), repeat=repeat)
         status_serial = _timed(aws, "status", "--roster", str(roster), "--workers", "1")
         check = _timed(aws, "check", "--roster", str(roster), "--report", str(workdir / "report"))
     where = f"{n} learners over {ACCOUNTS} accounts, {LAB} each, on the emulator"
     return [
-        Row(f"class set-up: {ACCOUNTS} accounts bootstrapped, {n} stacks (not a goal)", set_up, "s"),
+        Row(
+            f"class set-up: {ACCOUNTS} accounts bootstrapped with the teacher-access stack, {n} stacks "
+            "(not a goal)",
+            set_up,
+            "s",
+        ),
         Row(f"class status: {where}", status, "s", f"<= {STATUS_GOAL_S:g} s", status <= STATUS_GOAL_S),
         Row("class status: per learner", status / n, "s"),
         Row("class status: 1 worker / 8 workers", status_serial / status, "x"),

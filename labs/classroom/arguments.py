@@ -7,10 +7,12 @@ import argparse
 from pathlib import Path
 
 from labs.classroom.destroy import DEFAULT_TIMEOUT_S
+from labs.classroom.rehearsal import REHEARSAL_EXTERNAL_ID
 from labs.classroom.roster import DEFAULT_OWNER_COLUMN
 from labs.classroom.sessions import DEFAULT_WORKERS
 from labs.preflight.command import add_landing_zone_arguments
 from labs.registry import check_options, lab_ids
+from labs.settings import SettingsError, parse_owner
 from labs.teacher_access.facts import EXTERNAL_ID
 
 
@@ -142,6 +144,7 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
         help="destroy the lab stacks of each learner over the cap (no question asked: for a schedule), "
         "then read the account again to verify",
     )
+    add_learner_account(subcommands)
     for sub in (destroy, guard):
         sub.add_argument(
             "--timeout",
@@ -149,3 +152,45 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
             default=DEFAULT_TIMEOUT_S,
             help=f"seconds to wait for the deletions (default {DEFAULT_TIMEOUT_S:.0f})",
         )
+
+
+def owner_id(text: str) -> str:
+    """An owner id given on the command line, checked as -c owner= is."""
+    try:
+        owner = parse_owner(text)
+    except SettingsError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if owner is None:
+        raise argparse.ArgumentTypeError("an owner id cannot be empty")
+    return owner
+
+
+def add_learner_account(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`labkit class learner-account`: the emulator's learner accounts (no roster to read: it writes one)."""
+    accounts = subcommands.add_parser(
+        "learner-account",
+        help="on the emulator: a new account per learner with the teacher-access stack in it, and its "
+        "roster line",
+    )
+    accounts.add_argument("owners", nargs="+", type=owner_id, metavar="OWNER", help="the learners' owner ids")
+    accounts.add_argument(
+        "--external-id",
+        type=external_id,
+        metavar="ID",
+        help="the class's sts:ExternalId (default: cdk.json's classExternalId, else "
+        f"{REHEARSAL_EXTERNAL_ID})",
+    )
+    accounts.add_argument(
+        "--teacher-principal",
+        action="append",
+        default=[],
+        metavar="ARN",
+        help="a role or user ARN the teacher's role trusts (default: yours, from sts:GetCallerIdentity)",
+    )
+    accounts.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="append the learners' lines to this roster (a new file starts with the settings line)",
+    )
+    accounts.add_argument("--region", help="the learners' region (default: the emulator's)")

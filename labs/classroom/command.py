@@ -17,21 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.prompt import Confirm
 
 from labs.checks.waiting import EMULATOR_POLL_S, REAL_POLL_S
@@ -45,7 +34,7 @@ from labs.classroom.sessions import run_bounded
 from labs.deployed.session import on_emulator, session_from_environment
 from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids
-from labs.terminal import make_console
+from labs.terminal import make_console, progress_bar
 
 HELP = "run a class from a roster: preflight, status with cost, graded checks with a report, clean-up"
 # what a failed AWS call means for this command (labs/cli.py prints it with the error)
@@ -62,6 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one `labkit class` subcommand over the roster; the exit status."""
     console = make_console()
+    if args.class_command == "learner-account":
+        return run_learner_account(args, console)
     defaults = Placement(
         role=args.role, cap_usd_per_hour=args.cap, external_id=args.external_id or configured_external_id()
     )
@@ -98,33 +89,6 @@ def run(args: argparse.Namespace) -> int:
         )
     code: int = commands[args.class_command](args, reach, console)
     return code
-
-
-class Bar:
-    """A progress bar on a terminal (silent elsewhere): `total(n)` once known, `advance()` per item."""
-
-    def __init__(self, progress: Progress, description: str) -> None:
-        self._progress = progress
-        self._task = progress.add_task(description, total=None)
-
-    def total(self, count: int) -> None:
-        """Set how many steps the bar counts to."""
-        self._progress.update(self._task, total=count)
-
-    def advance(self, *_done: Any) -> None:
-        """Count one step done."""
-        self._progress.advance(self._task)
-
-
-@contextmanager
-def progress_bar(console: Console, description: str) -> Iterator[Bar]:
-    """A progress bar on the console, shown only on a terminal."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    progress = Progress(
-        *columns, TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal
-    )
-    with progress:
-        yield Bar(progress, description)
 
 
 def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
@@ -245,7 +209,12 @@ def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
 
 
 def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
-    """`labkit class destroy`: delete the class's lab stacks, after showing the plan."""
+    """`labkit class destroy`: delete the class's lab stacks, after showing the plan; then name what still
+    bills that no lab stack made."""
+    from labs.classroom.billing import still_billing
+    from labs.classroom.status import read_class_status
+    from labs.cost.prices import load_prices
+
     roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs)) or lab_ids()
     now = datetime.now(UTC)
@@ -283,22 +252,32 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
     with progress_bar(console, "scanning each learner for leftovers") as bar:
         bar.total(len(roster))
         leftovers = scan_learners(reach, roster.owners, labs=labs, workers=args.workers, on_done=bar.advance)
+    with console.status("reading what still bills, as class status does"):
+        billing = still_billing(read_class_status(reach, now=now, prices=load_prices(), workers=args.workers))
     if deletions:
         console.print(render.deletions_table(deletions))
     console.print(render.leftovers_by_learner_table(leftovers))
+    if billing:
+        console.print(render.billing_table(billing))
     for away in reach.unreachable.values():
         console.print(f"[bold red]not reached:[/] {escape(away.line)}")
     failed = [d for d in deletions if not d.deleted]
     dirty = [owner for owner, found in leftovers.items() if found]
-    if reach.unreachable and not (failed or dirty):
+    # what bills in a shared account tied to nobody on the roster is named, but is not the class's to stop
+    learners_bill = [item for item in billing if item.owner is not None]
+    if reach.unreachable and not (failed or dirty or learners_bill):
         console.print(
             f"[bold red]{len(reach.unreachable)} learner(s) not reached[/]: nothing of theirs was deleted"
         )
         return ExitStatus.FAILED
-    if failed or dirty:
+    if failed or dirty or learners_bill:
+        bills = sum(item.resource.usd_per_hour or 0.0 for item in learners_bill)
         console.print(
-            f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind[/]: "
-            "fix each reason above, then run this destroy again (`labkit leftovers --owner OWNER` lists each)"
+            f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind, "
+            f"{len(learners_bill)} learner resource(s) no lab stack made still bill "
+            f"{render.usd(bills, places=5)}/h[/]: "
+            "fix each reason above, stop what bills with the command shown (as the account's owner: the "
+            "teacher's role deletes only the kit's stacks), then run this destroy again"
         )
         return ExitStatus.FAILED
     console.print(
@@ -368,4 +347,47 @@ def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
     console.print(
         f"[green]{len(done)} learner(s) brought under their cap; verified: nothing of their stacks runs[/]"
     )
+    return ExitStatus.PASSED
+
+
+def run_learner_account(args: argparse.Namespace, console: Console) -> int:
+    """`labkit class learner-account`: emulator accounts, each with the teacher-access stack."""
+    import os
+
+    from labs.classroom import rehearsal
+
+    base = session_from_environment(args.region)
+    if not on_emulator(base):
+        print(
+            "labkit class learner-account: only on the emulator (`labkit emulator`, then `source "
+            ".labkit/emulator.env`); on AWS, deploy LabkitTeacherAccess into each learner account (README: "
+            "Accounts per learner)",
+            file=sys.stderr,
+        )
+        return ExitStatus.CANNOT_RUN
+    settings = rehearsal.teacher_settings(base, args.teacher_principal, args.external_id)
+    owners = list(dict.fromkeys(args.owners))
+    with progress_bar(console, "making learner accounts with the teacher-access stack") as bar:
+        bar.total(len(owners))
+        try:
+            made = rehearsal.make_learner_accounts(
+                base,
+                owners,
+                settings=settings,
+                environ=os.environ,
+                env_dir=rehearsal.LEARNERS_DIR,
+                on_done=bar.advance,
+            )
+        except rehearsal.RehearsalError as error:
+            print(f"labkit class learner-account: {error}", file=sys.stderr)
+            return ExitStatus.CANNOT_RUN
+    console.print(render.learner_accounts_table([account for account, _ in made], settings.principals))
+    text = rehearsal.roster_text([account for account, _ in made], external_id=settings.external_id)
+    if args.roster is not None:
+        rehearsal.append_roster(args.roster, text)
+        console.print(f"Appended to {escape(str(args.roster))}.")
+    for account, env_file in made:
+        owner = account.owner
+        console.print(f"As {owner}: source {escape(str(env_file))}, then cdk deploy <Lab> -c owner={owner}")
+    console.print("Roster lines:\n" + escape(text.rstrip()))
     return ExitStatus.PASSED

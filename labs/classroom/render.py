@@ -9,10 +9,12 @@ from rich.table import Table
 from rich.text import Text
 
 from labs.classroom.accounts import Unreachable
+from labs.classroom.billing import StillBilling
 from labs.classroom.destroy import Deletion
 from labs.classroom.grading import ClassGrid, Grade
 from labs.classroom.guard import Enforcement
 from labs.classroom.inventory import LabStackListing
+from labs.classroom.rehearsal import LearnerAccount
 from labs.classroom.reports.labels import short_label
 from labs.classroom.spend import LearnerSpend, PricedResource
 from labs.classroom.status import ClassStatus, LabStackState
@@ -274,5 +276,35 @@ def enforcement_table(done: Sequence[Enforcement]) -> Table:
             removed or "nothing",
             Text("; ".join(still) or "nothing", style="green" if item.clean else "bold red"),
             usd(item.usd_per_hour_after, places=5),
+        )
+    return table
+
+
+def learner_accounts_table(accounts: Sequence[LearnerAccount], principals: Sequence[str]) -> Table:
+    """The learner accounts made on the emulator, with the teacher's role in each and whom it trusts."""
+    table = Table(
+        title=f"Learner accounts with the teacher-access stack (trusting {', '.join(principals)})",
+        title_justify="left",
+    )
+    for column in ("Learner", "Account", "Teacher's role", "The learner's way in"):
+        table.add_column(column)
+    for made in accounts:
+        table.add_row(made.owner, made.account, made.teacher_role_arn, made.access_role_arn)
+    return table
+
+
+def billing_table(billing: Sequence[StillBilling]) -> Table:
+    """What still bills after the destroy, that no lab stack made, and the command that stops each."""
+    table = Table(title="Still billing: made by no lab stack, so not deleted", title_justify="left")
+    for column in ("Learner", "Account, region", "Resource", "$/h", "To stop it"):
+        # the command stays on one line, to copy as it is
+        table.add_column(column, justify="right" if column == "$/h" else "left", no_wrap="stop" in column)
+    for item in billing:
+        table.add_row(
+            item.owner or "(nobody on the roster)",
+            item.where,
+            f"{item.resource.identifier} ({item.resource.what}, {item.origin})",
+            usd(item.resource.usd_per_hour, places=5),
+            item.stop,
         )
     return table

@@ -162,9 +162,31 @@ def cloudformation_keeps_function_architecture() -> None:
     replace_classmethod(function_class, "create_from_cloudformation_json", create)
 
 
+@parity_fix(
+    "CloudFormation keeps a function's tags",
+    moto_does="drops the Tags of an AWS::Lambda::Function: ListTags answers none, and a policy conditioned "
+    "on aws:ResourceTag (the teacher role's lambda:InvokeFunction) could never match",
+    aws_does="creates the function with the template's tags (AWS::Lambda::Function: Tags), which ListTags "
+    "returns and aws:ResourceTag conditions read (Lambda guide: attribute-based access control)",
+)
+def cloudformation_keeps_function_tags() -> None:
+    """Patches moto: CloudFormation keeps a function's tags."""
+    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    original_create = original(function_class, "create_from_cloudformation_json")
+
+    def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
+        function = original_create(cls, name, template, account_id, region, **kw)
+        tags = template["Properties"].get("Tags") or []
+        function.tags.update({str(tag["Key"]): str(tag.get("Value", "")) for tag in tags})
+        return function
+
+    replace_classmethod(function_class, "create_from_cloudformation_json", create)
+
+
 FIXES: tuple[ParityFix, ...] = (
     lambda_runs_deployed_code,
     lambda_logs_to_configured_log_group,
     cloudformation_keeps_function_layers,
     cloudformation_keeps_function_architecture,
+    cloudformation_keeps_function_tags,
 )

@@ -108,7 +108,11 @@ def test_the_class_s_external_id_and_the_teacher_s_source_identity_go_with_every
 ) -> None:
     roster = Roster(
         Path("class.txt"),
-        (Learner("alice", 1, Placement(account="111111111111", role="LabkitTeacher", external_id="class-1b")),),
+        (
+            Learner(
+                "alice", 1, Placement(account="111111111111", role="LabkitTeacher", external_id="class-1b")
+            ),
+        ),
     )
     sent: list[dict[str, object]] = []
     sts = base.client("sts")
@@ -157,7 +161,8 @@ def test_assumed_role_credentials_assume_the_role_again_before_they_expire(base:
         "provide-client-params.sts.AssumeRole", lambda params, **_: calls.append(params["RoleArn"])
     )
     connect = assume_role_session(base, clock=lambda: now[0])
-    session = connect(Placement(role="arn:aws:iam::111111111111:role/LabkitTeacher", region="us-east-1"), "labkit-test")
+    role = "arn:aws:iam::111111111111:role/LabkitTeacher"
+    session = connect(Placement(role=role, region="us-east-1"), "labkit-test")
     sqs = session.client("sqs")
 
     sqs.list_queues()

@@ -1,17 +1,20 @@
-"""A class across accounts on the emulator, through the real `labkit class`: each learner in an account of
-their own, reached through the teacher's role there. alice and bob deploy the cheap labs, bob also runs an
-instance made by hand, dave runs LabEc2 over his spend cap, erin's account has no such role, carol shares
-the teacher's account and deploys nothing. Preflight, status with spend, check with every report, guard
---enforce (verified), destroy.
+"""A class of 5 learners, each in an account of their own, reached only through the teacher-access stack, on
+the emulator through the real CLIs: `labkit class learner-account` makes the accounts (Organizations'
+CreateAccount, `cdk bootstrap`, `cdk deploy LabkitTeacherAccess`), each learner deploys labs with the CDK CLI
+as themselves, then the teacher runs preflight, status, check (every lab, every opt-in), guard --enforce
+and destroy. frank's account has no teacher role: he is not reached, and nothing stops for him.
+
+Every AWS call those commands make with the teacher role's credentials is recorded and judged by IAM's
+policy simulator against the role the stack deployed (conditions decided on the resource's account and
+labkit:lab tag): the role's least privilege suffices for everything the tools do, and refuses the rest.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import os
-import xml.etree.ElementTree as ET
+import shlex
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -24,47 +27,83 @@ import boto3
 import pytest
 
 from labs import synthesis
-from labs.classroom.rehearsal import TEACHER_ROLE, create_learner_role, learner_env
+from labs.classroom.rehearsal import ACCESS_ROLE, TEACHER_ROLE
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
+from labs.registry import lab_ids
 from labs.settings import LabSettings
+from tests.labs.teacher_access.calls import UNAUTHORIZED, Call, decision, lab_tag, recording, resources
 from tests.synth import CDK_GROUP
 
-pytestmark = CDK_GROUP
+pytestmark = [CDK_GROUP, pytest.mark.e2e]
 
-ACCOUNTS = {"alice": "111111111111", "bob": "222222222222", "dave": "333333333333"}
-DEPLOYS = {"alice": ("LabDdbStream", "LabStepFunction"), "bob": ("LabDdbStream",), "dave": ("LabEc2",)}
-MISSING_ROLE_ACCOUNT = "444444444444"
-GRADED = ("LabDdbStream", "LabStepFunction")
-ROSTER = f"""# class 1B: one account per learner, the teacher's role in each
-role={TEACHER_ROLE} cap=0.05
-alice {ACCOUNTS["alice"]}
-bob {ACCOUNTS["bob"]}
-carol
-dave {ACCOUNTS["dave"]} cap=0.005
-erin {MISSING_ROLE_ACCOUNT}
-"""
-OWNERS = ("alice", "bob", "carol", "dave", "erin")
+EXTERNAL_ID = "class-1b-rehearsal"
+# the emulator's caller, as a trust policy names it
+TEACHER = "arn:aws:iam::123456789012:user/moto"
+DEPLOYS = {
+    "alice": ("LabEc2", "LabAsg"),
+    "bob": ("LabDdbStream", "LabStepFunction"),
+    "carol": ("LabColdStart", "LabSpot"),
+    "dave": ("LabEc2",),
+    "erin": (),
+}
+UNREACHED = ("frank", "444444444444")
 TERMINAL = {"COLUMNS": "400", "NO_COLOR": "1"}
+# the writes the checks, the guard and the destroy make: each must have been made, and allowed
+WRITES = {
+    "cloudformation:DeleteStack",
+    "dynamodb:PutItem",
+    "ec2:TerminateInstances",
+    "fis:StartExperiment",
+    "lambda:InvokeFunction",
+    "states:StartExecution",
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @dataclass(frozen=True)
 class Class:
     aws: LocalAws
+    folder: Path
     roster: Path
-    roles: dict[str, str]  # owner -> role ARN in their account
-    by_hand: str  # the instance bob launched from "the console"
+    accounts: dict[str, str]  # owner -> account
+    envs: dict[str, dict[str, str]]  # owner -> the learner's exports
+    by_hand: str  # the instance erin launched from "the console"
 
 
-@pytest.fixture(scope="module")
-def local_aws() -> Iterator[LocalAws]:
-    with LocalAws() as aws:
-        yield aws
+def labkit(aws: LocalAws, folder: Path, *args: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    cwd = Path.cwd()
+    os.chdir(folder)  # learner-account writes each learner's exports under ./.labkit/learners
+    try:
+        with (
+            aws.patched_environ(),
+            patch.dict(os.environ, TERMINAL),
+            redirect_stdout(out),
+            redirect_stderr(err),
+        ):
+            code = main(list(args))
+    finally:
+        os.chdir(cwd)
+    return Run(code, out.getvalue(), err.getvalue())
 
 
-def learner_client(aws: LocalAws, role_arn: str, service: str) -> Any:
-    env = learner_env(aws.session(), role_arn, {})
+def exports(path: Path) -> dict[str, str]:
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        found[key] = shlex.split(value)[0] if value else ""
+    return found
+
+
+def client(aws: LocalAws, env: dict[str, str], service: str) -> Any:
     make: Any = boto3.client  # the service is a variable: no typed overload applies
     return make(
         service,
@@ -76,136 +115,194 @@ def learner_client(aws: LocalAws, role_arn: str, service: str) -> Any:
     )
 
 
-@pytest.fixture(scope="module")
-def a_class(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Class:
-    """Three learner accounts with the teacher's role, bootstrapped, the labs deployed as learners do."""
-    session = local_aws.session()
-    teacher = session.client("sts").get_caller_identity()["Account"]
-    roles = {
-        owner: create_learner_role(session, account, teacher_account=teacher)
-        for owner, account in ACCOUNTS.items()
-    }
-    for owner, account in ACCOUNTS.items():
-        env = learner_env(session, roles[owner], local_aws.env)
-        bootstrap = ["bootstrap", f"aws://{account}/{local_aws.region}"]
-        run_cdk(bootstrap, env=env, cwd=tmp_path_factory.mktemp(f"bootstrap-{owner}"))
-        assembly = str(tmp_path_factory.mktemp(f"cdk-{owner}"))
-        settings = LabSettings(owner=owner, sandbox_accounts=(account,), now=datetime.now(UTC))
-        synthesis.synthesize(settings, outdir=assembly)
-        run_cdk(["deploy", *DEPLOYS[owner], "--app", assembly, "--require-approval", "never"], env=env)
-    ec2 = learner_client(local_aws, roles["bob"], "ec2")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    launched = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1)
-    roster = tmp_path_factory.mktemp("class") / "class-1b.txt"
-    roster.write_text(ROSTER, encoding="utf-8")
-    return Class(local_aws, roster, roles, launched["Instances"][0]["InstanceId"])
-
-
-@dataclass(frozen=True)
-class Run:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def labkit_class(aws: LocalAws, *args: str) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    with aws.patched_environ(), patch.dict(os.environ, TERMINAL), redirect_stdout(out), redirect_stderr(err):
-        code = main(["class", *args])
-    return Run(code, out.getvalue(), err.getvalue())
-
-
 def line_with(out: str, *words: str) -> str:
     return next((line for line in out.splitlines() if all(word in line for word in words)), "")
 
 
-def live_stacks(aws: LocalAws, role_arn: str) -> set[str]:
-    stacks = learner_client(aws, role_arn, "cloudformation").describe_stacks()["Stacks"]
-    return {
-        s["StackName"]
-        for s in stacks
-        if s["StackStatus"] != "DELETE_COMPLETE" and "Toolkit" not in s["StackName"]
+@pytest.fixture(scope="module")
+def a_class(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Class]:
+    """Five learner accounts with the teacher-access stack, each learner's labs deployed as they do it."""
+    folder = tmp_path_factory.mktemp("class")
+    roster = folder / "class-1b.txt"
+    with LocalAws(spot_warning_s=2) as aws:
+        made = labkit(
+            aws, folder, "class", "learner-account", *DEPLOYS,
+            "--external-id", EXTERNAL_ID, "--roster", str(roster),
+        )  # fmt: skip
+        assert made.returncode == 0, made.stdout + made.stderr
+        envs = {owner: exports(folder / ".labkit" / "learners" / f"{owner}.env") for owner in DEPLOYS}
+        accounts = {
+            owner: client(aws, env, "sts").get_caller_identity()["Account"] for owner, env in envs.items()
+        }
+        for owner, labs in DEPLOYS.items():
+            if not labs:
+                continue
+            assembly = str(tmp_path_factory.mktemp(f"cdk-{owner}"))
+            settings = LabSettings(owner=owner, sandbox_accounts=(accounts[owner],), now=datetime.now(UTC))
+            synthesis.synthesize(settings, outdir=assembly, only=labs)
+            deploy = ["deploy", *labs, "--app", assembly, "--require-approval", "never", "--concurrency", "2"]
+            run_cdk(deploy, env={**aws.env, **envs[owner]})
+        ec2 = client(aws, envs["erin"], "ec2")
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        by_hand = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1)
+        text = roster.read_text(encoding="utf-8").splitlines()
+        text[0] += " cap=0.05"  # the settings line: every learner's cap
+        text = [line + " cap=0.005" if line.startswith("dave ") else line for line in text]
+        roster.write_text("\n".join([*text, " ".join(UNREACHED), ""]), encoding="utf-8")
+        yield Class(aws, folder, roster, accounts, envs, by_hand["Instances"][0]["InstanceId"])
+
+
+def test_the_learner_accounts_trust_only_the_teacher_with_the_class_s_external_id(a_class: Class) -> None:
+    roster = a_class.roster.read_text(encoding="utf-8")
+    learner = client(a_class.aws, a_class.envs["alice"], "sts").get_caller_identity()["Arn"]
+
+    assert roster.startswith(f"role={TEACHER_ROLE} external-id={EXTERNAL_ID} cap=0.05\n")
+    assert len(set(a_class.accounts.values())) == 5
+    for owner, account in a_class.accounts.items():
+        assert f"{owner:<5} {account}" in roster
+        iam = client(a_class.aws, a_class.envs[owner], "iam")
+        trust = iam.get_role(RoleName=TEACHER_ROLE)["Role"]["AssumeRolePolicyDocument"]
+        (statement,) = trust["Statement"]
+        trusted = statement["Principal"]["AWS"]
+        assert (trusted if isinstance(trusted, list) else [trusted]) == [TEACHER]
+        assert statement["Condition"]["StringEquals"] == {"sts:ExternalId": EXTERNAL_ID}
+    assert f":assumed-role/{ACCESS_ROLE}/" in learner  # the learner acts through the account's own role
+
+
+def test_the_class_s_life_through_the_teacher_role_and_every_call_it_made_is_allowed(a_class: Class) -> None:
+    aws, folder, roster = a_class.aws, a_class.folder, str(a_class.roster)
+    labs = lab_ids()
+    with recording() as during:
+        preflight = labkit(aws, folder, "class", "preflight", "--roster", roster, *labs)
+        status = labkit(aws, folder, "class", "status", "--roster", roster)
+        check = labkit(
+            aws, folder, "class", "check", "--roster", roster, "--report", str(folder / "report"),
+            "--self-heal", "--interrupt",
+        )  # fmt: skip
+    # judged while the resources the checks wrote to still exist (their tags are part of the decision)
+    denied_during, made_during = judge(a_class, during.calls)
+    with recording() as after:
+        guard = labkit(aws, folder, "class", "guard", "--roster", roster, "--enforce")
+        destroy = labkit(aws, folder, "class", "destroy", "--roster", roster, "--yes")
+    denied_after, made_after = judge(a_class, after.calls)
+
+    frank = f"frank: role arn:aws:iam::{UNREACHED[1]}:role/{TEACHER_ROLE} in account {UNREACHED[1]} cannot be"
+    for owner, account in a_class.accounts.items():
+        assert line_with(preflight.stdout, f"{account} us-east-1: region us-east-1", "pass"), preflight.stdout
+        assert line_with(status.stdout, owner, account), status.stdout
+    assert frank in status.stdout
+    assert line_with(status.stdout, "dave", "OVER"), status.stdout
+    grades = {
+        (row["owner"], row["lab"]): row["grade"]
+        for row in csv.DictReader(io.StringIO((folder / "report" / "report.csv").read_text(encoding="utf-8")))
     }
-
-
-@pytest.mark.e2e
-def test_a_class_across_accounts_from_preflight_to_guard_to_destroy(a_class: Class, tmp_path: Path) -> None:
-    aws, roster = a_class.aws, str(a_class.roster)
-    erin_role = f"arn:aws:iam::{MISSING_ROLE_ACCOUNT}:role/{TEACHER_ROLE}"
-
-    preflight = labkit_class(aws, "preflight", "--roster", roster, *GRADED)
-
-    assert preflight.returncode == 1, preflight.stdout + preflight.stderr
-    assert line_with(preflight.stdout, "erin: reach account 444444444444", "fail", "AccessDenied")
-    for account in ACCOUNTS.values():
-        assert line_with(preflight.stdout, f"{account} us-east-1: region us-east-1", "pass")
-
-    status = labkit_class(aws, "status", "--roster", roster)
-
-    out = status.stdout
-    assert status.returncode == 1, out + status.stderr
-    for owner, labs in DEPLOYS.items():
-        for lab in labs:
-            assert line_with(out, owner, ACCOUNTS[owner], lab, "CREATE_COMPLETE"), out
-    # t3.micro, its public IPv4 and its 8 GiB gp2 root volume
-    bob = line_with(out, "bob", "222222222222 us-east-1", "$0.01650")
-    assert f"{a_class.by_hand} (t3.micro instance with a public IPv4, made by hand)" in bob, out
-    dave = line_with(out, "dave", "333333333333 us-east-1", "OVER")
-    assert dave, out
-    erin = line_with(out, "erin", MISSING_ROLE_ACCOUNT, "NOT REACHED")
-    assert f"role {erin_role} cannot be assumed (AccessDenied" in erin, out
-    assert "needs you: dave runs $0.0" in out
-    assert "On the roster with nothing deployed (1): carol" in out
-
-    report = tmp_path / "report"
-    check = labkit_class(aws, "check", "--roster", roster, *GRADED, "--report", str(report))
-
-    assert check.returncode == 1, check.stdout + check.stderr
-    assert "3 passed, 5 not deployed, 2 could not be checked of 10" in check.stdout, check.stdout + (
-        report / "report.md"
-    ).read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO((report / "report.csv").read_text(encoding="utf-8"))))
-    grades = {(row["owner"], row["lab"]): row["grade"] for row in rows}
-    assert grades[("alice", "LabStepFunction")] == "pass"
-    assert grades[("bob", "LabDdbStream")] == "pass"
-    assert grades[("erin", "LabDdbStream")] == "error"
-    suites = ET.parse(report / "report.xml").getroot()
-    erin_case = next(c for c in suites.iter("testcase") if c.get("classname") == "erin")
-    error = erin_case.find("error")
-    assert error is not None
-    assert "cannot be assumed" in (error.get("message") or "")
-    for owner in OWNERS:
-        results = json.loads((report / "gradescope" / owner / "results.json").read_text(encoding="utf-8"))
-        assert [test["name"] for test in results["tests"]] == list(GRADED)
-        assert results["score"] == sum(grades[(owner, lab)] == "pass" for lab in GRADED)
-    erin_results = json.loads((report / "gradescope" / "erin" / "results.json").read_text(encoding="utf-8"))
-    assert "cannot be assumed" in erin_results["tests"][0]["output"]
-    assert "erin" in (report / "report.md").read_text(encoding="utf-8")
-
-    guard = labkit_class(aws, "guard", "--roster", roster, "--enforce")
-
-    assert guard.returncode == 1, guard.stdout + guard.stderr  # erin is still not reached
-    over = line_with(guard.stdout, "dave", "333333333333 us-east-1", "$0.01019", "$0.00500")
-    assert "t4g.nano instance (stack dave-LabEc2)" in over, guard.stdout
-    enforced = line_with(guard.stdout, "dave", "dave-LabEc2", "$0.00000")
-    removed, still = enforced.split("│")[3:5]
-    assert "t4g.nano instance" in removed, guard.stdout
-    assert "Elastic IP" in removed, guard.stdout
-    assert still.strip() == "nothing", guard.stdout
+    for owner, deployed in DEPLOYS.items():
+        for lab in deployed:
+            assert grades[(owner, lab)] == "pass", (owner, lab, check.stdout)
+    assert guard.returncode == 1  # frank is not reached
+    assert line_with(guard.stdout, "dave", "dave-LabEc2", "$0.00000"), guard.stdout
     assert "1 learner(s) brought under their cap, verified; 1 learner(s) not reached" in guard.stdout
-    assert live_stacks(aws, a_class.roles["dave"]) == set()
-    dave_ec2 = learner_client(aws, a_class.roles["dave"], "ec2")
-    states = [
-        i["State"]["Name"] for r in dave_ec2.describe_instances()["Reservations"] for i in r["Instances"]
-    ]
-    assert set(states) <= {"terminated", "shutting-down"}
-    assert dave_ec2.describe_addresses()["Addresses"] == []
-    assert not line_with(guard.stdout, "bob", "222222222222")  # under his cap: the guard leaves him be
+    assert destroy.returncode == 1
+    for owner, deployed in DEPLOYS.items():
+        for lab in deployed:
+            if owner != "dave":
+                assert line_with(destroy.stdout, f"{owner}-{lab}", "deleted"), destroy.stdout
+    stop = f"aws ec2 terminate-instances --instance-ids {a_class.by_hand} --region us-east-1"
+    assert stop in destroy.stdout
+    assert line_with(destroy.stdout, "erin", a_class.by_hand, "$0.01540"), destroy.stdout
 
-    destroy = labkit_class(aws, "destroy", "--roster", roster, "--yes")
+    assert denied_during + denied_after == [], "\n".join(denied_during + denied_after)
+    assert made_during | made_after >= WRITES  # every write was made, and allowed
 
-    assert destroy.returncode == 1, destroy.stdout + destroy.stderr  # erin: nothing of hers could be deleted
-    assert live_stacks(aws, a_class.roles["alice"]) == set()
-    assert live_stacks(aws, a_class.roles["bob"]) == set()
-    assert "not reached: erin: role" in destroy.stdout
-    assert line_with(destroy.stdout, "alice-LabStepFunction", "deleted")
+
+def judge(a_class: Class, calls: list[Call]) -> tuple[list[str], set[str]]:
+    """Each call the teacher role made, judged by the simulator on the deployed role; the teacher's own
+    credentials may only name themselves and assume the role (with the external id and a source identity)."""
+    sts = a_class.aws.session().client("sts")
+    teacher = sts.get_caller_identity()["Arn"]
+    role_account: dict[tuple[str, str, str | None], str | None] = {}
+    denied: list[str] = []
+    made: set[str] = set()
+    admins = {account: admin_session(a_class, owner) for owner, account in a_class.accounts.items()}
+    judged: set[tuple[str, str, str, tuple[tuple[str, str], ...]]] = set()
+    for call in calls:
+        key = call.credentials
+        if key not in role_account:
+            caller = client_with(a_class.aws, key).get_caller_identity()["Arn"]
+            role_account[key] = None if caller == teacher else caller.split(":")[4]
+            assert caller == teacher or f":assumed-role/{TEACHER_ROLE}/labkit-moto" in caller, caller
+        account = role_account[key]
+        if account is None:
+            assert call.action in {"sts:GetCallerIdentity", "sts:AssumeRole"}, call.action
+            if call.action == "sts:AssumeRole":
+                assert call.params["ExternalId"] == EXTERNAL_ID
+                assert call.params["SourceIdentity"] == "moto"
+            continue
+        if call.action in UNAUTHORIZED:
+            continue
+        made.add(call.action)
+        admin = admins[account]
+        for resource in resources(call, account):
+            context = {"aws:ResourceAccount": account}
+            tag = lab_tag(admin, call, resource) if call.action in WRITES else None
+            if tag:
+                context["aws:ResourceTag/labkit:lab"] = tag
+            once = (account, call.action, resource, tuple(sorted(context.items())))
+            if once in judged:
+                continue
+            judged.add(once)
+            role = f"arn:aws:iam::{account}:role/{TEACHER_ROLE}"
+            verdict = decision(admin, role, call.action, resource, context)
+            if verdict != "allowed":
+                denied.append(f"{call.action} on {resource} ({verdict})")
+    return denied, made
+
+
+class AtEmulator(boto3.Session):
+    """A session whose clients all talk to the emulator."""
+
+    def __init__(self, endpoint: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._endpoint = endpoint
+
+    def client(self, *args: Any, **kwargs: Any) -> Any:
+        return super().client(*args, endpoint_url=self._endpoint, **kwargs)  # type: ignore[call-overload]
+
+
+def admin_session(a_class: Class, owner: str) -> boto3.Session:
+    """The learner's own way into their account (the account's OrganizationAccountAccessRole)."""
+    env = a_class.envs[owner]
+    return AtEmulator(
+        a_class.aws.endpoint,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=env["AWS_SESSION_TOKEN"],
+        region_name=a_class.aws.region,
+    )
+
+
+def client_with(aws: LocalAws, key: tuple[str, str, str | None]) -> Any:
+    return boto3.client(
+        "sts",
+        endpoint_url=aws.endpoint,
+        region_name=aws.region,
+        aws_access_key_id=key[0],
+        aws_secret_access_key=key[1],
+        aws_session_token=key[2],
+    )
+
+
+def test_the_role_refuses_what_the_tools_never_do(a_class: Class) -> None:
+    owner = "alice"
+    account = a_class.accounts[owner]
+    admin = admin_session(a_class, owner)
+    role = f"arn:aws:iam::{account}:role/{TEACHER_ROLE}"
+    stack = f"arn:aws:cloudformation:us-east-1:{account}:stack/{{}}/0a1b"
+
+    for name in ("CDKToolkit", "LabkitTeacherAccess"):
+        assert decision(admin, role, "cloudformation:DeleteStack", stack.format(name), {}) != "allowed"
+    assert decision(admin, role, "iam:CreateUser", "*", {}) != "allowed"
+    assert decision(admin, role, "ec2:RunInstances", "*", {}) != "allowed"
+    instance = f"arn:aws:ec2:us-east-1:{account}:instance/i-0123456789abcdef0"
+    untagged = {"aws:ResourceAccount": account}  # an instance without the kit's labkit:lab tag
+    assert decision(admin, role, "ec2:TerminateInstances", instance, untagged) != "allowed"

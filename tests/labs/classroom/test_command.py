@@ -225,3 +225,35 @@ def test_the_guard_needs_a_cap(
 ) -> None:
     assert main(["class", "guard", "--roster", str(roster)]) == 2
     assert "no learner has a cap: pass --cap USD or write cap= in the roster" in capsys.readouterr().err
+
+
+def test_destroy_names_what_still_bills_that_no_lab_stack_made_with_the_way_to_stop_it(
+    session: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from labs.classroom.accounts import assume_role_session
+    from labs.classroom.roster import Placement
+    from labs.deployed.shared_session import SharedSession
+
+    alice_role = "arn:aws:iam::111111111111:role/LabkitTeacher"
+    alice = assume_role_session(SharedSession(region_name="us-east-1"))(
+        Placement(role=alice_role, region="us-east-1"), "labkit-test"
+    )
+    deploy(alice, "alice-LabDdbStream", QUEUE, tags=lab_tags("LabDdbStream", "alice"))
+    by_hand = alice.client("ec2").run_instances(ImageId=AMI, InstanceType="t3.micro", MinCount=1, MaxCount=1)
+    instance = by_hand["Instances"][0]["InstanceId"]
+    path = tmp_path / "roster.txt"
+    path.write_text("alice 111111111111 role=LabkitTeacher  # her own sandbox\n", encoding="utf-8")
+
+    code = main(["class", "destroy", "--roster", str(path), "--yes"])
+
+    out = capsys.readouterr().out
+    assert code == 1, out
+    row = next(line for line in out.splitlines() if instance in line)
+    assert "alice" in row
+    assert "t3.micro instance" in row
+    assert f"aws ec2 terminate-instances --instance-ids {instance} --region us-east-1" in out
+    assert "goes with " + instance in out  # its root volume
+    assert "2 learner resource(s) no lab stack made still bill $0.0" in out  # the instance and its volume
+    assert "nothing left behind" not in out
+    running = alice.client("ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"]
+    assert running[0]["State"]["Name"] == "running"  # the teacher's destroy never deletes it

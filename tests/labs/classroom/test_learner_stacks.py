@@ -44,7 +44,9 @@ def test_the_owner_is_read_from_a_learner_stack_s_name() -> None:
     assert stack_owner("LabEc2", "LabEc2") is None
 
 
-def test_a_learner_stack_over_the_cap_is_its_owner_s_and_the_guard_destroys_it(session: boto3.Session) -> None:
+def test_a_learner_stack_over_the_cap_is_its_owner_s_and_the_guard_destroys_it(
+    session: boto3.Session,
+) -> None:
     deploy(session, "bob-MyLabEc2", BIG_INSTANCE, tags=lab_tags("LabEc2", "bob"))
     deploy(session, "alice-LabEc2", {"Queue": {"Type": "AWS::SQS::Queue"}}, tags=lab_tags("LabEc2", "alice"))
     reach = one_account(session, capped_roster("alice", "bob", cap=0.005))

@@ -182,7 +182,9 @@ def test_a_role_arn_in_another_account_than_the_line_s_is_a_bad_line(tmp_path: P
 
 
 def test_a_class_external_id_is_read_from_a_settings_line_a_line_or_a_csv_column(tmp_path: Path) -> None:
-    text = "role=LabkitTeacher external-id=class-1b-2026\nalice 111111111111\nbob 222222222222 external-id=own\n"
+    text = (
+        "role=LabkitTeacher external-id=class-1b-2026\nalice 111111111111\nbob 222222222222 external-id=own\n"
+    )
     roster = read_roster(write(tmp_path, "class.txt", text))
 
     assert roster.learner("alice").placement.external_id == "class-1b-2026"

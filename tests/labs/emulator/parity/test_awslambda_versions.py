@@ -154,7 +154,7 @@ def test_cloudformation_creates_an_alias_on_a_version_with_provisioned_concurren
     assert physical["Version"].endswith(f":function:{name}:1")
 
 
-def test_cloudformation_creates_a_function_on_the_architecture_the_template_names(
+def test_cloudformation_creates_a_function_on_the_architecture_and_with_the_tags_the_template_names(
     session: boto3.Session,
 ) -> None:
     role = session.client("iam").create_role(RoleName=unique("fn"), AssumeRolePolicyDocument="{}")["Role"][
@@ -171,6 +171,7 @@ def test_cloudformation_creates_a_function_on_the_architecture_the_template_name
                     "Role": role,
                     "Architectures": ["arm64"],
                     "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+                    "Tags": [{"Key": "labkit:lab", "Value": "LabColdStart"}],
                 },
             }
         },
@@ -179,8 +180,10 @@ def test_cloudformation_creates_a_function_on_the_architecture_the_template_name
     name = resources[0]["PhysicalResourceId"]
 
     configuration = session.client("lambda").get_function_configuration(FunctionName=name)
+    tags = session.client("lambda").list_tags(Resource=configuration["FunctionArn"])["Tags"]
 
     assert configuration["Architectures"] == ["arm64"]
+    assert tags == {"labkit:lab": "LabColdStart"}  # what a policy's aws:ResourceTag condition reads
 
 
 def test_a_stack_update_moves_the_alias_to_a_new_version_and_drops_its_provisioned_concurrency(
