@@ -68,7 +68,9 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
         "Deployed",
         "Expires",
     ):
-        table.add_column(column, no_wrap=column in ("Stack status", "Deployed"))
+        # an account id is never cut short: the region wraps below it in a narrow log
+        width = 12 if column == "Account, region" else None
+        table.add_column(column, no_wrap=column in ("Stack status", "Deployed"), min_width=width)
     for column in ("$/h", "$ so far", "$ projected"):
         table.add_column(column, justify="right", no_wrap=True)
     for state in states:
