@@ -17,16 +17,19 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
 
+from labs.cdk_json import KIT_CDK_JSON, cdk_json_context
 from labs.classroom.roster import Placement, Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.deployed.session import error_text
 from labs.deployed.shared_session import SharedSession, core_session
+from labs.teacher_access.facts import EXTERNAL_ID, EXTERNAL_ID_KEY
 
 SESSION_PREFIX = "labkit-"
 # AssumeRole's RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference, AssumeRole)
@@ -38,13 +41,10 @@ SESSION_SECONDS = 3600
 _SOURCE_IDENTITY_MAX = 64
 
 
-def configured_external_id() -> str | None:
+def configured_external_id(cdk_json: Path = KIT_CDK_JSON) -> str | None:
     """The class's external id from cdk.json (`classExternalId`, what the teacher-access stack was deployed
-    with), None when it names none."""
-    from labs.cdk_json import cdk_json_context
-    from labs.teacher_access.facts import EXTERNAL_ID, EXTERNAL_ID_KEY
-
-    value = str(cdk_json_context().get(EXTERNAL_ID_KEY) or "").strip()
+    with), None when it names none (or none AssumeRole takes: the stack's deploy refuses that too)."""
+    value = str(cdk_json_context(cdk_json).get(EXTERNAL_ID_KEY) or "").strip()
     return value if EXTERNAL_ID.match(value) else None
 
 

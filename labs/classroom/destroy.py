@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 # a real lab stack deletes in one to five minutes (an instance's termination, a VPC's interfaces)
 DEFAULT_TIMEOUT_S = 1800.0
+# CloudFormation deletes a stack's resources with its service role, else with the caller's own rights
+# (CloudFormation API reference, DeleteStack: RoleARN); the teacher's role has none on resources
+NO_SERVICE_ROLE = (
+    "the stack has no service role, so CloudFormation deleted its resources with the caller's own rights, "
+    "which the teacher-access role does not give: delete it with the learner's credentials (cdk destroy)"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +155,8 @@ def delete_stacks(
             if status == "DELETE_COMPLETE":
                 finish(Deletion(listing=listing, outcome="deleted", seconds=elapsed))
             elif status == "DELETE_FAILED":
-                finish(Deletion(listing=listing, outcome=status, reason=reason, seconds=elapsed))
+                why = reason if listing.role_arn else f"{reason} ({NO_SERVICE_ROLE})"
+                finish(Deletion(listing=listing, outcome=status, reason=why, seconds=elapsed))
         pending = [listing for listing in pending if listing.stack_id not in finished]
         if pending and elapsed >= timeout_s:
             for listing in pending:

@@ -97,5 +97,6 @@ def unreachable_line(away: Unreachable) -> Line:
         check=f"{away.owner}: reach account {away.account}",
         status=FAIL,
         detail=f"role {away.role_arn} cannot be assumed: {away.reason}",
-        fix="create the role in the learner's account, trusting the teacher's account (sts:AssumeRole)",
+        fix="deploy the teacher-access stack (LabkitTeacherAccess) into the learner's account, trusting "
+        "you with the class's external id (README: Accounts per learner)",
     )

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 
 from labs.classroom.accounts import (
     assume_role_session,
+    configured_external_id,
     reach_class,
     session_name,
     source_identity,
@@ -174,3 +175,14 @@ def test_assumed_role_credentials_assume_the_role_again_before_they_expire(base:
 
     assert len(calls) == 2
     assert session.client("sts").get_caller_identity()["Account"] == "111111111111"
+
+
+def test_the_class_s_external_id_may_come_from_cdk_json_as_the_stack_was_deployed(tmp_path: Path) -> None:
+    cdk_json = tmp_path / "cdk.json"
+    cdk_json.write_text('{"context": {"classExternalId": "class-1b-2026"}}', encoding="utf-8")
+    unset = tmp_path / "unset.json"
+    unset.write_text('{"context": {"classExternalId": ""}}', encoding="utf-8")
+
+    assert configured_external_id(cdk_json) == "class-1b-2026"
+    assert configured_external_id(unset) is None
+    assert configured_external_id(tmp_path / "missing.json") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,43 @@ def test_the_leftover_scan_runs_once_per_learner(session: boto3.Session) -> None
     assert list(found) == ["alice", "bob"]
     assert [item.identifier for item in found["alice"]] == ["alice-labddbstream-bucket-1"]
     assert found["bob"] == []
+
+
+class _FailedCloudFormation:
+    """Stacks whose deletion ends DELETE_FAILED, with the event that says why."""
+
+    def delete_stack(self, **_call: str) -> None:
+        return None
+
+    def describe_stacks(self, **call: str) -> dict[str, Any]:
+        return {"Stacks": [{"StackName": call["StackName"], "StackStatus": "DELETE_FAILED"}]}
+
+    def get_paginator(self, _operation: str) -> Any:
+        event = {
+            "ResourceStatus": "DELETE_FAILED",
+            "LogicalResourceId": "Instance",
+            "ResourceStatusReason": "not authorized to perform: ec2:TerminateInstances",
+        }
+        return type("Pages", (), {"paginate": lambda _self, **_: [{"StackEvents": [event]}]})()
+
+
+class _FailedSession:
+    def client(self, _service: str) -> _FailedCloudFormation:
+        return _FailedCloudFormation()
+
+
+def test_a_failed_deletion_of_a_stack_without_a_service_role_says_whose_rights_it_needs() -> None:
+    with_role = replace(
+        listing("alice-LabEc2", "id-alice"), role_arn="arn:aws:iam::111111111111:role/cdk-exec"
+    )
+    without = listing("bob-LabEc2", "id-bob")
+
+    deletions = delete_stacks(_FailedSession(), [with_role, without], poll_s=0)  # type: ignore[arg-type]
+
+    reasons = {d.listing.name: d.reason for d in deletions}
+    assert reasons["alice-LabEc2"] == "Instance: not authorized to perform: ec2:TerminateInstances"
+    assert reasons["bob-LabEc2"].endswith(
+        "(the stack has no service role, so CloudFormation deleted its resources with the caller's own "
+        "rights, which the teacher-access role does not give: delete it with the learner's credentials "
+        "(cdk destroy))"
+    )
