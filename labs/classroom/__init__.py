@@ -4,10 +4,13 @@ with each learner in an account of their own.
 - `roster`: the roster file (one owner per line, or a CSV with an owner column; optionally the learner's
   account, role, region and spend cap), every bad line named;
 - `sessions`: one boto3 session shared by bounded worker threads, clients made under a lock;
-- `accounts`: each learner reached where they work (sts:AssumeRole as `labkit-<teacher>`), or named as not;
+- `accounts`: each learner reached where they work (sts:AssumeRole into the teacher-access stack's role, with
+  the class's external id and the teacher as source identity, verified and refreshed), or named as not;
 - `spend`: each learner's running resources (labs/cost/running.py) priced, against their cap;
 - `guard`: learners over their cap, their lab stacks destroyed on demand and the removal verified;
-- `rehearsal`: learner accounts with the teacher's role on the emulator (tests, benchmarks);
+- `rehearsal`: learner accounts with the teacher-access stack on the emulator (`labkit class
+  learner-account`, tests, benchmarks);
+- `billing`: what still bills after a destroy that no lab stack made, with the command that stops it;
 - `arguments`: the subcommands' options;
 - `inventory`: every kit lab stack in the account, by owner;
 - `status`: each stack's expiry and cost (so far, projected to expiry), the class totals;

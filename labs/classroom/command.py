@@ -7,6 +7,7 @@ or each learner in an account of their own, reached through a role.
                                                      gradescope/<owner>/results.json
     labkit class destroy   --roster FILE [LAB...] [--expired-only] [--yes]   delete, wait, scan for leftovers
     labkit class guard     --roster FILE [--cap USD] [--enforce]   who is over the cap; destroy, verify
+    labkit class learner-account OWNER... [--roster FILE]   on the emulator: accounts with the teacher role
 
 Exit codes: 0 all is well; 1 something needs the teacher (a quota, an overdue or failed stack, a learner
 who did not pass, a deletion that failed, a leftover, a learner over the cap or not reached); 2 the command

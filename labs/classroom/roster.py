@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from labs.settings import SettingsError, parse_owner
+from labs.teacher_access.facts import EXTERNAL_ID
 
 DEFAULT_OWNER_COLUMN = "owner"
 # the CSV columns that carry the same settings as a text line's key=value words
@@ -25,8 +26,6 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 # IAM role names: 1-64 of [\w+=,.@-]; an ARN names a role in any account and partition
 _ROLE = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}|[\w+=,.@-]{1,64})$")
 _ROLE_ARN_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
-# AssumeRole's ExternalId: 2-1224 characters of [\w+=,.@:/-] (STS API reference, AssumeRole)
-_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
@@ -197,7 +196,7 @@ def _placement(settings: dict[str, str]) -> Placement:
         raise ValueError(f"role={role!r} is neither an IAM role name nor a role ARN")
     if region is not None and not _REGION.match(region):
         raise ValueError(f"region={region!r} is not a region name (for example eu-west-1)")
-    if external_id is not None and not _EXTERNAL_ID.match(external_id):
+    if external_id is not None and not EXTERNAL_ID.match(external_id):
         raise ValueError(
             f"external-id={external_id!r} is not an sts:ExternalId (2-1224 letters, digits and _+=,.@:/-)"
         )

@@ -33,7 +33,15 @@ from labs.demo.cdk_cli import run_cdk
 from labs.emulator import LocalAws
 from labs.registry import lab_ids
 from labs.settings import LabSettings
-from tests.labs.teacher_access.calls import UNAUTHORIZED, Call, decision, lab_tag, recording, resources
+from tests.labs.teacher_access.calls import (
+    UNAUTHORIZED,
+    WRITES,
+    Call,
+    decision,
+    lab_tag,
+    recording,
+    resources,
+)
 from tests.synth import CDK_GROUP
 
 pytestmark = [CDK_GROUP, pytest.mark.e2e]
@@ -50,15 +58,6 @@ DEPLOYS = {
 }
 UNREACHED = ("frank", "444444444444")
 TERMINAL = {"COLUMNS": "400", "NO_COLOR": "1"}
-# the writes the checks, the guard and the destroy make: each must have been made, and allowed
-WRITES = {
-    "cloudformation:DeleteStack",
-    "dynamodb:PutItem",
-    "ec2:TerminateInstances",
-    "fis:StartExperiment",
-    "lambda:InvokeFunction",
-    "states:StartExecution",
-}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,17 @@ _ACTION_NAMES = {
     ("lambda", "Invoke"): "lambda:InvokeFunction",
     ("tagging", "GetResources"): "tag:GetResources",
 }
+# every write the class tools make through the teacher's role: the checks', the guard's and the destroy's
+WRITES = frozenset(
+    {
+        "cloudformation:DeleteStack",
+        "dynamodb:PutItem",
+        "ec2:TerminateInstances",
+        "fis:StartExperiment",
+        "lambda:InvokeFunction",
+        "states:StartExecution",
+    }
+)
 # calls every principal may make, which IAM does not authorize (STS API reference, GetCallerIdentity)
 UNAUTHORIZED = frozenset({"sts:GetCallerIdentity"})
 
