@@ -17,7 +17,6 @@ from labs.classroom.rehearsal import LearnerAccount, append_roster, roster_text
 from labs.cli import main
 from labs.emulator import LocalAws
 
-pytestmark = pytest.mark.emulator
 ROSTER = "r.txt"
 
 
@@ -53,6 +52,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalAws, P
         yield aws, folder, run
 
 
+# the real CDK CLI bootstraps the account and deploys the stack: half a minute, for `make e2e`
+@pytest.mark.e2e
 def test_it_makes_an_account_with_the_teacher_role_and_writes_its_roster_line(
     made: tuple[LocalAws, Path, Run],
 ) -> None:
@@ -71,6 +72,7 @@ def test_it_makes_an_account_with_the_teacher_role_and_writes_its_roster_line(
     assert "As alice: source .labkit/learners/alice.env, then cdk deploy <Lab> -c owner=alice" in run.stdout
 
 
+@pytest.mark.e2e
 def test_the_class_reaches_the_account_with_the_class_s_external_id_only(
     made: tuple[LocalAws, Path, Run],
 ) -> None:
