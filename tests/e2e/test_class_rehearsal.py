@@ -38,7 +38,7 @@ def test_the_readme_s_offline_class_rehearsal_runs_as_written(terminal: Terminal
     assert "alice-LabDdbStream" in deployed.printed
     alice_account = re_account(made.printed, "alice")
     row = next((line for line in status.printed.splitlines() if "LabDdbStream" in line), "")
-    assert "alice" in row
+    assert "alice" in row, deployed.printed + status.printed
     assert alice_account in row
     assert "CREATE_COMPLETE" in row
     assert "On the roster with nothing deployed (1): bob" in status.printed
