@@ -25,9 +25,9 @@ from labs.classroom.rehearsal import TEACHER_ROLE, create_learner_role, learner_
 from labs.cli import main
 from labs.ddb_stream.spec import LAB_ID as DDB_STREAM_LAB
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
 from labs.settings import LabSettings
 from labs.synthesis import synthesize
+from local_aws.client import LocalAws
 
 ACCOUNTS = 10
 PER_ACCOUNT = 10

@@ -1,9 +1,8 @@
-"""The emulator's own API beside AWS's, under /_labkit/: what a learner asks of the emulator, not of AWS.
+"""The emulator's own API beside AWS's, under /_labkit/, served in the emulator's process.
 
-- POST /_labkit/schedules/fire {"Name", "GroupName"}: fire a schedule now (labs/emulator/schedules.py);
-- POST /_labkit/images/publish {"Parameter"}: AWS publishes a new image behind a public SSM parameter;
-- POST /_labkit/spot/interrupt {"InstanceId", "WarningSeconds"}: EC2 interrupts a Spot instance
-  (labs/emulator/interruptions.py).
+What a learner asks of the emulator, not of AWS (the routes and answers: local_aws.admin_protocol):
+schedules/fire (services/scheduler/firing.py), spot/interrupt (services/ec2/interruptions.py), and
+images/publish, which the SSM service adds with its fix (services/ssm.py).
 """
 
 from __future__ import annotations
@@ -12,15 +11,16 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from labs.emulator import interruptions, schedules
+from local_aws.admin_protocol import PREFIX
+from local_aws.services.ec2 import interruptions
+from local_aws.services.scheduler import firing
 
-PREFIX = "/_labkit/"
 StartResponse = Callable[..., Any]
 Route = Callable[[str, str, dict[str, Any]], dict[str, Any]]
 
 
 def _fire(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
-    return schedules.fire(account_id, region, str(body["Name"]), body.get("GroupName")).as_json()
+    return firing.fire(account_id, region, str(body["Name"]), body.get("GroupName")).as_json()
 
 
 def _interrupt(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -60,27 +60,3 @@ def _answer(start_response: StartResponse, status: str, body: dict[str, Any]) ->
     data = json.dumps(body).encode("utf-8")
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
-
-
-def call(endpoint: str, route: str, body: dict[str, Any], *, timeout_s: float = 120.0) -> dict[str, Any]:
-    """Ask the emulator at `endpoint` for one of its own calls; raises EmulatorCallError with its reason."""
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
-        f"{endpoint.rstrip('/')}{PREFIX}{route}",
-        data=json.dumps(body).encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as answer:  # noqa: S310
-            result: dict[str, Any] = json.load(answer)
-            return result
-    except urllib.error.HTTPError as error:
-        reason = json.loads(error.read() or b"{}").get("message", str(error))
-        raise EmulatorCallError(f"the emulator refused {route}: {reason}") from None
-
-
-class EmulatorCallError(RuntimeError):
-    """The emulator answered one of its own calls with an error; the message holds its reason."""

@@ -1,4 +1,13 @@
-"""`LocalAws`: the kit's moto server as a context manager, stopped on exit, on error and on Ctrl-C."""
+"""How labs and tools reach the emulator: the one module of local_aws they import.
+
+- `LocalAws`: the emulator (moto's server with the parity fixes) as a context manager, stopped on exit, on
+  error and on Ctrl-C; its `env`, `session()`, parity fixes and gaps;
+- the emulator's own calls beside AWS's (`fire_schedule`, `interrupt_spot_instance`, `publish_image`), so no
+  caller speaks its private /_labkit/ protocol;
+- `on_emulator(endpoint)`: whether an endpoint (or LABKIT_EMULATOR=1) means the kit's emulator;
+- the AWS facts the labs share with the emulator (Spot event types, the FIS action), from aws_facts.
+Importing it imports neither moto nor boto3 (a test checks): the labs' CDK-free modules may.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +22,74 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
-from labs.emulator.interruptions import WARNING_VARIABLE
-from labs.emulator.lambda_runtime.pool import IDLE_VARIABLE
-from labs.emulator.parity import EMULATOR_GAPS, PARITY_FIXES, EmulatorGap, ParityFix
+from local_aws.admin_protocol import (
+    EmulatorCallError,
+    ImagePublished,
+    ScheduleFiring,
+    SpotInterruption,
+    call,
+)
+from local_aws.aws_facts import (
+    AWS_WARNING_S,
+    EC2_EVENT_SOURCE,
+    FIS_ACTION,
+    INTERRUPTION_WARNING,
+    REBALANCE_RECOMMENDATION,
+    SPOT_EVENT_TYPES,
+)
+from local_aws.moto_bridge import MOTO_VERSION
+from local_aws.settings import (
+    IDLE_VARIABLE,
+    PRICES_VARIABLE,
+    READY,
+    SCRATCH_VARIABLE,
+    WARNING_VARIABLE,
+)
 
 if TYPE_CHECKING:
     import boto3
 
-ROOT = Path(__file__).resolve().parents[2]
+    from local_aws.fixes import EmulatorGap, ParityFix
+
+__all__ = [
+    "ACCOUNT_ID",
+    "AWS_WARNING_S",
+    "EC2_EVENT_SOURCE",
+    "EMULATOR_VARIABLE",
+    "FIS_ACTION",
+    "INTERRUPTION_WARNING",
+    "MOTO_VERSION",
+    "REBALANCE_RECOMMENDATION",
+    "REGION",
+    "SPOT_EVENT_TYPES",
+    "EmulatorCallError",
+    "EmulatorError",
+    "ImagePublished",
+    "LocalAws",
+    "ScheduleFiring",
+    "SpotInterruption",
+    "fire_schedule",
+    "interrupt_spot_instance",
+    "on_emulator",
+    "publish_image",
+]
+
+# where `python -m local_aws.server` finds this package, installed or not
+_IMPORT_ROOT = Path(__file__).resolve().parents[1]
 ACCOUNT_ID = "123456789012"  # moto's default account: every request lands in it
 REGION = "us-east-1"
+# set in the environment the emulator gives its users: tools then know they talk to the kit's emulator
+EMULATOR_VARIABLE = "LABKIT_EMULATOR"
 DUMMY_KEY = "testing"
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
-READY = "READY"  # the server's first line on stdout: `READY <port>`
-# the server removes this folder itself when it outlives the process that started it
-SCRATCH_VARIABLE = "LABKIT_EMULATOR_SCRATCH"
 _LOG_TAIL_BYTES = 64 * 1024
 # a real profile, token or account must never reach a process that talks to the emulator
 _STRIPPED_PREFIXES = ("AWS_", "CDK_DEFAULT_", "CDK_DEPLOY_")
@@ -61,15 +115,16 @@ class LocalAws:
         verbose: bool = False,
         lambda_idle_s: float | None = None,
         spot_warning_s: float | None = None,
+        prices: Path | None = None,
     ) -> None:
         self.region = region
         # how long a function's idle execution environment stays warm (None: the emulator's default)
         self.lambda_idle_s = lambda_idle_s
         # how long a Spot interruption's warning lasts before the termination (None: the emulator's 10 s)
         self.spot_warning_s = spot_warning_s
+        # a price file (the kit's price table) for the emulator's Spot market; None: no prices
+        self.prices = prices
         self.account_id = ACCOUNT_ID
-        self.parity_fixes: tuple[ParityFix, ...] = PARITY_FIXES
-        self.gaps: tuple[EmulatorGap, ...] = EMULATOR_GAPS
         self._requested_port = port
         self._startup_timeout_s = startup_timeout_s
         self._verbose = verbose
@@ -80,6 +135,20 @@ class LocalAws:
         self._previous_sigterm: Any = None
 
     # -- what callers use -------------------------------------------------------------------------
+    @property
+    def parity_fixes(self) -> tuple[ParityFix, ...]:
+        """The AWS parity fixes the emulator applies, as the demo and `labkit emulator` list them."""
+        from local_aws.services import PARITY_FIXES
+
+        return PARITY_FIXES
+
+    @property
+    def gaps(self) -> tuple[EmulatorGap, ...]:
+        """What the emulator cannot do and no fix restores: checks report these as not verifiable."""
+        from local_aws.services import EMULATOR_GAPS
+
+        return EMULATOR_GAPS
+
     @property
     def port(self) -> int:
         if self._port is None:
@@ -108,7 +177,7 @@ class LocalAws:
             "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
             "CDK_DISABLE_VERSION_CHECK": "1",
             "CDK_CLI_TELEMETRY_DISABLED": "1",
-            "LABKIT_EMULATOR": "1",
+            EMULATOR_VARIABLE: "1",
         }
 
     @property
@@ -161,13 +230,13 @@ class LocalAws:
         self._log = tempfile.TemporaryFile(prefix="labkit-emulator-", suffix=".log")  # noqa: SIM115 - closed in stop()
         # the server's and its functions' temporary files live here, removed in stop() even after a SIGKILL
         self._scratch = tempfile.mkdtemp(prefix="labkit-emulator-")
-        command = [sys.executable, "-m", "labs.emulator.server", "--host", HOST, "--port"]
+        command = [sys.executable, "-m", "local_aws.server", "--host", HOST, "--port"]
         command += [str(self._requested_port), *(["--verbose"] if self._verbose else [])]
         try:
             # own session: the terminal's Ctrl-C reaches the kit, which stops the server in order
             self._process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=_IMPORT_ROOT,
                 env={
                     **_without_real_aws(os.environ),
                     "PYTHONUNBUFFERED": "1",
@@ -179,6 +248,7 @@ class LocalAws:
                         if self.spot_warning_s is not None
                         else {}
                     ),
+                    **({PRICES_VARIABLE: str(Path(self.prices).resolve())} if self.prices else {}),
                 },
                 stdout=subprocess.PIPE,
                 stderr=self._log,
@@ -213,6 +283,8 @@ class LocalAws:
             raise EmulatorError(self._failure(f"runs with the wrong configuration: {config}"))
 
     def _get_json(self, path: str) -> dict[str, Any]:
+        import urllib.request
+
         deadline = time.monotonic() + self._startup_timeout_s
         while True:
             try:
@@ -316,3 +388,37 @@ def _emulator_session(endpoint: str, region: str) -> boto3.Session:
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
+
+
+def on_emulator(endpoint: str | None) -> bool:
+    """True for the kit's emulator: LABKIT_EMULATOR=1, or an endpoint on this machine."""
+    if os.environ.get(EMULATOR_VARIABLE) == "1":
+        return True
+    # not "anything but amazonaws.com": AWS also answers on api.aws, FIPS and VPC endpoint names
+    host = urlparse(endpoint or "").hostname or ""
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def fire_schedule(
+    endpoint: str, name: str, *, region: str = REGION, group: str | None = None
+) -> ScheduleFiring:
+    """Fire a schedule of the emulator at `endpoint` now, with its own role, as Scheduler would when due."""
+    body: dict[str, Any] = {"Name": name, "Region": region, **({"GroupName": group} if group else {})}
+    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body))
+
+
+def interrupt_spot_instance(
+    endpoint: str, instance_id: str, *, region: str = REGION, warning_s: float | None = None
+) -> SpotInterruption:
+    """EC2 interrupts a Spot instance of the emulator: both events now, the termination after the warning."""
+    body: dict[str, Any] = {"InstanceId": instance_id, "Region": region}
+    if warning_s is not None:
+        body["WarningSeconds"] = warning_s
+    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body))
+
+
+def publish_image(endpoint: str, parameter: str, *, region: str = REGION) -> ImagePublished:
+    """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
+    return ImagePublished.from_json(
+        call(endpoint, "images/publish", {"Parameter": parameter, "Region": region})
+    )

@@ -1,19 +1,17 @@
-"""What every service module of the parity package shares: the fix and gap records, and the patch helpers.
+"""What every service of the emulator shares: the fix and gap records, and the order fixes are applied in.
 
 A fix is declared with `@parity_fix(...)` right above the function that applies it, so what moto does and
-what AWS does sit beside the code that changes the one into the other.
+what AWS does sit beside the code that changes the one into the other. Its id is `<service>.<function>`
+(`awslambda.lambda_runs_deployed_code`); a fix that wraps what another installs names that one in `after=`,
+and `application_order` applies every fix after the fixes it names (a cycle or an unknown name is refused).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.metadata
-import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-MOTO_VERSION = "5.2.5"
+_SERVICES = "local_aws.services."
 
 
 @dataclass(frozen=True)
@@ -24,10 +22,19 @@ class ParityFix:
     moto_does: str
     aws_does: str
     apply: Callable[[], None]
+    # the ids of the fixes this one must be applied after (it wraps what they install)
+    after: tuple[str, ...] = ()
 
     @property
     def why(self) -> str:
         return f"moto {self.moto_does}; AWS {self.aws_does}"
+
+    @property
+    def id(self) -> str:
+        """`<service>.<function>`: how another fix names this one in its `after`."""
+        module = self.apply.__module__
+        service = module.removeprefix(_SERVICES).split(".")[0] if module.startswith(_SERVICES) else module
+        return f"{service}.{self.apply.__name__}"
 
 
 @dataclass(frozen=True)
@@ -38,47 +45,47 @@ class EmulatorGap:
     detail: str
 
 
-class ParityError(RuntimeError):
-    """The installed moto is not the version these fixes were written against."""
+class FixOrderError(ValueError):
+    """The fixes' declared order cannot be followed: a cycle, or a name no fix has; the message says which."""
 
 
-def parity_fix(name: str, *, moto_does: str, aws_does: str) -> Callable[[Callable[[], None]], ParityFix]:
-    """Turn the decorated function into the `apply` of a fix with this name and description."""
+def parity_fix(
+    name: str, *, moto_does: str, aws_does: str, after: tuple[str, ...] = ()
+) -> Callable[[Callable[[], None]], ParityFix]:
+    """Turn the decorated function into the `apply` of a fix with this name, description and order."""
 
     def declare(apply: Callable[[], None]) -> ParityFix:
-        return ParityFix(name, moto_does, aws_does, apply)
+        return ParityFix(name, moto_does, aws_does, apply, after)
 
     return declare
 
 
-def check_moto_version() -> None:
-    """Refuse to patch a moto other than the pinned one, whose internals the fixes rely on."""
-    installed = importlib.metadata.version("moto")
-    if installed != MOTO_VERSION:
-        raise ParityError(
-            f"the emulator's parity fixes patch moto {MOTO_VERSION} internals, but moto {installed} is "
-            "installed: run `make setup` to install the pinned version"
-        )
+def application_order(fixes: Sequence[ParityFix]) -> tuple[ParityFix, ...]:
+    """The fixes in an order where each comes after every fix its `after` names; otherwise as given."""
+    ids = [fix.id for fix in fixes]
+    if len(set(ids)) != len(ids):
+        raise FixOrderError(f"two fixes share an id: {sorted({i for i in ids if ids.count(i) > 1})}")
+    for fix in fixes:
+        unknown = [name for name in fix.after if name not in ids]
+        if unknown:
+            raise FixOrderError(f"{fix.id} is declared after {unknown[0]!r}, which is no fix of the emulator")
+    placed: list[ParityFix] = []
+    done: set[str] = set()
+    waiting = list(fixes)
+    while waiting:
+        ready = next((fix for fix in waiting if done.issuperset(fix.after)), None)
+        if ready is None:
+            raise FixOrderError(f"the fixes' declared order has a cycle: {' -> '.join(_cycle(waiting))}")
+        placed.append(ready)
+        done.add(ready.id)
+        waiting.remove(ready)
+    return tuple(placed)
 
 
-# -- patching helpers: moto's own type hints cannot describe a monkey patch, so its objects are Any here --
-def from_moto(module: str, name: str) -> Any:
-    """A name from a moto module, imported when a fix is applied."""
-    return getattr(importlib.import_module(module), name)
-
-
-def original(owner: Any, name: str) -> Callable[..., Any]:
-    """The plain function behind a method or classmethod, for its replacement to call."""
-    attribute = inspect.getattr_static(owner, name)
-    function: Callable[..., Any] = attribute.__func__ if isinstance(attribute, classmethod) else attribute
-    return function
-
-
-def replace(owner: Any, name: str, replacement: Any) -> None:
-    """Put a replacement in place of an attribute of a moto class or module."""
-    setattr(owner, name, replacement)
-
-
-def replace_classmethod(owner: Any, name: str, function: Callable[..., Any]) -> None:
-    """Put a function in place of a moto classmethod."""
-    setattr(owner, name, classmethod(function))
+def _cycle(waiting: list[ParityFix]) -> list[str]:
+    """One cycle among fixes none of which can go first, as `a -> b -> a`."""
+    after = {fix.id: [name for name in fix.after if name in {f.id for f in waiting}] for fix in waiting}
+    path = [waiting[0].id]
+    while path.count(path[-1]) < 2:
+        path.append(after[path[-1]][0])
+    return path[path.index(path[-1]) :]

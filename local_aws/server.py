@@ -1,6 +1,6 @@
 """The kit's local AWS: moto's server with the AWS parity fixes, on a port the OS picks.
 
-`python -m labs.emulator.server --host 127.0.0.1 --port 0` prints `READY <port>` once it accepts
+`python -m local_aws.server --host 127.0.0.1 --port 0` prints `READY <port>` once it accepts
 requests, then serves until SIGTERM, SIGINT or the death of the process that started it.
 """
 
@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from local_aws.settings import READY, SCRATCH_VARIABLE
+
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
 
@@ -30,20 +32,11 @@ _PARENT_POLL_S = 1.0
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m labs.emulator.server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m local_aws.server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 lets the OS pick a free one")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
-
-
-def _configure_moto() -> None:
-    from moto.core import config
-
-    # the same settings POST /moto-api/config would set, in place before the first request
-    user_config: dict[str, dict[str, bool]] = config.default_user_config  # type: ignore[assignment]
-    for service, settings in EMULATOR_CONFIG.items():
-        user_config[service] = {**user_config.get(service, {}), **settings}
 
 
 def _stop_with_parent(server: BaseWSGIServer, parent_pid: int) -> None:
@@ -60,25 +53,20 @@ def _stop_with_parent(server: BaseWSGIServer, parent_pid: int) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the emulator's HTTP server with the parity fixes applied, until stopped."""
     args = _parse(argv)
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
     from werkzeug.serving import make_server
 
-    from labs.emulator import parity
-    from labs.emulator.admin import AdminApi
-    from labs.emulator.lambda_runtime import service
-    from labs.emulator.local_aws import ACCOUNT_ID, READY, SCRATCH_VARIABLE
+    from local_aws import moto_bridge, services
+    from local_aws.admin import AdminApi
+    from local_aws.client import ACCOUNT_ID
+    from local_aws.services.awslambda.runtime import service
 
-    parity.apply_all()
-    _configure_moto()
+    services.apply_all()
+    moto_bridge.configure(EMULATOR_CONFIG)
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    app = AdminApi(DomainDispatcherApplication(create_backend_app), account_id=ACCOUNT_ID)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
-    # moto puts this port into the callback URL it gives custom resources
-    os.environ["MOTO_PORT"] = str(server.server_port)
+    moto_app, request_handler = moto_bridge.wsgi_app()
+    app = AdminApi(moto_app, account_id=ACCOUNT_ID)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=request_handler)
+    moto_bridge.announce_port(server.server_port)
     # `localhost`, as in the endpoint the kit gives its users (moto reads buckets from other host names)
     service.start(f"http://localhost:{server.server_port}")
 

@@ -1,6 +1,6 @@
 """DynamoDB Streams parity fixes: stream records stay readable whoever consumed them, and an event source
 mapping polls its stream in the background, delivering batches as Lambda's stream poller does
-(labs/emulator/lambda_runtime/stream_delivery.py) to the function's deployed code."""
+(awslambda/runtime/stream_delivery.py) to the function's deployed code."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.lambda_runtime import service
-from labs.emulator.lambda_runtime.stream_delivery import MappingConfig, StreamDelivery, StreamRecord
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import backend, backends, event_source_mappings, moto_name, original, replace
+from local_aws.services.awslambda.runtime import service
+from local_aws.services.awslambda.runtime.stream_delivery import MappingConfig, StreamDelivery, StreamRecord
 
 POLL_S = 0.2
 
@@ -27,8 +28,8 @@ POLL_S = 0.2
 )
 def stream_records_outlive_their_consumers() -> None:
     """Patches moto: stream records outlive their consumers."""
-    shard_class = from_moto("moto.dynamodb.models.table", "StreamShard")
-    stream_record = from_moto("moto.dynamodb.models.table", "StreamRecord")
+    shard_class = moto_name("dynamodb.StreamShard")
+    stream_record = moto_name("dynamodb.StreamRecord")
 
     def add(self: Any, old: Any, new: Any) -> None:
         view = self.table.stream_specification["StreamViewType"]
@@ -60,7 +61,7 @@ def as_event_json(value: Any) -> Any:
 )
 def stream_binary_as_base64() -> None:
     """Patches moto: stream records carry binary values as base64."""
-    record_class = from_moto("moto.dynamodb.models.table", "StreamRecord")
+    record_class = moto_name("dynamodb.StreamRecord")
 
     def to_lambda_json(self: Any) -> dict[str, Any]:
         shaped: dict[str, Any] = as_event_json(self.to_json())
@@ -70,7 +71,7 @@ def stream_binary_as_base64() -> None:
         )
         return shaped
 
-    record_class.to_lambda_json = to_lambda_json
+    replace(record_class, "to_lambda_json", to_lambda_json)
 
 
 def lambda_record(record: Any, *, region: str, stream_arn: str) -> StreamRecord:
@@ -117,8 +118,7 @@ class MappingPoller(threading.Thread):
 
     def live(self) -> bool:
         """Whether the mapping still exists and its table still has a stream."""
-        get_backend = from_moto("moto.awslambda.utils", "get_backend")
-        mappings = get_backend(self.mapping.account_id, self.mapping.region)._event_source_mappings
+        mappings = event_source_mappings(backend("lambda", self.mapping.account_id, self.mapping.region))
         return mappings.get(self.mapping.uuid) is self.mapping and self.table.stream_shard is not None
 
     def run(self) -> None:
@@ -139,10 +139,8 @@ class MappingPoller(threading.Thread):
 
     def deliver(self, batch: list[Any]) -> None:
         """Invoke the mapped function with one batch of records."""
-        get_backend = from_moto("moto.awslambda.utils", "get_backend")
-        function = get_backend(self.mapping.account_id, self.mapping.region).get_function(
-            self.mapping.function_arn
-        )
+        lambdas = backend("lambda", self.mapping.account_id, self.mapping.region)
+        function = lambdas.get_function(self.mapping.function_arn)
 
         def invoke(event: dict[str, Any]) -> tuple[bytes, str | None]:
             invocation = service.run(function, event)
@@ -161,11 +159,9 @@ def send_failure(destination_arn: str, document: dict[str, Any]) -> None:
     _, _, service_name, region, account, name = destination_arn.split(":", 5)
     body = json.dumps(document)
     if service_name == "sqs":
-        sqs = from_moto("moto.sqs.models", "sqs_backends")[account][region]
-        sqs.send_message(name, body)
+        backend("sqs", account, region).send_message(name, body)
     elif service_name == "sns":
-        sns = from_moto("moto.sns.models", "sns_backends")[account][region]
-        sns.publish(message=body, arn=destination_arn)
+        backend("sns", account, region).publish(message=body, arn=destination_arn)
 
 
 class StreamPollers(threading.Thread):
@@ -177,11 +173,11 @@ class StreamPollers(threading.Thread):
 
     def run(self) -> None:
         """Keep a poller running for every mapping of every table with a stream."""
-        backends = from_moto("moto.dynamodb.models", "dynamodb_backends")
+        tables = backends("dynamodb")
         while True:
-            for account in list(backends.values()):
-                for backend in list(account.values()):
-                    for table in list(backend.tables.values()):
+            for account in list(tables.values()):
+                for region in list(account.values()):
+                    for table in list(region.tables.values()):
                         self.watch(table)
             time.sleep(POLL_S)
 
@@ -206,7 +202,7 @@ class StreamPollers(threading.Thread):
 )
 def stream_mappings_poll() -> None:
     """Patches moto: event source mappings poll their stream."""
-    mapping_class = from_moto("moto.awslambda.models", "EventSourceMapping")
+    mapping_class = moto_name("awslambda.EventSourceMapping")
     original_configuration = original(mapping_class, "get_configuration")
 
     def get_configuration(self: Any) -> dict[str, Any]:
@@ -223,3 +219,4 @@ FIXES: tuple[ParityFix, ...] = (
     stream_binary_as_base64,
     stream_mappings_poll,
 )
+GAPS: tuple[EmulatorGap, ...] = ()

@@ -5,12 +5,14 @@ reference, targets: resourceTags, filters, selectionMode)."""
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from typing import Any
 
-from labs.emulator.parity.base import ParityError, ParityFix, from_moto, original, parity_fix, replace
-from labs.spot.spec import FIS_ACTION
+from local_aws.aws_facts import FIS_ACTION
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import backend, moto_name, original, replace
+from local_aws.services.cloudformation.resource_types import ResourceRequest, cloudformation_type
+from local_aws.services.ec2 import interruptions
 
 # CloudFormation's property names -> the FIS API's
 _TARGET_KEYS = {
@@ -31,7 +33,7 @@ _ACTION_KEYS = {
 
 
 def _fis(account_id: str, region: str) -> Any:
-    return from_moto("moto.fis.models", "fis_backends")[account_id][region]
+    return backend("fis", account_id, region)
 
 
 def _renamed(value: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]:
@@ -48,6 +50,20 @@ def api_targets(properties: dict[str, Any]) -> dict[str, Any]:
     return targets
 
 
+def _create_template(request: ResourceRequest) -> str:
+    properties = request.properties
+    created = _fis(request.account_id, request.region).create_experiment_template(
+        client_token=None,
+        description=properties.get("Description", ""),
+        stop_conditions=[_renamed(s, {}) for s in properties.get("StopConditions", [])],
+        targets=api_targets(properties),
+        actions={n: _renamed(a, _ACTION_KEYS) for n, a in (properties.get("Actions") or {}).items()},
+        role_arn=properties["RoleArn"],
+        tags=properties.get("Tags") or None,
+    )
+    return str(created["id"])
+
+
 @parity_fix(
     "AWS::FIS::ExperimentTemplate in CloudFormation",
     moto_does="has an FIS API but no CloudFormation model: it skips the lab's experiment template",
@@ -55,69 +71,15 @@ def api_targets(properties: dict[str, Any]) -> dict[str, Any]:
 )
 def fis_template_in_cloudformation() -> None:
     """Patches moto: AWS::FIS::ExperimentTemplate in CloudFormation."""
-    parsing = importlib.import_module("moto.cloudformation.parsing")
-    base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
-
-    class CfnExperimentTemplate(base):  # type: ignore[misc]
-        def __init__(self, template_id: str) -> None:
-            self.template_id = template_id
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.template_id
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::FIS::ExperimentTemplate"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "Id"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return self.template_id
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kw: Any,
-        ) -> CfnExperimentTemplate:
-            properties = cloudformation_json["Properties"]
-            created = _fis(account_id, region_name).create_experiment_template(
-                client_token=None,
-                description=properties.get("Description", ""),
-                stop_conditions=[_renamed(s, {}) for s in properties.get("StopConditions", [])],
-                targets=api_targets(properties),
-                actions={n: _renamed(a, _ACTION_KEYS) for n, a in (properties.get("Actions") or {}).items()},
-                role_arn=properties["RoleArn"],
-                tags=properties.get("Tags") or None,
-            )
-            return cls(str(created["id"]))
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-        ) -> None:
-            return None
-
-        def delete(self, account_id: str, region_name: str) -> None:
-            _fis(account_id, region_name).delete_experiment_template(self.template_id)
-
-        def is_created(self) -> bool:
-            return True
-
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
-    if parsing.get_model_map().get("AWS::FIS::ExperimentTemplate") is not CfnExperimentTemplate:
-        raise ParityError("moto did not register the AWS::FIS::ExperimentTemplate model")
+    cloudformation_type(
+        "AWS::FIS::ExperimentTemplate",
+        create=_create_template,
+        physical_id=str,
+        attributes={"Id": str},
+        delete=lambda template_id, account_id, region: _fis(account_id, region).delete_experiment_template(
+            template_id
+        ),
+    )
 
 
 def _matches(instance: Any, target: dict[str, Any]) -> bool:
@@ -147,9 +109,7 @@ def _selected(candidates: list[Any], mode: str) -> list[Any]:
 
 def run_spot_interruptions(account_id: str, region: str, template: Any) -> list[str]:
     """Interrupt the instances each aws:ec2:send-spot-instance-interruptions action of `template` targets."""
-    from labs.emulator import interruptions
-
-    ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    ec2 = backend("ec2", account_id, region)
     interrupted: list[str] = []
     for action in (template.actions or {}).values():
         if action.get("actionId") != FIS_ACTION:
@@ -173,7 +133,7 @@ def run_spot_interruptions(account_id: str, region: str, template: Any) -> list[
 )
 def fis_interrupts_spot_instances() -> None:
     """Patches moto: FIS interrupts Spot instances."""
-    backend_class = from_moto("moto.fis.models", "FISBackend")
+    backend_class = moto_name("fis.FISBackend")
     original_start = original(backend_class, "start_experiment")
 
     @functools.wraps(original_start)
@@ -189,3 +149,4 @@ def fis_interrupts_spot_instances() -> None:
 
 
 FIXES: tuple[ParityFix, ...] = (fis_template_in_cloudformation, fis_interrupts_spot_instances)
+GAPS: tuple[EmulatorGap, ...] = ()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace_classmethod
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import backend, moto_name, replace_classmethod
 
 
 @parity_fix(
@@ -14,12 +15,11 @@ from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace_
 )
 def non_empty_bucket_delete_fails() -> None:
     """Patches moto: non-empty bucket delete fails."""
-    bucket_class = from_moto("moto.s3.models", "FakeBucket")
-    bucket_not_empty = from_moto("moto.s3.exceptions", "BucketNotEmpty")
-    get_partition = from_moto("moto.utilities.utils", "get_partition")
+    bucket_class = moto_name("s3.FakeBucket")
+    bucket_not_empty = moto_name("s3.BucketNotEmpty")
 
     def delete(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str) -> None:
-        s3 = from_moto("moto.s3.models", "s3_backends")[account_id][get_partition(region)]
+        s3 = backend("s3", account_id, region)
         if s3.get_bucket(name).keys:
             raise bucket_not_empty(name)
         s3.delete_bucket(name)
@@ -28,3 +28,10 @@ def non_empty_bucket_delete_fails() -> None:
 
 
 FIXES: tuple[ParityFix, ...] = (non_empty_bucket_delete_fails,)
+GAPS: tuple[EmulatorGap, ...] = (
+    EmulatorGap(
+        "no bucket or queue policies",
+        "moto has no CloudFormation model for AWS::S3::BucketPolicy or AWS::SQS::QueuePolicy (and would "
+        "ignore their TLS condition): the TLS-only policies do not exist here",
+    ),
+)

@@ -10,24 +10,34 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from labs.emulator import admin
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from local_aws import admin
+from local_aws.admin_protocol import ImagePublished
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import (
+    backend,
+    moto_name,
+    original,
+    parameter_versions,
+    replace,
+    request_param,
+    stack_template,
+)
 
 
 def publish_image(account_id: str, region: str, body: dict[str, Any]) -> dict[str, Any]:
     """A new image copied from the parameter's current one, and the parameter's next version naming it."""
     name = str(body["Parameter"])
-    ssm = from_moto("moto.ssm.models", "ssm_backends")[account_id][region]
+    ssm = backend("ssm", account_id, region)
     current = ssm.get_parameter(name)
     if current is None:
         raise ValueError(f"no public parameter {name} in {region}")
-    ec2 = from_moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    ec2 = backend("ec2", account_id, region)
     try:
         image = ec2.copy_image(current.value, region, name=f"{name.rsplit('/', 1)[-1]}-{int(time.time())}")
     except Exception:  # the old image is not in the emulator's catalogue: register a fresh one
         image = ec2.register_image(name=name.rsplit("/", 1)[-1], description=f"published behind {name}")
-    parameter_class = from_moto("moto.ssm.models", "Parameter")
-    versions = ssm._parameters[name]
+    parameter_class = moto_name("ssm.Parameter")
+    versions = parameter_versions(ssm, name)
     versions.append(
         parameter_class(
             account_id=account_id,
@@ -42,7 +52,7 @@ def publish_image(account_id: str, region: str, body: dict[str, Any]) -> dict[st
             data_type=current.data_type,
         )
     )
-    return {"Parameter": name, "Previous": current.value, "Current": image.id}
+    return ImagePublished(name, current.value, image.id).as_json()
 
 
 @parity_fix(
@@ -65,11 +75,11 @@ def public_image_parameters_change() -> None:
 )
 def ssm_parameters_resolve_at_every_deploy() -> None:
     """Patches moto: SSM-typed stack parameters resolve at every deploy."""
-    resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
+    resource_map_class = moto_name("cloudformation.ResourceMap")
     original_load = original(resource_map_class, "load_parameters")
 
     def load_parameters(self: Any) -> None:
-        slots = self._template.get("Parameters", {})
+        slots = stack_template(self).get("Parameters", {})
         for key, value in list(self.input_parameters.items()):
             slot = slots.get(key, {})
             typed = str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::")
@@ -94,26 +104,26 @@ NO_SESSIONS = (
 )
 def session_manager_says_it_has_no_sessions() -> None:
     """Patches moto: Session Manager answers that it has no sessions here."""
-    response_class = from_moto("moto.ssm.responses", "SimpleSystemManagerResponse")
-    error_class = from_moto("moto.ssm.exceptions", "SSMException")
-    action_result = from_moto("moto.core.responses", "ActionResult")
+    response_class = moto_name("ssm.SimpleSystemManagerResponse")
+    error_class = moto_name("ssm.SSMException")
+    action_result = moto_name("core.ActionResult")
 
     def start_session(self: Any) -> Any:
-        target = self._get_param("Target")
+        target = request_param(self, "Target")
         raise error_class("TargetNotConnected", f"{target} is not connected. {NO_SESSIONS}.")
 
     def resume_session(self: Any) -> Any:
-        session = self._get_param("SessionId")
+        session = request_param(self, "SessionId")
         raise error_class("DoesNotExistException", f"Session {session} does not exist. {NO_SESSIONS}.")
 
     def terminate_session(self: Any) -> Any:
-        return action_result({"SessionId": self._get_param("SessionId")})  # nothing was running to end
+        return action_result({"SessionId": request_param(self, "SessionId")})  # nothing was running to end
 
     def describe_sessions(self: Any) -> Any:
         return action_result({"Sessions": []})
 
     def get_connection_status(self: Any) -> Any:
-        return action_result({"Target": self._get_param("Target"), "Status": "notconnected"})
+        return action_result({"Target": request_param(self, "Target"), "Status": "notconnected"})
 
     for handler in (
         start_session,
@@ -130,3 +140,4 @@ FIXES: tuple[ParityFix, ...] = (
     ssm_parameters_resolve_at_every_deploy,
     session_manager_says_it_has_no_sessions,
 )
+GAPS: tuple[EmulatorGap, ...] = ()

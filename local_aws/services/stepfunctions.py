@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 from urllib.parse import unquote
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace, replace_classmethod
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import ACCOUNT_HEADER, backend, moto_name, replace, replace_classmethod
 
 # the account in a function ARN, as Invoke's URL carries it (/functions/<name or ARN>/invocations)
 _FUNCTION_ACCOUNT = re.compile(r":lambda:[\w-]+:(\d{12}):function:")
@@ -21,16 +21,16 @@ _FUNCTION_ACCOUNT = re.compile(r":lambda:[\w-]+:(\d{12}):function:")
 )
 def cloudformation_state_machine_in_api_backend() -> None:
     """Patches moto: CloudFormation state machines visible to Step Functions."""
-    state_machine_class = from_moto("moto.stepfunctions.models", "StateMachine")
-    cfn_to_api_tags = from_moto("moto.stepfunctions.utils", "cfn_to_api_tags")
+    state_machine_class = moto_name("stepfunctions.StateMachine")
+    cfn_to_api_tags = moto_name("stepfunctions.cfn_to_api_tags")
 
-    def backend(account_id: str, region_name: str) -> Any:
+    def states(account_id: str, region_name: str) -> Any:
         # the backend the Step Functions API itself answers from (the executing one, with our config)
-        return from_moto("moto.stepfunctions.responses", "get_backend")(account_id, region_name)
+        return backend("stepfunctions", account_id, region_name)
 
     def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
         properties = template["Properties"]
-        return backend(account_id, region).create_state_machine(
+        return states(account_id, region).create_state_machine(
             properties.get("StateMachineName", name),
             properties.get("DefinitionString", ""),
             properties.get("RoleArn", ""),
@@ -38,7 +38,7 @@ def cloudformation_state_machine_in_api_backend() -> None:
         )
 
     def delete(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str) -> None:
-        backend(account_id, region).delete_state_machine(name)
+        states(account_id, region).delete_state_machine(name)
 
     def update(
         cls: Any,
@@ -50,12 +50,12 @@ def cloudformation_state_machine_in_api_backend() -> None:
         region_name: str,
     ) -> Any:
         properties = cloudformation_json.get("Properties", {})
-        states = backend(account_id, region_name)
+        machines = states(account_id, region_name)
         if properties.get("StateMachineName", original_resource.name) != original_resource.name:
             replacement = create(cls, new_resource_name, cloudformation_json, account_id, region_name)
-            states.delete_state_machine(original_resource.arn)
+            machines.delete_state_machine(original_resource.arn)
             return replacement
-        return states.update_state_machine(
+        return machines.update_state_machine(
             original_resource.arn,
             definition=properties.get("DefinitionString"),
             role_arn=properties.get("RoleArn"),
@@ -75,8 +75,8 @@ def cloudformation_state_machine_in_api_backend() -> None:
 )
 def lambda_tasks_invoke_in_the_function_account() -> None:
     """Patches moto: a state machine invokes the Lambda function of its own account."""
-    module = "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils"
-    client_for = from_moto(module, "boto_client_for")
+    module = moto_name("stepfunctions.lambda_eval_utils")
+    client_for = module.boto_client_for
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         client = client_for(region, service, state_credentials)
@@ -84,15 +84,16 @@ def lambda_tasks_invoke_in_the_function_account() -> None:
         def in_function_account(request: Any, **_: Any) -> None:
             match = _FUNCTION_ACCOUNT.search(unquote(str(request.url)))
             if match:
-                request.headers["x-moto-account-id"] = match.group(1)
+                request.headers[ACCOUNT_HEADER] = match.group(1)
 
         client.meta.events.register("before-sign.lambda.Invoke", in_function_account)
         return client
 
-    replace(importlib.import_module(module), "boto_client_for", boto_client_for)
+    replace(module, "boto_client_for", boto_client_for)
 
 
 FIXES: tuple[ParityFix, ...] = (
     cloudformation_state_machine_in_api_backend,
     lambda_tasks_invoke_in_the_function_account,
 )
+GAPS: tuple[EmulatorGap, ...] = ()

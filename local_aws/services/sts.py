@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
+from local_aws.moto_bridge import backend, moto_name, original, replace, request_param
 
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 
@@ -23,17 +24,17 @@ _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
 )
 def assume_role_needs_the_role() -> None:
     """Patches moto: AssumeRole needs the role to exist."""
-    response_class = from_moto("moto.sts.responses", "TokenResponse")
+    response_class = moto_name("sts.TokenResponse")
     original_assume_role = original(response_class, "assume_role")
 
     def assume_role(self: Any) -> Any:
-        role_arn = str(self._get_param("RoleArn") or "")
+        role_arn = str(request_param(self, "RoleArn") or "")
         match = _ROLE_ACCOUNT.match(role_arn)
         account = match.group(1) if match else self.current_account
-        iam = from_moto("moto.iam.models", "iam_backends")[account][self.partition]
+        iam = backend("iam", account, self.region)
         if not any(role.arn == role_arn for role in iam.get_roles()):
             _, caller, _ = self.backend.get_caller_identity(self.get_access_key(), self.region)
-            access_denied = from_moto("moto.core.exceptions", "AccessDeniedError")
+            access_denied = moto_name("core.AccessDeniedError")
             raise access_denied(caller, f"sts:AssumeRole on resource: {role_arn}")
         return original_assume_role(self)
 
@@ -41,3 +42,4 @@ def assume_role_needs_the_role() -> None:
 
 
 FIXES: tuple[ParityFix, ...] = (assume_role_needs_the_role,)
+GAPS: tuple[EmulatorGap, ...] = ()

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from labs.emulator import ACCOUNT_ID, EmulatorError, LocalAws
 from labs.emulator.command import shell_exports
-from tests.labs.emulator import answers, aws_endpoint
+from local_aws.client import ACCOUNT_ID, EmulatorError, LocalAws
+from tests.local_aws import answers, aws_endpoint
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def port_is_free(port: int) -> bool:
@@ -95,7 +95,7 @@ def test_inside_patched_environ_this_process_keeps_its_own_settings_and_never_a_
 SCRIPT = textwrap.dedent(
     """
     import sys, time
-    from labs.emulator import LocalAws
+    from local_aws.client import LocalAws
     with LocalAws() as aws:
         print(aws._process.pid, aws._scratch, flush=True)
         time.sleep(60)

@@ -1,23 +1,25 @@
-"""Lambda parity fixes: a function's code really runs (labs/emulator/lambda_runtime), and it logs to the log
-group its LoggingConfig names, which its stack deletes."""
+"""Lambda parity fixes: a function's code really runs (runtime/), and it logs to the log group its
+LoggingConfig names, which its stack deletes."""
 
 from __future__ import annotations
 
 import functools
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from labs.emulator.lambda_runtime import service
-from labs.emulator.parity import awslambda_versions
-from labs.emulator.parity.base import (
-    ParityFix,
-    from_moto,
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import (
+    layers_data,
+    moto_name,
     original,
-    parity_fix,
     replace,
     replace_classmethod,
+    replace_layers_data,
 )
+from local_aws.services.awslambda import versions
+from local_aws.services.awslambda.runtime import service
 
 
 @parity_fix(
@@ -29,7 +31,7 @@ from labs.emulator.parity.base import (
 )
 def lambda_logs_to_configured_log_group() -> None:
     """Patches moto: Lambda logs to its configured log group."""
-    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    function_class = moto_name("awslambda.LambdaFunction")
     original_init = original(function_class, "__init__")
     original_create = original(function_class, "create_from_cloudformation_json")
     original_configuration = original(function_class, "get_configuration")
@@ -81,15 +83,14 @@ def _header(headers: Any, name: str) -> str:
 )
 def lambda_runs_deployed_code() -> None:
     """Patches moto: Lambda runs the function's deployed code."""
-    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
-    backend_class = from_moto("moto.awslambda.models", "LambdaBackend")
-    simple_backend_class = from_moto("moto.awslambda_simple.models", "LambdaSimpleBackend")
-    original_layers = original(function_class, "_get_layers_data")
+    function_class = moto_name("awslambda.LambdaFunction")
+    backend_class = moto_name("awslambda.LambdaBackend")
+    simple_backend_class = moto_name("awslambda.LambdaSimpleBackend")
 
     def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
         event = json.loads(body) if isinstance(body, str | bytes) and body else (body or {})
         kind = _header(request_headers, "X-Amz-Invocation-Type") or "RequestResponse"
-        qualifier = awslambda_versions.current_qualifier()
+        qualifier = versions.current_qualifier()
         if kind == "DryRun":
             return b""
         if kind == "Event":
@@ -105,18 +106,21 @@ def lambda_runs_deployed_code() -> None:
         response_headers["x-amz-log-result"] = service.log_tail(invocation)
         return invocation.payload
 
-    def layers_data(self: Any, arns: list[str]) -> list[dict[str, Any]]:
-        managed = [arn for arn in arns if service.managed_layer(arn)]
-        rest = (
-            original_layers(self, [arn for arn in arns if arn not in managed])
-            if len(managed) < len(arns)
-            else []
-        )
-        known = {layer["Arn"]: layer for layer in rest}
-        return [known.get(arn, {"Arn": arn, "CodeSize": 0}) for arn in arns]
+    def with_managed_layers(original_layers: Callable[..., Any]) -> Callable[..., Any]:
+        def managed_layers_data(self: Any, arns: list[str]) -> list[dict[str, Any]]:
+            managed = [arn for arn in arns if service.managed_layer(arn)]
+            rest = (
+                original_layers(self, [arn for arn in arns if arn not in managed])
+                if len(managed) < len(arns)
+                else []
+            )
+            known = {layer["Arn"]: layer for layer in rest}
+            return [known.get(arn, {"Arn": arn, "CodeSize": 0}) for arn in arns]
+
+        return managed_layers_data
 
     replace(function_class, "invoke", invoke)
-    replace(function_class, "_get_layers_data", layers_data)
+    replace_layers_data(function_class, with_managed_layers)
     # the API's invoke (and Step Functions' Lambda task through it) reaches the function, not a canned reply
     replace(simple_backend_class, "invoke", original(backend_class, "invoke"))
 
@@ -129,14 +133,14 @@ def lambda_runs_deployed_code() -> None:
 )
 def cloudformation_keeps_function_layers() -> None:
     """Patches moto: CloudFormation keeps a function's layers."""
-    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    function_class = moto_name("awslambda.LambdaFunction")
     original_create = original(function_class, "create_from_cloudformation_json")
 
     def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:
         function = original_create(cls, name, template, account_id, region, **kw)
         layers = template["Properties"].get("Layers") or []
         if layers:
-            function.layers = function._get_layers_data(layers)
+            function.layers = layers_data(function, layers)
         return function
 
     replace_classmethod(function_class, "create_from_cloudformation_json", create)
@@ -149,7 +153,7 @@ def cloudformation_keeps_function_layers() -> None:
 )
 def cloudformation_keeps_function_architecture() -> None:
     """Patches moto: CloudFormation keeps a function's architecture."""
-    function_class = from_moto("moto.awslambda.models", "LambdaFunction")
+    function_class = moto_name("awslambda.LambdaFunction")
     original_create = original(function_class, "create_from_cloudformation_json")
 
     def create(cls: Any, name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any) -> Any:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from labs.emulator.lambda_runtime import service
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace, replace_classmethod
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import backend, moto_name, original, replace, replace_classmethod
+from local_aws.services.awslambda.runtime import service
+from local_aws.services.cloudformation.resource_types import ResourceRequest, cloudformation_type
 
 # the qualifier of the invocation this request thread is answering (moto's invoke drops `?Qualifier=`)
 _request = threading.local()
@@ -47,12 +49,14 @@ def split_qualifier(function_name: str) -> tuple[str, str | None]:
     "$LATEST",
     aws_does="runs the version the qualifier (alias or version, in the query or in the function name) "
     "resolves to and names it in X-Amz-Executed-Version",
+    # it wraps the invoke LambdaSimpleBackend gets from the fix that runs the deployed code
+    after=("awslambda.lambda_runs_deployed_code",),
 )
 def lambda_invokes_qualified_versions() -> None:
     """Patches moto: Lambda invokes the alias or version the caller names."""
-    response_class = from_moto("moto.awslambda.responses", "LambdaResponse")
-    backend_class = from_moto("moto.awslambda.models", "LambdaBackend")
-    simple_backend_class = from_moto("moto.awslambda_simple.models", "LambdaSimpleBackend")
+    response_class = moto_name("awslambda.LambdaResponse")
+    backend_class = moto_name("awslambda.LambdaBackend")
+    simple_backend_class = moto_name("awslambda.LambdaSimpleBackend")
     original_response_invoke = original(response_class, "invoke")
     original_backend_invoke = original(backend_class, "invoke")
 
@@ -89,8 +93,7 @@ def lambda_invokes_qualified_versions() -> None:
 )
 def cloudformation_versions_answer_references() -> None:
     """Patches moto: CloudFormation publishes Lambda versions that templates can reference."""
-    version_class = from_moto("moto.awslambda.models", "LambdaVersion")
-    backend = from_moto("moto.awslambda.utils", "get_backend")
+    version_class = moto_name("awslambda.LambdaVersion")
 
     def create(
         cls: Any,
@@ -101,7 +104,7 @@ def cloudformation_versions_answer_references() -> None:
         **kwargs: Any,
     ) -> Any:
         function_name = cloudformation_json["Properties"]["FunctionName"]
-        published = backend(account_id, region_name).publish_version(function_name)
+        published = backend("lambda", account_id, region_name).publish_version(function_name)
         version = cls({"Version": published.version})
         version.labkit_arn = published.function_arn
         return version
@@ -109,7 +112,7 @@ def cloudformation_versions_answer_references() -> None:
     def get_attribute(self: Any, attribute: str) -> Any:
         if attribute == "Version":
             return str(self.version)
-        raise from_moto("moto.cloudformation.exceptions", "UnformattedGetAttTemplateException")()
+        raise moto_name("cloudformation.UnformattedGetAttTemplateException")()
 
     replace_classmethod(version_class, "create_from_cloudformation_json", create)
     replace(version_class, "has_cfn_attr", classmethod(lambda cls, attribute: attribute == "Version"))
@@ -117,109 +120,58 @@ def cloudformation_versions_answer_references() -> None:
     replace(version_class, "physical_resource_id", property(lambda self: getattr(self, "labkit_arn", "")))
 
 
-class _Alias:
+@dataclass(frozen=True)
+class Alias:
     """What CloudFormation keeps of an AWS::Lambda::Alias it created: Ref is the alias ARN."""
 
-    def __init__(self, arn: str, function_name: str, name: str) -> None:
-        self.arn = arn
-        self.function_name = function_name
-        self.name = name
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
+    arn: str
+    function_name: str
+    name: str
 
 
-def _alias_model() -> type:
-    model_class = from_moto("moto.core.common_models", "CloudFormationModel")
-    backend = from_moto("moto.awslambda.utils", "get_backend")
+def _provision(request: ResourceRequest, function_name: str, alias: str) -> None:
+    config = request.properties.get("ProvisionedConcurrencyConfig") or {}
+    target = backend("lambda", request.account_id, request.region).get_function(function_name, alias)
+    if config.get("ProvisionedConcurrentExecutions"):
+        # CloudFormation reports the alias created once its provisioned concurrency is READY
+        service.put_provisioned(target, alias, int(config["ProvisionedConcurrentExecutions"]), wait=True)
+    else:
+        service.delete_provisioned(target, alias)
 
-    def provision(
-        account_id: str, region: str, function_name: str, alias: str, properties: dict[str, Any]
-    ) -> None:
-        lambdas = backend(account_id, region)
-        config = properties.get("ProvisionedConcurrencyConfig") or {}
-        target = lambdas.get_function(function_name, alias)
-        if config.get("ProvisionedConcurrentExecutions"):
-            # CloudFormation reports the alias created once its provisioned concurrency is READY
-            service.put_provisioned(target, alias, int(config["ProvisionedConcurrentExecutions"]), wait=True)
-        else:
-            service.delete_provisioned(target, alias)
 
-    class LambdaAliasResource(model_class):  # type: ignore[misc, valid-type]
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::Lambda::Alias"
+def _create_alias(request: ResourceRequest) -> Alias:
+    properties = request.properties
+    function_name = split_qualifier(str(properties["FunctionName"]))[0].split(":")[-1]
+    alias = backend("lambda", request.account_id, request.region).create_alias(
+        name=properties["Name"],
+        function_name=function_name,
+        function_version=str(properties["FunctionVersion"]),
+        description=properties.get("Description", ""),
+        routing_config=properties.get("RoutingConfig"),
+    )
+    _provision(request, function_name, properties["Name"])
+    return Alias(alias.arn, function_name, properties["Name"])
 
-        @classmethod
-        def has_cfn_attr(cls, attribute: str) -> bool:
-            return attribute == "AliasArn"
 
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kwargs: Any,
-        ) -> _Alias:
-            properties = cloudformation_json["Properties"]
-            function_name = split_qualifier(str(properties["FunctionName"]))[0].split(":")[-1]
-            alias = backend(account_id, region_name).create_alias(
-                name=properties["Name"],
-                function_name=function_name,
-                function_version=str(properties["FunctionVersion"]),
-                description=properties.get("Description", ""),
-                routing_config=properties.get("RoutingConfig"),
-            )
-            provision(account_id, region_name, function_name, properties["Name"], properties)
-            return _Alias(alias.arn, function_name, properties["Name"])
+def _update_alias(alias: Alias, request: ResourceRequest) -> Alias:
+    properties = request.properties
+    backend("lambda", request.account_id, request.region).update_alias(
+        name=alias.name,
+        function_name=alias.function_name,
+        function_version=str(properties["FunctionVersion"]),
+        description=properties.get("Description", ""),
+        routing_config=properties.get("RoutingConfig"),
+    )
+    _provision(request, alias.function_name, alias.name)
+    return alias
 
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            original_resource: Any,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> _Alias:
-            properties = cloudformation_json["Properties"]
-            function_name = original_resource.function_name
-            backend(account_id, region_name).update_alias(
-                name=original_resource.name,
-                function_name=function_name,
-                function_version=str(properties["FunctionVersion"]),
-                description=properties.get("Description", ""),
-                routing_config=properties.get("RoutingConfig"),
-            )
-            provision(account_id, region_name, function_name, original_resource.name, properties)
-            updated: _Alias = original_resource
-            return updated
 
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> None:
-            name, alias = split_qualifier(resource_name)
-            lambdas = backend(account_id, region_name)
-            if alias is None:
-                return
-            function_name = name.split(":")[-1]
-            # the function went first: its aliases and their configurations went with it, as on AWS
-            with contextlib.suppress(from_moto("moto.awslambda.exceptions", "UnknownFunctionException")):
-                service.delete_provisioned(lambdas.get_function(function_name, alias), alias)
-                lambdas.delete_alias(name=alias, function_name=function_name)
-
-        def get_cfn_attribute(self, attribute: str) -> Any:
-            return self.arn
-
-    return LambdaAliasResource
+def _delete_alias(alias: Alias, account_id: str, region: str) -> None:
+    lambdas = backend("lambda", account_id, region)
+    # the function went first: its aliases and their configurations went with it, as on AWS
+    with contextlib.suppress(moto_name("awslambda.UnknownFunctionException")):
+        service.delete_provisioned(lambdas.get_function(alias.function_name, alias.name), alias.name)
+        lambdas.delete_alias(name=alias.name, function_name=alias.function_name)
 
 
 @parity_fix(
@@ -231,18 +183,19 @@ def _alias_model() -> type:
 )
 def cloudformation_creates_lambda_aliases() -> None:
     """Patches moto: CloudFormation creates Lambda aliases, with their provisioned concurrency."""
-    parsing = from_moto("moto.cloudformation", "parsing")
-    alias_model = _alias_model()
-    # moto finds CloudFormation models by subclass, cached on first use: forget the cache
-    parsing.get_model_list.cache_clear()
-    parsing.get_model_map.cache_clear()
-    parsing.get_name_type_map.cache_clear()
-    assert alias_model in parsing.get_model_list()
+    cloudformation_type(
+        "AWS::Lambda::Alias",
+        create=_create_alias,
+        physical_id=lambda alias: alias.arn,
+        attributes={"AliasArn": lambda alias: alias.arn},
+        update=_update_alias,
+        delete=_delete_alias,
+    )
 
 
 def _provisioned_response(self: Any) -> Any:
     """PUT, GET and DELETE .../functions/{name}/provisioned-concurrency[?Qualifier=|?List=ALL]."""
-    lambdas = from_moto("moto.awslambda.utils", "get_backend")(self.current_account, self.region)
+    lambdas = backend("lambda", self.current_account, self.region)
     function_name = unquote(self.path.split("/")[-2])
     qualifier = self.querystring.get("Qualifier", [None])[0]
     method = self.method
@@ -284,8 +237,8 @@ def _provisioned_response(self: Any) -> Any:
 )
 def lambda_has_provisioned_concurrency() -> None:
     """Patches moto: Lambda has provisioned concurrency."""
-    urls = importlib.import_module("moto.awslambda.urls")
-    response_class = from_moto("moto.awslambda.responses", "LambdaResponse")
+    urls = moto_name("awslambda.urls")
+    response_class = moto_name("awslambda.LambdaResponse")
     urls.url_paths[PROVISIONED_PATH] = response_class.dispatch
     for action in (
         "put_provisioned_concurrency_config",

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import moto_name, replace, request_param
 
 
 def _is_arn(name_or_id: str) -> bool:
@@ -51,9 +52,9 @@ def find_change_set(backend: Any, name_or_id: str, stack_name: str | None) -> An
 
 
 def _errors() -> tuple[Any, Any]:
-    error_class = from_moto("moto.cloudformation.exceptions", "CloudFormationError")
+    error_class = moto_name("cloudformation.CloudFormationError")
     not_found = type("ChangeSetNotFound", (error_class,), {"code": "ChangeSetNotFound"})
-    validation = from_moto("moto.cloudformation.exceptions", "ValidationError")
+    validation = moto_name("cloudformation.ValidationError")
     return not_found, validation
 
 
@@ -69,28 +70,28 @@ def _errors() -> tuple[Any, Any]:
 )
 def change_sets_belong_to_the_live_stack() -> None:
     """Patches moto: change sets belong to the live stack of their name."""
-    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
-    action_result = from_moto("moto.core.responses", "ActionResult")
-    empty_result = from_moto("moto.core.responses", "EmptyResult")
+    response_class = moto_name("cloudformation.CloudFormationResponse")
+    action_result = moto_name("core.ActionResult")
+    empty_result = moto_name("core.EmptyResult")
     not_found, validation = _errors()
 
     def stack_must_exist(self: Any) -> None:
-        stack_name = self._get_param("StackName")
+        stack_name = request_param(self, "StackName")
         if stack_name and live_stack(self.cloudformation_backend, stack_name) is None:
             raise validation(message=f"Stack [{stack_name}] does not exist")
 
     def resolve(self: Any) -> Any:
-        name = str(self._get_param("ChangeSetName"))
-        if not _is_arn(name) and not self._get_param("StackName"):
+        name = str(request_param(self, "ChangeSetName"))
+        if not _is_arn(name) and not request_param(self, "StackName"):
             message = "StackName must be specified if ChangeSetName is not specified as an ARN."
             raise validation(message=message)
         stack_must_exist(self)
-        return find_change_set(self.cloudformation_backend, name, self._get_param("StackName"))
+        return find_change_set(self.cloudformation_backend, name, request_param(self, "StackName"))
 
     def describe_change_set(self: Any) -> Any:
         change_set = resolve(self)
         if change_set is None:
-            raise not_found(f"ChangeSet [{self._get_param('ChangeSetName')}] does not exist")
+            raise not_found(f"ChangeSet [{request_param(self, 'ChangeSetName')}] does not exist")
         return action_result(change_set)
 
     def delete_change_set(self: Any) -> Any:
@@ -102,7 +103,7 @@ def change_sets_belong_to_the_live_stack() -> None:
     def execute_change_set(self: Any) -> Any:
         change_set = resolve(self)
         if change_set is None:
-            raise not_found(f"ChangeSet [{self._get_param('ChangeSetName')}] does not exist")
+            raise not_found(f"ChangeSet [{request_param(self, 'ChangeSetName')}] does not exist")
         backend = self.cloudformation_backend
         backend.execute_change_set(stack_name=change_set.stack_id, change_set_name=change_set.change_set_id)
         for other in [c for c in backend.change_sets.values() if c.stack_id == change_set.stack_id]:
@@ -111,7 +112,7 @@ def change_sets_belong_to_the_live_stack() -> None:
         return empty_result()
 
     def list_change_sets(self: Any) -> Any:
-        stack_name = self._get_param("StackName")
+        stack_name = request_param(self, "StackName")
         stack = live_stack(self.cloudformation_backend, str(stack_name or ""))
         if stack is None:
             raise validation(message=f"Stack [{stack_name}] does not exist")
@@ -135,7 +136,7 @@ def change_sets_belong_to_the_live_stack() -> None:
 )
 def create_change_sets_join_the_stack_under_review() -> None:
     """Patches moto: a CREATE change set for a stack still under review belongs to that stack."""
-    backend_class = from_moto("moto.cloudformation.models", "CloudFormationBackend")
+    backend_class = moto_name("cloudformation.CloudFormationBackend")
     original = backend_class.create_change_set
 
     def create_change_set(self: Any, *args: Any, **kwargs: Any) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """CloudFormation parity fix: custom resources run their function on create and on delete, and are judged by
 the answer it sends to the response URL, as CloudFormation does.
 
-The kit's own custom resource is the bucket cleaner (lambda_src/bucket_cleaner): with this fix a lab's
-destroy empties its bucket on the emulator exactly as on AWS, by running the deployed cleaner.
+A stack's custom resource (the kit's bucket cleaner, for one) then runs on the emulator exactly as on AWS:
+its deployed function is invoked, and the stack's create or delete waits for its answer.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
-from labs.emulator.lambda_runtime import service
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace, replace_classmethod
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import backend, backends, moto_name, replace, replace_classmethod
+from local_aws.services.awslambda.runtime import service
 
 
 class CustomResourceError(RuntimeError):
@@ -41,8 +42,7 @@ def _request(resource: Any, request_type: str) -> dict[str, Any]:
     }
     if request_type != "Create":
         event["PhysicalResourceId"] = resource.resource_name
-    get_backend = from_moto("moto.awslambda.utils", "get_backend")
-    function = get_backend(request["AccountId"], region).get_function(request["ServiceToken"])
+    function = backend("lambda", request["AccountId"], region).get_function(request["ServiceToken"])
     invocation = service.run(function, event)
     answer = _answers.pop(request_id, None)
     what = f"{resource.logical_id} ({request['ResourceType']}) {request_type}"
@@ -67,9 +67,9 @@ def _request(resource: Any, request_type: str) -> dict[str, Any]:
 )
 def custom_resources_run() -> None:
     """Patches moto: CloudFormation runs custom resources."""
-    custom_class = from_moto("moto.cloudformation.custom_model", "CustomModel")
-    response_class = from_moto("moto.cloudformation.responses", "CloudFormationResponse")
-    backends = from_moto("moto.cloudformation.models", "cloudformation_backends")
+    custom_class = moto_name("cloudformation.CustomModel")
+    response_class = moto_name("cloudformation.CloudFormationResponse")
+    stacks = backends("cloudformation")
 
     def create(
         cls: Any, resource_name: str, template: dict[str, Any], account_id: str, region: str, **kw: Any
@@ -83,7 +83,7 @@ def custom_resources_run() -> None:
             "ResourceProperties": properties,
             "AccountId": account_id,
         }
-        backends[account_id][region].get_stack(kw["StackId"]).add_custom_resource(resource)
+        stacks[account_id][region].get_stack(kw["StackId"]).add_custom_resource(resource)
         answer = _request(resource, "Create")
         # CloudFormation keeps the physical id the function chose, and the data for Fn::GetAtt
         resource.resource_name = answer.get("PhysicalResourceId") or resource_name

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
-from labs.emulator.parity.cloudformation import (
-    UpdateRolledBackError,
-    _references,
-    deletion_order,
-    dependencies,
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import (
+    backend,
+    created_resources,
+    delete_stack_resource,
+    moto_name,
+    replace,
+    replace_classmethod,
+    resource_map_place,
+    set_created_resources,
+    set_stack_template,
+    set_template_resources,
+    stack_template,
+    template_resources,
 )
+from local_aws.services.cloudformation.stacks import UpdateRolledBackError
+from local_aws.services.cloudformation.templates import deletion_order, dependencies, references
 
 
 def _has_update(resource_class: Any) -> bool:
@@ -38,22 +48,22 @@ def _delete_quietly(resource_map: Any, resource: Any, resource_json: dict[str, A
     if resource is None or isinstance(resource, str):
         return
     try:
-        resource_map._delete_resource(resource, resource_json)
+        delete_stack_resource(resource_map, resource, resource_json)
     except Exception:  # rollback and clean-up keep going: what cannot go stays, as on AWS
         return
 
 
 def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
-    parsing = from_moto("moto.cloudformation", "parsing")
+    parsing = moto_name("cloudformation.parsing")
     before = {
-        "template": self._template,
-        "json": self._resource_json_map,
-        "parsed": dict(self._parsed_resources),
+        "template": stack_template(self),
+        "json": template_resources(self),
+        "parsed": dict(created_resources(self)),
         "input": dict(self.input_parameters),
         "resolved": dict(self.resolved_parameters),
     }
     names = self.build_resource_diff(template, parameters)
-    self._template = template
+    set_stack_template(self, template)
     if parameters:
         self.input_parameters = parameters
     self.load_mapping()
@@ -61,7 +71,7 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
     self.load_conditions()
     changed = {k for k, v in self.resolved_parameters.items() if before["resolved"].get(k) != v}
     resources = template["Resources"]
-    self._resource_json_map = resources
+    set_template_resources(self, resources)
     needs = dependencies(resources)
     created: list[str] = []
     retired: list[tuple[Any, dict[str, Any]]] = []
@@ -75,9 +85,7 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
             for lid in names["Modify"]
             if _without_tags(resources[lid]) != _without_tags(before["json"][lid])
         }
-        modified |= {
-            lid for lid, res in resources.items() if _references(res.get("Properties", {})) & changed
-        }
+        modified |= {lid for lid, res in resources.items() if references(res.get("Properties", {})) & changed}
         replaced: set[str] = set()
         for logical_id in reversed(deletion_order(resources)):  # dependencies first, as on create
             if logical_id not in modified and not needs[logical_id] & replaced:
@@ -85,20 +93,21 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
             resource_class = parsing.resource_class_from_type(resources[logical_id]["Type"])
             if _has_update(resource_class):
                 updated = parsing.parse_and_update_resource(
-                    logical_id, resources[logical_id], self, self._account_id, self._region_name
+                    logical_id, resources[logical_id], self, *resource_map_place(self)
                 )
-                self._parsed_resources[logical_id] = updated
+                created_resources(self)[logical_id] = updated
                 continue
-            old = self._parsed_resources.pop(logical_id, None)
+            old = created_resources(self).pop(logical_id, None)
             _ = self[logical_id]  # the replacement, created from the new properties
             created.append(logical_id)
             replaced.add(logical_id)
             retired.append((old, before["json"].get(logical_id, resources[logical_id])))
     except Exception as error:
         for logical_id in reversed(created):
-            _delete_quietly(self, self._parsed_resources.get(logical_id), resources[logical_id])
-        self._template, self._resource_json_map = before["template"], before["json"]
-        self._parsed_resources = before["parsed"]
+            _delete_quietly(self, created_resources(self).get(logical_id), resources[logical_id])
+        set_stack_template(self, before["template"])
+        set_template_resources(self, before["json"])
+        set_created_resources(self, before["parsed"])
         self.input_parameters, self.resolved_parameters = before["input"], before["resolved"]
         raise UpdateRolledBackError(f"{type(error).__name__}: {error}") from error
     for logical_id in names["Remove"]:
@@ -116,7 +125,7 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
 )
 def stack_updates_like_cloudformation() -> None:
     """Patches moto: stack updates replace and roll back like CloudFormation."""
-    resource_map_class = from_moto("moto.cloudformation.parsing", "ResourceMap")
+    resource_map_class = moto_name("cloudformation.ResourceMap")
     replace(resource_map_class, "update", _update)
 
 
@@ -127,8 +136,7 @@ def stack_updates_like_cloudformation() -> None:
 )
 def elastic_ip_follows_its_instance() -> None:
     """Patches moto: an Elastic IP follows its instance."""
-    address_class = from_moto("moto.ec2.models.elastic_ip_addresses", "ElasticAddress")
-    backends = from_moto("moto.ec2.models", "ec2_backends")
+    address_class = moto_name("ec2.ElasticAddress")
 
     def update(
         cls: Any,
@@ -140,7 +148,7 @@ def elastic_ip_follows_its_instance() -> None:
         region_name: str,
     ) -> Any:
         instance_id = cloudformation_json.get("Properties", {}).get("InstanceId")
-        ec2 = backends[account_id][region_name]
+        ec2 = backend("ec2", account_id, region_name)
         if instance_id and getattr(original_resource.instance, "id", None) != instance_id:
             ec2.associate_address(
                 instance=ec2.get_instance(instance_id),
@@ -149,7 +157,7 @@ def elastic_ip_follows_its_instance() -> None:
             )
         return original_resource
 
-    address_class.update_from_cloudformation_json = classmethod(update)
+    replace_classmethod(address_class, "update_from_cloudformation_json", update)
 
 
 FIXES: tuple[ParityFix, ...] = (stack_updates_like_cloudformation, elastic_ip_follows_its_instance)

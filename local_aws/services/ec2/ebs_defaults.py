@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import moto_name, replace
 
 # what GetEbsDefaultKmsKeyId answers in an account that never chose a key (EC2 API reference)
 AWS_MANAGED_EBS_KEY = "alias/aws/ebs"
@@ -18,8 +19,8 @@ AWS_MANAGED_EBS_KEY = "alias/aws/ebs"
 )
 def get_ebs_default_kms_key_id() -> None:
     """Patches moto: GetEbsDefaultKmsKeyId."""
-    responses: Any = from_moto("moto.ec2.responses.elastic_block_store", "ElasticBlockStore")
-    action_result: Any = from_moto("moto.core.responses", "ActionResult")
+    responses = moto_name("ec2.ElasticBlockStore")
+    action_result = moto_name("core.ActionResult")
 
     def answer(self: Any) -> Any:
         self.error_on_dryrun()

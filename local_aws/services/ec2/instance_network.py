@@ -8,7 +8,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace_classmethod
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import moto_name, original, replace_classmethod
 
 
 def primary_interface_as_instance_properties(properties: dict[str, Any]) -> dict[str, Any]:
@@ -31,10 +32,12 @@ def primary_interface_as_instance_properties(properties: dict[str, Any]) -> dict
     "with no security group",
     aws_does="launches the instance with its primary (DeviceIndex 0) interface in that interface's subnet "
     "and security groups (CloudFormation reference: AWS::EC2::Instance NetworkInterface)",
+    # it hands the interface's groups to the create that applies SecurityGroupIds: that one must be inside
+    after=("ec2.cloudformation_ec2_properties",),
 )
 def instance_network_interfaces() -> None:
     """Patches moto: CloudFormation instance with NetworkInterfaces."""
-    instance_class = from_moto("moto.ec2.models.instances", "Instance")
+    instance_class = moto_name("ec2.Instance")
     create_instance = original(instance_class, "create_from_cloudformation_json")
 
     def instance(

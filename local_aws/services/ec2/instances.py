@@ -6,18 +6,19 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from labs.emulator.parity.base import (
-    ParityFix,
-    from_moto,
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import (
+    backend,
+    moto_name,
     original,
-    parity_fix,
     replace,
     replace_classmethod,
+    route_table_associations,
 )
 
 
 def _ec2(account_id: str, region_name: str) -> Any:
-    return from_moto("moto.ec2.models", "ec2_backends")[account_id][region_name]
+    return backend("ec2", account_id, region_name)
 
 
 def _tags(properties: dict[str, Any]) -> dict[str, str]:
@@ -31,7 +32,7 @@ def _tags(properties: dict[str, Any]) -> dict[str, str]:
 )
 def primary_eni_deleted_on_termination() -> None:
     """Patches moto: primary network interface deleted on termination."""
-    instance_class = from_moto("moto.ec2.models.instances", "Instance")
+    instance_class = moto_name("ec2.Instance")
     original_prep_nics = original(instance_class, "prep_nics")
 
     @functools.wraps(original_prep_nics)
@@ -52,9 +53,9 @@ def primary_eni_deleted_on_termination() -> None:
 )
 def cloudformation_ec2_properties() -> None:
     """Patches moto: CloudFormation applies the EC2 properties the labs set."""
-    instance_class = from_moto("moto.ec2.models.instances", "Instance")
-    volume_class = from_moto("moto.ec2.models.elastic_block_store", "Volume")
-    address_class = from_moto("moto.ec2.models.elastic_ip_addresses", "ElasticAddress")
+    instance_class = moto_name("ec2.Instance")
+    volume_class = moto_name("ec2.Volume")
+    address_class = moto_name("ec2.ElasticAddress")
     create_instance = original(instance_class, "create_from_cloudformation_json")
     create_address = original(address_class, "create_from_cloudformation_json")
 
@@ -96,7 +97,7 @@ def cloudformation_ec2_properties() -> None:
 
 def _release_address(eip: Any, ec2: Any) -> None:
     if eip.allocation_id is None:  # released by hand: moto would fail on an empty lookup (IndexError)
-        raise from_moto("moto.ec2.exceptions", "InvalidAllocationIdError")(eip.public_ip)
+        raise moto_name("ec2.InvalidAllocationIdError")(eip.public_ip)
     ec2.release_address(allocation_id=eip.allocation_id)  # disassociates first, as CloudFormation does
 
 
@@ -116,7 +117,7 @@ def _delete_route(route: Any, ec2: Any) -> None:
 
 def _disassociate_subnet(association: Any, ec2: Any) -> None:
     table = ec2.get_route_table(association.route_table_id)
-    for association_id, subnet_id in list(table._associations.items()):
+    for association_id, subnet_id in list(route_table_associations(table).items()):
         if subnet_id == association.subnet_id:
             ec2.disassociate_route_table(association_id)
 
@@ -148,20 +149,18 @@ def _as_stack_delete(deleter: Callable[[Any, Any], None]) -> Callable[[Any, str,
 )
 def cloudformation_deletes_ec2_resources() -> None:
     """Patches moto: CloudFormation deletes the EC2 resources it created."""
-    deleters: dict[tuple[str, str], Callable[[Any, Any], None]] = {
-        ("elastic_ip_addresses", "ElasticAddress"): _release_address,
-        ("elastic_block_store", "VolumeAttachment"): _detach_volume,
-        ("elastic_block_store", "Volume"): lambda volume, ec2: ec2.delete_volume(volume.id),
-        ("route_tables", "Route"): _delete_route,
-        ("subnets", "SubnetRouteTableAssociation"): _disassociate_subnet,
-        ("route_tables", "RouteTable"): lambda table, ec2: ec2.delete_route_table(table.id),
-        ("vpn_gateway", "VPCGatewayAttachment"): _detach_gateway,
-        ("internet_gateways", "InternetGateway"): lambda gateway, ec2: ec2.delete_internet_gateway(
-            gateway.id
-        ),
+    deleters: dict[str, Callable[[Any, Any], None]] = {
+        "ec2.ElasticAddress": _release_address,
+        "ec2.VolumeAttachment": _detach_volume,
+        "ec2.Volume": lambda volume, ec2: ec2.delete_volume(volume.id),
+        "ec2.Route": _delete_route,
+        "ec2.SubnetRouteTableAssociation": _disassociate_subnet,
+        "ec2.RouteTable": lambda table, ec2: ec2.delete_route_table(table.id),
+        "ec2.VPCGatewayAttachment": _detach_gateway,
+        "ec2.InternetGateway": lambda gateway, ec2: ec2.delete_internet_gateway(gateway.id),
     }
-    for (module, name), deleter in deleters.items():
-        replace(from_moto(f"moto.ec2.models.{module}", name), "delete", _as_stack_delete(deleter))
+    for name, deleter in deleters.items():
+        replace(moto_name(name), "delete", _as_stack_delete(deleter))
 
 
 def _launch_zone(ec2: Any, kwargs: dict[str, Any]) -> str:
@@ -176,7 +175,7 @@ def _launch_zone(ec2: Any, kwargs: dict[str, Any]) -> str:
 
 def offering_zones(region: str, instance_type: str) -> list[str]:
     """The zones of `region` that offer `instance_type`, from the offerings moto ships (AWS's own list)."""
-    offerings = from_moto("moto.ec2.models.instance_types", "INSTANCE_TYPE_OFFERINGS")["availability-zone"]
+    offerings = moto_name("ec2.INSTANCE_TYPE_OFFERINGS")["availability-zone"]
     return sorted({o["Location"] for o in offerings.get(region, []) if o["InstanceType"] == instance_type})
 
 
@@ -188,8 +187,8 @@ def offering_zones(region: str, instance_type: str) -> list[str]:
 )
 def instance_types_launch_only_where_offered() -> None:
     """Patches moto: instance types launch only where offered."""
-    instance_class = from_moto("moto.ec2.models.instances", "Instance")
-    client_error = from_moto("moto.ec2.exceptions", "EC2ClientError")
+    instance_class = moto_name("ec2.Instance")
+    client_error = moto_name("ec2.EC2ClientError")
     original_init = original(instance_class, "__init__")
 
     @functools.wraps(original_init)
@@ -219,8 +218,8 @@ def instance_types_launch_only_where_offered() -> None:
 )
 def attached_volume_is_in_use() -> None:
     """Patches moto: an attached volume cannot be attached again."""
-    backend_class = from_moto("moto.ec2.models.elastic_block_store", "EBSBackend")
-    in_use = from_moto("moto.ec2.exceptions", "VolumeInUseError")
+    backend_class = moto_name("ec2.EBSBackend")
+    in_use = moto_name("ec2.VolumeInUseError")
     original_attach = original(backend_class, "attach_volume")
 
     @functools.wraps(original_attach)

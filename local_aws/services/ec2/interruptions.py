@@ -10,62 +10,40 @@ user guide: ec2-auto-scaling-capacity-rebalancing):
   of the warning); without it, the group replaces the instance once it has terminated;
 - after the two minutes EC2 terminates the instance; its one-time request closes as
   `instance-terminated-no-capacity`.
-The emulator does the same, with a warning of `warning_s` seconds (10 by default) instead of 120.
+The emulator does the same, with a warning of `warning_s` seconds (10 by default, or the admin call's
+WarningSeconds, or LABKIT_SPOT_WARNING_S) instead of 120.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from labs.spot.spec import INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
-
-# the rehearsal's warning time; `labkit emulator interrupt --warning-seconds` or this variable change it
-WARNING_VARIABLE = "LABKIT_SPOT_WARNING_S"
-REHEARSAL_WARNING_S = 10.0
-EC2_SOURCE = "aws.ec2"
+from local_aws.admin_protocol import SpotInterruption
+from local_aws.aws_facts import EC2_EVENT_SOURCE, INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
+from local_aws.moto_bridge import backend, moto_name, set_spot_request_code
+from local_aws.services.ec2.spot import (
+    INTERRUPTED_CAUSE,
+    REBALANCE_LAUNCH_CAUSE,
+    REBALANCE_TERMINATE_CAUSE,
+    SPOT,
+    launch_into_group,
+    record_activity,
+)
+from local_aws.settings import SettingError, warning_seconds
 
 
 class InterruptionError(ValueError):
     """The instance cannot be interrupted: the message says why, as FIS or EC2 would."""
 
 
-@dataclass(frozen=True)
-class Interruption:
-    """A Spot interruption the emulator has scheduled for one instance."""
-
-    instance_id: str
-    interrupt_at: datetime
-    warning_s: float
-    replacement: str | None
-    events: tuple[str, ...]
-
-    def as_json(self) -> dict[str, Any]:
-        """The interruption as the emulator's admin API answers it."""
-        return {
-            "InstanceId": self.instance_id,
-            "InterruptAt": f"{self.interrupt_at:%Y-%m-%dT%H:%M:%S}Z",
-            "WarningSeconds": self.warning_s,
-            "Replacement": self.replacement,
-            "Events": list(self.events),
-        }
-
-
-def _moto(module: str, name: str) -> Any:
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
 def _event(
     instance: Any, account_id: str, region: str, detail_type: str, detail: dict[str, str]
 ) -> dict[str, Any]:
     return {
-        "Source": EC2_SOURCE,
+        "Source": EC2_EVENT_SOURCE,
         "DetailType": detail_type,
         "Detail": json.dumps(detail),
         "Resources": [f"arn:aws:ec2:{region}:{account_id}:instance/{instance.id}"],
@@ -81,7 +59,7 @@ def _request_of(ec2: Any, instance: Any) -> Any:
 def _mark(request: Any, code: str, message: str, *, state: str | None = None) -> None:
     if request is None:
         return
-    request._status_code = code
+    set_spot_request_code(request, code)
     request.status_message = message
     if state:
         request.state = state
@@ -92,21 +70,19 @@ def _mark(request: Any, code: str, message: str, *, state: str | None = None) ->
 def default_warning_s() -> float:
     """The rehearsal's warning time: LABKIT_SPOT_WARNING_S when it is a number of seconds, else 10 s."""
     try:
-        return float(os.environ.get(WARNING_VARIABLE, "") or REHEARSAL_WARNING_S)
-    except ValueError:
-        raise InterruptionError(
-            f"{WARNING_VARIABLE}={os.environ[WARNING_VARIABLE]!r} is not a number of seconds"
-        ) from None
+        return warning_seconds()
+    except SettingError as error:
+        raise InterruptionError(str(error)) from None
 
 
-def interrupt(account_id: str, region: str, instance_id: str, warning_s: float | None = None) -> Interruption:
+def interrupt(
+    account_id: str, region: str, instance_id: str, warning_s: float | None = None
+) -> SpotInterruption:
     """Send the warning now and terminate `instance_id` after `warning_s` seconds; the group replaces it."""
-    from labs.emulator.parity.spot import REBALANCE_LAUNCH_CAUSE, SPOT, launch_into_group
-
     warning_s = default_warning_s() if warning_s is None else float(warning_s)
     if not 0 <= warning_s <= 3600:
         raise InterruptionError(f"the warning time must be 0 to 3600 seconds, not {warning_s:g}")
-    ec2 = _moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    ec2 = backend("ec2", account_id, region)
     try:
         instance = ec2.get_instance(instance_id)
     except Exception:
@@ -125,7 +101,7 @@ def interrupt(account_id: str, region: str, instance_id: str, warning_s: float |
         group.labkit_unavailable_pools = getattr(group, "labkit_unavailable_pools", set()) | {
             (instance.instance_type, instance.availability_zone)
         }
-    events = _moto("moto.events.models", "events_backends")[account_id][region]
+    events = backend("events", account_id, region)
     events.put_events(
         [
             _event(instance, account_id, region, REBALANCE_RECOMMENDATION, {"instance-id": instance.id}),
@@ -151,21 +127,23 @@ def interrupt(account_id: str, region: str, instance_id: str, warning_s: float |
     )
     timer.daemon = True
     timer.start()
-    return Interruption(
-        instance.id, interrupt_at, warning_s, replacement, (REBALANCE_RECOMMENDATION, INTERRUPTION_WARNING)
+    return SpotInterruption(
+        instance.id,
+        f"{interrupt_at:%Y-%m-%dT%H:%M:%S}Z",
+        warning_s,
+        replacement,
+        (REBALANCE_RECOMMENDATION, INTERRUPTION_WARNING),
     )
 
 
 def _group_tags(group: Any) -> dict[str, str]:
-    name_tag = _moto("moto.autoscaling.models", "ASG_NAME_TAG")
+    name_tag = moto_name("autoscaling.ASG_NAME_TAG")
     return {**group.get_propagated_tags(), name_tag: group.name, **group.instance_tags}
 
 
 def _terminate(account_id: str, region: str, instance_id: str, rebalanced: bool) -> None:
     """The end of the warning: EC2 terminates the instance; the group replaces it unless it already has."""
-    from labs.emulator.parity.spot import INTERRUPTED_CAUSE, REBALANCE_TERMINATE_CAUSE, record_activity
-
-    ec2 = _moto("moto.ec2.models", "ec2_backends")[account_id][region]
+    ec2 = backend("ec2", account_id, region)
     instance = ec2.get_instance(instance_id)
     if instance.state in ("terminated", "shutting-down"):
         return
@@ -185,6 +163,4 @@ def _terminate(account_id: str, region: str, instance_id: str, rebalanced: bool)
         state="closed",
     )
     if group is not None and not rebalanced:
-        _moto("moto.autoscaling.models", "autoscaling_backends")[account_id][
-            region
-        ].notify_terminate_instances([instance_id])
+        backend("autoscaling", account_id, region).notify_terminate_instances([instance_id])

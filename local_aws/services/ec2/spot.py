@@ -1,5 +1,5 @@
-"""Spot parity fixes: a mixed-instances Auto Scaling group launches Spot instances as AWS does, and EC2
-answers with Spot prices. The interruption itself is labs/emulator/interruptions.py.
+"""Spot parity fixes: a mixed-instances Auto Scaling group launches Spot instances as AWS does. EC2's Spot
+prices are spot_prices.py; the interruption itself is interruptions.py.
 
 AWS's behaviour, from its documentation: a group's mixed-instances policy launches `OnDemandBaseCapacity`
 on-demand, then `OnDemandPercentageAboveBaseCapacity` of the rest on-demand and the remainder as Spot, from
@@ -13,51 +13,22 @@ from __future__ import annotations
 import functools
 import json
 import uuid
-import zlib
 from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.parity.base import (
-    ParityFix,
-    from_moto,
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import (
+    moto_name,
     original,
-    parity_fix,
     replace,
     replace_classmethod,
+    request_param,
+    spot_request_code,
 )
-from labs.emulator.parity.ec2 import offering_zones
+from local_aws.services.ec2.instances import offering_zones
+from local_aws.services.ec2.spot_prices import on_demand_price, spot_prices
 
 SPOT = "spot"
-# the product EC2 names in price history for Linux (EC2 API reference: SpotPrice)
-LINUX = "Linux/UNIX"
-
-
-@functools.cache
-def _price_table() -> Any:
-    from labs.cost.prices import load_prices
-
-    return load_prices()
-
-
-def spot_prices(region: str, instance_type: str) -> dict[str, float]:
-    """Zone -> the emulator's Spot price of `instance_type`, spread over the kit's dated range.
-
-    Each type's cheapest zone differs (a stable hash of type and zone), as real pools differ per zone.
-    """
-    table = _price_table()
-    spot = table.spot_types.get(instance_type)
-    zones = offering_zones(region, instance_type)
-    if spot is None or not zones:
-        return {}
-    ranked = sorted(zones, key=lambda zone: zlib.crc32(f"{instance_type}/{zone}".encode()))
-    step = (spot.usd_per_hour_high - spot.usd_per_hour_low) / max(1, len(ranked) - 1)
-    return {zone: round(spot.usd_per_hour_low + step * i, 6) for i, zone in enumerate(ranked)}
-
-
-def on_demand_price(instance_type: str) -> float | None:
-    """The on-demand price of an instance type in USD per hour, or None when not priced."""
-    price = _price_table().instance_types.get(instance_type)
-    return price.usd_per_hour if price else None
 
 
 def _overrides(group: Any) -> list[str]:
@@ -134,8 +105,8 @@ def _next_market(group: Any) -> str:
 
 def _spot_request(ec2: Any, instance: Any, instance_type: str) -> Any:
     """A fulfilled one-time Spot request for an instance the group launched, as AWS records it."""
-    request_class = from_moto("moto.ec2.models.spot_requests", "SpotInstanceRequest")
-    random_id = from_moto("moto.ec2.utils", "random_spot_request_id")
+    request_class = moto_name("ec2.SpotInstanceRequest")
+    random_id = moto_name("ec2.random_spot_request_id")
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
@@ -156,7 +127,7 @@ def _spot_request(ec2: Any, instance: Any, instance_type: str) -> Any:
         @property
         def status(self) -> dict[str, Any]:
             return {
-                "Code": self._status_code,
+                "Code": spot_request_code(self),
                 "Message": self.status_message,
                 "UpdateTime": self.labkit_updated,
             }
@@ -253,7 +224,7 @@ def launch_into_group(group: Any, propagated_tags: dict[str, str], *, cause: str
         _spot_request(ec2, instance, instance_type)
     instance.autoscaling_group = group
     record_activity(group, instance, launching=True, cause=cause)
-    state_class = from_moto("moto.autoscaling.models", "InstanceState")
+    state_class = moto_name("autoscaling.InstanceState")
     group.instance_states.append(
         state_class(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in)
     )
@@ -269,8 +240,8 @@ def launch_into_group(group: Any, propagated_tags: dict[str, str], *, cause: str
 )
 def mixed_groups_launch_spot() -> None:
     """Patches moto: mixed-instances groups launch Spot instances."""
-    group_class = from_moto("moto.autoscaling.models", "FakeAutoScalingGroup")
-    name_tag = from_moto("moto.autoscaling.models", "ASG_NAME_TAG")
+    group_class = moto_name("autoscaling.FakeAutoScalingGroup")
+    name_tag = moto_name("autoscaling.ASG_NAME_TAG")
     original_replace = original(group_class, "replace_autoscaling_group_instances")
 
     @functools.wraps(original_replace)
@@ -292,7 +263,7 @@ def mixed_groups_launch_spot() -> None:
 )
 def cloudformation_capacity_rebalance() -> None:
     """Patches moto: CloudFormation sets a group's CapacityRebalance."""
-    group_class = from_moto("moto.autoscaling.models", "FakeAutoScalingGroup")
+    group_class = moto_name("autoscaling.FakeAutoScalingGroup")
     create = original(group_class, "create_from_cloudformation_json")
 
     def create_group(
@@ -307,49 +278,6 @@ def cloudformation_capacity_rebalance() -> None:
     replace_classmethod(group_class, "create_from_cloudformation_json", create_group)
 
 
-def price_history(region: str, instance_types: list[str], zones: list[str] | None) -> list[dict[str, str]]:
-    """DescribeSpotPriceHistory's entries: the current price of each (type, zone), dated by the table."""
-    stamp = f"{_price_table().spot_as_of}T00:00:00.000Z"
-    entries = []
-    for instance_type in instance_types or sorted(_price_table().spot_types):
-        for zone, price in sorted(spot_prices(region, instance_type).items()):
-            if zones and zone not in zones:
-                continue
-            entries.append(
-                {
-                    "AvailabilityZone": zone,
-                    "InstanceType": instance_type,
-                    "ProductDescription": LINUX,
-                    "SpotPrice": f"{price:.6f}",
-                    "Timestamp": stamp,
-                }
-            )
-    return entries
-
-
-@parity_fix(
-    "Spot price history has prices",
-    moto_does="answers DescribeSpotPriceHistory with $0.00001 for every type, dated 2006-01-02",
-    aws_does="answers with each zone's Spot price of the type and when it was set (the emulator's prices "
-    "are the kit's dated estimate in labs/cost/prices.json, not live prices)",
-)
-def spot_price_history_has_prices() -> None:
-    """Patches moto: Spot price history has prices."""
-    responses = from_moto("moto.ec2.responses.spot_instances", "SpotInstances")
-    action_result = from_moto("moto.core.responses", "ActionResult")
-
-    def describe_spot_price_history(self: Any) -> Any:
-        instance_types = self._get_param("InstanceTypes", [])
-        filters = self._filters_from_querystring()
-        types = instance_types or list(filters.get("instance-type", []))
-        zones = list(filters.get("availability-zone", [])) or (
-            [self._get_param("AvailabilityZone")] if self._get_param("AvailabilityZone") else None
-        )
-        return action_result({"SpotPriceHistory": price_history(self.region, types, zones)})
-
-    replace(responses, "describe_spot_price_history", describe_spot_price_history)
-
-
 @parity_fix(
     "a Spot group's scaling activities",
     moto_does="answers DescribeScalingActivities with no activity, ever",
@@ -359,16 +287,16 @@ def spot_price_history_has_prices() -> None:
 )
 def spot_group_scaling_activities() -> None:
     """Patches moto: a Spot group's scaling activities."""
-    responses = from_moto("moto.autoscaling.responses", "AutoScalingResponse")
-    action_result = from_moto("moto.core.responses", "ActionResult")
+    responses = moto_name("autoscaling.AutoScalingResponse")
+    action_result = moto_name("core.ActionResult")
 
     def describe_scaling_activities(self: Any) -> Any:
-        name = self._get_param("AutoScalingGroupName")
+        name = request_param(self, "AutoScalingGroupName")
         groups = self.autoscaling_backend.autoscaling_groups
         chosen = [groups[name]] if name in groups else [] if name else list(groups.values())
         activities = [a for g in chosen for a in getattr(g, "labkit_activities", [])]
         newest_first = sorted(activities, key=lambda a: a["StartTime"], reverse=True)
-        return action_result({"Activities": newest_first[: int(self._get_param("MaxRecords") or 100)]})
+        return action_result({"Activities": newest_first[: int(request_param(self, "MaxRecords") or 100)]})
 
     replace(responses, "describe_scaling_activities", describe_scaling_activities)
 
@@ -376,6 +304,5 @@ def spot_group_scaling_activities() -> None:
 FIXES: tuple[ParityFix, ...] = (
     mixed_groups_launch_spot,
     cloudformation_capacity_rebalance,
-    spot_price_history_has_prices,
     spot_group_scaling_activities,
 )

@@ -12,12 +12,13 @@ import functools
 import json
 from typing import Any
 
-from labs.emulator.parity.base import ParityFix, from_moto, original, parity_fix, replace
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import moto_name, original, replace
 
 
 def _aws_managed_arns() -> set[str]:
     """Every AWS managed policy moto knows, whether or not it loaded them into its backends."""
-    data = json.loads(from_moto("moto.iam.aws_managed_policies", "aws_managed_policies_data"))
+    data = json.loads(moto_name("iam.aws_managed_policies_data"))
     return {f"arn:aws:iam::aws:policy{policy.get('Path', '/')}{name}" for name, policy in data.items()}
 
 
@@ -35,8 +36,8 @@ def boundary_exists(backend: Any, arn: str, aws_managed: set[str]) -> bool:
 )
 def permissions_boundary_must_exist() -> None:
     """Patches moto: a permissions boundary must exist."""
-    backend_class = from_moto("moto.iam.models", "IAMBackend")
-    no_such_entity = from_moto("moto.iam.exceptions", "NoSuchEntity")
+    backend_class = moto_name("iam.IAMBackend")
+    no_such_entity = moto_name("iam.NoSuchEntity")
     aws_managed = _aws_managed_arns()
     original_create_role = original(backend_class, "create_role")
     original_put_boundary = original(backend_class, "put_role_permissions_boundary")

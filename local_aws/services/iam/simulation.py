@@ -1,7 +1,7 @@
 """IAM parity fix: the policy simulator answers, as AWS's does, for allow and deny of plain statements.
 
 `labkit preflight` asks `iam:SimulateCustomPolicy` whether the landing zone's permissions boundary allows what
-each lab needs; moto has no simulator at all. The evaluation is the emulator's own (labs/emulator/iam_policy):
+each lab needs; moto has no simulator at all. The evaluation is the emulator's own (policy.py):
 an explicit deny wins, else an allow in the identity policies and (when given) in the boundary.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from labs.emulator.iam_policy import ALLOW, DENY, decide
-from labs.emulator.parity.base import ParityFix, from_moto, parity_fix, replace
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import moto_name, replace, request_param
+from local_aws.services.iam.policy import ALLOW, DENY, decide
 
 # IAM API reference, EvaluationResult.EvalDecision: allowed | explicitDeny | implicitDeny
 ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY = "allowed", "explicitDeny", "implicitDeny"
@@ -57,29 +58,29 @@ def _default_document(policy: Any) -> Any:
 )
 def iam_policy_simulation() -> None:
     """Patches moto: IAM policy simulation (SimulateCustomPolicy, SimulatePrincipalPolicy)."""
-    responses: Any = from_moto("moto.iam.responses", "IamResponse")
-    action_result: Any = from_moto("moto.core.responses", "ActionResult")
+    responses = moto_name("iam.IamResponse")
+    action_result = moto_name("core.ActionResult")
 
     def simulate_custom_policy(self: Any) -> Any:
         evaluated = results(
-            self._get_param("PolicyInputList", []),
-            self._get_param("PermissionsBoundaryPolicyInputList", []),
-            self._get_param("ActionNames", []),
-            self._get_param("ResourceArns", []),
+            request_param(self, "PolicyInputList", []),
+            request_param(self, "PermissionsBoundaryPolicyInputList", []),
+            request_param(self, "ActionNames", []),
+            request_param(self, "ResourceArns", []),
         )
         return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
 
     def simulate_principal_policy(self: Any) -> Any:
-        source = str(self._get_param("PolicySourceArn"))
+        source = str(request_param(self, "PolicySourceArn"))
         name = source.rsplit("/", 1)[-1]
         role = self.backend.get_role(name) if ":role/" in source else self.backend.get_user(name)
         identity = [
             *role.policies.values(),
             *(_default_document(p) for p in role.managed_policies.values()),
-            *self._get_param("PolicyInputList", []),
+            *request_param(self, "PolicyInputList", []),
         ]
-        boundary_arn = getattr(role, "permissions_boundary_arn", None) or self._get_param(
-            "PermissionsBoundaryPolicyInputList"
+        boundary_arn = getattr(role, "permissions_boundary_arn", None) or request_param(
+            self, "PermissionsBoundaryPolicyInputList"
         )
         boundary: list[Any] = []
         if isinstance(boundary_arn, str):
@@ -87,7 +88,10 @@ def iam_policy_simulation() -> None:
         elif boundary_arn:
             boundary = list(boundary_arn)
         evaluated = results(
-            identity, boundary, self._get_param("ActionNames", []), self._get_param("ResourceArns", [])
+            identity,
+            boundary,
+            request_param(self, "ActionNames", []),
+            request_param(self, "ResourceArns", []),
         )
         return action_result({"EvaluationResults": evaluated, "IsTruncated": False})
 

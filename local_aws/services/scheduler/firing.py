@@ -1,10 +1,10 @@
 """EventBridge Scheduler on demand: fire a schedule's target now, as Scheduler would when its time comes.
 
-The emulator's clock is the machine's, so an expiry hours away never comes; `labkit emulator expire` (and
-the demo) ask for it instead. The target runs with the schedule's own role, judged by labs/emulator/
-iam_policy: a role that may not call the target's API fails the firing, which goes to the schedule's
-dead-letter queue as Scheduler sends it. For the kit's target, CloudFormation's DeleteStack, the stack's
-deletion then runs with the stack's service role, or, when the stack has none, with the caller's (the
+The emulator's clock is the machine's, so an expiry hours away never comes; the admin call schedules/fire
+(`labkit emulator expire`, the demo) asks for it instead. The target runs with the schedule's own role,
+judged by services/iam/policy.py: a role that may not call the target's API fails the firing, which goes
+to the schedule's dead-letter queue as Scheduler sends it. For a CloudFormation DeleteStack target, the
+stack's deletion then runs with the stack's service role, or, when the stack has none, with the caller's (the
 schedule role's) permissions, as CloudFormation does: a DeleteStack-only role then fails every delete.
 """
 
@@ -12,69 +12,26 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from labs.emulator.iam_policy import role_allows, trusts
+from local_aws.admin_protocol import ScheduleFiring
+from local_aws.moto_bridge import backend
+from local_aws.services.cloudformation.stack_deletes import delete_stack_for
+from local_aws.services.iam.policy import role_allows, trusts
 
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 _UNIVERSAL_TARGET = re.compile(
     r"^arn:[a-z-]+:scheduler:::aws-sdk:(?P<service>[a-z0-9]+):(?P<action>[A-Za-z]+)$"
 )
-# the IAM action that deletes a resource of each type the labs create (the rest: <service>:Delete<Type>)
-DELETE_ACTIONS = {
-    "AWS::EC2::Instance": "ec2:TerminateInstances",
-    "AWS::EC2::EIP": "ec2:ReleaseAddress",
-    "AWS::EC2::VPCGatewayAttachment": "ec2:DetachInternetGateway",
-    "AWS::EC2::SubnetRouteTableAssociation": "ec2:DisassociateRouteTable",
-    "AWS::IAM::Policy": "iam:DeleteRolePolicy",
-    "AWS::Lambda::EventSourceMapping": "lambda:DeleteEventSourceMapping",
-    "AWS::Lambda::Function": "lambda:DeleteFunction",
-    "AWS::S3::Bucket": "s3:DeleteBucket",
-    "AWS::StepFunctions::StateMachine": "states:DeleteStateMachine",
-}
 
 
-@dataclass(frozen=True)
-class Firing:
-    """What firing a schedule did: `outcome` is deleted, delete failed or target failed."""
-
-    schedule: str
-    outcome: str
-    detail: str
-    stack_status: str = ""
-
-    def as_json(self) -> dict[str, str]:
-        """The firing as the emulator's admin API answers it."""
-        return {
-            "Schedule": self.schedule,
-            "Outcome": self.outcome,
-            "Detail": self.detail,
-            "StackStatus": self.stack_status,
-        }
-
-
-def _moto(module: str, name: str) -> Any:
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
-
-
-def delete_action(resource_type: str) -> str:
-    """The IAM action that deletes a resource of the CloudFormation type."""
-    if resource_type in DELETE_ACTIONS:
-        return DELETE_ACTIONS[resource_type]
-    _, service, kind = ([*resource_type.split("::"), "", ""])[:3]
-    return f"{service.lower()}:Delete{kind}"
-
-
-def fire(account_id: str, region: str, name: str, group: str | None = None) -> Firing:
+def fire(account_id: str, region: str, name: str, group: str | None = None) -> ScheduleFiring:
     """Run the schedule's target now, with its role; the result says what happened and why."""
-    scheduler = _moto("moto.scheduler.models", "scheduler_backends")[account_id][region]
+    scheduler = backend("scheduler", account_id, region)
     schedule = scheduler.get_schedule(group, name)
     schedule.labkit_fired = True  # a one-time schedule fires once, early or on time
     target: dict[str, Any] = schedule.target
-    iam = _moto("moto.iam.models", "iam_backends")[account_id]["aws"]
+    iam = backend("iam", account_id, region)
     role_arn = str(target.get("RoleArn", ""))
     try:
         role = iam.get_role_by_arn(role_arn)
@@ -100,7 +57,7 @@ def fire(account_id: str, region: str, name: str, group: str | None = None) -> F
             f"the emulator runs only CloudFormation DeleteStack targets, not {target.get('Arn')}",
         )
     stack_name = str(json.loads(target.get("Input") or "{}").get("StackName", ""))
-    cloudformation = _moto("moto.cloudformation.models", "cloudformation_backends")[account_id][region]
+    cloudformation = backend("cloudformation", account_id, region)
     try:
         stack = cloudformation.get_stack(stack_name)
     except Exception:
@@ -111,41 +68,29 @@ def fire(account_id: str, region: str, name: str, group: str | None = None) -> F
     return _delete_stack(schedule, cloudformation, stack, role, iam)
 
 
-def _delete_stack(schedule: Any, cloudformation: Any, stack: Any, role: Any, iam: Any) -> Firing:
-    if not stack.role_arn:
-        # no service role: CloudFormation deletes each resource with the caller's credentials
-        template = stack.resource_map._resource_json_map
-        for logical_id in stack.resource_map._parsed_resources:
-            kind = str(template.get(logical_id, {}).get("Type", ""))
-            if not kind.startswith("AWS::"):
-                continue
-            action = delete_action(kind)
-            decision = role_allows(role, iam, action, "*")
-            if not decision.allowed:
-                reason = (
-                    f"User: arn:aws:sts::{stack.account_id}:assumed-role/{role.name}/scheduler is not "
-                    "authorized "
-                    f"to perform: {action} (the stack has no CloudFormation service role, so CloudFormation "
-                    "used the caller's credentials)"
-                )
-                stack.status = "DELETE_FAILED"
-                stack._add_stack_event("DELETE_FAILED", resource_status_reason=reason)
-                return Firing(schedule.name, "delete failed", reason, stack.status)
-    cloudformation.delete_stack(stack.stack_id)
+def _delete_stack(schedule: Any, cloudformation: Any, stack: Any, role: Any, iam: Any) -> ScheduleFiring:
+    refused = delete_stack_for(
+        cloudformation,
+        stack,
+        caller=f"arn:aws:sts::{stack.account_id}:assumed-role/{role.name}/scheduler",
+        may_call=lambda action: role_allows(role, iam, action, "*").allowed,
+    )
+    if refused:
+        return ScheduleFiring(schedule.name, "delete failed", refused, stack.status)
     status = stack.status
     runner = f"the stack's service role {stack.role_arn}" if stack.role_arn else "the schedule's role"
     detail = f"DeleteStack on {stack.name} ran with {runner}: {status}"
-    return Firing(
+    return ScheduleFiring(
         schedule.name, "deleted" if status == "DELETE_COMPLETE" else "delete failed", detail, status
     )
 
 
-def _failed(schedule: Any, account_id: str, region: str, code: str, message: str) -> Firing:
+def _failed(schedule: Any, account_id: str, region: str, code: str, message: str) -> ScheduleFiring:
     """Scheduler's own failure: after its retries the event goes to the dead-letter queue, if any."""
     dead_letter = (schedule.target.get("DeadLetterConfig") or {}).get("Arn")
     if dead_letter:
         _, _, _, queue_region, queue_account, queue = dead_letter.split(":", 5)
-        sqs = _moto("moto.sqs.models", "sqs_backends")[queue_account][queue_region]
+        sqs = backend("sqs", queue_account, queue_region)
         attributes = {
             "ERROR_CODE": code,
             "ERROR_MESSAGE": message,
@@ -162,4 +107,4 @@ def _failed(schedule: Any, account_id: str, region: str, code: str, message: str
     where = (
         f"; sent to its dead-letter queue {dead_letter}" if dead_letter else "; it has no dead-letter queue"
     )
-    return Firing(schedule.name, "target failed", f"{code}: {message}{where}")
+    return ScheduleFiring(schedule.name, "target failed", f"{code}: {message}{where}")

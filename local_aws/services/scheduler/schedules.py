@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-from labs.emulator.parity.base import ParityError, ParityFix, from_moto, original, parity_fix, replace
+from local_aws.fixes import ParityFix, parity_fix
+from local_aws.moto_bridge import backend, backends, moto_name, original, replace
+from local_aws.services.cloudformation.resource_types import ResourceRequest, cloudformation_type
+from local_aws.services.scheduler import firing
 
 
 def _scheduler(account_id: str, region_name: str) -> Any:
-    return from_moto("moto.scheduler.models", "scheduler_backends")[account_id][region_name]
+    return backend("scheduler", account_id, region_name)
 
 
 TICK_S = 1.0
@@ -21,6 +23,43 @@ TICK_S = 1.0
 
 def _epoch(value: str | None) -> float | None:
     return datetime.fromisoformat(value).timestamp() if value else None
+
+
+def _create_schedule(request: ResourceRequest) -> Any:
+    properties = request.properties
+    return _scheduler(request.account_id, request.region).create_schedule(
+        description=properties.get("Description"),
+        end_date=_epoch(properties.get("EndDate")),
+        flexible_time_window=properties["FlexibleTimeWindow"],
+        group_name=properties.get("GroupName"),
+        kms_key_arn=properties.get("KmsKeyArn"),
+        name=request.name,
+        schedule_expression=properties["ScheduleExpression"],
+        schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
+        start_date=_epoch(properties.get("StartDate")),
+        state=properties.get("State"),
+        target=properties["Target"],
+        action_after_completion=None,
+    )
+
+
+def _update_schedule(schedule: Any, request: ResourceRequest) -> Any:
+    """A new time or target keeps the schedule (and its name), as CloudFormation updates it."""
+    properties = request.properties
+    _scheduler(request.account_id, request.region).update_schedule(
+        description=properties.get("Description"),
+        end_date=_epoch(properties.get("EndDate")),
+        flexible_time_window=properties["FlexibleTimeWindow"],
+        group_name=schedule.group_name,
+        kms_key_arn=properties.get("KmsKeyArn"),
+        name=schedule.name,
+        schedule_expression=properties["ScheduleExpression"],
+        schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
+        start_date=_epoch(properties.get("StartDate")),
+        state=properties.get("State"),
+        target=properties["Target"],
+    )
+    return schedule
 
 
 @parity_fix(
@@ -31,106 +70,17 @@ def _epoch(value: str | None) -> float | None:
 )
 def scheduler_schedule_in_cloudformation() -> None:
     """Patches moto: AWS::Scheduler::Schedule in CloudFormation."""
-    parsing = importlib.import_module("moto.cloudformation.parsing")
-    base: Any = from_moto("moto.core.common_models", "CloudFormationModel")
-
-    class CfnSchedule(base):  # type: ignore[misc]
-        """AWS::Scheduler::Schedule, created in moto's own Scheduler backend so its API shows it."""
-
-        def __init__(self, schedule: Any) -> None:
-            self.schedule = schedule
-
-        @property
-        def physical_resource_id(self) -> str:
-            return str(self.schedule.name)
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return "Name"
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return "AWS::Scheduler::Schedule"
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == "Arn"
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            return str(self.schedule.arn)
-
-        @classmethod
-        def create_from_cloudformation_json(
-            cls,
-            resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-            **kw: Any,
-        ) -> CfnSchedule:
-            properties = cloudformation_json["Properties"]
-            schedule = _scheduler(account_id, region_name).create_schedule(
-                description=properties.get("Description"),
-                end_date=_epoch(properties.get("EndDate")),
-                flexible_time_window=properties["FlexibleTimeWindow"],
-                group_name=properties.get("GroupName"),
-                kms_key_arn=properties.get("KmsKeyArn"),
-                name=resource_name,
-                schedule_expression=properties["ScheduleExpression"],
-                schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
-                start_date=_epoch(properties.get("StartDate")),
-                state=properties.get("State"),
-                target=properties["Target"],
-                action_after_completion=None,
-            )
-            return cls(schedule)
-
-        @classmethod
-        def update_from_cloudformation_json(
-            cls,
-            *,
-            original_resource: CfnSchedule,
-            new_resource_name: str,
-            cloudformation_json: dict[str, Any],
-            account_id: str,
-            region_name: str,
-        ) -> CfnSchedule:
-            """A new time or target keeps the schedule (and its name), as CloudFormation updates it."""
-            properties = cloudformation_json["Properties"]
-            schedule = original_resource.schedule
-            _scheduler(account_id, region_name).update_schedule(
-                description=properties.get("Description"),
-                end_date=_epoch(properties.get("EndDate")),
-                flexible_time_window=properties["FlexibleTimeWindow"],
-                group_name=schedule.group_name,
-                kms_key_arn=properties.get("KmsKeyArn"),
-                name=schedule.name,
-                schedule_expression=properties["ScheduleExpression"],
-                schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
-                start_date=_epoch(properties.get("StartDate")),
-                state=properties.get("State"),
-                target=properties["Target"],
-            )
-            return original_resource
-
-        @classmethod
-        def delete_from_cloudformation_json(
-            cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
-        ) -> None:
-            group = cloudformation_json.get("Properties", {}).get("GroupName")
-            _scheduler(account_id, region_name).delete_schedule(group, resource_name)
-
-        def delete(self, account_id: str, region_name: str) -> None:
-            _scheduler(account_id, region_name).delete_schedule(self.schedule.group_name, self.schedule.name)
-
-        def is_created(self) -> bool:
-            return True
-
-    # moto finds CloudFormation models through CloudFormationModel.__subclasses__(), cached on first use
-    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
-        cached.cache_clear()
-    if parsing.get_model_map().get("AWS::Scheduler::Schedule") is not CfnSchedule:
-        raise ParityError("moto did not register the AWS::Scheduler::Schedule model")
+    cloudformation_type(
+        "AWS::Scheduler::Schedule",
+        create=_create_schedule,
+        physical_id=lambda schedule: str(schedule.name),
+        attributes={"Arn": lambda schedule: str(schedule.arn)},
+        update=_update_schedule,
+        delete=lambda schedule, account_id, region: _scheduler(account_id, region).delete_schedule(
+            schedule.group_name, schedule.name
+        ),
+        name_property="Name",
+    )
 
 
 def due(expression: str, timezone_name: str, now: datetime) -> bool:
@@ -151,23 +101,20 @@ class DueSchedules(threading.Thread):
 
     def run(self) -> None:
         """Fire each enabled schedule once when it falls due, as EventBridge Scheduler would."""
-        from labs.emulator import schedules
-
-        backends = from_moto("moto.scheduler.models", "scheduler_backends")
+        schedulers = backends("scheduler")
         while True:
             now = datetime.now(UTC)
-            for account_id, account in list(backends.items()):
-                for region, backend in list(account.items()):
-                    for group in list(backend.schedule_groups.values()):
+            for account_id, account in list(schedulers.items()):
+                for region, scheduler in list(account.items()):
+                    for group in list(scheduler.schedule_groups.values()):
                         for schedule in list(group.schedules.values()):
                             if getattr(schedule, "labkit_fired", False) or schedule.state != "ENABLED":
                                 continue
                             if due(schedule.schedule_expression, schedule.schedule_expression_timezone, now):
                                 schedule.labkit_fired = True
-                                with contextlib.suppress(
-                                    Exception
-                                ):  # the failure is the stack's, not the clock's
-                                    schedules.fire(account_id, region, schedule.name, group.name)
+                                # the failure is the stack's, not the clock's
+                                with contextlib.suppress(Exception):
+                                    firing.fire(account_id, region, schedule.name, group.name)
             time.sleep(TICK_S)
 
 
@@ -179,7 +126,7 @@ class DueSchedules(threading.Thread):
 )
 def schedules_fire_when_due() -> None:
     """Patches moto: schedules fire when due."""
-    backend_class = from_moto("moto.scheduler.models", "EventBridgeSchedulerBackend")
+    backend_class = moto_name("scheduler.EventBridgeSchedulerBackend")
     original_update = original(backend_class, "update_schedule")
 
     def update_schedule(self: Any, **kwargs: Any) -> Any:

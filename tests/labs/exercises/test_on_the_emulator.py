@@ -3,6 +3,7 @@ names the missing steps; a completed one passes. (Their own handlers: test_exerc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -10,9 +11,9 @@ import pytest
 
 from labs.checks.report import Outcome
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
 from labs.exercises.starters import starter
 from labs.registry import run_check
+from local_aws.client import LocalAws
 from tests.check_helpers import item
 
 # LabAsg completed the way the starter's TODOs suggest
@@ -26,6 +27,17 @@ COMPLETED_ASG = """
         autoscaling.AutoScalingGroup(self, "Group", vpc=vpc, launch_template=template,
             min_capacity=1, desired_capacity=2, max_capacity=4)
 """
+
+
+@pytest.fixture(scope="module")
+def local_aws() -> Iterator[LocalAws]:
+    with LocalAws() as aws:
+        yield aws
+
+
+@pytest.fixture(scope="module")
+def session(local_aws: LocalAws) -> boto3.Session:
+    return local_aws.session()
 
 
 def complete_asg(folder: Path) -> None:

@@ -1,7 +1,7 @@
-"""Helpers for the parity tests: stacks created the way the CDK CLI creates them.
+"""Helpers for the services' tests: stacks created the way the CDK CLI creates them, and functions to run.
 
-The tests mirror labs/emulator/parity, one module per AWS service; each drives the kit's emulator
-(the `session` fixture of tests/labs/emulator/conftest.py) through boto3.
+The tests mirror local_aws/services, one folder or module per AWS service; each drives the kit's emulator
+(the `session` fixture of tests/local_aws/conftest.py) through boto3.
 """
 
 from __future__ import annotations
@@ -14,6 +14,22 @@ import zipfile
 from typing import Any
 
 import boto3
+
+# every entry of a test's deployment package carries this date, whenever it is built: two builds of the
+# same files are the same bytes (zipfile stamps the current time otherwise, so a code hash would change)
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# a custom resource's function that answers through the real cfn-response protocol, FAILED when asked to
+ANSWERING = """
+    import json, urllib.request
+
+    def handler(event, context):
+        failing = event["RequestType"] == event["ResourceProperties"].get("FailOn")
+        body = {"Status": "FAILED" if failing else "SUCCESS", "Reason": "the lab said no",
+                "PhysicalResourceId": "thing-1", "StackId": event["StackId"], "RequestId": event["RequestId"],
+                "LogicalResourceId": event["LogicalResourceId"], "Data": {"Greeting": "hello"}}
+        request = urllib.request.Request(event["ResponseURL"], data=json.dumps(body).encode(), method="PUT")
+        urllib.request.urlopen(request, timeout=10).close()
+"""
 
 
 def unique(prefix: str) -> str:
@@ -38,11 +54,13 @@ def status(session: boto3.Session, stack: str) -> str:
 
 
 def function_zip(files: dict[str, str]) -> bytes:
-    """A deployment package holding these source files (dedented)."""
+    """A deployment package holding these source files (dedented), the same bytes whenever it is built."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
         for name, text in files.items():
-            bundle.writestr(name, textwrap.dedent(text))
+            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            entry.external_attr = 0o644 << 16  # a regular file, readable by the function
+            bundle.writestr(entry, textwrap.dedent(text))
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import log_lines, python_function, unique
+from tests.local_aws.services.stacks import log_lines, python_function, unique
 
 pytestmark = pytest.mark.emulator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.labs.emulator.parity import deploy, status
+from tests.local_aws.services.stacks import deploy, status
 
 
 def test_a_stack_with_a_non_empty_bucket_ends_delete_failed_and_keeps_the_bucket(

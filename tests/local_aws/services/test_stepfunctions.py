@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from labs.classroom.rehearsal import create_learner_role
-from tests.labs.emulator.parity import deploy, python_function
+from tests.local_aws.services.stacks import deploy, python_function
 
 STATE_MACHINE = {
     "StartAt": "Done",

@@ -25,15 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from labs.emulator.lambda_runtime import platform_log
-from labs.emulator.lambda_runtime.invoke import (
+from local_aws.services.awslambda.runtime import platform_log
+from local_aws.services.awslambda.runtime.invoke import (
     BOOTSTRAP,
     FunctionSpec,
     Invocation,
     RuntimeFiles,
     function_environment,
 )
-from labs.emulator.lambda_runtime.platform_log import ON_DEMAND, Report
+from local_aws.services.awslambda.runtime.platform_log import ON_DEMAND, Report
 
 MARK = "\x1e\x1eLABKIT-RUNTIME "
 # Lambda's limit on an on-demand INIT phase; a slower init is retried inside the invoke on AWS

@@ -15,13 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from labs.emulator.lambda_runtime.environment import ExecutionEnvironment
-from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
-from labs.emulator.lambda_runtime.platform_log import PROVISIONED
-
-# the emulator's default idle time before an environment is reclaimed; `labkit emulator` shortens it
-DEFAULT_IDLE_S = 300.0
-IDLE_VARIABLE = "LABKIT_LAMBDA_IDLE_S"
+from local_aws.services.awslambda.runtime.environment import ExecutionEnvironment
+from local_aws.services.awslambda.runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
+from local_aws.services.awslambda.runtime.platform_log import PROVISIONED
+from local_aws.settings import DEFAULT_IDLE_S
 
 
 @dataclass

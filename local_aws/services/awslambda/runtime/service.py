@@ -1,8 +1,8 @@
 """The Lambda service of the emulator: a moto function model in, one real invocation out, logs written.
 
 `start(endpoint)` is called once by the emulator's server when it knows its own address; the parity fixes
-(labs/emulator/parity/awslambda.py) then route every way moto invokes a function through `run()`, which
-runs it in a warm execution environment when one is idle (labs/emulator/lambda_runtime/pool.py), and keep
+(services/awslambda/functions.py) then route every way moto invokes a function through `run()`, which
+runs it in a warm execution environment when one is idle (runtime/pool.py), and keep
 provisioned concurrency configurations here (`put_provisioned`), whose environments start ahead.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
 import re
 import threading
 import uuid
@@ -20,14 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
-from labs.emulator.lambda_runtime.pool import DEFAULT_IDLE_S, IDLE_VARIABLE, EnvironmentPool
-from labs.emulator.lambda_runtime.provisioned import (
+from local_aws.moto_bridge import backend, moto_name
+from local_aws.services.awslambda.runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
+from local_aws.services.awslambda.runtime.pool import EnvironmentPool
+from local_aws.services.awslambda.runtime.provisioned import (
     FAILED,
     READY,
     ProvisionedConfig,
     ProvisionedConfigs,
 )
+from local_aws.settings import idle_seconds
 
 # AWS-managed public layers the kit uses, made of packages the kit's venv has (Powertools for Lambda)
 MANAGED_LAYERS = {
@@ -54,15 +55,6 @@ class _Service:
 
 _service: _Service | None = None
 _lock = threading.Lock()
-
-
-def idle_seconds(environ: dict[str, str] | None = None) -> float:
-    """How long an idle environment stays warm: LABKIT_LAMBDA_IDLE_S, else the emulator's default."""
-    text = (environ if environ is not None else dict(os.environ)).get(IDLE_VARIABLE, "")
-    try:
-        return float(text) if text and float(text) > 0 else DEFAULT_IDLE_S
-    except ValueError:
-        return DEFAULT_IDLE_S
 
 
 def start(endpoint: str, *, idle_s: float | None = None) -> None:
@@ -108,10 +100,7 @@ def managed_layer(arn: str) -> tuple[str, tuple[str, ...]] | None:
 
 def _credentials(function: Any) -> dict[str, str]:
     """Temporary credentials of the function's execution role, from the emulator's own STS."""
-    from moto.sts.models import sts_backends
-    from moto.utilities.utils import get_partition
-
-    sts = sts_backends[function.account_id][get_partition(function.region)]
+    sts = backend("sts", function.account_id, function.region)
     role = sts.assume_role(
         region_name=function.region,
         role_session_name=function.function_name[:64],
@@ -128,9 +117,7 @@ def _credentials(function: Any) -> dict[str, str]:
 
 
 def _layer_dirs(function: Any, files: RuntimeFiles) -> list[Path]:
-    from moto.awslambda.utils import get_backend
-
-    backend = get_backend(function.account_id, function.region)
+    lambdas = backend("lambda", function.account_id, function.region)
     folders = []
     for layer in function.layers:
         arn = layer["Arn"] if isinstance(layer, dict) else str(layer)
@@ -138,7 +125,7 @@ def _layer_dirs(function: Any, files: RuntimeFiles) -> list[Path]:
         if managed:
             folders.append(files.linked_layer(*managed))
             continue
-        version = backend.layers_versions_by_arn(arn)
+        version = lambdas.layers_versions_by_arn(arn)
         if version is None or not getattr(version, "code_bytes", b""):
             raise LambdaServiceError(f"layer {arn} has no content in the emulator")
         folders.append(files.unpacked("layers", version.code_bytes))
@@ -177,14 +164,11 @@ def spec_of(function: Any) -> FunctionSpec:
 
 def write_logs(function: Any, log_stream: str, lines: list[str]) -> None:
     """Lines at the end of an execution environment's log stream (one stream per environment, as on AWS)."""
-    from moto.logs.exceptions import ResourceAlreadyExistsException
-    from moto.logs.models import logs_backends
-
     if not lines:
         return
-    logs = logs_backends[function.account_id][function.region]
+    logs = backend("logs", function.account_id, function.region)
     logs.ensure_log_group(function.logs_group_name)
-    with contextlib.suppress(ResourceAlreadyExistsException):
+    with contextlib.suppress(moto_name("logs.ResourceAlreadyExistsException")):
         logs.create_log_stream(function.logs_group_name, log_stream)
     start_ms = int(datetime.now(UTC).timestamp() * 1000)
     events = [{"timestamp": start_ms + index, "message": line} for index, line in enumerate(lines)]

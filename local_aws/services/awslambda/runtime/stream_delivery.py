@@ -7,7 +7,7 @@ make the poller retry from the earliest failed record; an identifier that is not
 whole batch. Records older than MaximumRecordAgeInSeconds are skipped to the destination too.
 
 Plain code over injected callables (invoke, send to the destination, sleep), so it is tested without an
-emulator; labs/emulator/parity/dynamodb.py feeds it the emulator's stream and functions.
+emulator; services/dynamodb.py feeds it the emulator's stream and functions.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import time
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import log_lines, python_function, unique
+from tests.local_aws.services.stacks import log_lines, python_function, unique
 
 ECHO = """
     import os

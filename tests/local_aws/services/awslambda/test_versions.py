@@ -1,7 +1,7 @@
 """Lambda parity for LabColdStart: warm environments, versions, aliases and provisioned concurrency.
 
-moto 5.2.5 runs no code without Docker, ignores Invoke's Qualifier query, has no provisioned concurrency API
-and no AWS::Lambda::Alias in CloudFormation; AWS has all of them (labs/emulator/parity/awslambda_versions.py).
+The pinned moto runs no code without Docker, ignores Invoke's Qualifier query, has no provisioned concurrency
+API and no AWS::Lambda::Alias in CloudFormation; AWS has all of them (local_aws/services/awslambda/).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import deploy, function_zip, log_lines, python_function, status, unique
+from tests.local_aws.services.stacks import deploy, function_zip, log_lines, python_function, status, unique
 
 pytestmark = pytest.mark.emulator
 

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.labs.emulator.parity import unique
+from tests.local_aws.services.stacks import unique
 
 pytestmark = pytest.mark.emulator
 TEMPLATE = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})

@@ -8,21 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import deploy, function_zip, python_function, status, unique
+from tests.local_aws.services.stacks import ANSWERING, deploy, function_zip, python_function, status, unique
 
 CLEANER = Path(__file__).resolve().parents[4] / "lambda_src" / "bucket_cleaner" / "handler.py"
-# answers through the real cfn-response protocol, FAILED on delete when asked to
-ANSWERING = """
-    import json, urllib.request
-
-    def handler(event, context):
-        failing = event["RequestType"] == event["ResourceProperties"].get("FailOn")
-        body = {"Status": "FAILED" if failing else "SUCCESS", "Reason": "the lab said no",
-                "PhysicalResourceId": "thing-1", "StackId": event["StackId"], "RequestId": event["RequestId"],
-                "LogicalResourceId": event["LogicalResourceId"], "Data": {"Greeting": "hello"}}
-        request = urllib.request.Request(event["ResponseURL"], data=json.dumps(body).encode(), method="PUT")
-        urllib.request.urlopen(request, timeout=10).close()
-"""
 
 
 def cleaner(session: boto3.Session) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from labs.emulator import LocalAws
+from local_aws.client import LocalAws
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 BIN = ROOT / ".venv" / "bin"
 CONTEXT = "-c sandboxAccounts=123456789012 --require-approval never"
 STEP_LIMIT_S = 180  # a deploy here takes 5-25 s; the hang this guards against never ended

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.labs.emulator.parity import deploy, status
+from tests.local_aws.services.stacks import deploy, status
 
 pytestmark = pytest.mark.emulator
 TRUST = {

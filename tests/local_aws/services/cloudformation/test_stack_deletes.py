@@ -9,8 +9,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.labs.emulator.parity import deploy, python_function, status
-from tests.labs.emulator.parity.test_custom_resources import ANSWERING
+from tests.local_aws.services.stacks import ANSWERING, deploy, python_function, status
 
 pytestmark = pytest.mark.emulator
 # answers as ANSWERING does, after taking its time over a delete (as the labs' bucket cleaner may)

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from labs.emulator.parity.ec2 import offering_zones
-from tests.labs.emulator.parity import deploy, instance_with_volume_and_address, network, status
+from local_aws.services.ec2.instances import offering_zones
+from tests.local_aws.services.stacks import deploy, instance_with_volume_and_address, network, status
 
 NEW_IMAGE = "ami-03cf127a"  # another of moto's images: what a new Amazon Linux release looks like here
 

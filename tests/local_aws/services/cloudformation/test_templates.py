@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labs.emulator.parity import deletion_order
+from local_aws.services.cloudformation.templates import deletion_order
 
 
 def test_resources_are_deleted_before_what_they_reference() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from labs.emulator.parity.instance_network import primary_interface_as_instance_properties
-from tests.labs.emulator.parity import deploy, network
+from local_aws.services.ec2.instance_network import primary_interface_as_instance_properties
+from tests.local_aws.services.stacks import deploy, network
 
 pytestmark = pytest.mark.emulator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.labs.emulator.parity import deploy, instance_with_volume_and_address, network, status
+from tests.local_aws.services.stacks import deploy, instance_with_volume_and_address, network, status
 
 
 def ec2_inventory(session: boto3.Session, vpc_id: str) -> dict[str, list[str]]:

@@ -1,10 +1,10 @@
 """Spot parity: a mixed-instances group runs Spot instances with Spot requests, price history has prices,
 and an interruption warns on the bus, terminates the instance and the group replaces it (from another pool).
 
-moto 5.2.5 launches a mixed group's instances on-demand, of the template's type, in the first subnet, with
-no Spot request; answers price history with $0.00001 dated 2006; ignores CapacityRebalance in templates; has
-no interruptions. AWS does what each assertion below says (EC2 and Auto Scaling user guides, named in
-labs/emulator/parity/spot.py and labs/emulator/interruptions.py).
+The pinned moto launches a mixed group's instances on-demand, of the template's type, in the first subnet,
+with no Spot request; answers price history with $0.00001 dated 2006; ignores CapacityRebalance in templates;
+has no interruptions. AWS does what each assertion below says (EC2 and Auto Scaling user guides, named in
+local_aws/services/ec2/spot.py, spot_prices.py and interruptions.py).
 """
 
 from __future__ import annotations
@@ -16,16 +16,22 @@ from typing import Any
 import boto3
 import pytest
 
-from labs.emulator import LocalAws
-from labs.emulator.admin import EmulatorCallError, call
-from labs.emulator.parity.spot import (
+from labs.spot.spec import INSTANCE_TYPES
+from local_aws.client import (
+    INTERRUPTION_WARNING,
+    REBALANCE_RECOMMENDATION,
+    EmulatorCallError,
+    LocalAws,
+    SpotInterruption,
+    interrupt_spot_instance,
+)
+from local_aws.services.ec2.spot import (
     CAPACITY_CAUSE,
     INTERRUPTED_CAUSE,
     REBALANCE_LAUNCH_CAUSE,
     REBALANCE_TERMINATE_CAUSE,
 )
-from labs.spot.spec import INSTANCE_TYPES, INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
-from tests.labs.emulator.parity import deploy, unique
+from tests.local_aws.services.stacks import deploy, unique
 
 pytestmark = pytest.mark.emulator
 
@@ -154,10 +160,8 @@ def test_spot_price_history_answers_with_dated_prices_below_on_demand(session: b
     assert all(entry["Timestamp"].year >= 2026 for entry in history)
 
 
-def interrupt(local_aws: LocalAws, instance_id: str) -> dict[str, Any]:
-    return call(
-        local_aws.endpoint, "spot/interrupt", {"InstanceId": instance_id, "WarningSeconds": WARNING_S}
-    )
+def interrupt(local_aws: LocalAws, instance_id: str) -> SpotInterruption:
+    return interrupt_spot_instance(local_aws.endpoint, instance_id, warning_s=WARNING_S)
 
 
 def wait_until_terminated(session: boto3.Session, instance_id: str) -> str:
@@ -192,7 +196,7 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
     request_id = instances(session, [victim_id])[0]["SpotInstanceRequestId"]
     request = session.client("ec2").describe_spot_instance_requests(SpotInstanceRequestIds=[request_id])
     assert request["SpotInstanceRequests"][0]["Status"]["Code"] == "marked-for-termination"
-    assert (answer["Replacement"] is not None) is capacity_rebalance
+    assert (answer.replacement is not None) is capacity_rebalance
 
     assert wait_until_terminated(session, victim_id) == "terminated"
     time.sleep(0.3)

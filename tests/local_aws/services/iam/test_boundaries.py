@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.labs.emulator.parity import deploy, status, unique
+from tests.local_aws.services.stacks import deploy, status, unique
 
 pytestmark = pytest.mark.emulator
 TRUST = json.dumps(

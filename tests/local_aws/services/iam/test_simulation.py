@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from labs.emulator import LocalAws
-from labs.emulator.parity.iam_simulation import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, evaluate
+from local_aws.client import LocalAws
+from local_aws.services.iam.simulation import ALLOWED, EXPLICIT_DENY, IMPLICIT_DENY, evaluate
 
 pytestmark = pytest.mark.emulator
 

@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from labs.emulator import LocalAws
-from labs.emulator.admin import EmulatorCallError, call
+from local_aws.client import EmulatorCallError, LocalAws, fire_schedule
 
 DELETE_STACK_TARGET = "arn:aws:scheduler:::aws-sdk:cloudformation:deleteStack"
 SCHEDULER_TRUST = {
@@ -86,9 +85,9 @@ def test_a_schedule_whose_role_may_delete_the_stack_deletes_it_with_the_stack_se
 ) -> None:
     stack_id, schedule, _ = lab(session, service_role=True)
 
-    answer = call(local_aws.endpoint, "schedules/fire", {"Name": schedule})
+    answer = fire_schedule(local_aws.endpoint, schedule)
 
-    assert answer["Outcome"] == "deleted"
+    assert answer.outcome == "deleted"
     assert status(session, stack_id) == "DELETE_COMPLETE"
 
 
@@ -97,10 +96,10 @@ def test_without_a_service_role_a_delete_stack_only_role_fails_every_delete(
 ) -> None:
     stack_id, schedule, _ = lab(session, service_role=False)
 
-    answer = call(local_aws.endpoint, "schedules/fire", {"Name": schedule})
+    answer = fire_schedule(local_aws.endpoint, schedule)
 
     events = session.client("cloudformation").describe_stack_events(StackName=stack_id)["StackEvents"]
-    assert answer["Outcome"] == "delete failed"
+    assert answer.outcome == "delete failed"
     assert status(session, stack_id) == "DELETE_FAILED"
     assert any("sqs:DeleteQueue" in event.get("ResourceStatusReason", "") for event in events)
 
@@ -110,10 +109,10 @@ def test_a_role_that_may_not_delete_the_stack_fails_the_target_into_the_dead_let
 ) -> None:
     stack_id, schedule, queue = lab(session, service_role=True, statements=[])
 
-    answer = call(local_aws.endpoint, "schedules/fire", {"Name": schedule})
+    answer = fire_schedule(local_aws.endpoint, schedule)
 
-    assert answer["Outcome"] == "target failed"
-    assert "AccessDenied" in answer["Detail"]
+    assert answer.outcome == "target failed"
+    assert "AccessDenied" in answer.detail
     assert status(session, stack_id) == "CREATE_COMPLETE"
     sqs = session.client("sqs")
     message = sqs.receive_message(QueueUrl=queue, MessageAttributeNames=["All"])["Messages"][0]
@@ -123,7 +122,7 @@ def test_a_role_that_may_not_delete_the_stack_fails_the_target_into_the_dead_let
 
 def test_an_unknown_schedule_is_a_clear_error(local_aws: LocalAws) -> None:
     with pytest.raises(EmulatorCallError, match="refused schedules/fire"):
-        call(local_aws.endpoint, "schedules/fire", {"Name": "no-such-schedule"})
+        fire_schedule(local_aws.endpoint, "no-such-schedule")
 
 
 def test_a_schedule_fires_by_itself_when_its_time_comes(session: boto3.Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.labs.emulator.parity import deploy
+from tests.local_aws.services.stacks import deploy
 
 
 def test_the_expiry_schedule_exists_through_the_scheduler_api_until_its_stack_is_deleted(

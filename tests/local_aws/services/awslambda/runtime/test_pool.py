@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from labs.emulator.lambda_runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
-from labs.emulator.lambda_runtime.pool import EnvironmentPool
-from tests.labs.emulator.parity import function_zip
+from local_aws.services.awslambda.runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
+from local_aws.services.awslambda.runtime.pool import EnvironmentPool
+from tests.local_aws.services.stacks import function_zip
 
 COUNTER = """
     import os

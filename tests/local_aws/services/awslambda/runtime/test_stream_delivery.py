@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from labs.emulator.lambda_runtime.stream_delivery import (
+from local_aws.services.awslambda.runtime.stream_delivery import (
     MappingConfig,
     StreamDelivery,
     StreamRecord,
