@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from local_aws.settings import REGION
+
 PREFIX = "/_labkit/"
 
 
@@ -121,3 +123,28 @@ def call(endpoint: str, route: str, body: dict[str, Any], *, timeout_s: float = 
     except urllib.error.HTTPError as error:
         reason = json.loads(error.read() or b"{}").get("message", str(error))
         raise EmulatorCallError(f"the emulator refused {route}: {reason}") from None
+
+
+def fire_schedule(
+    endpoint: str, name: str, *, region: str = REGION, group: str | None = None
+) -> ScheduleFiring:
+    """Fire a schedule of the emulator at `endpoint` now, with its own role, as Scheduler would when due."""
+    body: dict[str, Any] = {"Name": name, "Region": region, **({"GroupName": group} if group else {})}
+    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body))
+
+
+def interrupt_spot_instance(
+    endpoint: str, instance_id: str, *, region: str = REGION, warning_s: float | None = None
+) -> SpotInterruption:
+    """EC2 interrupts a Spot instance of the emulator: both events now, the termination after the warning."""
+    body: dict[str, Any] = {"InstanceId": instance_id, "Region": region}
+    if warning_s is not None:
+        body["WarningSeconds"] = warning_s
+    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body))
+
+
+def publish_image(endpoint: str, parameter: str, *, region: str = REGION) -> ImagePublished:
+    """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
+    return ImagePublished.from_json(
+        call(endpoint, "images/publish", {"Parameter": parameter, "Region": region})
+    )

@@ -5,7 +5,8 @@
 - the emulator's own calls beside AWS's (`fire_schedule`, `interrupt_spot_instance`, `publish_image`), so no
   caller speaks its private /_labkit/ protocol;
 - `on_emulator(endpoint)`: whether an endpoint (or LABKIT_EMULATOR=1) means the kit's emulator;
-- the AWS facts the labs share with the emulator (Spot event types, the FIS action), from aws_facts.
+- the AWS facts the labs share with the emulator (Spot event types, the FIS action), from aws_facts, and
+  the moto release the emulator is built on (MOTO_VERSION).
 Importing it imports neither moto nor boto3 (a test checks): the labs' CDK-free modules may.
 """
 
@@ -33,7 +34,9 @@ from local_aws.admin_protocol import (
     ImagePublished,
     ScheduleFiring,
     SpotInterruption,
-    call,
+    fire_schedule,
+    interrupt_spot_instance,
+    publish_image,
 )
 from local_aws.aws_facts import (
     AWS_WARNING_S,
@@ -44,10 +47,13 @@ from local_aws.aws_facts import (
     SPOT_EVENT_TYPES,
 )
 from local_aws.moto_bridge import MOTO_VERSION
+from local_aws.sessions import DUMMY_KEY, emulator_session
 from local_aws.settings import (
+    ACCOUNT_ID,
     IDLE_VARIABLE,
     PRICES_VARIABLE,
     READY,
+    REGION,
     SCRATCH_VARIABLE,
     WARNING_VARIABLE,
 )
@@ -82,11 +88,8 @@ __all__ = [
 
 # where `python -m local_aws.server` finds this package, installed or not
 _IMPORT_ROOT = Path(__file__).resolve().parents[1]
-ACCOUNT_ID = "123456789012"  # moto's default account: every request lands in it
-REGION = "us-east-1"
 # set in the environment the emulator gives its users: tools then know they talk to the kit's emulator
 EMULATOR_VARIABLE = "LABKIT_EMULATOR"
-DUMMY_KEY = "testing"
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
@@ -187,7 +190,7 @@ class LocalAws:
 
     def session(self) -> boto3.Session:
         """A boto3 session whose clients talk to the emulator, whatever this process's environment says."""
-        return _emulator_session(self.endpoint, self.region)
+        return emulator_session(self.endpoint, self.region)
 
     @contextlib.contextmanager
     def patched_environ(self) -> Iterator[None]:
@@ -358,34 +361,6 @@ class LocalAws:
             self._previous_sigterm = None
 
 
-def _emulator_session(endpoint: str, region: str) -> boto3.Session:
-    import boto3
-    import botocore.session
-
-    class EmulatorSession(boto3.Session):
-        """Every client and resource gets the emulator's endpoint (botocore reads it from env or files)."""
-
-        def client(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs.setdefault("endpoint_url", endpoint)
-            return super().client(*args, **kwargs)
-
-        def resource(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs.setdefault("endpoint_url", endpoint)
-            return super().resource(*args, **kwargs)
-
-    # no profile (not even AWS_PROFILE), config file or credentials file of this machine takes part
-    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    core.set_config_variable("config_file", os.devnull)
-    core.set_config_variable("credentials_file", os.devnull)
-    core.set_config_variable("account_id_endpoint_mode", "disabled")
-    return EmulatorSession(
-        aws_access_key_id=DUMMY_KEY,
-        aws_secret_access_key=DUMMY_KEY,
-        region_name=region,
-        botocore_session=core,
-    )
-
-
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
@@ -397,28 +372,3 @@ def on_emulator(endpoint: str | None) -> bool:
     # not "anything but amazonaws.com": AWS also answers on api.aws, FIPS and VPC endpoint names
     host = urlparse(endpoint or "").hostname or ""
     return host in {"localhost", "::1"} or host.startswith("127.")
-
-
-def fire_schedule(
-    endpoint: str, name: str, *, region: str = REGION, group: str | None = None
-) -> ScheduleFiring:
-    """Fire a schedule of the emulator at `endpoint` now, with its own role, as Scheduler would when due."""
-    body: dict[str, Any] = {"Name": name, "Region": region, **({"GroupName": group} if group else {})}
-    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body))
-
-
-def interrupt_spot_instance(
-    endpoint: str, instance_id: str, *, region: str = REGION, warning_s: float | None = None
-) -> SpotInterruption:
-    """EC2 interrupts a Spot instance of the emulator: both events now, the termination after the warning."""
-    body: dict[str, Any] = {"InstanceId": instance_id, "Region": region}
-    if warning_s is not None:
-        body["WarningSeconds"] = warning_s
-    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body))
-
-
-def publish_image(endpoint: str, parameter: str, *, region: str = REGION) -> ImagePublished:
-    """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
-    return ImagePublished.from_json(
-        call(endpoint, "images/publish", {"Parameter": parameter, "Region": region})
-    )

@@ -20,6 +20,8 @@ PRICES_VARIABLE = "LABKIT_EMULATOR_PRICES"
 SCRATCH_VARIABLE = "LABKIT_EMULATOR_SCRATCH"
 # the server's first line on stdout: `READY <port>`
 READY = "READY"
+ACCOUNT_ID = "123456789012"  # moto's default account: every request lands in it
+REGION = "us-east-1"
 
 DEFAULT_IDLE_S = 300.0
 REHEARSAL_WARNING_S = 10.0

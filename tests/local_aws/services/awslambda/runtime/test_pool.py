@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +75,25 @@ def spec(
         version=version,
         log_format=log_format,
     )
+
+
+def test_a_package_built_seconds_later_is_the_same_bytes_and_the_same_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two spec() calls seconds apart once hashed to different code (zipfile stamps the current time), so a
+    warm environment was not found again under load: a package's entries carry a fixed date instead."""
+    first, first_spec = function_zip({"app.py": COUNTER}), spec()
+    later = time.time() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda seconds=None: time.gmtime(later))
+
+    second, second_spec = function_zip({"app.py": COUNTER}), spec()
+
+    assert first == second
+    assert first_spec.fingerprint == second_spec.fingerprint
+    with zipfile.ZipFile(io.BytesIO(second)) as bundle:
+        assert "def handler(event, context):" in bundle.read("app.py").decode()
+        assert bundle.getinfo("app.py").external_attr >> 16 == 0o644
 
 
 def answer(invocation: Invocation) -> dict[str, object]:

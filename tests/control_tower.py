@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-PACKAGE = Path(__file__).resolve().parents[3] / "node_modules" / "@cdklabs" / "cdk-validator-cfnguard"
+PACKAGE = Path(__file__).resolve().parents[1] / "node_modules" / "@cdklabs" / "cdk-validator-cfnguard"
 RULES = PACKAGE / "rules" / "control-tower" / "cfn-guard"
 # a control's primary rule: the one evaluated on a CloudFormation template (helper rules have no `when`)
 _PRIMARY_RULE = re.compile(r"^rule (\w+) when is_cfn_template", re.MULTILINE)
