@@ -25,39 +25,34 @@ def _epoch(value: str | None) -> float | None:
     return datetime.fromisoformat(value).timestamp() if value else None
 
 
+def _settings(properties: dict[str, Any]) -> dict[str, Any]:
+    """What a template's schedule sets, as Scheduler's CreateSchedule and UpdateSchedule both take it."""
+    return {
+        "description": properties.get("Description"),
+        "end_date": _epoch(properties.get("EndDate")),
+        "flexible_time_window": properties["FlexibleTimeWindow"],
+        "kms_key_arn": properties.get("KmsKeyArn"),
+        "schedule_expression": properties["ScheduleExpression"],
+        "schedule_expression_timezone": properties.get("ScheduleExpressionTimezone"),
+        "start_date": _epoch(properties.get("StartDate")),
+        "state": properties.get("State"),
+        "target": properties["Target"],
+    }
+
+
 def _create_schedule(request: ResourceRequest) -> Any:
-    properties = request.properties
     return _scheduler(request.account_id, request.region).create_schedule(
-        description=properties.get("Description"),
-        end_date=_epoch(properties.get("EndDate")),
-        flexible_time_window=properties["FlexibleTimeWindow"],
-        group_name=properties.get("GroupName"),
-        kms_key_arn=properties.get("KmsKeyArn"),
+        **_settings(request.properties),
+        group_name=request.properties.get("GroupName"),
         name=request.name,
-        schedule_expression=properties["ScheduleExpression"],
-        schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
-        start_date=_epoch(properties.get("StartDate")),
-        state=properties.get("State"),
-        target=properties["Target"],
         action_after_completion=None,
     )
 
 
 def _update_schedule(schedule: Any, request: ResourceRequest) -> Any:
     """A new time or target keeps the schedule (and its name), as CloudFormation updates it."""
-    properties = request.properties
     _scheduler(request.account_id, request.region).update_schedule(
-        description=properties.get("Description"),
-        end_date=_epoch(properties.get("EndDate")),
-        flexible_time_window=properties["FlexibleTimeWindow"],
-        group_name=schedule.group_name,
-        kms_key_arn=properties.get("KmsKeyArn"),
-        name=schedule.name,
-        schedule_expression=properties["ScheduleExpression"],
-        schedule_expression_timezone=properties.get("ScheduleExpressionTimezone"),
-        start_date=_epoch(properties.get("StartDate")),
-        state=properties.get("State"),
-        target=properties["Target"],
+        **_settings(request.properties), group_name=schedule.group_name, name=schedule.name
     )
     return schedule
 

@@ -48,6 +48,17 @@ def deploy(session: boto3.Session, resources: dict[str, Any], outputs: dict[str,
     return str(stack_id)
 
 
+def update(session: boto3.Session, stack: str, resources: dict[str, Any]) -> None:
+    """Update a stack the way the CDK CLI does: an UPDATE change set, executed."""
+    cloudformation = session.client("cloudformation")
+    name = stack.split("/")[1]  # the CLI names the stack, not its id
+    template = json.dumps({"Resources": resources})
+    cloudformation.create_change_set(
+        StackName=name, ChangeSetName="redeploy", ChangeSetType="UPDATE", TemplateBody=template
+    )
+    cloudformation.execute_change_set(StackName=name, ChangeSetName="redeploy")
+
+
 def status(session: boto3.Session, stack: str) -> str:
     stacks = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
     return str(stacks[0]["StackStatus"])

@@ -11,20 +11,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local_aws.services.ec2.instances import offering_zones
-from tests.local_aws.services.stacks import deploy, instance_with_volume_and_address, network, status
+from tests.local_aws.services.stacks import deploy, instance_with_volume_and_address, network, status, update
 
 NEW_IMAGE = "ami-03cf127a"  # another of moto's images: what a new Amazon Linux release looks like here
-
-
-def update(session: boto3.Session, stack: str, resources: dict[str, Any]) -> None:
-    """Update a stack the way the CDK CLI does: an UPDATE change set, executed."""
-    cloudformation = session.client("cloudformation")
-    name = stack.split("/")[1]  # the CLI names the stack, not its id
-    template = json.dumps({"Resources": resources})
-    cloudformation.create_change_set(
-        StackName=name, ChangeSetName="redeploy", ChangeSetType="UPDATE", TemplateBody=template
-    )
-    cloudformation.execute_change_set(StackName=name, ChangeSetName="redeploy")
 
 
 def physical_ids(session: boto3.Session, stack: str) -> dict[str, str]:
