@@ -15,7 +15,6 @@ moto's own type hints cannot describe a monkey patch: what this module hands out
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import inspect
 import os
 from collections.abc import Callable
@@ -163,6 +162,8 @@ _CHOSEN_BACKEND = {"lambda": "awslambda.get_backend", "stepfunctions": "stepfunc
 # -- the pin -------------------------------------------------------------------------------------------------
 def installed_version() -> str:
     """The release of moto installed in this environment."""
+    import importlib.metadata
+
     return importlib.metadata.version("moto")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,7 +15,17 @@ from pathlib import Path
 import pytest
 
 from labs.emulator.command import shell_exports
-from local_aws.client import ACCOUNT_ID, EmulatorError, LocalAws
+from local_aws.client import (
+    ACCOUNT_ID,
+    EMULATOR_VARIABLE,
+    REBALANCE_RECOMMENDATION,
+    EmulatorError,
+    ImagePublished,
+    LocalAws,
+    ScheduleFiring,
+    SpotInterruption,
+    on_emulator,
+)
 from tests.local_aws import answers, aws_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +146,36 @@ def test_a_port_already_taken_fails_with_the_emulator_s_own_words() -> None:
         taken.listen()
         with pytest.raises(EmulatorError, match="Address already in use"):
             LocalAws(port=taken.getsockname()[1]).start()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("endpoint", "flagged", "expected"),
+    [
+        ("http://localhost:4566", False, True),
+        ("http://127.0.0.1:5000", False, True),
+        ("http://[::1]:5000", False, True),
+        ("https://sts.us-east-1.amazonaws.com", False, False),
+        ("https://sts.us-east-1.api.aws", False, False),
+        (None, False, False),
+        ("https://sts.us-east-1.amazonaws.com", True, True),
+    ],
+)
+def test_the_emulator_is_a_loopback_endpoint_or_said_so_by_labkit_emulator(
+    monkeypatch: pytest.MonkeyPatch, endpoint: str | None, flagged: bool, expected: bool
+) -> None:
+    if flagged:
+        monkeypatch.setenv(EMULATOR_VARIABLE, "1")
+    else:
+        monkeypatch.delenv(EMULATOR_VARIABLE, raising=False)
+    assert on_emulator(endpoint) is expected
+
+
+@pytest.mark.unit
+def test_the_emulator_s_own_answers_read_back_as_they_were_sent() -> None:
+    firing = ScheduleFiring("expiry", "deleted", "DeleteStack on lab ran", "DELETE_COMPLETE")
+    interruption = SpotInterruption("i-1", "2030-01-01T00:00:10Z", 10.0, None, (REBALANCE_RECOMMENDATION,))
+    image = ImagePublished("/aws/service/ami", "ami-1", "ami-2")
+    assert ScheduleFiring.from_json(json.loads(json.dumps(firing.as_json()))) == firing
+    assert SpotInterruption.from_json(json.loads(json.dumps(interruption.as_json()))) == interruption
+    assert ImagePublished.from_json(json.loads(json.dumps(image.as_json()))) == image
