@@ -26,11 +26,11 @@ from labs.classroom.rehearsal import TEACHER_ROLE, create_admin_role, learner_en
 from labs.cli import main
 from labs.ddb_stream.spec import LAB_ID as DDB_STREAM_LAB
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
 from labs.registry import lab_ids
 from labs.settings import LabSettings
 from labs.synthesis import synthesize
 from labs.teacher_access.facts import STACK_ID, TeacherAccessSettings, principal_of_caller
+from local_aws.client import LocalAws
 
 ACCOUNTS = 10
 PER_ACCOUNT = 10

@@ -2,13 +2,15 @@
 
 Every test has one kind, a marker that `make` selects by: `unit` (no server, no synth, no CLI: seconds),
 `synth` (synthesizes the labs in-process or runs the CDK app), `emulator` (starts the kit's moto server),
-`e2e` (a lab's whole life through the real CLIs; `make e2e`). A test module declares `synth`, `emulator`
-or `e2e` with `pytestmark`; a test that uses the synth fixtures is `synth`; every other test is `unit`,
-and a unit test that starts the emulator or a synth fails with a message that says how to mark it.
+`e2e` (a lab's whole life through the real CLIs; `make e2e`). A test module declares its kind with
+`pytestmark`; a test that uses the synth fixtures is `synth`; an undeclared test of the emulator's own folders
+is `emulator`; every other test is `unit`, and a unit test that starts the emulator or a synth fails with a
+message that says how to mark it.
 """
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +20,11 @@ from labs.settings import LabSettings
 from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, synthesize
 
 KINDS = ("unit", "synth", "emulator", "e2e")
-# every test of the emulator's own folder starts one
-EMULATOR_TESTS = Path(__file__).resolve().parent / "labs" / "emulator"
-# every test of the emulator's own folder starts one
-EMULATOR_TESTS = Path(__file__).resolve().parent / "labs" / "emulator"
+# the emulator's own folders: a test there starts one unless its module declares otherwise
+EMULATOR_TESTS = (
+    Path(__file__).resolve().parent / "local_aws",
+    Path(__file__).resolve().parent / "labs" / "emulator",
+)
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +56,13 @@ def alice_templates(alice_synth: Synthesized) -> dict[str, Template]:
 
 # fixtures whose users synthesize in-process (modules that synthesize directly set `pytestmark = CDK_GROUP`)
 _SYNTH_FIXTURES = {"default_synth", "alice_synth"}
-# fixtures that start the emulator (tests/labs/emulator/conftest.py and its parity/ twin)
+# fixtures that start the emulator (tests/local_aws/conftest.py and its services/ twin)
 _EMULATOR_FIXTURES = {"local_aws"}
 
 
 def kind_of(item: pytest.Item) -> str:
     """The one kind of a test: its module's declared kind, else what its fixtures start, else unit."""
-    declared = [kind for kind in ("e2e", "emulator", "synth") if item.get_closest_marker(kind)]
+    declared = [kind for kind in ("e2e", "emulator", "synth", "unit") if item.get_closest_marker(kind)]
     if declared:
         return declared[0]
     fixtures = set(getattr(item, "fixturenames", ()))
@@ -68,7 +71,7 @@ def kind_of(item: pytest.Item) -> str:
     groups = {value for m in item.iter_markers("xdist_group") for value in (*m.args, *m.kwargs.values())}
     if _SYNTH_FIXTURES & fixtures or "cdk" in groups:
         return "synth"
-    if EMULATOR_TESTS in item.path.parents:
+    if any(folder in item.path.parents for folder in EMULATOR_TESTS):
         return "emulator"
     return "unit"
 
@@ -100,8 +103,19 @@ def unit_tests_start_nothing(
 
         return refused
 
-    monkeypatch.setattr(
-        "labs.emulator.local_aws.LocalAws.__enter__", refuse("starts the emulator", "emulator")
-    )
+    monkeypatch.setattr("local_aws.client.LocalAws.__enter__", refuse("starts the emulator", "emulator"))
     monkeypatch.setattr("labs.synthesis.synthesize", refuse("synthesizes the labs", "synth"))
     yield
+
+
+@pytest.fixture
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """Ctrl-C reaches the commands a test starts, as in a terminal's foreground: a shell ignores SIGINT
+    for what it runs in the background, and children inherit an ignored signal (never a handled one)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

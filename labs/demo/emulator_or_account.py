@@ -21,7 +21,7 @@ from labs.deployed.stack import failure_reason, load_stack
 if TYPE_CHECKING:
     import boto3
 
-    from labs.emulator.local_aws import LocalAws
+    from local_aws.client import LocalAws
 
 # the public parameter a lab's instance image comes from (AL2023, arm64), as CDK's templates name it
 IMAGE_PARAMETER_PREFIX = "/aws/service/ami-amazon-linux-latest/"
@@ -69,20 +69,20 @@ class EmulatorTarget:
 
     def publish_new_images(self, parameters: list[str]) -> str:
         """Publish new images behind the parameters, as AWS does in time; what was done."""
-        from labs.emulator.admin import call
+        from local_aws.client import publish_image
 
-        published = [call(self.aws.endpoint, "images/publish", {"Parameter": name}) for name in parameters]
-        return ", ".join(f"{p['Previous']} -> {p['Current']}" for p in published) or "no image parameter"
+        published = [publish_image(self.aws.endpoint, name, region=self.region) for name in parameters]
+        return ", ".join(f"{p.previous} -> {p.current}" for p in published) or "no image parameter"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
         """Fire the stack's expiry schedule now; StepError unless that deleted the stack."""
-        from labs.emulator.admin import call
+        from local_aws.client import fire_schedule
 
         schedule = _schedule_of(self.session(), stack_name)
-        firing = call(self.aws.endpoint, "schedules/fire", {"Name": schedule, "Region": self.region})
-        if firing["Outcome"] != "deleted":
-            raise StepError(f"{stack_name}: its expiry {firing['Outcome']}: {firing['Detail']}")
-        return str(firing["Detail"])
+        firing = fire_schedule(self.aws.endpoint, schedule, region=self.region)
+        if firing.outcome != "deleted":
+            raise StepError(f"{stack_name}: its expiry {firing.outcome}: {firing.detail}")
+        return firing.detail
 
 
 @dataclass

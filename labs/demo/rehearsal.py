@@ -67,7 +67,7 @@ class Demo:
     def run(self) -> int:
         """Rehearse every lab, then print the summary; the exit status."""
         from labs.demo.cdk_cli import CdkCliError
-        from labs.emulator.local_aws import EmulatorError
+        from local_aws.client import EmulatorError
 
         started = time.monotonic()
         try:
@@ -325,10 +325,12 @@ class Demo:
 
 def open_emulator(resources: ExitStack) -> EmulatorTarget:
     """Start the emulator for the rehearsal, stopped when `resources` closes."""
+    from labs.cost.prices import PRICES_JSON
     from labs.demo.emulator_or_account import EmulatorTarget
-    from labs.emulator.local_aws import LocalAws
+    from local_aws.client import LocalAws
 
-    aws = resources.enter_context(LocalAws())
+    # the emulator's Spot market is the kit's price table
+    aws = resources.enter_context(LocalAws(prices=PRICES_JSON))
     # a default boto3 client anywhere in this process reaches the emulator, never AWS
     resources.enter_context(aws.patched_environ())
     return EmulatorTarget(aws)

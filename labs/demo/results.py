@@ -10,6 +10,7 @@ from rich.table import Table
 
 from labs.demo.emulator_or_account import EmulatorTarget
 from labs.demo.runs import CHECK, RECHECK, STEPS
+from local_aws.client import MOTO_VERSION
 
 if TYPE_CHECKING:
     from labs.demo.emulator_or_account import Target
@@ -67,7 +68,8 @@ def run_notes(target: Target, runs: Sequence[LabRun], *, verbose: bool) -> Itera
     for gap in aws.gaps:
         yield f" • {gap.name}: {escape(gap.detail)}"
     if verbose:
-        yield "[bold]AWS parity fixes applied inside the emulator (moto 5.2.5 differs from AWS here):[/bold]"
+        differs = f"moto {MOTO_VERSION} differs from AWS here"
+        yield f"[bold]AWS parity fixes applied inside the emulator ({differs}):[/bold]"
         yield from (f" • {fix.name}: {escape(fix.why)}" for fix in aws.parity_fixes)
     else:
         yield f"{len(aws.parity_fixes)} AWS parity fixes applied inside the emulator (--verbose lists them)."

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+from local_aws.client import EMULATOR_VARIABLE
+from local_aws.client import on_emulator as on_emulator_endpoint
 
 if TYPE_CHECKING:
     import boto3
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
     from labs.deployed.shared_session import SharedSession
 
 # set by `labkit emulator` and `labkit demo` in the environment of everything they run
-EMULATOR_ENV = "LABKIT_EMULATOR"
+EMULATOR_ENV = EMULATOR_VARIABLE
 _GONE_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
 
 
@@ -59,13 +61,7 @@ def session_from_environment(region: str | None = None) -> SharedSession:
 
 def on_emulator(session: boto3.Session | None = None) -> bool:
     """True for the kit's emulator: LABKIT_EMULATOR=1, or a session whose endpoint is this machine."""
-    if os.environ.get(EMULATOR_ENV) == "1":
-        return True
-    if session is None:
-        return False
-    # not "anything but amazonaws.com": AWS also answers on api.aws, FIPS and VPC endpoint names
-    host = urlparse(session.client("sts").meta.endpoint_url).hostname or ""
-    return host in {"localhost", "::1"} or host.startswith("127.")
+    return on_emulator_endpoint(None if session is None else session.client("sts").meta.endpoint_url)
 
 
 def aws_failure(error: Exception) -> str | None:

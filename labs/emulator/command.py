@@ -16,11 +16,14 @@ import shlex
 import sys
 from pathlib import Path
 
+from labs.cost.prices import PRICES_JSON
 from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
-from labs.emulator.local_aws import ROOT, EmulatorError, LocalAws
 from labs.outcomes import ExitStatus
 from labs.registry import lab_ids
 from labs.shared_facts import stack_name
+from local_aws.client import AWS_WARNING_S, EmulatorError, LocalAws
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # a learner rehearsing cold starts sees an environment reclaimed within a minute
 REHEARSAL_IDLE_S = 60.0
@@ -136,7 +139,10 @@ def run(args: argparse.Namespace) -> int:
     env_file: Path | None = None
     try:
         idle = args.lambda_idle_seconds
-        with LocalAws(port=args.port, verbose=args.log_requests, lambda_idle_s=idle) as aws:
+        # the emulator's Spot market is the kit's price table
+        with LocalAws(
+            port=args.port, verbose=args.log_requests, lambda_idle_s=idle, prices=PRICES_JSON
+        ) as aws:
             env_file = write_env_file(aws, args.env_file)
             print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()
@@ -159,8 +165,8 @@ def expire(args: argparse.Namespace) -> int:
     from labs.deployed.expiry import SCHEDULE_TYPE
     from labs.deployed.session import new_session, on_emulator
     from labs.deployed.stack import load_stack
-    from labs.emulator.admin import call
     from labs.settings import owner_from_cdk_json, parse_owner
+    from local_aws.client import fire_schedule
 
     session = new_session()
     if not on_emulator(session):
@@ -181,15 +187,15 @@ def expire(args: argparse.Namespace) -> int:
         print(f"{name} has no expiry schedule (deployed with ttlHours=0): nothing to fire")
         return ExitStatus.FAILED
     endpoint = session.client("sts").meta.endpoint_url
-    answer = call(endpoint, "schedules/fire", {"Name": schedule, "Region": session.region_name})
-    print(f"Fired {name}'s expiry schedule {schedule}: {answer['Outcome']}. {answer['Detail']}")
-    return ExitStatus.of(answer["Outcome"] == "deleted")
+    firing = fire_schedule(endpoint, schedule, region=session.region_name)
+    print(f"Fired {name}'s expiry schedule {schedule}: {firing.outcome}. {firing.detail}")
+    return ExitStatus.of(firing.outcome == "deleted")
 
 
 def interrupt(args: argparse.Namespace) -> int:
     """Send a Spot interruption to an instance running on the emulator."""
     from labs.deployed.session import new_session, on_emulator
-    from labs.emulator.admin import EmulatorCallError, call
+    from local_aws.client import EmulatorCallError, interrupt_spot_instance
 
     session = new_session()
     if not on_emulator(session):
@@ -199,22 +205,20 @@ def interrupt(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitStatus.CANNOT_RUN
-    body: dict[str, object] = {"InstanceId": args.instance, "Region": session.region_name}
-    if args.warning_seconds is not None:
-        body["WarningSeconds"] = args.warning_seconds
     endpoint = session.client("sts").meta.endpoint_url
     try:
-        answer = call(endpoint, "spot/interrupt", body)
+        sent = interrupt_spot_instance(
+            endpoint, args.instance, region=session.region_name, warning_s=args.warning_seconds
+        )
     except EmulatorCallError as error:
         print(f"labkit emulator interrupt: {error}", file=sys.stderr)
         return ExitStatus.FAILED
-    replacement = answer.get("Replacement")
     print(
-        f"Sent {' and '.join(answer['Events'])} for {answer['InstanceId']} to the default bus; EC2 "
-        f"terminates it at {answer['InterruptAt']} ({answer['WarningSeconds']:g} s warning, AWS: 120 s). "
+        f"Sent {' and '.join(sent.events)} for {sent.instance_id} to the default bus; EC2 "
+        f"terminates it at {sent.interrupt_at} ({sent.warning_s:g} s warning, AWS: {AWS_WARNING_S} s). "
         + (
-            f"Capacity rebalancing launched {replacement} already."
-            if replacement
+            f"Capacity rebalancing launched {sent.replacement} already."
+            if sent.replacement
             else "Its group replaces it once it has terminated."
         )
     )

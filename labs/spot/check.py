@@ -17,17 +17,15 @@ from labs.checks.waiting import Waiter
 from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.spot.spec import (
-    AWS_WARNING_S,
     FIS_USD_PER_ACTION_MINUTE,
     INSTANCE_TYPES,
-    INTERRUPTION_WARNING,
     LAB_ID,
     ON_DEMAND_BASE_CAPACITY,
     ON_DEMAND_PERCENTAGE_ABOVE_BASE,
     SPOT_ALLOCATION_STRATEGY,
-    SPOT_EVENT_TYPES,
     STEPS,
 )
+from local_aws.client import AWS_WARNING_S, INTERRUPTION_WARNING, SPOT_EVENT_TYPES
 
 if TYPE_CHECKING:
     import boto3
@@ -286,10 +284,11 @@ def check_interruption(
     if template:
         session.client("fis").start_experiment(experimentTemplateId=template)
     else:
-        from labs.emulator.admin import call
+        from local_aws.client import interrupt_spot_instance
 
         victim = min(i["InstanceId"] for i in in_service(group))
-        call(session.client("sts").meta.endpoint_url, "spot/interrupt", {"InstanceId": victim})
+        endpoint = session.client("sts").meta.endpoint_url
+        interrupt_spot_instance(endpoint, victim, region=session.region_name)
     logs = session.client("logs")
     warned = waiter.until(
         lambda: _warned(logs, log_group, since_ms), what="FIS started; waiting for the warning"

@@ -15,14 +15,13 @@ from constructs import Construct
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge
 from labs.spot.spec import (
-    FIS_ACTION,
     FIS_DURATION_BEFORE_INTERRUPTION,
     FIS_TARGET,
     INSTANCE_TYPES,
     ON_DEMAND_BASE_CAPACITY,
     ON_DEMAND_PERCENTAGE_ABOVE_BASE,
-    SPOT_EVENT_TYPES,
 )
+from local_aws.client import FIS_ACTION, SPOT_EVENT_TYPES
 
 
 def spot_mixed_instances_policy(*, launch_template: ec2.ILaunchTemplate) -> autoscaling.MixedInstancesPolicy:

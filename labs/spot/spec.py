@@ -1,4 +1,8 @@
-"""LabSpot's facts, shared by its stack, its check, its cost and the emulator's Spot rehearsal, CDK-free."""
+"""LabSpot's facts, shared by its stack, its check and its cost, CDK-free.
+
+AWS's own Spot facts (the two events EC2 sends, its two-minute warning, the FIS action) are written once,
+with the emulator that emulates them, and imported from local_aws.client.
+"""
 
 from __future__ import annotations
 
@@ -17,15 +21,7 @@ SPOT_ALLOCATION_STRATEGY = "price-capacity-optimized"
 # T4g Spot launches as "unlimited" by default and then bills surplus credits (AWS's Spot pricing page)
 CPU_CREDITS = "standard"
 
-# the two events EC2 sends about a Spot instance (EC2 user guide: spot-instance-termination-notices,
-# rebalance-recommendations); both come from source aws.ec2 on the default bus
-INTERRUPTION_WARNING = "EC2 Spot Instance Interruption Warning"
-REBALANCE_RECOMMENDATION = "EC2 Instance Rebalance Recommendation"
-SPOT_EVENT_TYPES = (INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION)
-AWS_WARNING_S = 120
-
-# AWS Fault Injection Service: the action that sends a real interruption (FIS user guide, actions reference)
-FIS_ACTION = "aws:ec2:send-spot-instance-interruptions"
+# the lab's FIS experiment: the action (local_aws.client.FIS_ACTION) with AWS's two minutes' notice
 FIS_DURATION_BEFORE_INTERRUPTION = "PT2M"
 FIS_USD_PER_ACTION_MINUTE = 0.10
 FIS_TARGET = "SpotInstances"

@@ -14,7 +14,7 @@ from labs.function_labs.steps import FunctionLog, LogLine
 from labs.launcher import deploys_labs
 from labs.leftovers.scan import scan_leftovers
 from tests.check_helpers import NOW, FakeClock, deploy, fail_deletion, item, mocked_session, physical_id
-from tests.labs.ddb_stream.test_check import TAGS, ddb_stream_lab
+from tests.labs.ddb_stream.lab_resources import TAGS, ddb_stream_lab
 
 
 @pytest.fixture

@@ -30,9 +30,9 @@ from labs import synthesis
 from labs.classroom.rehearsal import ACCESS_ROLE, TEACHER_ROLE
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
 from labs.registry import lab_ids
 from labs.settings import LabSettings
+from local_aws.client import LocalAws
 from tests.labs.teacher_access.calls import (
     UNAUTHORIZED,
     WRITES,

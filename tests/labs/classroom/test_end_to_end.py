@@ -23,8 +23,8 @@ import pytest
 from labs import synthesis
 from labs.cli import main
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
 from labs.settings import LabSettings
+from local_aws.client import LocalAws
 from tests.synth import CDK_GROUP
 
 pytestmark = CDK_GROUP

@@ -15,7 +15,7 @@ import pytest
 
 from labs.classroom.rehearsal import LearnerAccount, append_roster, roster_text
 from labs.cli import main
-from labs.emulator import LocalAws
+from local_aws.client import LocalAws
 
 ROSTER = "r.txt"
 

@@ -10,12 +10,11 @@ import re
 
 import pytest
 
-from tests.labs.emulator.conftest import ctrl_c_reaches_children
-from tests.labs.emulator.test_manual_flow import Shell, check_destroy_and_scan, deploy, shell
+from tests.manual_flow import Shell, check_destroy_and_scan, deploy, shell
 
 pytestmark = pytest.mark.e2e
-# the emulator's manual-flow fixtures, shared rather than copied
-__all__ = ["ctrl_c_reaches_children", "shell"]
+# the manual flow's fixture, shared rather than copied
+__all__ = ["shell"]
 INIT = re.compile(r"Init Duration: ([\d.]+) ms")
 
 

@@ -20,11 +20,11 @@ import pytest
 from csv_writer.handler import handler as kit_writer
 from labs.checks.report import Outcome
 from labs.ddb_stream.check import check
-from labs.emulator.parity import PARITY_FIXES
 from labs.exercises.starters import starter
+from local_aws.services import PARITY_FIXES
 from tests.check_helpers import NOW, FakeClock, deploy, item, lab_tags, mocked_session, physical_id
 from tests.fake_lambda import FakeLambda, Handler, load_handler
-from tests.labs.ddb_stream.test_check import ddb_stream_lab, stream_records_of
+from tests.labs.ddb_stream.lab_resources import ddb_stream_lab, stream_records_of
 
 EVENT, ROW = "Event in the function's log", "CSV row in the bucket"
 # one stack for every test: each puts a user of its own, and the check looks for that user only

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from labs.demo.cdk_cli import run_cdk
-from labs.emulator import LocalAws
+from local_aws.client import LocalAws
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -18,9 +18,9 @@ from labs.demo.landing_zone import LandingZone
 from labs.demo.rehearsal import stack_names_of
 from labs.demo.results import results_table, run_notes
 from labs.demo.runs import CHECK, RECHECK, STEPS, LabRun
-from labs.emulator import LocalAws
 from labs.leftovers.model import Leftover
 from labs.settings import SettingsError
+from local_aws.client import LocalAws
 
 
 def report(*, verified: bool, failed: bool = False) -> CheckReport:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.labs.emulator import answers, aws_endpoint
+from tests.local_aws import answers, aws_endpoint
 
 ROOT = Path(__file__).resolve().parents[3]
 

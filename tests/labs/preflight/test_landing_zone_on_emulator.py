@@ -10,9 +10,9 @@ import boto3
 import pytest
 
 from labs.deployed.bootstrap import Bootstrap
-from labs.emulator import LocalAws
 from labs.preflight.command import landing_zone_lines
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line
+from local_aws.client import LocalAws
 from tests.synth import Template
 
 pytestmark = pytest.mark.emulator

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import boto3
 import pytest
 
-from labs.emulator import LocalAws
-from tests.labs.emulator.conftest import session
-
-__all__ = ["local_aws", "session"]
+from labs.cost.prices import PRICES_JSON
+from local_aws.client import LocalAws
 
 
 @pytest.fixture(scope="module")
 def local_aws() -> Iterator[LocalAws]:
-    with LocalAws(spot_warning_s=2.0) as aws:
+    with LocalAws(spot_warning_s=2.0, prices=PRICES_JSON) as aws:
         yield aws
+
+
+@pytest.fixture(scope="module")
+def session(local_aws: LocalAws) -> boto3.Session:
+    return local_aws.session()

@@ -14,10 +14,10 @@ import pytest
 
 from labs.checks.report import Outcome
 from labs.checks.waiting import Waiter
-from labs.emulator import LocalAws
 from labs.emulator import command as emulator_command
 from labs.settings import LabSettings
 from labs.spot.check import check
+from local_aws.client import LocalAws
 from tests.check_helpers import _no_progress as quiet
 from tests.check_helpers import item
 from tests.synth import synth_lab

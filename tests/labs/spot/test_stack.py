@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from labs.spot.spec import FIS_ACTION, INSTANCE_TYPES, INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
+from labs.spot.spec import INSTANCE_TYPES
+from local_aws.client import FIS_ACTION, INTERRUPTION_WARNING, REBALANCE_RECOMMENDATION
 from tests.synth import Template, only, props, resources, statements
 
 

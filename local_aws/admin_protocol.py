@@ -1,0 +1,150 @@
+"""The emulator's own calls beside AWS's, under /_labkit/: their routes, answers and the one HTTP call.
+
+Both sides use these records: the server (local_aws.admin) answers with them, the client
+(local_aws.client's fire_schedule, interrupt_spot_instance, publish_image) reads them back.
+- POST /_labkit/schedules/fire {"Name", "GroupName", "Region"}: fire a schedule now -> ScheduleFiring;
+- POST /_labkit/spot/interrupt {"InstanceId", "WarningSeconds", "Region"}: EC2 interrupts a Spot instance
+  -> SpotInterruption;
+- POST /_labkit/images/publish {"Parameter", "Region"}: AWS publishes a new image behind a public SSM
+  parameter -> ImagePublished.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from local_aws.settings import REGION
+
+PREFIX = "/_labkit/"
+
+
+class EmulatorCallError(RuntimeError):
+    """The emulator answered one of its own calls with an error; the message holds its reason."""
+
+
+@dataclass(frozen=True)
+class ScheduleFiring:
+    """What firing a schedule did: `outcome` is deleted, delete failed or target failed."""
+
+    schedule: str
+    outcome: str
+    detail: str
+    stack_status: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        """The firing as the emulator's admin API answers it."""
+        return {
+            "Schedule": self.schedule,
+            "Outcome": self.outcome,
+            "Detail": self.detail,
+            "StackStatus": self.stack_status,
+        }
+
+    @classmethod
+    def from_json(cls, answer: dict[str, Any]) -> ScheduleFiring:
+        """The firing the admin API answered."""
+        return cls(
+            str(answer["Schedule"]),
+            str(answer["Outcome"]),
+            str(answer["Detail"]),
+            str(answer.get("StackStatus", "")),
+        )
+
+
+@dataclass(frozen=True)
+class SpotInterruption:
+    """A Spot interruption the emulator has scheduled for one instance."""
+
+    instance_id: str
+    # `2026-12-06T10:00:00Z`: when EC2 terminates the instance
+    interrupt_at: str
+    warning_s: float
+    replacement: str | None
+    events: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The interruption as the emulator's admin API answers it."""
+        return {
+            "InstanceId": self.instance_id,
+            "InterruptAt": self.interrupt_at,
+            "WarningSeconds": self.warning_s,
+            "Replacement": self.replacement,
+            "Events": list(self.events),
+        }
+
+    @classmethod
+    def from_json(cls, answer: dict[str, Any]) -> SpotInterruption:
+        """The interruption the admin API answered."""
+        replacement = answer.get("Replacement")
+        return cls(
+            str(answer["InstanceId"]),
+            str(answer["InterruptAt"]),
+            float(answer["WarningSeconds"]),
+            None if replacement is None else str(replacement),
+            tuple(str(event) for event in answer["Events"]),
+        )
+
+
+@dataclass(frozen=True)
+class ImagePublished:
+    """A new image behind a public image parameter: the image it named before, and the one it names now."""
+
+    parameter: str
+    previous: str
+    current: str
+
+    def as_json(self) -> dict[str, str]:
+        """The publication as the emulator's admin API answers it."""
+        return {"Parameter": self.parameter, "Previous": self.previous, "Current": self.current}
+
+    @classmethod
+    def from_json(cls, answer: dict[str, Any]) -> ImagePublished:
+        """The publication the admin API answered."""
+        return cls(str(answer["Parameter"]), str(answer["Previous"]), str(answer["Current"]))
+
+
+def call(endpoint: str, route: str, body: dict[str, Any], *, timeout_s: float = 120.0) -> dict[str, Any]:
+    """Ask the emulator at `endpoint` for one of its own calls; raises EmulatorCallError with its reason."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
+        f"{endpoint.rstrip('/')}{PREFIX}{route}",
+        data=json.dumps(body).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:  # noqa: S310
+            result: dict[str, Any] = json.load(answer)
+            return result
+    except urllib.error.HTTPError as error:
+        reason = json.loads(error.read() or b"{}").get("message", str(error))
+        raise EmulatorCallError(f"the emulator refused {route}: {reason}") from None
+
+
+def fire_schedule(
+    endpoint: str, name: str, *, region: str = REGION, group: str | None = None
+) -> ScheduleFiring:
+    """Fire a schedule of the emulator at `endpoint` now, with its own role, as Scheduler would when due."""
+    body: dict[str, Any] = {"Name": name, "Region": region, **({"GroupName": group} if group else {})}
+    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body))
+
+
+def interrupt_spot_instance(
+    endpoint: str, instance_id: str, *, region: str = REGION, warning_s: float | None = None
+) -> SpotInterruption:
+    """EC2 interrupts a Spot instance of the emulator: both events now, the termination after the warning."""
+    body: dict[str, Any] = {"InstanceId": instance_id, "Region": region}
+    if warning_s is not None:
+        body["WarningSeconds"] = warning_s
+    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body))
+
+
+def publish_image(endpoint: str, parameter: str, *, region: str = REGION) -> ImagePublished:
+    """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
+    return ImagePublished.from_json(
+        call(endpoint, "images/publish", {"Parameter": parameter, "Region": region})
+    )
