@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import CfnResource, Duration, Stack
+from aws_cdk import CfnResource, Duration
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -30,7 +30,7 @@ from labs.constructs.functions import LAMBDA_SRC, LabFunction
 from labs.constructs.lab_stack import LabStack
 from labs.function_labs.csv_writer import learner_code
 from labs.settings import LabSettings
-from labs.shared_facts import LEARNER_HANDLER, powertools_layer_arn
+from labs.shared_facts import LEARNER_HANDLER
 
 COLDSTART_SRC = LAMBDA_SRC / "coldstart"
 
@@ -58,9 +58,6 @@ class LabColdStartStack(LabStack):
         provisioned = parse_provisioned(scope.node.try_get_context(PROVISIONED_CONTEXT))
         self.code = coldstart_code(settings.handler_code)
         self.handler = LEARNER_HANDLER if settings.handler_code else HANDLER
-        self.powertools = lambda_.LayerVersion.from_layer_version_arn(
-            self, "Powertools", powertools_layer_arn(Stack.of(self).region)
-        )
         self.functions = {role.construct_id: self._build_function(role) for role in FUNCTIONS}
         self.live = self._build_alias(provisioned)
         self._build_outputs(provisioned)
@@ -71,7 +68,7 @@ class LabColdStartStack(LabStack):
             role.construct_id,
             handler=self.handler,
             code=self.code,
-            layers=[self.powertools],
+            powertools=True,
             description=f"LabColdStart {role.label}: {role.profile} init",
             timeout=Duration.seconds(TIMEOUT_S),
             environment={
