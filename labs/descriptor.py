@@ -100,6 +100,8 @@ class Lab:
     cdk_defaults_class: str | None = None
     # `labkit <name>` commands of the lab's own: name -> module of the lab folder (HELP, add_arguments, run)
     commands: Mapping[str, str] = field(default_factory=dict)
+    # the lab `labkit emulator` walks a learner through by hand: the outputs to paste after `cdk deploy`
+    walkthrough_outputs: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:

@@ -21,4 +21,5 @@ LAB = Lab(
         items='the new items are the records\' dynamodb.NewImage: {"userId": {"S": "u-1"}, ...}',
     ),
     cheapest=CheapestSetup(description="serverless: nothing billed while idle", usd_per_hour=idle_serverless),
+    walkthrough_outputs=("PutItemCommand", "ListCsvCommand", "LogsCommand"),
 )

@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 
 from labs.cost.prices import PRICES_JSON
-from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
 from labs.outcomes import ExitStatus
-from labs.registry import lab_ids
+from labs.registry import all_labs, lab_ids
 from labs.shared_facts import stack_name
 from local_aws.client import AWS_WARNING_S, EmulatorError, LocalAws
 
@@ -89,12 +88,14 @@ def shell_exports(aws: LocalAws) -> list[str]:
 def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
     """What `labkit emulator` prints: one status line, the steps, then the exports last, ready to paste."""
     context = f"-c sandboxAccounts={aws.account_id}"
+    # the lab whose descriptor names the outputs to paste: the walkthrough reaches it through the registry
+    walkthrough = next(described for described in all_labs().values() if described.walkthrough_outputs)
     steps = [
         f"cdk bootstrap aws://{aws.account_id}/{aws.region}",
-        f"cdk deploy {WALKTHROUGH_LAB} {context}",
-        "   ...then paste the outputs it prints (PutItemCommand, ListCsvCommand, LogsCommand)",
-        f"labkit check {WALKTHROUGH_LAB}",
-        f"labkit emulator expire {WALKTHROUGH_LAB}   # its auto-expiry, now",
+        f"cdk deploy {walkthrough.lab_id} {context}",
+        f"   ...then paste the outputs it prints ({', '.join(walkthrough.walkthrough_outputs)})",
+        f"labkit check {walkthrough.lab_id}",
+        f"labkit emulator expire {walkthrough.lab_id}   # its auto-expiry, now",
         "labkit leftovers",
     ]
     details: list[str] = []

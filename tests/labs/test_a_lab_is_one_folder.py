@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from labs.emulator import LocalAws
 from labs.registry import lab_ids
+from local_aws.client import LocalAws
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"

@@ -60,13 +60,6 @@ def test_no_module_outside_a_lab_folder_holds_a_lab_id() -> None:
 
 # what may import a lab folder's modules from outside it: the registry and the descriptor find and load labs
 LAB_LOADERS = {"labs/registry.py", "labs/descriptor.py"}
-# the emulator's move to a package of its own (local_aws/, issue 28) takes these AWS facts out of the lab
-# folders; until it lands they are the only imports of a lab folder from outside it
-PENDING_EMULATOR_MOVE = {
-    ("labs/emulator/command.py", "labs.ddb_stream.spec"),
-    ("labs/emulator/interruptions.py", "labs.spot.spec"),
-    ("labs/emulator/parity/fis.py", "labs.spot.spec"),
-}
 NOT_SOURCE = {"tests", "node_modules", "bench", "scripts", "cdk.out"}
 
 
@@ -132,8 +125,7 @@ def test_no_module_outside_a_lab_folder_imports_a_lab_folders_modules() -> None:
         if name in LAB_LOADERS:
             continue
         for imported in lab_imports_from_outside(path, path.read_text(encoding="utf-8")):
-            if (name, imported) not in PENDING_EMULATOR_MOVE:
-                offenders.append(f"{name} imports {imported}")
+            offenders.append(f"{name} imports {imported}")
     assert offenders == []
 
 

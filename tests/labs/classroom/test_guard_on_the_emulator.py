@@ -16,7 +16,7 @@ import pytest
 
 from labs.classroom.rehearsal import TEACHER_ROLE, create_learner_role, learner_env
 from labs.cli import main
-from labs.emulator import LocalAws
+from local_aws.client import LocalAws
 from tests.check_helpers import AMI
 
 LEARNER_ACCOUNT = "111111111111"
