@@ -39,6 +39,7 @@ INSTANCE = ResourceType(
         sees="EC2 instances, on-demand and Spot, with their public IPv4",
         reads="ec2:DescribeInstances",
         scan=running_instances,
+        stop="aws ec2 terminate-instances --instance-ids {id}",
     ),
 )
 VOLUME = ResourceType(
@@ -52,7 +53,12 @@ VOLUME = ResourceType(
         "ec2:CreateTags",
     ),
     leftovers=Leftovers(tag_arn="ec2:volume", ec2_scan=True),
-    running=Running(sees="EBS volumes, in use or not", reads="ec2:DescribeVolumes", scan=running_volumes),
+    running=Running(
+        sees="EBS volumes, in use or not",
+        reads="ec2:DescribeVolumes",
+        scan=running_volumes,
+        stop="aws ec2 delete-volume --volume-id {id}",
+    ),
 )
 ELASTIC_IP = ResourceType(
     cfn_type="AWS::EC2::EIP",
@@ -70,7 +76,10 @@ ELASTIC_IP = ResourceType(
     tagged=False,
     quota=QuotaUse("ec2", "L-0263D0A3"),
     running=Running(
-        sees="Elastic IPs, attached or not", reads="ec2:DescribeAddresses", scan=running_addresses
+        sees="Elastic IPs, attached or not",
+        reads="ec2:DescribeAddresses",
+        scan=running_addresses,
+        stop="aws ec2 release-address --allocation-id {id}",
     ),
 )
 NETWORK_INTERFACE = ResourceType(

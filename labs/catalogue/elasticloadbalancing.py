@@ -56,6 +56,9 @@ CLASSIC_LOAD_BALANCER = ResourceType(
         names=names("elb", "describe_load_balancers", "LoadBalancerDescriptions", "LoadBalancerName")
     ),
     running=Running(
-        sees="Classic Load Balancers", reads="elasticloadbalancing:DescribeLoadBalancers", scan=_running
+        sees="Classic Load Balancers",
+        reads="elasticloadbalancing:DescribeLoadBalancers",
+        scan=_running,
+        stop="aws elb delete-load-balancer --load-balancer-name {id}",
     ),
 )

@@ -82,6 +82,7 @@ LOAD_BALANCER = ResourceType(
         sees="application, network and gateway load balancers",
         reads="elasticloadbalancing:DescribeLoadBalancers",
         scan=_running,
+        stop="aws elbv2 delete-load-balancer --load-balancer-arn {id}",
     ),
 )
 LISTENER = ResourceType(

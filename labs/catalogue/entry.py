@@ -88,6 +88,8 @@ class Running:
     # the API it reads, named when that API refuses ("ec2:DescribeInstances")
     reads: str
     scan: RunningScan
+    # the AWS CLI command that stops one ({id}: its identifier as the scan gives it); "" for none
+    stop: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

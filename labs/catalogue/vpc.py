@@ -163,7 +163,12 @@ NAT_GATEWAY = ResourceType(
         "ec2:CreateTags",
     ),
     leftovers=Leftovers(tag_arn="ec2:natgateway"),
-    running=Running(sees="NAT gateways", reads="ec2:DescribeNatGateways", scan=_running_nat_gateways),
+    running=Running(
+        sees="NAT gateways",
+        reads="ec2:DescribeNatGateways",
+        scan=_running_nat_gateways,
+        stop="aws ec2 delete-nat-gateway --nat-gateway-id {id}",
+    ),
 )
 VPC_ENDPOINT = ResourceType(
     cfn_type="AWS::EC2::VPCEndpoint",

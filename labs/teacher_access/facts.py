@@ -186,7 +186,7 @@ METADATA_READS = (
     "servicequotas:ListServiceQuotas", "servicequotas:ListRequestedServiceQuotaChangeHistory",
     "tag:GetResources",
     "ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServices",
-    "ecs:DescribeServices",
+    "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "lambda:ListLayers",
     "eks:ListClusters", "eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup",
     "eks:ListFargateProfiles",
     "account:ListRegions", "account:GetRegionOptStatus",

@@ -11,7 +11,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from labs.classroom.rehearsal import TEACHER_ROLE, create_learner_role, learner_env
+from labs.classroom.rehearsal import TEACHER_ROLE, create_admin_role, learner_env
 from labs.classroom.spend import LearnerSpend, PricedResource
 from labs.cli import main
 from labs.cost.items import RunningResource
@@ -37,7 +37,8 @@ LEARNER_ACCOUNT = "111111111111"
 
 def learner_account(session: boto3.Session, roster: Path, *, cap: float) -> boto3.Session:
     """A learner in an account of their own, reached through the teacher's role: their session."""
-    role = create_learner_role(session, LEARNER_ACCOUNT, teacher_account=ACCOUNT)
+    # an administrator role the teacher's account may assume (a sandbox's); not the teacher-access stack
+    role = create_admin_role(session, LEARNER_ACCOUNT, trusted_account=ACCOUNT, role=TEACHER_ROLE)
     roster.write_text(f"alice {LEARNER_ACCOUNT} role={TEACHER_ROLE} cap={cap}\n", encoding="utf-8")
     env = learner_env(session, role, {})
     return new_session(
