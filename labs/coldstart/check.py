@@ -29,7 +29,7 @@ from labs.coldstart.deployed import (
     provisioned_status,
     read_records,
 )
-from labs.coldstart.evidence import ROUNDS, InitComparison, logging_gap
+from labs.coldstart.evidence import ROUNDS, InitComparison, heavy_init_gap, logging_gap
 from labs.coldstart.logs import latest_cold, median_warm_ms, warm_after_cold
 from labs.coldstart.spec import (
     ALIAS,
@@ -268,12 +268,7 @@ def check_heavy_init(
     elif not comparison.enough:
         hint = f"each forced cold start must report an Init Duration: {FORCE_COLD}"
     else:
-        hint = step_hint(
-            STEPS,
-            2,
-            f"when {PROFILE_VARIABLE} is {HEAVY}, import boto3 and create its clients at module level (not "
-            "inside the handler), and leave the light profile without them",
-        )
+        hint = step_hint(STEPS, 2, heavy_init_gap(comparison, profile_variable=PROFILE_VARIABLE, heavy=HEAVY))
     report.add("Heavy init", comparison.heavier, detail, hint=hint)
 
 

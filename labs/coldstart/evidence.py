@@ -22,6 +22,8 @@ ROUNDS = 3
 # the heavy init must be clearly heavier: twice the light one and at least 100 ms more
 MIN_RATIO = 2.0
 MIN_EXTRA_MS = 100.0
+# below this ratio both functions do the same work at init
+SAME_WORK_RATIO = 1.3
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,21 @@ class InitComparison:
             f"{self.heavy_median:.0f} ms at 128 MB ({self.ratio:.1f}x; passes at {MIN_RATIO:g}x and "
             f"{MIN_EXTRA_MS:.0f} ms more)"
         )
+
+
+def heavy_init_gap(comparison: InitComparison, *, profile_variable: str, heavy: str) -> str:
+    """What step 2 still lacks, read from the two inits (the comparison has its samples and did not pass)."""
+    if comparison.ratio < SAME_WORK_RATIO:
+        return (
+            f"the heavy init costs what the light one does ({comparison.ratio:.1f}x), so nothing heavy runs "
+            f"at init yet: when {profile_variable} is {heavy}, import boto3 and create its clients at module "
+            "level, not inside the handler"
+        )
+    return (
+        f"the heavy init is only {comparison.ratio:.1f}x the light one: keep the light profile light (import "
+        f"boto3 and create clients only when {profile_variable} is {heavy}) and create the heavy profile's "
+        "clients at module level"
+    )
 
 
 def is_powertools_line(line: str) -> bool:

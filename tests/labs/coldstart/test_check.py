@@ -167,7 +167,8 @@ def test_a_learners_handler_with_step_2_undone_fails_heavy_init_five_times_in_a_
         heavy = item(report, "Heavy init")
         assert heavy.outcome is Outcome.FAIL, heavy.detail
         assert heavy.hint.startswith("Step 2 of the hands-on (")
-        assert "import boto3 and create its clients at module level" in heavy.hint
+        assert "nothing heavy runs at init yet" in heavy.hint
+        assert "import boto3 and create its clients at module level, not inside the handler" in heavy.hint
         assert item(report, "Cold start").outcome is Outcome.PASS
         assert item(report, "Invocations").outcome is Outcome.PASS
     assert len({json.dumps(verdicts(r), default=str) for r in reports}) == 1

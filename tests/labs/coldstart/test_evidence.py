@@ -8,7 +8,7 @@ import json
 import pytest
 
 from labs.coldstart.deployed import describe_error
-from labs.coldstart.evidence import ROUNDS, InitComparison, logging_gap
+from labs.coldstart.evidence import ROUNDS, InitComparison, heavy_init_gap, logging_gap
 
 TIMED_OUT = "2026-12-06T10:00:10.012Z r-1 Task timed out after 10.01 seconds"
 SAME_CODE = 100.0
@@ -58,6 +58,14 @@ def test_a_small_gap_is_not_heavy_enough() -> None:
     assert not InitComparison(light_ms=(430.0,) * 3, heavy_ms=(600.0,) * 3).heavier
     # twice as long but only 60 ms more: within what a busy machine adds
     assert not InitComparison(light_ms=(60.0,) * 3, heavy_ms=(120.0,) * 3).heavier
+
+
+def test_the_heavy_init_hint_tells_no_heavy_work_from_heavy_work_in_both_profiles() -> None:
+    same = InitComparison(light_ms=(100.0,) * 3, heavy_ms=(105.0,) * 3)
+    both = InitComparison(light_ms=(430.0,) * 3, heavy_ms=(600.0,) * 3)
+
+    assert "nothing heavy runs at init yet" in heavy_init_gap(same, profile_variable="P", heavy="heavy")
+    assert "keep the light profile light" in heavy_init_gap(both, profile_variable="P", heavy="heavy")
 
 
 @pytest.mark.parametrize(
