@@ -274,8 +274,11 @@ def check_heavy_init(
 
 def memory_note(report: CheckReport, by_role: dict[str, DeployedFunction], *, on_emulator: bool) -> None:
     """Note how the heavy function's warm duration changes with its memory."""
-    small = median_warm_ms(by_role[HEAVY_128.construct_id].records)
-    large = median_warm_ms(by_role[HEAVY_1024.construct_id].records)
+    # a failed invocation's duration says nothing about the CPU
+    small, large = (
+        median_warm_ms(r for r in by_role[role.construct_id].records if not r.failed)
+        for role in (HEAVY_128, HEAVY_1024)
+    )
     note = f"CPU follows memory: the heavy function's warm duration is {_ms(small)} at 128 MB, "
     note += f"{_ms(large)} at 1024 MB"
     if on_emulator:
