@@ -219,8 +219,8 @@ def test_a_handler_that_raises_shows_its_error_line_and_the_real_log_group(
     invoked = pasted(local_aws, outputs["InvokeLightCommand"])
     last = pasted(local_aws, outputs["LastReportsCommand"])
     capsys.readouterr()
-    # the width a log or a pipe gets (labs/terminal.py), whatever the terminal running the tests says
-    monkeypatch.setenv("COLUMNS", "120")
+    # wide enough that no cell wraps, whatever the terminal running the tests says
+    monkeypatch.setenv("COLUMNS", "240")
     with local_aws.patched_environ():
         table_status = cli.main(["coldstart", "--stack", learner_stack, "--invoke", "1"])
     table = capsys.readouterr().out
@@ -239,7 +239,7 @@ def test_a_handler_that_raises_shows_its_error_line_and_the_real_log_group(
     assert "REPORT RequestId" in invoked
     assert "[ERROR] ValueError: boom" in last
     # `labkit coldstart` marks the failed invocations and fails with the one it just made
-    assert "FAILED: ValueError: boom" in table
+    assert "FAILED: ValueError: boom" in table, table
     assert "× failed" in table
     assert table_status == 1
 
