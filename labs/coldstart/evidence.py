@@ -3,10 +3,11 @@
 "Heavy init" compares the Init Duration of the check's own forced cold starts, ROUNDS of each function taken
 in turns (light, heavy, light, heavy...), and passes only when the median of the rounds' heavy/light ratios is
 at least MIN_RATIO and the heavy median at least MIN_EXTRA_MS longer than the light one: a slow spell of the
-machine slows both samples of a round, so their ratio stands. Creating the heavy profile's boto3 clients at
-init makes its init about six times the light one (the emulator: ~600 ms against ~100 ms; on AWS at 128 MB
-the gap is wider), while the same code in both functions gives a ratio near 1 that one slow sample cannot
-move: the same code gets the same grade every time. A failed or timed-out invocation is never a sample.
+machine slows both samples of a round, so their ratio stands, and the order alternates (light first, then
+heavy first) so a machine busier for the second of a pair favours neither. Creating the heavy profile's boto3
+clients at init makes its init four to seven times the light one (the emulator: ~600 ms against ~100 ms),
+while the same code in both functions gives a ratio near 1 that one slow sample cannot move: the same code
+gets the same grade every time. A failed or timed-out invocation is never a sample.
 CDK-free, no AWS calls.
 """
 
@@ -19,8 +20,11 @@ from dataclasses import dataclass
 
 # forced cold starts of each function per check: a median that one slow sample cannot move
 ROUNDS = 3
-# the heavy init must be clearly heavier: twice the light one and at least 100 ms more
-MIN_RATIO = 2.0
+# the heavy init must be clearly heavier: 2.5 times the light one and at least 100 ms more. Measured on the
+# emulator with the machine under load (2 cores, load 9-12, 12 checks each): the kit's handler 4.6-7.3
+# (median of a check's rounds), the same code in both functions 0.8-1.2. Both inits are CPU-bound imports,
+# so on AWS, where 128 MB gets a fraction of a CPU for both, the ratio carries over (not measured: no account)
+MIN_RATIO = 2.5
 MIN_EXTRA_MS = 100.0
 # below this ratio both functions do the same work at init
 SAME_WORK_RATIO = 1.3
