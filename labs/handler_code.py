@@ -17,9 +17,6 @@ from pathlib import Path
 
 from labs.shared_facts import LEARNER_HANDLER_FILE
 
-# what Lambda runs besides the folder and the standard library: the runtime's boto3, the Powertools layer
-RUNTIME_PROVIDED = ("boto3", "botocore", "aws_lambda_powertools")
-
 
 class HandlerCodeError(ValueError):
     """The learner's handler folder cannot be deployed; the message names the file and line."""
@@ -103,7 +100,7 @@ def unresolved_imports(tree: ast.Module, folder: Path) -> list[tuple[int, str]]:
 
 
 def _importable(top: str, folder: Path) -> bool:
-    if top in sys.stdlib_module_names or top in RUNTIME_PROVIDED:
+    if top in sys.stdlib_module_names:
         return True
     if (folder / top).is_dir() or (folder / f"{top}.py").is_file():
         return True
