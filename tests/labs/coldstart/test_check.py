@@ -28,10 +28,10 @@ from labs.checks.waiting import Waiter
 from labs.coldstart.check import check
 from labs.coldstart.deployed import lab_functions
 from labs.deployed.stack import load_stack
-from labs.emulator import LocalAws
 from labs.exercises.starters import starter
 from labs.registry import lab
 from labs.settings import LabSettings
+from local_aws.client import LocalAws
 from tests.check_helpers import _no_progress as quiet
 from tests.check_helpers import item
 from tests.synth import CDK_GROUP, scratch_dir
