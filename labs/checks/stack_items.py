@@ -9,7 +9,7 @@ from labs.catalogue.sqs import QUEUE
 from labs.checks.report import CheckReport
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, failure_reason, load_stack
-from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
+from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command, expire_command
 
 if TYPE_CHECKING:
     import boto3
@@ -148,7 +148,7 @@ def add_expiry_item(
         *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack),
         *schedule.scope_problems,
     ]
-    expire = f"`labkit emulator expire {report.lab_id}` fires it now"
+    expire = f"`{expire_command(report.lab_id, stack.name)}` fires it now"
     emulator = f" (the emulator fires it then; {expire})" if on_emulator else ""
     report.add(
         "Auto-expiry",

@@ -33,6 +33,8 @@ from labs.settings import LabSettings
 from labs.shared_facts import LEARNER_HANDLER
 
 COLDSTART_SRC = LAMBDA_SRC / "coldstart"
+# the lines of a function's log that say how an invocation ended: its REPORT, the runtime's error, a timeout
+FAILURE_OR_REPORT = r"REPORT|\[ERROR\]|Task timed out"
 
 
 def coldstart_code(handler_code: Path | None) -> lambda_.Code:
@@ -101,7 +103,8 @@ class LabColdStartStack(LabStack):
             self.output(
                 f"Invoke{role.construct_id}Command",
                 invoke_command(name),
-                f"Invoke the {role.label} function; prints its REPORT line (Init Duration: a cold start)",
+                f"Invoke the {role.label} function; prints what it logged, its error if it failed, and its "
+                "REPORT line (Init Duration: a cold start)",
             )
         light = self.functions[LIGHT_128.construct_id].function.function_name
         cost = f"about ${provisioned_usd_per_hour(count=provisioned):.4f}/h"
@@ -118,10 +121,9 @@ class LabColdStartStack(LabStack):
         groups = " ".join(self.functions[role.construct_id].log_group.log_group_name for role in FUNCTIONS)
         self.output(
             "LastReportsCommand",
-            f'for group in {groups}; do echo "== $group"; aws logs filter-log-events '
-            "--log-group-name \"$group\" --filter-pattern REPORT --query 'events[-3:].[message]' "
-            "--output text | tr '\\t' ' '; done",
-            "The last three REPORT lines of each function",
+            f'for group in {groups}; do echo "== $group"; aws logs tail "$group" --since 1d --format short '
+            f"| tr '\\r' '\\n' | grep -E '{FAILURE_OR_REPORT}' | tail -n 6; done",
+            "The last REPORT lines of each function, with the error or timeout of any invocation that failed",
         )
         self.output(
             "ForceColdStartCommand",
@@ -135,9 +137,11 @@ class LabColdStartStack(LabStack):
 
 
 def invoke_command(function_name: str, *, qualifier: str | None = None) -> str:
-    """`aws lambda invoke` with the log tail decoded: the invocation's REPORT and Powertools' cold_start."""
+    """`aws lambda invoke` with the log tail decoded: what the function wrote (Powertools' cold_start, or an
+    error and its traceback, or the timeout) and the REPORT line; only START and END are left out."""
     target = f"--function-name {function_name}" + (f" --qualifier {qualifier}" if qualifier else "")
+    # the Python runtime separates a traceback's lines with \r inside one log event
     return (
         f"aws lambda invoke {target} --log-type Tail --query LogResult --output text /dev/null "
-        "| base64 --decode | grep -E 'REPORT|cold_start'"
+        "| base64 --decode | tr '\\r' '\\n' | grep -vE '^(START|END) RequestId'"
     )

@@ -2,8 +2,8 @@
 
 - `labkit emulator [--port N] [--verbose]` starts it, writes the variables to point a shell at it into
   .labkit/emulator.env (removed when it stops) and prints them last, ready to paste;
-- `labkit emulator expire LAB [--owner O]`, in that other shell: the lab's expiry schedule fires now
-  (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
+- `labkit emulator expire LAB [--owner O | --stack S]`, in that other shell: the lab's expiry schedule fires
+  now (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
 - `labkit emulator interrupt INSTANCE [--warning-seconds S]`: EC2 interrupts a Spot instance (the two
   events on the default bus now, the instance terminated after S seconds instead of AWS's 120).
 """
@@ -62,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     expire.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
+    expire.add_argument("--stack", help="the stack's name instead (a learner's My<Lab>, alice-My<Lab>)")
     interrupt = actions.add_parser(
         "interrupt",
         help="interrupt a Spot instance as EC2 does: warning and rebalance events now, terminated after the "
@@ -177,8 +178,11 @@ def expire(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitStatus.CANNOT_RUN
-    owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
-    name = stack_name(args.lab, owner)
+    if args.stack:
+        name = args.stack
+    else:
+        owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
+        name = stack_name(args.lab, owner)
     stack = load_stack(session, name)
     if stack is None:
         print(f"labkit emulator expire: no stack {name} on the emulator", file=sys.stderr)
