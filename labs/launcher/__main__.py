@@ -19,6 +19,7 @@ from labs.launcher.output import (
     output_folder,
 )
 from labs.launcher.process import run_in_group
+from labs.launcher.stuck_stacks import stuck_lines
 from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return ExitStatus.INTERRUPTED
+    if ended.exit_code:  # a stack no deploy or destroy can go on with: the way out, in one line each
+        for line in stuck_lines(args, cwd=cwd):
+            print(line, file=sys.stderr)
     return ended.exit_code
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
 from labs.deployed.stack import DeployedStack, StackResource, failure_reason, list_resources
+from labs.deployed.stuck import way_out_hint
 from labs.leftovers.existing import still_exists
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 from labs.registry import lab_ids
@@ -73,10 +74,13 @@ def scan_stacks(
         reason = failure_reason(session, name) if status.endswith("FAILED") else ""
         reason = reason or summary.get("StackStatusReason", "")
         if overdue:
-            then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
-            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then}")
+            then = way_out_hint(session, name, lab)[2:] if status == "DELETE_FAILED" else destroy
+            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then or destroy}")
         elif status == "DELETE_FAILED":
-            findings.add("AWS::CloudFormation::Stack", name, f"DELETE_FAILED: {reason or 'see its events'}")
+            way_out = way_out_hint(session, name, lab)
+            findings.add(
+                "AWS::CloudFormation::Stack", name, f"DELETE_FAILED: {reason or 'see its events'}{way_out}"
+            )
         else:
             findings.add("AWS::CloudFormation::Stack", name, f"still deployed ({status}): {destroy}")
         if status == "DELETE_FAILED":
