@@ -50,7 +50,6 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "awslambda.UnknownFunctionException": ("moto.awslambda.exceptions", "UnknownFunctionException"),
     "awslambda.get_backend": ("moto.awslambda.utils", "get_backend"),
     "awslambda.urls": ("moto.awslambda.urls", None),
-    "cloudformation.AlreadyExistsException": ("moto.cloudformation.exceptions", "AlreadyExistsException"),
     "cloudformation.CloudFormationBackend": ("moto.cloudformation.models", "CloudFormationBackend"),
     "cloudformation.CloudFormationError": ("moto.cloudformation.exceptions", "CloudFormationError"),
     "cloudformation.CloudFormationResponse": ("moto.cloudformation.responses", "CloudFormationResponse"),

@@ -29,7 +29,7 @@ def named_stacks(args: Sequence[str], *, cwd: Path) -> list[tuple[str, str]]:
         owner = None
     labs = {lab: lab for lab in lab_ids()} | {learner_stack_id(lab): lab for lab in lab_ids()}
     command = command_of(args)
-    after = list(args)[list(args).index(command) + 1 :] if command in args else []
+    after = list(args)[list(args).index(command) + 1 :] if command is not None and command in args else []
     named = [arg for arg in after if arg in labs]
     chosen = named or [lab for lab in lab_ids()]
     return [(stack_name(construct_id, owner), labs[construct_id]) for construct_id in chosen]
