@@ -105,6 +105,24 @@ def _pairs(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _signed(credential: str, values: Mapping[str, str], *, presigned: bool) -> Signed | None:
+    """A Signed from a Credential (key/date/region/service/aws4_request) and the other fields by name."""
+    key, date, region, service, terminal = ([*credential.split("/"), "", "", "", "", ""])[:5]
+    if not (key and terminal == "aws4_request"):
+        return None
+    return Signed(
+        key,
+        date,
+        region,
+        service,
+        tuple(values.get("signed_headers", "").split(";")),
+        values.get("signature", ""),
+        values.get("amz_date", ""),
+        values.get("token", ""),
+        presigned=presigned,
+    )
+
+
 def signed_by(request: RawRequest) -> Signed | None:
     """The signature a request carries (Authorization header or pre-signed query), None when unsigned."""
     authorization = request.headers.get("authorization", "")
@@ -112,37 +130,23 @@ def signed_by(request: RawRequest) -> Signed | None:
         fields = dict(
             part.strip().split("=", 1) for part in authorization[len(ALGORITHM) :].split(",") if "=" in part
         )
-        credential = fields.get("Credential", "").split("/")
-        if len(credential) != 5:
-            return None
-        return Signed(
-            credential[0],
-            credential[1],
-            credential[2],
-            credential[3],
-            tuple(fields.get("SignedHeaders", "").split(";")),
-            fields.get("Signature", ""),
-            request.headers.get("x-amz-date", ""),
-            request.headers.get("x-amz-security-token", ""),
-            presigned=False,
-        )
+        values = {
+            "signed_headers": fields.get("SignedHeaders", ""),
+            "signature": fields.get("Signature", ""),
+            "amz_date": request.headers.get("x-amz-date", ""),
+            "token": request.headers.get("x-amz-security-token", ""),
+        }
+        return _signed(fields.get("Credential", ""), values, presigned=False)
     query = dict(_pairs(request.query))
     if query.get("X-Amz-Algorithm") != ALGORITHM:
         return None
-    credential = query.get("X-Amz-Credential", "").split("/")
-    if len(credential) != 5:
-        return None
-    return Signed(
-        credential[0],
-        credential[1],
-        credential[2],
-        credential[3],
-        tuple(query.get("X-Amz-SignedHeaders", "").split(";")),
-        query.get(_QUERY_SIGNATURE, ""),
-        query.get("X-Amz-Date", ""),
-        query.get("X-Amz-Security-Token", ""),
-        presigned=True,
-    )
+    values = {
+        "signed_headers": query.get("X-Amz-SignedHeaders", ""),
+        "signature": query.get(_QUERY_SIGNATURE, ""),
+        "amz_date": query.get("X-Amz-Date", ""),
+        "token": query.get("X-Amz-Security-Token", ""),
+    }
+    return _signed(query.get("X-Amz-Credential", ""), values, presigned=True)
 
 
 def credential_of(request: RawRequest) -> str:

@@ -49,11 +49,12 @@ def begin_report(
     why = why or stack.status_reason
     reason = f" ({why})" if why else ""
     stuck = way_out(session, stack.name, lab_id=lab_id) if not stack.healthy else None
+    known = stuck is not None and (stuck.retains or stuck.status != "DELETE_FAILED")
     report.add(
         "Stack deployed",
         stack.healthy,
         f"{stack.name} is {stack.status}{reason}",
-        hint=stuck.hint() if stuck else stack_hint(stack.status, lab_id, stack.name),
+        hint=stuck.hint() if stuck is not None and known else stack_hint(stack.status, lab_id, stack.name),
     )
     if not stack.healthy:
         # a stack its expiry failed to delete (DELETE_FAILED) still bills: say it is overdue, and why

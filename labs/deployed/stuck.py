@@ -71,6 +71,11 @@ class WayOut:
     command: str = ""
     reason: str = ""
 
+    @property
+    def retains(self) -> bool:
+        """Is the way out a delete that retains what blocks (not a wait, a destroy or a fix of a reason)?"""
+        return bool(self.blockers)
+
     def hint(self) -> str:
         """The way out without the state the line opens with: for a report that shows the state already."""
         if self.status == "DELETE_FAILED" and self.blockers:
@@ -141,9 +146,10 @@ def way_out(session: boto3.Session, stack_name: str, *, lab_id: str | None = Non
 
 
 def way_out_hint(session: boto3.Session, stack_name: str, lab_id: str) -> str:
-    """`; way out: <command> ...` for a stuck stack, to follow a reason already shown; "" otherwise."""
+    """`; Way out: <command> ...` for a DELETE_FAILED stack with resources to retain, to follow a reason
+    already shown; "" otherwise."""
     found = way_out(session, stack_name, lab_id=lab_id)
-    return f"; {found.hint()}" if found is not None else ""
+    return f"; {found.hint()}" if found is not None and found.retains else ""
 
 
 def delete_blockers(session: boto3.Session, stack_name: str) -> list[Blocker]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from labs.launcher.output import process_running
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ENV_FILE = ROOT / ".labkit" / "emulator.env"
 # another file for the exports (tests keep the checkout's .labkit/ untouched with it)
@@ -103,20 +105,10 @@ def answers(endpoint: str) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid > 0
-
-
 def live_emulator(path: Path) -> EmulatorRecord | None:
     """The emulator an exports file names, when it still runs and answers; None for a stale or no file."""
     record = read_record(path)
-    if record is None or not _alive(record.pid) or not answers(record.endpoint):
+    if record is None or record.pid <= 0 or not process_running(record.pid) or not answers(record.endpoint):
         return None
     return record
 

@@ -1,7 +1,7 @@
 """After a failed `cdk deploy` or `cdk destroy`: one line per lab stack that is stuck, naming the way out.
 
-The CLI says "The stack named LabDdbStream is in a failed state. You may need to delete it from the AWS
-console" after a DELETE_FAILED destroy, and CloudFormation's "Stack:... is in DELETE_FAILED state and can not
+The CLI says "The stack named <stack> is in a failed state. You may need to delete it from the AWS console"
+after a DELETE_FAILED destroy, and CloudFormation's "Stack:... is in DELETE_FAILED state and can not
 be updated." after a deploy onto it; neither says how to get out. The stacks the command named (or every
 lab's, when it named none) are asked for their state; only a failed command pays for that.
 """

@@ -74,8 +74,9 @@ def scan_stacks(
         reason = failure_reason(session, name) if status.endswith("FAILED") else ""
         reason = reason or summary.get("StackStatusReason", "")
         if overdue:
-            then = way_out_hint(session, name, lab)[2:] if status == "DELETE_FAILED" else destroy
-            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then or destroy}")
+            then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
+            then = way_out_hint(session, name, lab)[2:] or then
+            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then}")
         elif status == "DELETE_FAILED":
             way_out = way_out_hint(session, name, lab)
             findings.add(

@@ -138,7 +138,8 @@ def _physical_id(resource: Any) -> str:
 def _failure(
     template: dict[str, Any], logical_id: str, resource: Any, error: Exception
 ) -> ResourceDeleteFailure:
-    kind, reason = str(template[logical_id].get("Type", "")), f"{type(error).__name__}: {error}"
+    kind, name, text = str(template[logical_id].get("Type", "")), type(error).__name__, str(error)
+    reason = text if text.startswith(name) else f"{name}: {text}"  # moto's message may open with its code
     return ResourceDeleteFailure(logical_id, kind, _physical_id(resource), reason)
 
 

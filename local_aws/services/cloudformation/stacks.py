@@ -54,7 +54,9 @@ def stack_outputs_after_change_set() -> None:
     moto_does="answers ExecuteChangeSet with an internal server error when a resource cannot be created or "
     "updated, and leaves the stack in progress with whatever it made",
     aws_does="accepts the change set, marks the stack failed with the resource's reason in its events, and "
-    "rolls a failed create back (ROLLBACK_COMPLETE)",
+    "rolls a failed create back (ROLLBACK_COMPLETE; ROLLBACK_FAILED, with what it could not delete kept in "
+    "the stack and named in DELETE_FAILED events, when the rollback fails: 'Unsuccessful removal of one or "
+    "more stacks after a failed stack creation', user guide, Stack status codes)",
     # it wraps the execute that returns outputs: a failure of that one is reported too
     after=("cloudformation.stack_outputs_after_change_set",),
 )

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.emulator
 # answers FAILED to a Delete, SUCCESS to the rest: a resource the stack cannot delete, as a non-empty bucket
 REFUSES_DELETE = {"FailOn": "Delete"}
 # answers as ANSWERING does, after taking its time over a Create (a bucket cleaner's first run, say)
+QUEUE = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
 SLOW_ON_CREATE = ANSWERING.replace(
     "    def handler(event, context):\n",
     "    def handler(event, context):\n        import time\n"
@@ -45,6 +46,26 @@ def _error(call: Any, **arguments: Any) -> tuple[str, str]:
         call(**arguments)
     details = raised.value.response["Error"]
     return str(details["Code"]), str(details["Message"])
+
+
+def _update_refusal(session: boto3.Session, name: str, template: str = QUEUE) -> tuple[str, str]:
+    """What CreateChangeSet answers to an UPDATE change set for the stack named so (the CDK CLI's deploy)."""
+    cloudformation = session.client("cloudformation")
+    return _error(
+        cloudformation.create_change_set,
+        StackName=name,
+        ChangeSetName=unique("redeploy"),
+        ChangeSetType="UPDATE",
+        TemplateBody=template,
+    )
+
+
+def _wait_for(session: boto3.Session, stack: str, state: str) -> str:
+    """The stack's state once it is `state`, or after 10 s."""
+    deadline = time.monotonic() + 10
+    while status(session, stack) != state and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return status(session, stack)
 
 
 def _delete_failed_stack(session: boto3.Session) -> tuple[str, str]:
@@ -85,22 +106,15 @@ def test_a_delete_failed_stack_refuses_an_update_as_aws_does(session: boto3.Sess
     stack, _ = _delete_failed_stack(session)
     cloudformation = session.client("cloudformation")
     name = stack.split("/")[1]
-    template = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
 
-    by_change_set = _error(
-        cloudformation.create_change_set,
-        StackName=name,
-        ChangeSetName="redeploy",
-        ChangeSetType="UPDATE",
-        TemplateBody=template,
-    )
-    by_update = _error(cloudformation.update_stack, StackName=name, TemplateBody=template)
+    by_change_set = _update_refusal(session, name)
+    by_update = _error(cloudformation.update_stack, StackName=name, TemplateBody=QUEUE)
     recreated = _error(
         cloudformation.create_change_set,
         StackName=name,
         ChangeSetName="again",
         ChangeSetType="CREATE",
-        TemplateBody=template,
+        TemplateBody=QUEUE,
     )
 
     refusal = ("ValidationError", f"Stack:{stack} is in DELETE_FAILED state and can not be updated.")
@@ -169,13 +183,7 @@ def test_a_rolled_back_create_allows_only_a_delete(session: boto3.Session) -> No
     cloudformation = session.client("cloudformation")
     assert status(session, stack) == "ROLLBACK_COMPLETE"
 
-    refused = _error(
-        cloudformation.create_change_set,
-        StackName=name,
-        ChangeSetName="redeploy",
-        ChangeSetType="UPDATE",
-        TemplateBody=json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}),
-    )
+    refused = _update_refusal(session, name)
     cloudformation.delete_stack(StackName=name)
 
     assert refused == (
@@ -214,18 +222,11 @@ def test_a_create_whose_rollback_failed_allows_only_a_delete(session: boto3.Sess
 def test_a_stack_under_review_takes_no_update_change_set(session: boto3.Session) -> None:
     cloudformation = session.client("cloudformation")
     name = unique("review")
-    template = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
     stack = cloudformation.create_change_set(
-        StackName=name, ChangeSetName="first", ChangeSetType="CREATE", TemplateBody=template
+        StackName=name, ChangeSetName="first", ChangeSetType="CREATE", TemplateBody=QUEUE
     )["StackId"]
 
-    refused = _error(
-        cloudformation.create_change_set,
-        StackName=name,
-        ChangeSetName="second",
-        ChangeSetType="UPDATE",
-        TemplateBody=template,
-    )
+    refused = _update_refusal(session, name)
     cloudformation.delete_stack(StackName=name)
 
     assert refused == (
@@ -271,17 +272,8 @@ def test_a_stack_being_updated_is_update_in_progress_and_refuses_another_update_
     cloudformation = session.client("cloudformation")
 
     updating.start()
-    deadline = time.monotonic() + 10
-    while status(session, stack) != "UPDATE_IN_PROGRESS" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    seen = status(session, stack)
-    another = _error(
-        cloudformation.create_change_set,
-        StackName=name,
-        ChangeSetName="another",
-        ChangeSetType="UPDATE",
-        TemplateBody=json.dumps({"Resources": {}}),
-    )
+    seen = _wait_for(session, stack, "UPDATE_IN_PROGRESS")
+    another = _update_refusal(session, name, json.dumps({"Resources": {}}))
     deleting = _error(cloudformation.delete_stack, StackName=name)
     updating.join()
 
@@ -310,10 +302,7 @@ def test_a_delete_asked_while_the_stack_is_created_deletes_it_once_created(sessi
     )
 
     creating.start()
-    deadline = time.monotonic() + 10
-    while status(session, stack) != "CREATE_IN_PROGRESS" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    seen = status(session, stack)
+    seen = _wait_for(session, stack, "CREATE_IN_PROGRESS")
     session.client("cloudformation").delete_stack(StackName=name)
     creating.join()
 
