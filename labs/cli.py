@@ -8,6 +8,7 @@ dispatches, and turns the errors every command can meet into one message and one
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -18,12 +19,16 @@ from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.session import aws_failure
 from labs.emulator import command as emulator_command
+from labs.emulator.env_file import shell_problem
 from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command
 from labs.outcomes import ExitStatus
 from labs.preflight import command as preflight_command
 from labs.registry import all_labs
 from labs.settings import SettingsError
+
+# commands that call no AWS of their own (`labkit emulator` with no action starts one; the demo its own)
+OFFLINE = frozenset({"exercise", "cost", "demo"})
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check_command,
@@ -70,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `labkit` command; its exit code: 0 passed, 1 the lab or scan failed, 2 it could not run."""
     args = build_parser().parse_args(argv)
+    offline = args.command in OFFLINE or (args.command == "emulator" and not args.action)
+    problem = None if offline else shell_problem(os.environ)
+    if problem:  # instead of "configure AWS credentials", or retries against a stopped emulator
+        print(f"labkit: {problem}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     try:
         code: int = args.run(args)
     except SettingsError as error:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,8 @@ MOTO_VERSION = "5.2.5"
 ACCOUNT_HEADER = "x-moto-account-id"
 # the port moto's server puts into the callback URLs it hands out (a custom resource's response URL)
 _PORT_VARIABLE = "MOTO_PORT"
+# what moto reads from the environment once, when first imported: its server sends no CORS headers
+SETTINGS_ENVIRONMENT = {"MOTO_DISABLE_GLOBAL_CORS": "true"}
 
 
 class ParityError(RuntimeError):
@@ -51,6 +54,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "cloudformation.CloudFormationError": ("moto.cloudformation.exceptions", "CloudFormationError"),
     "cloudformation.CloudFormationResponse": ("moto.cloudformation.responses", "CloudFormationResponse"),
     "cloudformation.CustomModel": ("moto.cloudformation.custom_model", "CustomModel"),
+    "cloudformation.Event": ("moto.cloudformation.models", "Event"),
     "cloudformation.ResourceMap": ("moto.cloudformation.parsing", "ResourceMap"),
     "cloudformation.Stack": ("moto.cloudformation.models", "Stack"),
     "cloudformation.UnformattedGetAttTemplateException": (
@@ -98,6 +102,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "fis.backends": ("moto.fis.models", "fis_backends"),
     "iam.IAMBackend": ("moto.iam.models", "IAMBackend"),
     "iam.IamResponse": ("moto.iam.responses", "IamResponse"),
+    "iam.Role": ("moto.iam.models", "Role"),
     "iam.NoSuchEntity": ("moto.iam.exceptions", "NoSuchEntity"),
     "iam.aws_managed_policies_data": ("moto.iam.aws_managed_policies", "aws_managed_policies_data"),
     "iam.backends": ("moto.iam.models", "iam_backends"),
@@ -218,6 +223,14 @@ def replace_classmethod(owner: Any, name: str, function: Callable[..., Any]) -> 
 
 
 # -- the server ----------------------------------------------------------------------------------------------
+def settle_environment() -> None:
+    """Put SETTINGS_ENVIRONMENT in place before moto is imported; refuse a moto imported without it."""
+    os.environ.update(SETTINGS_ENVIRONMENT)
+    settings = sys.modules.get("moto.settings")
+    if settings is not None and not settings.DISABLE_GLOBAL_CORS:
+        raise ParityError("moto was imported before its CORS headers were turned off")
+
+
 def configure(settings: dict[str, dict[str, bool]]) -> None:
     """The settings POST /moto-api/config would set, in place before the first request."""
     user_config = moto_name("core.default_user_config")

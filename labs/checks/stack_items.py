@@ -9,6 +9,7 @@ from labs.catalogue.sqs import QUEUE
 from labs.checks.report import CheckReport
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, failure_reason, load_stack
+from labs.deployed.stuck import way_out
 from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command, expire_command
 
 if TYPE_CHECKING:
@@ -48,11 +49,13 @@ def begin_report(
     why = failure_reason(session, stack.name) if not stack.healthy else ""
     why = why or stack.status_reason
     reason = f" ({why})" if why else ""
+    stuck = way_out(session, stack.name, lab_id=lab_id) if not stack.healthy else None
+    known = stuck is not None and (stuck.retains or stuck.status != "DELETE_FAILED")
     report.add(
         "Stack deployed",
         stack.healthy,
         f"{stack.name} is {stack.status}{reason}",
-        hint=stack_hint(stack.status, lab_id, stack.name),
+        hint=stuck.hint() if stuck is not None and known else stack_hint(stack.status, lab_id, stack.name),
     )
     if not stack.healthy:
         # a stack its expiry failed to delete (DELETE_FAILED) still bills: say it is overdue, and why

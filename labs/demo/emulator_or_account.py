@@ -72,7 +72,10 @@ class EmulatorTarget:
         """Publish new images behind the parameters, as AWS does in time; what was done."""
         from local_aws.client import publish_image
 
-        published = [publish_image(self.aws.endpoint, name, region=self.region) for name in parameters]
+        published = [
+            publish_image(self.aws.endpoint, name, region=self.region, credentials=self.aws.credentials)
+            for name in parameters
+        ]
         return ", ".join(f"{p.previous} -> {p.current}" for p in published) or "no image parameter"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
@@ -80,7 +83,9 @@ class EmulatorTarget:
         from local_aws.client import fire_schedule
 
         schedule = _schedule_of(self.session(), stack_name)
-        firing = fire_schedule(self.aws.endpoint, schedule, region=self.region)
+        firing = fire_schedule(
+            self.aws.endpoint, schedule, region=self.region, credentials=self.aws.credentials
+        )
         if firing.outcome != "deleted":
             raise StepError(f"{stack_name}: its expiry {firing.outcome}: {firing.detail}")
         return firing.detail

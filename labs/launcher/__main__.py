@@ -8,7 +8,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from labs.launcher import COMMAND_ENV
+from labs.emulator.env_file import shell_problem
+from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
 from labs.launcher.output import (
     DEFAULT_OUTPUT,
     SYNTHESIZING,
@@ -19,6 +20,7 @@ from labs.launcher.output import (
     output_folder,
 )
 from labs.launcher.process import run_in_group
+from labs.launcher.stuck_stacks import stuck_lines
 from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not CDK_ENTRY.is_file():
         print(f"cdk: the pinned CDK CLI is missing ({CDK_ENTRY}): run `make setup`", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
+    problem = shell_problem(os.environ) if command_of(args) in TALKS_TO_AWS else None
+    if problem:  # instead of "Unable to resolve AWS account", or a minute of refused connections
+        print(f"cdk: {problem}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     cli_args, folder = arguments(args, cwd=cwd, environ=os.environ)
     holder = live_lock_holder(cwd / folder) if folder else None
     if folder and holder:
@@ -88,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return ExitStatus.INTERRUPTED
+    if ended.exit_code:  # a stack no deploy or destroy can go on with: the way out, in one line each
+        for line in stuck_lines(args, cwd=cwd):
+            print(line, file=sys.stderr)
     return ended.exit_code
 
 

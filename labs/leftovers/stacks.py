@@ -11,6 +11,7 @@ from labs.catalogue.cloudformation import STACK
 from labs.catalogue.vpc import VPC
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
 from labs.deployed.stack import DeployedStack, StackResource, failure_reason, list_resources
+from labs.deployed.stuck import way_out_hint
 from labs.leftovers.existing import still_exists
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 from labs.registry import lab_ids
@@ -77,9 +78,11 @@ def scan_stacks(
         reason = reason or summary.get("StackStatusReason", "")
         if overdue:
             then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
+            then = way_out_hint(session, name, lab)[2:] or then
             findings.add(STACK.cfn_type, name, f"{overdue}; {then}")
         elif status == "DELETE_FAILED":
-            findings.add(STACK.cfn_type, name, f"DELETE_FAILED: {reason or 'see its events'}")
+            way_out = way_out_hint(session, name, lab)
+            findings.add(STACK.cfn_type, name, f"DELETE_FAILED: {reason or 'see its events'}{way_out}")
         else:
             findings.add(STACK.cfn_type, name, f"still deployed ({status}): {destroy}")
         if status == "DELETE_FAILED":

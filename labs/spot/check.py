@@ -294,7 +294,9 @@ def check_interruption(
 
         victim = min(i["InstanceId"] for i in in_service(group))
         endpoint = session.client("sts").meta.endpoint_url
-        interrupt_spot_instance(endpoint, victim, region=session.region_name)
+        interrupt_spot_instance(
+            endpoint, victim, region=session.region_name, credentials=session.get_credentials()
+        )
     logs = session.client("logs")
     warned = waiter.until(
         lambda: _warned(logs, log_group, since_ms), what="FIS started; waiting for the warning"

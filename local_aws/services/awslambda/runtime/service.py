@@ -106,7 +106,8 @@ def _credentials(function: Any) -> dict[str, str]:
         role_session_name=function.function_name[:64],
         role_arn=function.role,
         policy="",
-        duration=3600,
+        # an environment may stay warm for hours: its credentials must not expire under it
+        duration=43200,
         external_id="",
     )
     return {
