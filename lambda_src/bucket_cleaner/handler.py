@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.request
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+
+import cfn_response
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -28,24 +29,6 @@ def empty_bucket(s3: Any, bucket: str) -> int:
                 raise RuntimeError(f"could not delete {first.get('Key')}: {first.get('Message')}")
             deleted += len(batch)
     return deleted
-
-
-def _respond(event: dict[str, Any], status: str, reason: str, physical_id: str) -> None:
-    body = json.dumps(
-        {
-            "Status": status,
-            "Reason": reason[:1000],
-            "PhysicalResourceId": physical_id,
-            "StackId": event["StackId"],
-            "RequestId": event["RequestId"],
-            "LogicalResourceId": event["LogicalResourceId"],
-        }
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - CloudFormation's pre-signed https response URL
-        event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""}
-    )
-    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
-        pass
 
 
 def handler(event: dict[str, Any], context: Any) -> None:
@@ -71,4 +54,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
             {"request": event.get("RequestType"), "bucket": bucket, "status": status, "result": reason}
         )
     )
-    _respond(event, status, reason, physical_id)
+    cfn_response.send(event, status, reason, physical_id)
