@@ -85,7 +85,7 @@ class InputSet(Construct):
             self,
             "Writer",
             handler="object_writer.handler.handler",
-            description="Writes LabBatch's input set into the lab bucket at deploy",
+            description="Writes the input set into the lab bucket at deploy",
             timeout=Duration.minutes(1),
         )
         self.writer.allow(

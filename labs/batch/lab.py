@@ -19,6 +19,7 @@ LAB = Lab(
     stack_class="LabBatchStack",
     steps=spec.STEPS,
     check_options=spec.CHECK_OPTIONS,
+    cdk_defaults_class="CdkDefaultsBatchStack",
     starter=StarterSpec(
         kind="stack", template=STARTER_TEMPLATE, solution="labs/batch/constructs.py (ArrayChild)"
     ),
