@@ -20,6 +20,8 @@ LAB = Lab(
     steps=spec.STEPS,
     check_options=spec.CHECK_OPTIONS,
     cdk_defaults_class="CdkDefaultsBatchStack",
+    # its compute environment names no service role: Batch uses (and first creates) its service-linked role
+    service_linked_roles=("AWSServiceRoleForBatch",),
     starter=StarterSpec(
         kind="stack", template=STARTER_TEMPLATE, solution="labs/batch/constructs.py (ArrayChild)"
     ),
