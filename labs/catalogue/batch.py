@@ -3,7 +3,7 @@ environment's jobs run as Fargate tasks, each billed per second with a one-minut
 
 from __future__ import annotations
 
-from labs.catalogue.entry import ByUse, Free, Leftovers, ResourceType
+from labs.catalogue.entry import ByUse, Free, Leftovers, QuotaUse, ResourceType
 
 # What the spend guard sees of a running job: Batch runs it as a task in an ECS cluster it manages for the
 # compute environment (AWSBatch-<environment>-<id>), which the ECS cluster entry's scan lists and prices
@@ -23,6 +23,8 @@ COMPUTE_ENVIRONMENT = ResourceType(
         "iam:CreateServiceLinkedRole",
     ),
     leftovers=Leftovers(tag_arn="batch:compute-environment"),
+    # its MaxvCpus, taken of Fargate's own vCPU quota only while jobs run (labs/preflight/quotas.py)
+    quota=QuotaUse("fargate", "L-3032A538", counts="vcpus"),
 )
 JOB_QUEUE = ResourceType(
     cfn_type="AWS::Batch::JobQueue",
