@@ -6,13 +6,13 @@ of the two zones (each with its Elastic IP), and a job definition without a publ
 
 from __future__ import annotations
 
-from aws_cdk import Size, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_batch as batch
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
 from labs.batch import spec
+from labs.batch.constructs import child_container
 
 
 class CdkDefaultsBatchStack(Stack):
@@ -32,13 +32,5 @@ class CdkDefaultsBatchStack(Stack):
         batch.EcsJobDefinition(
             self,
             "JobDefinition",
-            container=batch.EcsFargateContainerDefinition(
-                self,
-                "Container",
-                image=ecs.ContainerImage.from_registry(spec.IMAGE),
-                cpu=spec.CHILD_VCPUS,
-                memory=Size.mebibytes(spec.CHILD_MEMORY_MIB),
-                command=spec.child_command(),
-                fargate_cpu_architecture=ecs.CpuArchitecture.ARM64,
-            ),
+            container=batch.EcsFargateContainerDefinition(self, "Container", **child_container()),
         )

@@ -3,6 +3,8 @@ job's child, each a construct with keyword-only arguments that exposes its resou
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import CustomResource, Duration, Size
 from aws_cdk import aws_batch as batch
 from aws_cdk import aws_ec2 as ec2
@@ -16,6 +18,17 @@ from labs.constructs.functions import LabFunction
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
+
+
+def child_container() -> dict[str, Any]:
+    """What the child's container is, wherever it is defined: its image, size, command and architecture."""
+    return {
+        "image": ecs.ContainerImage.from_registry(spec.IMAGE),
+        "cpu": spec.CHILD_VCPUS,
+        "memory": Size.mebibytes(spec.CHILD_MEMORY_MIB),
+        "command": spec.child_command(),
+        "fargate_cpu_architecture": ecs.CpuArchitecture.ARM64,
+    }
 
 
 class FargateCapacity(Construct):
@@ -146,15 +159,11 @@ class ArrayChild(Construct):
         self.container = batch.EcsFargateContainerDefinition(
             self,
             "Container",
-            image=ecs.ContainerImage.from_registry(spec.IMAGE),
-            cpu=spec.CHILD_VCPUS,
-            memory=Size.mebibytes(spec.CHILD_MEMORY_MIB),
-            command=spec.child_command(),
+            **child_container(),
             environment={"BUCKET_NAME": bucket.bucket_name},
             job_role=self.job_role,
             # the subnets are public and have no NAT gateway: without a public IP the image cannot be pulled
             assign_public_ip=True,
-            fargate_cpu_architecture=ecs.CpuArchitecture.ARM64,
             fargate_operating_system_family=ecs.OperatingSystemFamily.LINUX,
             logging=ecs.LogDriver.aws_logs(stream_prefix=spec.LOG_STREAM_PREFIX, log_group=self.log_group),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -48,10 +47,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
             status, reason = "FAILED", f"ClientError: {error}"
     except Exception as error:  # CloudFormation must hear back, or the stack waits an hour
         status, reason = "FAILED", f"{type(error).__name__}: {error}"
-    log = LOGGER.info if status == "SUCCESS" else LOGGER.error
-    log(
-        json.dumps(
-            {"request": event.get("RequestType"), "bucket": bucket, "status": status, "result": reason}
-        )
-    )
-    cfn_response.send(event, status, reason, physical_id)
+    cfn_response.answer(event, status, reason, physical_id, LOGGER, bucket=bucket)

@@ -4,6 +4,7 @@ the kit's custom resource functions: bucket_cleaner and object_writer."""
 from __future__ import annotations
 
 import json
+import logging
 import urllib.request
 from typing import Any
 
@@ -28,3 +29,13 @@ def send(event: dict[str, Any], status: str, reason: str, physical_id: str) -> N
     )
     with urllib.request.urlopen(request, timeout=30):  # noqa: S310
         pass
+
+
+def answer(
+    event: dict[str, Any], status: str, reason: str, physical_id: str, logger: logging.Logger, **fields: Any
+) -> None:
+    """Log the request, `fields`, the status and the reason as one JSON line (an error when FAILED), then
+    send the answer."""
+    log = logger.info if status == "SUCCESS" else logger.error
+    log(json.dumps({"request": event.get("RequestType"), **fields, "status": status, "result": reason}))
+    send(event, status, reason, physical_id)

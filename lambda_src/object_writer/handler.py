@@ -3,7 +3,6 @@ resource protocol). On delete it writes nothing: the bucket's own cleaner emptie
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -38,10 +37,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
             reason = f"wrote {count} objects into {bucket}"
     except Exception as error:  # CloudFormation must hear back, or the stack waits an hour
         status, reason = "FAILED", f"{type(error).__name__}: {error}"
-    log = LOGGER.info if status == "SUCCESS" else LOGGER.error
-    log(
-        json.dumps(
-            {"request": event.get("RequestType"), "bucket": bucket, "status": status, "result": reason}
-        )
-    )
-    cfn_response.send(event, status, reason, physical_id)
+    cfn_response.answer(event, status, reason, physical_id, LOGGER, bucket=bucket)
