@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.iam import ROLE
 from labs.catalogue.logs import RESOURCE_POLICY
 from labs.leftovers.model import Scope
 from labs.registry import lab
@@ -58,7 +59,7 @@ def service_linked_role_notes(session: boto3.Session, scope: Scope) -> list[Acco
             continue
         notes.append(
             AccountNote(
-                "AWS::IAM::Role",
+                ROLE.cfn_type,
                 role,
                 f"account-level, free: the service-linked role {' and '.join(labs)} use(s); AWS created it "
                 "with the first deploy and keeps it for every user of the service, so leave it",
