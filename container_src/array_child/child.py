@@ -1,4 +1,4 @@
-"""One child of LabBatch's array job: read input i from the lab's bucket, write one result for it.
+"""One child of the Batch lab's array job: read input i from the lab's bucket, write one result for it.
 
 The job definition runs it as `python3 -c <this file> <input prefix> <result prefix>` in the public image
 python:3.13-slim, whose Python has no boto3: S3 is called over HTTPS with requests signed here (Signature
