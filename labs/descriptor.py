@@ -96,6 +96,8 @@ class Lab:
     untagged_types: tuple[str, ...] = ()
     # its logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
     extends_log_delivery_policy: bool = False
+    # the service-linked roles its first deploy in an account creates (AWS keeps them: free, account-level)
+    service_linked_roles: tuple[str, ...] = ()
     # the class in `baseline.py` that rebuilds the lab on CDK's defaults; None: the lab is its own baseline
     cdk_defaults_class: str | None = None
     # `labkit <name>` commands of the lab's own: name -> module of the lab folder (HELP, add_arguments, run)

@@ -42,6 +42,15 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "autoscaling.InstanceState": ("moto.autoscaling.models", "InstanceState"),
     "autoscaling.backends": ("moto.autoscaling.models", "autoscaling_backends"),
     "awslambda.EventSourceMapping": ("moto.awslambda.models", "EventSourceMapping"),
+    "batch.BatchBackend": ("moto.batch.models", "BatchBackend"),
+    "batch.BatchResponse": ("moto.batch.responses", "BatchResponse"),
+    "batch.ClientException": ("moto.batch.exceptions", "ClientException"),
+    "batch.ComputeEnvironment": ("moto.batch.models", "ComputeEnvironment"),
+    "batch.Job": ("moto.batch.models", "Job"),
+    "batch.JobDefinition": ("moto.batch.models", "JobDefinition"),
+    "batch.JobQueue": ("moto.batch.models", "JobQueue"),
+    "batch.backends": ("moto.batch.models", "batch_backends"),
+    "batch.lowercase_first_key": ("moto.batch.utils", "lowercase_first_key"),
     "awslambda.LambdaBackend": ("moto.awslambda.models", "LambdaBackend"),
     "awslambda.LambdaFunction": ("moto.awslambda.models", "LambdaFunction"),
     "awslambda.LambdaResponse": ("moto.awslambda.responses", "LambdaResponse"),
@@ -104,6 +113,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "iam.IamResponse": ("moto.iam.responses", "IamResponse"),
     "iam.Role": ("moto.iam.models", "Role"),
     "iam.NoSuchEntity": ("moto.iam.exceptions", "NoSuchEntity"),
+    "iam.SERVICE_NAME_CONVERSION": ("moto.iam.models", "SERVICE_NAME_CONVERSION"),
     "iam.aws_managed_policies_data": ("moto.iam.aws_managed_policies", "aws_managed_policies_data"),
     "iam.backends": ("moto.iam.models", "iam_backends"),
     "logs.ResourceAlreadyExistsException": ("moto.logs.exceptions", "ResourceAlreadyExistsException"),
@@ -156,6 +166,7 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_parameters": "ssm.SimpleSystemManagerBackend",  # parameter_versions
     "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
+    "_child_jobs": "batch.Job",  # child_jobs
 }
 
 # services whose backends are kept per partition, not per region
@@ -364,3 +375,8 @@ def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:
     """A Lambda backend's event source mappings, by UUID."""
     mappings: dict[str, Any] = lambda_backend._event_source_mappings
     return mappings
+
+
+def child_jobs(job: Any) -> list[Any]:
+    """An array job's children, in index order (none for any other job)."""
+    return list(job._child_jobs or [])

@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from local_aws.admin import AdminApi
     from local_aws.client import ACCOUNT_ID
     from local_aws.services.awslambda.runtime import service
+    from local_aws.services.batch import jobs
     from local_aws.services.sts import issued_key
 
     services.apply_all()
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     moto_bridge.announce_port(server.server_port)
     # `localhost`, as in the endpoint the kit gives its users (moto reads buckets from other host names)
     service.start(f"http://localhost:{server.server_port}")
+    jobs.start(f"http://localhost:{server.server_port}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -102,11 +102,16 @@ def summary_rows(costs: Sequence[LabCost]) -> list[Row]:
             _usd(cost.kit.usd_per_hour * DEFAULT_TTL_HOURS, places=3),
             "—" if cost.cheapest_usd_per_hour is None else _usd(cost.cheapest_usd_per_hour),
             _usd(cost.cdk_defaults.usd_per_hour),
-            "n/a (both $0 idle)" if cost.ratio is None else f"{cost.ratio:.1f}×",
+            _idle_ratio(cost) if cost.ratio is None else f"{cost.ratio:.1f}×",
             cost.verdict(),
         )
         for cost in costs
     ]
+
+
+def _idle_ratio(cost: LabCost) -> str:
+    """The ratio column of a lab that costs nothing while idle."""
+    return "n/a (both $0 idle)" if cost.cdk_defaults.usd_per_hour == 0 else "n/a (the kit's $0 idle)"
 
 
 def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[Row]:

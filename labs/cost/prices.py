@@ -116,6 +116,15 @@ class PriceTable:
     # Fargate, by architecture: per vCPU-hour and per GB-hour configured
     fargate_usd_per_vcpu_hour: dict[str, float] = field(default_factory=dict)
     fargate_usd_per_gb_hour: dict[str, float] = field(default_factory=dict)
+    # a Linux task bills per second, and at least this long
+    fargate_minimum_seconds: float = 0.0
+
+    def fargate_run(
+        self, *, vcpus: float, memory_gb: float, seconds: float, architecture: str = "x86_64"
+    ) -> float:
+        """What one Fargate task of that size costs for a run of `seconds` (the minimum at least)."""
+        billed = max(seconds, self.fargate_minimum_seconds)
+        return self.fargate(vcpus=vcpus, memory_gb=memory_gb, architecture=architecture) * billed / 3600
 
     def fargate(self, *, vcpus: float, memory_gb: float, architecture: str = "x86_64") -> float:
         """What one Fargate task of that size costs an hour (an unknown architecture at the dearest)."""
@@ -216,4 +225,5 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         ),
         fargate_usd_per_vcpu_hour={k: float(v) for k, v in fargate.get("usd_per_vcpu_hour", {}).items()},
         fargate_usd_per_gb_hour={k: float(v) for k, v in fargate.get("usd_per_gb_hour", {}).items()},
+        fargate_minimum_seconds=float(fargate.get("minimum_seconds", 0)),
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.cloudformation import STACK
 from labs.shared_facts import LAB_TAG_KEYS
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def failure_reason(session: boto3.Session, stack_name: str) -> str:
         if str(event.get("ResourceStatus", "")).endswith("_FAILED") and event.get("ResourceStatusReason")
     ]
     # a resource's own event says why; the stack's only names the resources ("failed to delete: [...]")
-    own = [event for event in failed if event.get("ResourceType") != "AWS::CloudFormation::Stack"]
+    own = [event for event in failed if event.get("ResourceType") != STACK.cfn_type]
     for event in own[:1] or failed[:1]:
         return f"{event.get('LogicalResourceId', '?')}: {event['ResourceStatusReason']}"
     return ""

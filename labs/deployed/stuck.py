@@ -20,15 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue import CUSTOM_PREFIX, CUSTOM_RESOURCE
+from labs.catalogue.cloudformation import STACK
+from labs.catalogue.s3 import BUCKET
 from labs.deployed.stack import StackResource, list_resources
 from labs.shared_facts import cdk_command
 
 if TYPE_CHECKING:
     import boto3
 
-_CUSTOM = ("Custom::", "AWS::CloudFormation::CustomResource")
-_BUCKET = "AWS::S3::Bucket"
-_STACK = "AWS::CloudFormation::Stack"
+_CUSTOM = (CUSTOM_PREFIX, CUSTOM_RESOURCE)
+_BUCKET = BUCKET.cfn_type
+_STACK = STACK.cfn_type
 # only a delete is left in these (user guide, "Stack status codes"; the CDK CLI deletes a ROLLBACK_COMPLETE
 # stack itself before it deploys again)
 DELETE_ONLY = frozenset({"ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED"})

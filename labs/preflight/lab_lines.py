@@ -1,6 +1,6 @@
 """The lines that depend on what the lab creates: whether the kit's catalogue knows every type it holds, the
-Powertools layer's region for the function labs, the zones Fn::GetAZs gives the lab's VPC, and what Auto
-Scaling needs before a group's first launch."""
+Powertools layer's region for the function labs, the zones Fn::GetAZs gives the lab's VPC, and the
+service-linked roles Auto Scaling and Batch act through."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 from labs.catalogue import unknown
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line
 from labs.preflight.service_roles import (
+    BATCH,
     default_ebs_key_line,
     has_auto_scaling_group,
     service_linked_role_line,
+    uses_batch_service_linked_role,
 )
 from labs.preflight.zones import zone_pick_line
 from labs.shared_facts import POWERTOOLS_LAYER_NAME, powertools_region_problem
@@ -73,4 +75,6 @@ def lab_lines(
         lines.append(service_linked_role_line(session.client("iam")))
         if account is not None:
             lines.append(default_ebs_key_line(ec2, session.client("kms"), account=account))
+    if uses_batch_service_linked_role(template):
+        lines.append(service_linked_role_line(session.client("iam"), BATCH))
     return lines

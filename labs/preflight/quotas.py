@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from labs.catalogue import entries
+from labs.catalogue.batch import COMPUTE_ENVIRONMENT
 from labs.cost.prices import PriceTable
 from labs.cost.resources import TemplateResources
 from labs.deployed.session import error_code
@@ -42,6 +43,8 @@ class Quota:
     in_use: Callable[[EC2Client], int]
     # what a learner sees when the class needs more than the limit
     over_means: str = "the deploy would fail"
+    # what a learner sees when the deploy fits but the lab's use at its largest does not
+    growing_means: str = "scaling out would fail"
 
 
 ELASTIC_IPS = Quota(
@@ -98,7 +101,31 @@ LAMBDA_CONCURRENCY = Quota(
     in_use=usage.nothing_reserved,
     over_means="invocations would be throttled: stream batches and state machine runs wait, retry and fail",
 )
-QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, SPOT_STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURRENCY)
+# Batch's Fargate children count against Fargate's own vCPU quota, not EC2's (ECS developer guide, "Amazon ECS
+# service quotas": Fargate On-Demand vCPU resource count); a compute environment takes at most its maxvCpus of
+# it while its jobs run, and over the quota its jobs wait in RUNNABLE (the deploy itself takes none)
+FARGATE_VCPUS = Quota(
+    name="Fargate On-Demand vCPUs",
+    service_code="fargate",
+    quota_code="L-3032A538",
+    # what a new account often has; Service Quotas answers with the account's own value first
+    aws_default=6,
+    remedy="Stagger the class: each learner's array job takes its compute environment's maxvCpus while it "
+    "runs",
+    in_use=usage.nothing_reserved,
+    over_means="the class's array jobs would wait in RUNNABLE for each other's vCPUs, one learner after "
+    "another",
+    growing_means="array jobs submitted together would wait in RUNNABLE for each other's vCPUs",
+)
+QUOTAS = (
+    ELASTIC_IPS,
+    STANDARD_VCPUS,
+    SPOT_STANDARD_VCPUS,
+    VPCS,
+    INTERNET_GATEWAYS,
+    LAMBDA_CONCURRENCY,
+    FARGATE_VCPUS,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,7 +225,7 @@ class QuotaCheck:
             "over": f"over the limit: {self.quota.over_means}. {self.quota.remedy}, or request an increase "
             f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",
             "scaling": f"the deploy fits, but growing to its maximum needs {self.need.at_most}: "
-            "scaling out would fail",
+            f"{self.quota.growing_means}",
             "at-limit": "at the limit: the deploy fits, nothing more will",
             "near": "near the limit",
             "ok": "ok",
@@ -244,6 +271,7 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
             at_deploy=sum(m.spot_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
             at_most=sum(m.spot_max_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
         ),
+        FARGATE_VCPUS.name: Need(at_deploy=0, at_most=fargate_max_vcpus(resources)),
     }
     return {name: need for name, need in needs.items() if need.at_most > 0}
 
@@ -289,6 +317,16 @@ def checks_for_needs(
         for quota in QUOTAS
         if quota.name in needs
     ]
+
+
+def fargate_max_vcpus(resources: TemplateResources) -> int:
+    """The vCPUs the template's Fargate compute environments may take at once (their MaxvCpus)."""
+    environments = resources.of_type(COMPUTE_ENVIRONMENT.cfn_type).values()
+    return sum(
+        int(props.get("ComputeResources", {}).get("MaxvCpus", 0))
+        for props in environments
+        if str(props.get("ComputeResources", {}).get("Type", "")).startswith("FARGATE")
+    )
 
 
 def _same(count: int) -> Need:

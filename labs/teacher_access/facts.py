@@ -178,6 +178,8 @@ METADATA_READS = (
     "scheduler:GetSchedule", "scheduler:ListSchedules", "scheduler:ListScheduleGroups",
     "events:DescribeRule", "events:ListRules", "events:ListTargetsByRule",
     "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "fis:GetExperiment", "fis:ListExperiments",
+    "batch:DescribeComputeEnvironments", "batch:DescribeJobQueues", "batch:DescribeJobDefinitions",
+    "batch:DescribeJobs", "batch:ListJobs",
     "iam:GetRole", "iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies", "iam:ListInstanceProfiles", "iam:GetPolicy", "iam:GetPolicyVersion",
     "iam:SimulateCustomPolicy",
@@ -201,6 +203,9 @@ TAGGED_WRITES = (
     ("states:StartExecution", "arn:{partition}:states:*:{account}:stateMachine:*"),
     ("ec2:TerminateInstances", "arn:{partition}:ec2:*:{account}:instance/*"),
     ("fis:StartExperiment", "arn:{partition}:fis:*:{account}:experiment-template/*"),
+    # `labkit class check --submit` submits LabBatch's array job: SubmitJob authorizes queue and definition
+    ("batch:SubmitJob", "arn:{partition}:batch:*:{account}:job-queue/*"),
+    ("batch:SubmitJob", "arn:{partition}:batch:*:{account}:job-definition/*"),
 )
 RESOURCE_ACCOUNT = {"StringEquals": {"aws:ResourceAccount": "{account}"}}
 

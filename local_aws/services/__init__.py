@@ -13,6 +13,7 @@ from local_aws.fixes import EmulatorGap, ParityFix, application_order
 from local_aws.moto_bridge import check_moto_version
 from local_aws.services import (
     awslambda,
+    batch,
     cloudformation,
     dynamodb,
     ec2,
@@ -35,6 +36,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
     *scheduler.FIXES,
     *stepfunctions.FIXES,
     *awslambda.FIXES,
+    *batch.FIXES,
     *dynamodb.FIXES,
     *iam.FIXES,
     *s3.FIXES,
@@ -45,6 +47,7 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
 # what the emulator cannot do, listed together for the demo and `labkit emulator --verbose`
 EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
     *awslambda.GAPS,
+    *batch.GAPS,
     *s3.GAPS,
     *scheduler.GAPS,
     *ec2.GAPS,

@@ -107,7 +107,7 @@ def copy_kit(destination: Path, *, with_entry: bool) -> Path:
     """The kit's code in a scratch folder, with the throwaway lab folder (and the SNS entry) added."""
     destination.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("labs", "lambda_src"):
+    for folder in ("labs", "lambda_src", "container_src"):
         shutil.copytree(ROOT / folder, destination / folder, ignore=ignore)
     for name in ("app.py", "cdk.json"):
         shutil.copy2(ROOT / name, destination / name)
@@ -286,7 +286,7 @@ def test_the_demo_plans_the_throwaway_lab(project: Path) -> None:
 def changed_files(project: Path) -> set[str]:
     """Every file of the copy's code that the checkout lacks or holds otherwise (compiled bytecode aside)."""
     changed = set()
-    for folder in ("labs", "lambda_src"):
+    for folder in ("labs", "lambda_src", "container_src"):
         for path in (project / folder).rglob("*"):
             if path.is_dir() or "__pycache__" in path.parts:
                 continue

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from labs.asg.spec import STEPS as ASG_STEPS
+from labs.batch.spec import STEPS as BATCH_STEPS
 from labs.cli import main
 from labs.coldstart.spec import STEPS as COLDSTART_STEPS
 from labs.ddb_stream.spec import STEPS as DDB_STREAM_STEPS
@@ -25,6 +26,7 @@ STEPS = {
     "LabStepFunction": STEP_FUNCTION_STEPS,
     "LabColdStart": COLDSTART_STEPS,
     "LabSpot": SPOT_STEPS,
+    "LabBatch": BATCH_STEPS,
 }
 
 

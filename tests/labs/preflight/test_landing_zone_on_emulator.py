@@ -106,6 +106,25 @@ def test_auto_scaling_needs_its_service_linked_role_and_a_key_it_may_use(
     assert (after[role].status, after[ebs].status) == (OK, OK)
 
 
+def test_lab_batch_needs_batchs_service_linked_role_and_names_the_command_that_creates_it(
+    session: boto3.Session, templates: dict[str, Template]
+) -> None:
+    role = "Batch service-linked role AWSServiceRoleForBatch exists"
+    before = lines_of(session, "LabBatch", templates["LabBatch"])
+    session.client("iam").create_service_linked_role(AWSServiceName="batch.amazonaws.com")
+    after = lines_of(session, "LabBatch", templates["LabBatch"])
+
+    assert before[role].status == CANNOT_TELL
+    assert "the first compute environment without a service role creates it" in before[role].detail
+    assert before[role].fix.startswith(
+        "aws iam create-service-linked-role --aws-service-name batch.amazonaws.com"
+    )
+    assert after[role].status == OK
+    # a lab without Batch does not ask for it; LabBatch does not ask for Auto Scaling's
+    assert role not in lines_of(session, "LabAsg", templates["LabAsg"])
+    assert not [check for check in after if "Auto Scaling" in check]
+
+
 def test_the_zones_are_those_fn_getazs_returns(
     session: boto3.Session, templates: dict[str, Template]
 ) -> None:

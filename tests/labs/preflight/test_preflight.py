@@ -67,6 +67,13 @@ def test_lab_needs_come_from_the_synthesized_templates(
     assert lab_needs(templates["LabDdbStream"], prices) == {
         "Lambda concurrent executions": Need(at_deploy=2, at_most=2)
     }
+    # the deploy starts no Fargate task; an array job takes the compute environment's maxvCpus at most
+    assert lab_needs(templates["LabBatch"], prices) == {
+        "Lambda concurrent executions": Need(at_deploy=2, at_most=2),
+        "Fargate On-Demand vCPUs": Need(at_deploy=0, at_most=4),
+        "VPCs": Need(at_deploy=1, at_most=1),
+        "Internet gateways": Need(at_deploy=1, at_most=1),
+    }
 
 
 def test_far_from_every_limit_lab_ec2_is_ok(

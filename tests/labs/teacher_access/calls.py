@@ -29,6 +29,7 @@ _ACTION_NAMES = {
 # every write the class tools make through the teacher's role: the checks', the guard's and the destroy's
 WRITES = frozenset(
     {
+        "batch:SubmitJob",
         "cloudformation:DeleteStack",
         "dynamodb:PutItem",
         "ec2:TerminateInstances",
