@@ -39,6 +39,10 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "autoscaling.InstanceState": ("moto.autoscaling.models", "InstanceState"),
     "autoscaling.backends": ("moto.autoscaling.models", "autoscaling_backends"),
     "awslambda.EventSourceMapping": ("moto.awslambda.models", "EventSourceMapping"),
+    "awslambda.InvalidParameterValueException": (
+        "moto.awslambda.exceptions",
+        "InvalidParameterValueException",
+    ),
     "awslambda.LambdaBackend": ("moto.awslambda.models", "LambdaBackend"),
     "awslambda.LambdaFunction": ("moto.awslambda.models", "LambdaFunction"),
     "awslambda.LambdaResponse": ("moto.awslambda.responses", "LambdaResponse"),
@@ -65,6 +69,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "core.BaseResponse": ("moto.core.responses", "BaseResponse"),
     "core.CloudFormationModel": ("moto.core.common_models", "CloudFormationModel"),
     "core.EmptyResult": ("moto.core.responses", "EmptyResult"),
+    "core.JsonRESTError": ("moto.core.exceptions", "JsonRESTError"),
     "core.default_user_config": ("moto.core.config", "default_user_config"),
     "dynamodb.StreamRecord": ("moto.dynamodb.models.table", "StreamRecord"),
     "dynamodb.StreamShard": ("moto.dynamodb.models.table", "StreamShard"),
@@ -93,6 +98,8 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "ec2.VolumeInUseError": ("moto.ec2.exceptions", "VolumeInUseError"),
     "ec2.backends": ("moto.ec2.models", "ec2_backends"),
     "ec2.random_spot_request_id": ("moto.ec2.utils", "random_spot_request_id"),
+    "efs.EFSBackend": ("moto.efs.models", "EFSBackend"),
+    "efs.backends": ("moto.efs.models", "efs_backends"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),
     "fis.backends": ("moto.fis.models", "fis_backends"),
@@ -151,6 +158,7 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_parameters": "ssm.SimpleSystemManagerBackend",  # parameter_versions
     "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
+    "_vpc_config": "awslambda.LambdaFunction",  # function_vpc_config
 }
 
 # services whose backends are kept per partition, not per region
@@ -351,3 +359,9 @@ def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:
     """A Lambda backend's event source mappings, by UUID."""
     mappings: dict[str, Any] = lambda_backend._event_source_mappings
     return mappings
+
+
+def function_vpc_config(function: Any) -> dict[str, Any] | None:
+    """A Lambda function's VpcConfig as it was given (moto's own property adds a made-up VpcId)."""
+    config: dict[str, Any] | None = function._vpc_config
+    return config

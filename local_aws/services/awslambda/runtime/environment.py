@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,8 @@ from typing import IO, Any
 from local_aws.services.awslambda.runtime import platform_log
 from local_aws.services.awslambda.runtime.invoke import (
     BOOTSTRAP,
+    MOUNTS_VARIABLE,
+    FileMount,
     FunctionSpec,
     Invocation,
     RuntimeFiles,
@@ -36,6 +39,8 @@ from local_aws.services.awslambda.runtime.invoke import (
 from local_aws.services.awslambda.runtime.platform_log import ON_DEMAND, Report
 
 MARK = "\x1e\x1eLABKIT-RUNTIME "
+# every execution environment has a /tmp of its own, gone with it (Lambda's ephemeral storage)
+TMP_PATH = "/tmp"  # noqa: S108 - the path a function sees, mapped to the environment's own folder
 # Lambda's limit on an on-demand INIT phase; a slower init is retried inside the invoke on AWS
 INIT_LIMIT_S = 10.0
 
@@ -90,6 +95,7 @@ class ExecutionEnvironment:
         self._endpoint = endpoint
         self._process: subprocess.Popen[bytes] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self.tmp_dir = files.root / "tmp" / self.id
 
     @property
     def alive(self) -> bool:
@@ -108,6 +114,9 @@ class ExecutionEnvironment:
             code_dir=code_dir,
             initialization_type=self.initialization_type,
         )
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        mounts = [*spec.mounts, FileMount(path=TMP_PATH, host_dir=self.tmp_dir)]
+        environment[MOUNTS_VARIABLE] = json.dumps([mount.as_json() for mount in mounts])
         setup = {
             "handler": spec.handler,
             "paths": paths,
@@ -207,6 +216,7 @@ class ExecutionEnvironment:
         if process.stdout is not None:
             with contextlib.suppress(OSError):
                 process.stdout.close()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
     # -- the process ------------------------------------------------------------------------------
     def _spawn(self, environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
