@@ -18,7 +18,16 @@ if TYPE_CHECKING:
 
 # set by `labkit emulator` and `labkit demo` in the environment of everything they run
 EMULATOR_ENV = EMULATOR_VARIABLE
-_GONE_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity"})
+# what AWS answers for a resource that is not there (EFS names each kind: FileSystemNotFound, ...)
+_GONE_CODES = frozenset(
+    {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "FileSystemNotFound",
+        "MountTargetNotFound",
+        "AccessPointNotFound",
+    }
+)
 
 
 def error_code(error: ClientError) -> str:

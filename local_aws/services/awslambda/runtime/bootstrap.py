@@ -67,6 +67,8 @@ _WRITING = (
     "removexattr",
 )
 _TWO_PATHS = ("rename", "replace", "link")
+# what a function may write outside /tmp and its mounts, as on Lambda: devices (/dev/null) and the kernel's
+_DEVICES = ("/dev/", "/proc/")
 
 
 class LambdaContext:
@@ -138,28 +140,38 @@ def _runtime_logging(log_format: str) -> _RequestIdFilter:
 
 
 class _Mounts:
-    """Each mount's path, longest first, with its folder on this machine and what may be done there."""
+    """Each mount's path and folder on this machine, longest first, and what may be done there. The rest of
+    the function's file system is read-only, as Lambda's is outside /tmp and its mounts."""
 
     def __init__(self, mounts: list[dict[str, str]]) -> None:
-        table = [(m["path"].rstrip("/") or "/", m["host"], m.get("access", "rw")) for m in mounts]
-        self.table = sorted(table, key=lambda mount: -len(mount[0]))
+        # a mount is found by the path the function uses, or by its own folder (os.getcwd() after a chdir)
+        table = [(m["path"], m["host"], m.get("access", "rw")) for m in mounts]
+        table += [(m["host"], m["host"], m.get("access", "rw")) for m in mounts]
+        self.table = sorted(
+            ((prefix.rstrip("/") or "/", base, access) for prefix, base, access in table),
+            key=lambda entry: -len(entry[0]),
+        )
+        self.active = bool(mounts)
 
     def host(self, path: Any, *, write: bool) -> Any:
-        """The path on this machine for a path under a mount (else `path` as given); EACCES where the mount's
-        user may not read, or write when `write`, as the file system refuses its POSIX user."""
-        if isinstance(path, int) or path is None:
+        """The path on this machine for a path under a mount (else `path` as given). EACCES where the mount's
+        user may not read (or write, when `write`), as the file system refuses its POSIX user; EROFS for a
+        write anywhere else."""
+        if isinstance(path, int) or path is None or not self.active:
             return path
         raw = os.fspath(path)
         text = os.fsdecode(raw)
-        if not text.startswith("/"):
-            return path
-        normal = posixpath.normpath(text)
-        for mount, host, access in self.table:
-            if normal == mount or normal.startswith(mount + "/"):
-                if access == "none" or (write and access != "rw"):
+        normal = posixpath.normpath(posixpath.join(os.getcwd(), text))
+        for prefix, base, access in self.table:
+            if normal == prefix or normal.startswith(prefix + "/"):
+                if access == "none" or (write and access == "ro"):
                     raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), text)
-                mapped = host + normal[len(mount) :]
+                if write and access == "rofs":
+                    break
+                mapped = base + normal[len(prefix) :]
                 return os.fsencode(mapped) if isinstance(raw, bytes) else mapped
+        if write and not normal.startswith(_DEVICES):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), text)
         return path
 
 

@@ -30,6 +30,7 @@ from local_aws.services.awslambda.runtime import platform_log
 from local_aws.services.awslambda.runtime.invoke import (
     BOOTSTRAP,
     MOUNTS_VARIABLE,
+    READ_ONLY_FILE_SYSTEM,
     FileMount,
     FunctionSpec,
     Invocation,
@@ -115,7 +116,11 @@ class ExecutionEnvironment:
             initialization_type=self.initialization_type,
         )
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        mounts = [*spec.mounts, FileMount(path=TMP_PATH, host_dir=self.tmp_dir)]
+        # the function's code, layers and runtime are read-only where they are (they may be under /tmp)
+        own_files = FileMount(
+            path=str(self._files.root), host_dir=self._files.root, access=READ_ONLY_FILE_SYSTEM
+        )
+        mounts = [*spec.mounts, FileMount(path=TMP_PATH, host_dir=self.tmp_dir), own_files]
         environment[MOUNTS_VARIABLE] = json.dumps([mount.as_json() for mount in mounts])
         setup = {
             "handler": spec.handler,

@@ -33,6 +33,8 @@ BILLING_STEP_MS = 1
 # the runtime reads the function's mounts from this variable and removes it before the handler is imported
 MOUNTS_VARIABLE = "LABKIT_MOUNTS"
 READ_WRITE, READ_ONLY, NO_ACCESS = "rw", "ro", "none"
+# read-only as a file system (a write fails with EROFS), as Lambda's /var/task and /opt are
+READ_ONLY_FILE_SYSTEM = "rofs"
 
 
 class RuntimeFilesError(RuntimeError):

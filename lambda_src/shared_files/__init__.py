@@ -1,0 +1,1 @@
+"""LabEfs's two functions, the writer and the reader, sharing one EFS file system (files.py does the work)."""
