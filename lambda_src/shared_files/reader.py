@@ -37,9 +37,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
         "function": "reader",
         "environment": ENVIRONMENT,
         "coldStart": SERVED["invocations"] == 1,
-        "efs": {"found": True, **reference}
-        if reference
-        else {"found": False, "next": "invoke the writer first"},
+        "efs": {"found": True, **reference} if reference else {"found": False, "next": NOT_STAGED},
         "tmp": keep_in_tmp(root, tmp_folder()),
     }
     if request.country and reference:
