@@ -19,8 +19,8 @@ from labs.checks.waiting import Waiter
 from labs.deployed.stack import DeployedStack, template_of
 from labs.efs.deployed import (
     FILE_SYSTEM_TYPE,
-    DeployedFunction,
-    SharedFileSystem,
+    DeployedFileSystem,
+    MountingFunction,
     invoke,
     lab_functions,
     nfs_sources,
@@ -101,7 +101,7 @@ def check(
 
 def check_file_system(
     report: CheckReport, session: boto3.Session, stack: DeployedStack
-) -> SharedFileSystem | None:
+) -> DeployedFileSystem | None:
     """The file system is encrypted, available and deleted with its stack; the file system, or None."""
     file_system_id = stack.physical_id(FILE_SYSTEM_TYPE)
     if not file_system_id:
@@ -150,7 +150,7 @@ def check_file_system(
 
 
 def check_mount_targets(
-    report: CheckReport, ec2: Any, shared: SharedFileSystem, functions: list[DeployedFunction]
+    report: CheckReport, ec2: Any, shared: DeployedFileSystem, functions: list[MountingFunction]
 ) -> None:
     """An available mount target in every zone the functions run in, open to NFS from their groups only."""
     subnets = sorted({subnet for function in functions for subnet in function.subnet_ids})
@@ -191,7 +191,7 @@ def check_mount_targets(
     )
 
 
-def check_access_point(report: CheckReport, shared: SharedFileSystem) -> dict[str, Any] | None:
+def check_access_point(report: CheckReport, shared: DeployedFileSystem) -> dict[str, Any] | None:
     """The file system's access point, with a POSIX user and a root directory created for it."""
     if not shared.access_points:
         report.add(
@@ -228,7 +228,7 @@ def check_access_point(report: CheckReport, shared: SharedFileSystem) -> dict[st
 
 
 def check_mounts(
-    report: CheckReport, functions: list[DeployedFunction], access_point: dict[str, Any] | None
+    report: CheckReport, functions: list[MountingFunction], access_point: dict[str, Any] | None
 ) -> bool:
     """Both functions mount the access point at the lab's path; True when they do."""
     arn = (access_point or {}).get("AccessPointArn")
@@ -255,7 +255,7 @@ def check_mounts(
 def check_sharing(
     report: CheckReport,
     lambda_client: Any,
-    functions: list[DeployedFunction],
+    functions: list[MountingFunction],
     *,
     mounted: bool,
     token: str | None,

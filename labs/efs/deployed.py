@@ -12,17 +12,17 @@ from botocore.exceptions import ClientError
 from labs.constructs.function_facts import FUNCTION_ID
 from labs.deployed.session import error_text, unless_gone
 from labs.deployed.stack import DeployedStack
-from labs.efs.spec import FUNCTIONS, NFS_PORT, FunctionRole
+from labs.efs.spec import FUNCTIONS, NFS_PORT, SharedFilesRole
 
 FILE_SYSTEM_TYPE = "AWS::EFS::FileSystem"
 FUNCTION_TYPE = "AWS::Lambda::Function"
 
 
 @dataclass
-class DeployedFunction:
+class MountingFunction:
     """One of the lab's functions: its role in the lab, name and configuration."""
 
-    role: FunctionRole
+    role: SharedFilesRole
     name: str
     configuration: dict[str, Any]
 
@@ -40,7 +40,7 @@ class DeployedFunction:
 
 
 @dataclass
-class SharedFileSystem:
+class DeployedFileSystem:
     """The lab's file system as EFS describes it, its mount targets (and their groups) and access points."""
 
     description: dict[str, Any]
@@ -53,9 +53,9 @@ class SharedFileSystem:
         return str(self.description["FileSystemId"])
 
 
-def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[DeployedFunction], list[str]]:
+def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[MountingFunction], list[str]]:
     """(the functions found, the labels of those missing), each by its logical id's prefix."""
-    found: list[DeployedFunction] = []
+    found: list[MountingFunction] = []
     missing: list[str] = []
     for role in FUNCTIONS:
         name = stack.physical_id(FUNCTION_TYPE, logical_prefix=f"{role.construct_id}{FUNCTION_ID}")
@@ -65,16 +65,16 @@ def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[Deploy
         if configuration is None:
             missing.append(role.label)
             continue
-        found.append(DeployedFunction(role=role, name=str(name), configuration=configuration))
+        found.append(MountingFunction(role=role, name=str(name), configuration=configuration))
     return found, missing
 
 
-def shared_file_system(efs: Any, file_system_id: str) -> SharedFileSystem | None:
+def shared_file_system(efs: Any, file_system_id: str) -> DeployedFileSystem | None:
     """The file system, its mount targets and access points; None when it no longer exists."""
     described = unless_gone(efs.describe_file_systems, FileSystemId=file_system_id)
     if not described or not described.get("FileSystems"):
         return None
-    shared = SharedFileSystem(description=described["FileSystems"][0])
+    shared = DeployedFileSystem(description=described["FileSystems"][0])
     shared.mount_targets = efs.describe_mount_targets(FileSystemId=file_system_id).get("MountTargets", [])
     for target in shared.mount_targets:
         target_id = target["MountTargetId"]

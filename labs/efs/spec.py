@@ -24,7 +24,7 @@ TOKEN_FIELD = "token"  # noqa: S105
 
 
 @dataclass(frozen=True, kw_only=True)
-class FunctionRole:
+class SharedFilesRole:
     """One of the lab's two functions: its construct id (the logical id's prefix), label and handler."""
 
     construct_id: str
@@ -32,8 +32,8 @@ class FunctionRole:
     handler: str
 
 
-WRITER = FunctionRole(construct_id="Writer", label="writer", handler="shared_files.writer.handler")
-READER = FunctionRole(construct_id="Reader", label="reader", handler="shared_files.reader.handler")
+WRITER = SharedFilesRole(construct_id="Writer", label="writer", handler="shared_files.writer.handler")
+READER = SharedFilesRole(construct_id="Reader", label="reader", handler="shared_files.reader.handler")
 FUNCTIONS = (WRITER, READER)
 
 # the hands-on's steps in the course's order: the starter's TODOs and the check's hints name them

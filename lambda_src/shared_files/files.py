@@ -1,4 +1,4 @@
-"""What LabEfs's two functions do with the shared file system, as plain functions over a folder.
+"""What The shared-files lab's two functions do with the shared file system, as plain functions over a folder.
 
 Lambda mounts the access point at the function's LocalMountPath (SHARED_DIR in its environment); tests pass a
 temporary folder instead. The writer stages a reference table (countries.csv, packaged with the code) onto the

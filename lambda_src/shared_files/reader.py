@@ -1,4 +1,4 @@
-"""LabEfs's reader: reads what the writer staged on the shared file system, on every invocation.
+"""The shared-files lab's reader: reads what the writer staged on the shared file system, on every invocation.
 
 A thin handler over shared_files.files: the answer shows the table found on the file system (staged by the
 writer's environment, any time before), whether this environment's own /tmp had a copy (never after a cold

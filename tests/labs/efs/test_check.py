@@ -27,7 +27,7 @@ STACK = "LabEfs"
 ASSETS = "labefs-test-assets"
 
 
-def lambda_src_zip() -> bytes:
+def functions_zip() -> bytes:
     """The functions' asset as CDK packs it: lambda_src/ at the zip's root."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
@@ -56,9 +56,9 @@ def deployed(session: boto3.Session) -> str:
     template["Parameters"].pop("BootstrapVersion")
     s3 = session.client("s3")
     s3.create_bucket(Bucket=ASSETS)
-    s3.put_object(Bucket=ASSETS, Key="lambda_src.zip", Body=lambda_src_zip())
+    s3.put_object(Bucket=ASSETS, Key="functions.zip", Body=functions_zip())
     for function in resources(template, "AWS::Lambda::Function").values():
-        function["Properties"]["Code"] = {"S3Bucket": ASSETS, "S3Key": "lambda_src.zip"}
+        function["Properties"]["Code"] = {"S3Bucket": ASSETS, "S3Key": "functions.zip"}
     cloudformation = session.client("cloudformation")
     cloudformation.create_stack(
         StackName=STACK, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"]

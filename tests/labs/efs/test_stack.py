@@ -106,7 +106,7 @@ def test_nfs_is_open_only_from_the_functions_group(template: Template) -> None:
         assert "SecurityGroupIngress" not in props(groups[logical_id])
         assert all(
             rule.get("CidrIp") == "255.255.255.255/32"
-            for rule in props(groups[logical_id])["SecurityGroupEgress"]
+            for rule in props(groups[logical_id]).get("SecurityGroupEgress", [])
         )
 
 
