@@ -1,4 +1,5 @@
-"""The shared-files lab's writer: stages the reference table onto the shared file system on first use, and writes a token.
+"""The shared-files lab's writer: stages the reference table onto the shared file system on first use, and
+writes a token.
 
 A thin handler over shared_files.files: the invocation's answer says whether this invocation staged the table,
 whether this execution environment is new (a cold start), and what its own /tmp held.
