@@ -99,6 +99,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "ec2.backends": ("moto.ec2.models", "ec2_backends"),
     "ec2.random_spot_request_id": ("moto.ec2.utils", "random_spot_request_id"),
     "efs.EFSBackend": ("moto.efs.models", "EFSBackend"),
+    "efs.FileSystem": ("moto.efs.models", "FileSystem"),
     "efs.backends": ("moto.efs.models", "efs_backends"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),

@@ -73,6 +73,12 @@ def remove_file_system(account_id: str, region: str, file_system_id: str) -> Non
             del _owners[key]
 
 
+def stored_bytes(account_id: str, region: str, file_system_id: str) -> int:
+    """What a file system's files hold, in bytes."""
+    folder = file_system_folder(account_id, region, file_system_id)
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) if folder.is_dir() else 0
+
+
 def root_directory(
     account_id: str, region: str, file_system_id: str, *, path: str, creation: Owner | None
 ) -> tuple[Path, Owner]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,4 +209,26 @@ def deleted_file_system_data_goes() -> None:
     replace(backend_class, "delete_file_system", delete_file_system)
 
 
-FIXES: tuple[ParityFix, ...] = (efs_in_cloudformation, deleted_file_system_data_goes)
+@parity_fix(
+    "a file system meters what it stores",
+    moto_does="reports every file system's SizeInBytes as 0",
+    aws_does="reports the size of the data it stores (metered: the latest known size, not an exact one at "
+    "every moment; EFS API reference, FileSystemSize), which is what EFS Standard bills per GB-month",
+)
+def file_system_meters_its_data() -> None:
+    """Patches moto: a file system meters what it stores."""
+    file_system_class = moto_name("efs.FileSystem")
+
+    def size_in_bytes(self: Any) -> dict[str, Any]:
+        region = str(self.file_system_arn).split(":")[3]
+        stored = data.stored_bytes(str(self.owner_id), region, str(self.file_system_id))
+        return {"Value": stored, "ValueInIA": 0, "ValueInStandard": stored, "Timestamp": time.time()}
+
+    replace(file_system_class, "size_in_bytes", property(size_in_bytes))
+
+
+FIXES: tuple[ParityFix, ...] = (
+    efs_in_cloudformation,
+    deleted_file_system_data_goes,
+    file_system_meters_its_data,
+)

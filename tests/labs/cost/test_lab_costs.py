@@ -112,6 +112,7 @@ def test_every_lab_meets_the_issue_cost_goal(costs: dict[str, LabCost]) -> None:
         "LabStepFunction": "yes",
         "LabColdStart": "yes",
         "LabSpot": "yes",
+        "LabEfs": "yes",
     }
 
 

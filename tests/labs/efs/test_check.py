@@ -97,21 +97,27 @@ def test_the_check_passes_and_shares_a_token_between_the_functions(
     assert any("/tmp is each execution environment's own" in note for note in report.notes)
 
 
-def test_without_the_nfs_rule_the_check_fails_and_names_step_1(session: boto3.Session, deployed: str) -> None:
+def _report_with_nfs_rule(session: boto3.Session, source: dict[str, Any], *, removed: bool) -> CheckReport:
+    """The check's report while the mount targets' group has an NFS rule for `source` removed (or added)."""
     ec2 = session.client("ec2")
     targets = _physical(session, "SharedMountTargets", "AWS::EC2::SecurityGroup")
-    functions = _physical(session, "Functions", "AWS::EC2::SecurityGroup")
-    rule = {
-        "IpProtocol": "tcp",
-        "FromPort": NFS_PORT,
-        "ToPort": NFS_PORT,
-        "UserIdGroupPairs": [{"GroupId": functions}],
-    }
-    ec2.revoke_security_group_ingress(GroupId=targets, IpPermissions=[rule])
+    rule = {"IpProtocol": "tcp", "FromPort": NFS_PORT, "ToPort": NFS_PORT, **source}
+    change, undo = (
+        (ec2.revoke_security_group_ingress, ec2.authorize_security_group_ingress)
+        if removed
+        else (ec2.authorize_security_group_ingress, ec2.revoke_security_group_ingress)
+    )
+    change(GroupId=targets, IpPermissions=[rule])
     try:
-        report = _report(session)
+        return _report(session)
     finally:
-        ec2.authorize_security_group_ingress(GroupId=targets, IpPermissions=[rule])
+        undo(GroupId=targets, IpPermissions=[rule])
+
+
+def test_without_the_nfs_rule_the_check_fails_and_names_step_1(session: boto3.Session, deployed: str) -> None:
+    functions = _physical(session, "Functions", "AWS::EC2::SecurityGroup")
+
+    report = _report_with_nfs_rule(session, {"UserIdGroupPairs": [{"GroupId": functions}]}, removed=True)
 
     shared = item(report, "Shared through EFS")
     assert not report.passed
@@ -122,19 +128,7 @@ def test_without_the_nfs_rule_the_check_fails_and_names_step_1(session: boto3.Se
 
 
 def test_an_nfs_rule_open_to_everyone_fails(session: boto3.Session, deployed: str) -> None:
-    ec2 = session.client("ec2")
-    targets = _physical(session, "SharedMountTargets", "AWS::EC2::SecurityGroup")
-    rule = {
-        "IpProtocol": "tcp",
-        "FromPort": NFS_PORT,
-        "ToPort": NFS_PORT,
-        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
-    }
-    ec2.authorize_security_group_ingress(GroupId=targets, IpPermissions=[rule])
-    try:
-        report = _report(session)
-    finally:
-        ec2.revoke_security_group_ingress(GroupId=targets, IpPermissions=[rule])
+    report = _report_with_nfs_rule(session, {"IpRanges": [{"CidrIp": "0.0.0.0/0"}]}, removed=False)
 
     nfs = item(report, "NFS from the functions only")
     assert not report.passed

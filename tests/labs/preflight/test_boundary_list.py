@@ -46,18 +46,18 @@ def test_every_resource_type_of_every_lab_has_its_cloudformation_actions(
     types = {r["Type"] for t in templates.values() for r in t["Resources"].values()}
     assert all(entry(t).deploy_actions is not None for t in types)
     assert all(not deploy_actions(t).not_simulated for t in templates.values())
-    with pytest.raises(UnknownResourceTypeError, match="AWS::EFS::FileSystem"):
-        execution_role_actions({"Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}}})
+    with pytest.raises(UnknownResourceTypeError, match="AWS::FSx::FileSystem"):
+        execution_role_actions({"Resources": {"Files": {"Type": "AWS::FSx::FileSystem"}}})
 
 
 def test_a_type_the_catalogue_does_not_know_is_named_as_not_simulated_not_skipped() -> None:
     template = {
-        "Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}, "Queue": {"Type": "AWS::SQS::Queue"}}
+        "Resources": {"Files": {"Type": "AWS::FSx::FileSystem"}, "Queue": {"Type": "AWS::SQS::Queue"}}
     }
 
     found = deploy_actions(template)
 
     assert "sqs:CreateQueue" in found.actions
     assert found.note() == (
-        "its permissions are not simulated for AWS::EFS::FileSystem (the kit's catalogue has no entry for it)"
+        "its permissions are not simulated for AWS::FSx::FileSystem (the kit's catalogue has no entry for it)"
     )

@@ -64,6 +64,7 @@ def test_the_file_survives_a_new_execution_environment_where_tmp_does_not(
 
 
 def test_the_apis_show_what_the_stack_made(session: boto3.Session, stack: str) -> None:
+    _invoke(session, _physical(session, stack, "Writer"), {"name": "sized.txt", "text": "x" * 1000})
     efs = session.client("efs")
     file_system_id = _physical(session, stack, "FileSystem")
     file_system = efs.describe_file_systems(FileSystemId=file_system_id)["FileSystems"][0]
@@ -74,6 +75,8 @@ def test_the_apis_show_what_the_stack_made(session: boto3.Session, stack: str) -
     )
 
     assert file_system["Encrypted"] is True
+    # EFS meters what the files hold (what Standard storage bills)
+    assert file_system["SizeInBytes"]["Value"] >= 1000
     assert file_system["ThroughputMode"] == "bursting"
     assert sorted(t["AvailabilityZoneName"] for t in targets) == ["us-east-1a", "us-east-1b"]
     assert _physical(session, stack, "AccessPoint") == points[0]["AccessPointId"]
