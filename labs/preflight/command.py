@@ -224,7 +224,7 @@ def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int)
             quotas=ServiceQuotasSource(session.client("service-quotas")),
             prices=load_prices(),
             learners=learners,
-            clients=lambda service: session.client(service),  # type: ignore[call-overload]
+            clients=session.client,  # type: ignore[arg-type] # boto3's overloads for each service
         )
     except ClientError as error:
         return [unreadable("quotas", error, fix=QUOTA_READS)]
