@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.local_aws.services.efs.shared_stack import MOUNT, READER, WRITER, shared_files
-from tests.local_aws.services.stacks import deploy, function_zip, status, unique, update
+from tests.local_aws.services.stacks import deploy, function_zip, python_function, status, unique, update
 
 
 def _physical(session: boto3.Session, stack: str, logical_id: str) -> str:
@@ -163,3 +163,27 @@ def test_destroy_leaves_nothing_of_the_file_system(session: boto3.Session) -> No
     assert points == []
     tagged = session.client("resourcegroupstaggingapi").get_resources()["ResourceTagMappingList"]
     assert not [t for t in tagged if file_system_id in t["ResourceARN"]]
+
+
+TMP_AND_READ_ONLY = """
+import os
+
+def handler(event, context):
+    seen = os.path.exists("/tmp/mine")
+    open("/tmp/mine", "w").write("1")
+    try:
+        open("/mnt/nothing/file", "w")
+    except OSError as error:
+        return {"had": seen, "errno": error.errno, "error": error.strerror}
+    return {"had": seen}
+"""
+
+
+def test_a_function_writes_only_its_own_tmp_and_its_mounts(session: boto3.Session) -> None:
+    first, second = python_function(session, TMP_AND_READ_ONLY), python_function(session, TMP_AND_READ_ONLY)
+
+    answers = [_invoke(session, name, {}) for name in (first, first, second)]
+
+    # Lambda's file system is read-only outside /tmp and the mounts; each environment's /tmp is its own
+    assert [answer["had"] for answer in answers] == [False, True, False]
+    assert {(answer["errno"], answer["error"]) for answer in answers} == {(30, "Read-only file system")}
