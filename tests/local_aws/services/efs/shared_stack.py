@@ -74,6 +74,7 @@ def shared_files(
     mount: bool = True,
     permissions: str = "750",
     code: dict[str, dict[str, str]] | None = None,
+    creation_info: bool = True,
 ) -> dict[str, Any]:
     """The template's resources; each keyword turns one of LabEfs's guarantees off."""
     resources: dict[str, Any] = {
@@ -120,7 +121,11 @@ def shared_files(
                 "FileSystemId": {"Ref": "FileSystem"},
                 "RootDirectory": {
                     "Path": "/lambda",
-                    "CreationInfo": {"OwnerUid": "1001", "OwnerGid": "1001", "Permissions": permissions},
+                    **(
+                        {"CreationInfo": {"OwnerUid": "1001", "OwnerGid": "1001", "Permissions": permissions}}
+                        if creation_info
+                        else {}
+                    ),
                 },
                 **({"PosixUser": {"Uid": "1001", "Gid": "1001"}} if posix_user else {}),
                 "AccessPointTags": [{"Key": "labkit:lab", "Value": "LabEfs"}],

@@ -120,6 +120,18 @@ def test_without_the_nfs_rule_the_invocation_fails_to_connect(session: boto3.Ses
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 408
 
 
+def test_a_root_directory_that_cannot_be_created_fails_the_mount(session: boto3.Session) -> None:
+    stack = deploy(session, shared_files(creation_info=False))
+
+    with pytest.raises(ClientError) as refused:
+        _invoke(session, _physical(session, stack, "Reader"), {"name": "x"})
+
+    error = refused.value.response
+    assert error["Error"]["Code"] == "EFSMountFailureException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "/lambda does not exist" in error["Error"]["Message"]
+
+
 def test_without_a_posix_user_a_write_is_denied(session: boto3.Session) -> None:
     stack = deploy(session, shared_files(posix_user=False, permissions="755"))
 
