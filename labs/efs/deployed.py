@@ -9,13 +9,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.awslambda import FUNCTION
+from labs.catalogue.efs import FILE_SYSTEM
 from labs.constructs.function_facts import FUNCTION_ID
 from labs.deployed.session import error_text, unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.efs.spec import FUNCTIONS, NFS_PORT, SharedFilesRole
 
-FILE_SYSTEM_TYPE = "AWS::EFS::FileSystem"
-FUNCTION_TYPE = "AWS::Lambda::Function"
+# the catalogue names the types and what EFS answers for a file system that is gone
+FILE_SYSTEM_TYPE = FILE_SYSTEM.cfn_type
 
 
 @dataclass
@@ -58,7 +60,7 @@ def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[Mounti
     found: list[MountingFunction] = []
     missing: list[str] = []
     for role in FUNCTIONS:
-        name = stack.physical_id(FUNCTION_TYPE, logical_prefix=f"{role.construct_id}{FUNCTION_ID}")
+        name = stack.physical_id(FUNCTION.cfn_type, logical_prefix=f"{role.construct_id}{FUNCTION_ID}")
         configuration = (
             unless_gone(lambda_client.get_function_configuration, FunctionName=name) if name else None
         )
@@ -71,7 +73,9 @@ def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[Mounti
 
 def shared_file_system(efs: Any, file_system_id: str) -> DeployedFileSystem | None:
     """The file system, its mount targets and access points; None when it no longer exists."""
-    described = unless_gone(efs.describe_file_systems, FileSystemId=file_system_id)
+    described = unless_gone(
+        efs.describe_file_systems, gone_codes=FILE_SYSTEM.leftovers.gone_codes, FileSystemId=file_system_id
+    )
     if not described or not described.get("FileSystems"):
         return None
     shared = DeployedFileSystem(description=described["FileSystems"][0])
