@@ -51,6 +51,10 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "batch.JobQueue": ("moto.batch.models", "JobQueue"),
     "batch.backends": ("moto.batch.models", "batch_backends"),
     "batch.lowercase_first_key": ("moto.batch.utils", "lowercase_first_key"),
+    "awslambda.InvalidParameterValueException": (
+        "moto.awslambda.exceptions",
+        "InvalidParameterValueException",
+    ),
     "awslambda.LambdaBackend": ("moto.awslambda.models", "LambdaBackend"),
     "awslambda.LambdaFunction": ("moto.awslambda.models", "LambdaFunction"),
     "awslambda.LambdaResponse": ("moto.awslambda.responses", "LambdaResponse"),
@@ -78,6 +82,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "core.BaseResponse": ("moto.core.responses", "BaseResponse"),
     "core.CloudFormationModel": ("moto.core.common_models", "CloudFormationModel"),
     "core.EmptyResult": ("moto.core.responses", "EmptyResult"),
+    "core.JsonRESTError": ("moto.core.exceptions", "JsonRESTError"),
     "core.default_user_config": ("moto.core.config", "default_user_config"),
     "dynamodb.StreamRecord": ("moto.dynamodb.models.table", "StreamRecord"),
     "dynamodb.StreamShard": ("moto.dynamodb.models.table", "StreamShard"),
@@ -106,6 +111,9 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "ec2.VolumeInUseError": ("moto.ec2.exceptions", "VolumeInUseError"),
     "ec2.backends": ("moto.ec2.models", "ec2_backends"),
     "ec2.random_spot_request_id": ("moto.ec2.utils", "random_spot_request_id"),
+    "efs.EFSBackend": ("moto.efs.models", "EFSBackend"),
+    "efs.FileSystem": ("moto.efs.models", "FileSystem"),
+    "efs.backends": ("moto.efs.models", "efs_backends"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),
     "fis.backends": ("moto.fis.models", "fis_backends"),
@@ -167,6 +175,7 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
     "_child_jobs": "batch.Job",  # child_jobs
+    "_vpc_config": "awslambda.LambdaFunction",  # function_vpc_config
 }
 
 # services whose backends are kept per partition, not per region
@@ -380,3 +389,9 @@ def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:
 def child_jobs(job: Any) -> list[Any]:
     """An array job's children, in index order (none for any other job)."""
     return list(job._child_jobs or [])
+
+
+def function_vpc_config(function: Any) -> dict[str, Any] | None:
+    """A Lambda function's VpcConfig as it was given (moto's own property adds a made-up VpcId)."""
+    config: dict[str, Any] | None = function._vpc_config
+    return config

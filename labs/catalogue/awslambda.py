@@ -90,6 +90,11 @@ FUNCTION = ResourceType(
         "lambda:InvokeFunction",
         "iam:PassRole",
         "s3:GetObject",
+        # a function in a VPC that mounts a file system (LabEfs): Lambda checks its network and mount targets
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcs",
+        "elasticfilesystem:DescribeMountTargets",
     ),
     leftovers=Leftovers(
         tag_arn="lambda:function",

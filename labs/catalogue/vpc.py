@@ -138,6 +138,8 @@ SECURITY_GROUP_INGRESS = ResourceType(
         "ec2:AuthorizeSecurityGroupIngress",
         "ec2:RevokeSecurityGroupIngress",
         "ec2:DescribeSecurityGroups",
+        # the rule's handlers read the rules they create and delete (its CloudFormation resource schema)
+        "ec2:DescribeSecurityGroupRules",
     ),
     leftovers=Leftovers(goes_with="a rule of its security group, deleted with it"),
     tagged=False,
@@ -149,6 +151,8 @@ SECURITY_GROUP_EGRESS = ResourceType(
         "ec2:AuthorizeSecurityGroupEgress",
         "ec2:RevokeSecurityGroupEgress",
         "ec2:DescribeSecurityGroups",
+        # the rule's handlers read the rules they create and delete (its CloudFormation resource schema)
+        "ec2:DescribeSecurityGroupRules",
     ),
     leftovers=Leftovers(goes_with="a rule of its security group, deleted with it"),
     tagged=False,

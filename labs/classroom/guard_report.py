@@ -21,7 +21,7 @@ CANNOT_PRICE = "cannot price: treated as over"
 # what the scan does not read (labs/cost/running.py reads only the catalogue's running scans)
 NOT_SEEN = (
     "other services (RDS, SageMaker, OpenSearch, Redshift, ...), EKS pods on Fargate, data transfer, "
-    "requests and storage: AWS Budgets or Cost Explorer show those, hours late"
+    "requests and other storage (S3 objects, logs): AWS Budgets or Cost Explorer show those, hours late"
 )
 
 

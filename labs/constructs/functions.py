@@ -3,10 +3,12 @@ pinned Powertools layer with the rule that refuses a region where it is not publ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from aws_cdk import Aws, CfnRule, CfnRuleAssertion, Duration, Fn, Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
@@ -53,6 +55,15 @@ def lambda_src_code() -> lambda_.Code:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class FunctionNetwork:
+    """Where a function that needs a VPC runs: the VPC, its subnets and the function's security groups."""
+
+    vpc: ec2.IVpc
+    subnets: ec2.SubnetSelection
+    security_groups: list[ec2.ISecurityGroup]
+
+
 class LabFunction(Construct):
     """A Python 3.13 arm64 function whose role may only write its own log group until granted more."""
 
@@ -67,6 +78,8 @@ class LabFunction(Construct):
         environment: dict[str, str] | None = None,
         code: lambda_.Code | None = None,
         powertools: bool = False,
+        network: FunctionNetwork | None = None,
+        filesystem: lambda_.FileSystem | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # created by the stack, not by the first invocation, so `cdk destroy` removes it
@@ -92,6 +105,10 @@ class LabFunction(Construct):
             timeout=timeout,
             memory_size=256,
             environment=environment or {},
+            vpc=network.vpc if network else None,
+            vpc_subnets=network.subnets if network else None,
+            security_groups=network.security_groups if network else None,
+            filesystem=filesystem,
         )
         acknowledge(
             self.function,

@@ -148,7 +148,7 @@ def price_note(prices: PriceTable) -> str:
         "(2 AZs, a NAT gateway in each). "
         f"Prices: {prices.region} on-demand list prices as of {prices.as_of}, "
         f"{prices.hours_per_month:g} h a month (labs/cost/prices.json). {prices.source} "
-        f"Spot: {prices.spot_source} ({prices.spot_as_of})"
+        f"Spot: {prices.spot_source} ({prices.spot_as_of}) Storage: {prices.storage_source}"
     )
 
 

@@ -126,6 +126,10 @@ class PriceTable:
         billed = max(seconds, self.fargate_minimum_seconds)
         return self.fargate(vcpus=vcpus, memory_gb=memory_gb, architecture=architecture) * billed / 3600
 
+    # what storage billed by the GB stored costs a month (EFS Standard), and where the figure comes from
+    storage_usd_per_gb_month: dict[str, float] = field(default_factory=dict)
+    storage_source: str = ""
+
     def fargate(self, *, vcpus: float, memory_gb: float, architecture: str = "x86_64") -> float:
         """What one Fargate task of that size costs an hour (an unknown architecture at the dearest)."""
         per_vcpu = self.fargate_usd_per_vcpu_hour.get(
@@ -133,6 +137,16 @@ class PriceTable:
         )
         per_gb = self.fargate_usd_per_gb_hour.get(architecture, max(self.fargate_usd_per_gb_hour.values()))
         return vcpus * per_vcpu + memory_gb * per_gb
+
+    def storage(self, item: str, *, where: str) -> float:
+        """The price of a GB stored for a month; CostError naming `where` when unpriced."""
+        try:
+            return self.storage_usd_per_gb_month[item]
+        except KeyError:
+            raise CostError(
+                f"{where}: {item} storage has no price in the price table (known: "
+                f"{', '.join(sorted(self.storage_usd_per_gb_month)) or 'none'}); add it to {PRICES_JSON.name}"
+            ) from None
 
     def provisioned_concurrency(
         self, *, memory_mb: int, environments: int = 1, architecture: str = "arm64", where: str = ""
@@ -200,6 +214,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
     provisioned: dict[str, Any] = raw.get("lambda_provisioned_concurrency", {})
     families: dict[str, Any] | None = raw.get("instance_families")
     fargate: dict[str, Any] = raw.get("fargate", {})
+    storage: dict[str, Any] = raw.get("storage_usd_per_gb_month", {})
     return PriceTable(
         as_of=raw["as_of"],
         region=raw["region"],
@@ -226,4 +241,6 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         fargate_usd_per_vcpu_hour={k: float(v) for k, v in fargate.get("usd_per_vcpu_hour", {}).items()},
         fargate_usd_per_gb_hour={k: float(v) for k, v in fargate.get("usd_per_gb_hour", {}).items()},
         fargate_minimum_seconds=float(fargate.get("minimum_seconds", 0)),
+        storage_usd_per_gb_month={name: float(value) for name, value in storage.items() if name != "source"},
+        storage_source=str(storage.get("source", "")),
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.preflight.permissions import deploy_actions, lab_actions
+from labs.preflight.permissions import lab_actions, not_simulated_note
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, unreadable
 
 if TYPE_CHECKING:
@@ -31,6 +31,9 @@ CONSEQUENCES = {
     "s3:DeleteObject": "the cleaner fails and destroy ends DELETE_FAILED",
     "dynamodb:GetRecords": "the stream trigger cannot be created",
     "dynamodb:DescribeStream": "the stream trigger cannot be created",
+    # Lambda creates a VPC function's network interfaces with the function's own role (Lambda developer guide)
+    "ec2:CreateNetworkInterface": "a function in a VPC cannot be created",
+    "ssmmessages:CreateControlChannel": "Session Manager cannot reach the instance",
 }
 
 
@@ -66,8 +69,11 @@ def boundary_simulation_line(iam: IAMClient, *, lab_id: str, template: Mapping[s
         return unreadable(
             check, error, fix="allow iam:GetPolicy, iam:GetPolicyVersion and iam:SimulateCustomPolicy"
         )
-    unknown = deploy_actions(template).note()
-    add_entry = "add the type's entry to labs/catalogue/ (its deploy_actions), then run preflight again"
+    unknown = not_simulated_note(template)
+    add_entry = (
+        "add the type's entry to labs/catalogue/ (its deploy_actions), or the managed policy's actions to "
+        "labs/catalogue/iam.py, then run preflight again"
+    )
     if not denied:
         if unknown:
             detail = f"all {len(actions)} actions simulated are allowed, but {unknown}"

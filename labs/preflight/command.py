@@ -34,7 +34,7 @@ from labs.preflight.account import (
 )
 from labs.preflight.boundary import boundary_simulation_line
 from labs.preflight.lab_lines import lab_lines
-from labs.preflight.quotas import ServiceQuotasSource, check_quotas
+from labs.preflight.quotas import QUOTA_READS, ServiceQuotasSource, check_quotas
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
 from labs.registry import lab_ids
@@ -224,9 +224,10 @@ def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int)
             quotas=ServiceQuotasSource(session.client("service-quotas")),
             prices=load_prices(),
             learners=learners,
+            clients=session.client,  # type: ignore[arg-type] # boto3's overloads for each service
         )
     except ClientError as error:
-        return [unreadable("quotas", error, fix="allow ec2:Describe* to read what the account uses")]
+        return [unreadable("quotas", error, fix=QUOTA_READS)]
     return [check.line() for check in checks]
 
 

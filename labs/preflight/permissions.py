@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from labs.catalogue import UnknownResourceTypeError, entry
-from labs.catalogue.iam import POLICY, ROLE
+from labs.catalogue.iam import AWS_MANAGED_POLICY_ACTIONS, MANAGED_POLICY, POLICY, ROLE
 
 # what every deploy does: read the bootstrap version and the public AMI parameters, resolve Fn::GetAZs
 EVERY_STACK = ("ssm:GetParameters", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes")
+# an AWS managed policy's ARN, whatever its partition: arn:<partition>:iam::aws:policy/<path/name>
+AWS_MANAGED_ARN = ":iam::aws:policy/"
+MANAGED_LIST = "labs/catalogue/iam.py"
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,14 @@ class DeployActions:
 
 
 def role_policy_actions(template: Mapping[str, Any]) -> set[str]:
-    """Every action the template's role policies grant (the lab's roles carry the boundary too)."""
-    found: set[str] = set()
+    """Every action the template's role policies grant (the lab's roles carry the boundary too): inline,
+    customer managed in the template, and the AWS managed policies its roles attach (their actions from
+    labs/catalogue/iam.py; `managed_policy_actions` names those it does not know)."""
+    found: set[str] = set(managed_policy_actions(template).actions)
     for resource in template.get("Resources", {}).values():
         properties = resource.get("Properties", {})
         documents = []
-        if resource.get("Type") == POLICY.cfn_type:
+        if resource.get("Type") in (POLICY.cfn_type, MANAGED_POLICY.cfn_type):
             documents.append(properties.get("PolicyDocument", {}))
         if resource.get("Type") == ROLE.cfn_type:
             documents += [policy.get("PolicyDocument", {}) for policy in properties.get("Policies", [])]
@@ -54,6 +59,39 @@ def role_policy_actions(template: Mapping[str, Any]) -> set[str]:
                     found.update(str(action) for action in _as_list(statement.get("Action", [])))
     # a wildcard is not an action the simulator can answer for
     return {action for action in found if "*" not in action}
+
+
+def managed_policy_actions(template: Mapping[str, Any]) -> DeployActions:
+    """What the AWS managed policies the template's roles attach allow, and those whose actions the kit does
+    not know (a customer managed policy of the template is read with the inline ones)."""
+    resources: Mapping[str, Any] = template.get("Resources", {})
+    actions: set[str] = set()
+    not_simulated: dict[str, str] = {}
+    for resource in resources.values():
+        if resource.get("Type") != ROLE.cfn_type:
+            continue
+        for arn in resource.get("Properties", {}).get("ManagedPolicyArns", []):
+            if isinstance(arn, Mapping) and resources.get(str(arn.get("Ref")), {}).get("Type") == (
+                MANAGED_POLICY.cfn_type
+            ):
+                continue
+            text = _arn_text(arn)
+            name = text.partition(AWS_MANAGED_ARN)[2]
+            if name in AWS_MANAGED_POLICY_ACTIONS:
+                actions.update(AWS_MANAGED_POLICY_ACTIONS[name])
+            elif name:
+                not_simulated[f"the AWS managed policy {name}"] = (
+                    "its actions are not in labs/catalogue/iam.py"
+                )
+            else:
+                not_simulated[f"the managed policy {text or arn}"] = "its document is not in the template"
+    return DeployActions(frozenset(actions), not_simulated)
+
+
+def not_simulated_note(template: Mapping[str, Any]) -> str:
+    """What preflight cannot simulate for the template, in words ("" when it simulates everything)."""
+    notes = (deploy_actions(template).note(), managed_policy_actions(template).note())
+    return "; ".join(note for note in notes if note)
 
 
 def deploy_actions(template: Mapping[str, Any]) -> DeployActions:
@@ -111,6 +149,17 @@ def readme_list(templates: Mapping[str, Mapping[str, Any]]) -> str:
 
 def _types(template: Mapping[str, Any]) -> set[str]:
     return {str(resource.get("Type")) for resource in template.get("Resources", {}).values()}
+
+
+def _arn_text(value: Any) -> str:
+    """An ARN as the template writes it, its references left out: `arn:` + `:iam::aws:policy/X` from a
+    Fn::Join over AWS::Partition."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and "Fn::Join" in value:
+        _separator, parts = value["Fn::Join"]
+        return "".join(part for part in parts if isinstance(part, str))
+    return ""
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from mypy_boto3_service_quotas import ServiceQuotasClient
 
 NEAR_LIMIT = 0.8
+# what a preflight needs to read the account's use of the quotas
+QUOTA_READS = "allow ec2:Describe* and elasticfilesystem:DescribeFileSystems to read what the account uses"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,12 +41,13 @@ class Quota:
     # the documented default, used only when Service Quotas cannot answer
     aws_default: float
     remedy: str
-    # reads what the account already uses of this quota
-    in_use: Callable[[EC2Client], int]
+    # reads what the account already uses of this quota, with a client of the service `reads` names
+    in_use: Callable[[Any], int]
     # what a learner sees when the class needs more than the limit
     over_means: str = "the deploy would fail"
     # what a learner sees when the deploy fits but the lab's use at its largest does not
     growing_means: str = "scaling out would fail"
+    reads: str = "ec2"
 
 
 ELASTIC_IPS = Quota(
@@ -117,6 +120,17 @@ FARGATE_VCPUS = Quota(
     "another",
     growing_means="array jobs submitted together would wait in RUNNABLE for each other's vCPUs",
 )
+# one per file system (EFS user guide, "Amazon EFS quotas"); a lab's mount targets and access points count
+# against quotas of its own VPC and file system, which no class nears
+EFS_FILE_SYSTEMS = Quota(
+    name="EFS file systems",
+    service_code="elasticfilesystem",
+    quota_code="L-848C634D",
+    aws_default=1000,
+    remedy="Delete file systems you no longer use (aws efs describe-file-systems; labkit leftovers)",
+    in_use=usage.efs_file_systems,
+    reads="efs",
+)
 QUOTAS = (
     ELASTIC_IPS,
     STANDARD_VCPUS,
@@ -125,6 +139,7 @@ QUOTAS = (
     INTERNET_GATEWAYS,
     LAMBDA_CONCURRENCY,
     FARGATE_VCPUS,
+    EFS_FILE_SYSTEMS,
 )
 
 
@@ -297,19 +312,35 @@ def check_quotas(
     quotas: QuotaSource,
     prices: PriceTable,
     learners: int = 1,
+    clients: Callable[[str], Any] | None = None,
 ) -> list[QuotaCheck]:
     """One check per quota the lab touches: current usage + what `learners` labs need, against the limit."""
-    return checks_for_needs(lab_needs(template, prices), ec2=ec2, quotas=quotas, learners=learners)
+    needs = lab_needs(template, prices)
+    return checks_for_needs(needs, ec2=ec2, quotas=quotas, learners=learners, clients=clients)
 
 
 def checks_for_needs(
-    needs: Mapping[str, Need], *, ec2: EC2Client, quotas: QuotaSource, learners: int
+    needs: Mapping[str, Need],
+    *,
+    ec2: EC2Client,
+    quotas: QuotaSource,
+    learners: int,
+    clients: Callable[[str], Any] | None = None,
 ) -> list[QuotaCheck]:
-    """One check per quota in `needs`: the account's use plus `learners` times the need, against the limit."""
+    """One check per quota in `needs`: the account's use plus `learners` times the need, against the limit.
+    `clients(service)` reads the quotas of services other than EC2 (a session's `client`)."""
+
+    def reader(quota: Quota) -> Any:
+        if quota.reads == "ec2":
+            return ec2
+        if clients is None:
+            raise ValueError(f"quota {quota.name} is read with an {quota.reads} client: pass clients=")
+        return clients(quota.reads)
+
     return [
         QuotaCheck(
             quota=quota,
-            used=quota.in_use(ec2),
+            used=quota.in_use(reader(quota)),
             need=needs[quota.name].times(learners),
             limit=quotas.limit(quota),
             learners=learners,

@@ -172,6 +172,8 @@ METADATA_READS = (
     "states:ListExecutions", "states:GetExecutionHistory", "states:ListTagsForResource",
     "dynamodb:DescribeTable", "dynamodb:ListTables", "dynamodb:DescribeStream", "dynamodb:ListStreams",
     "dynamodb:ListTagsOfResource",
+    "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeMountTargets",
+    "elasticfilesystem:DescribeMountTargetSecurityGroups", "elasticfilesystem:DescribeAccessPoints",
     "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging",
     "sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags",
     "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:DescribeResourcePolicies",

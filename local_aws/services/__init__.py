@@ -17,6 +17,7 @@ from local_aws.services import (
     cloudformation,
     dynamodb,
     ec2,
+    efs,
     fis,
     iam,
     s3,
@@ -32,6 +33,7 @@ __all__ = ["EMULATOR_GAPS", "PARITY_FIXES", "apply_all"]
 PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
     *fis.FIXES,
+    *efs.FIXES,
     *cloudformation.FIXES,
     *scheduler.FIXES,
     *stepfunctions.FIXES,
@@ -51,6 +53,7 @@ EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
     *s3.GAPS,
     *scheduler.GAPS,
     *ec2.GAPS,
+    *efs.GAPS,
     *cloudformation.GAPS,
     *fis.GAPS,
     *stepfunctions.GAPS,

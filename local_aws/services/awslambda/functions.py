@@ -100,6 +100,11 @@ def lambda_runs_deployed_code() -> None:
             ).start()
             return b""
         invocation = service.run(self, event, qualifier=qualifier)
+        if invocation.service_error is not None:
+            failure = invocation.service_error
+            error = moto_name("core.JsonRESTError")(failure.code, failure.message)
+            error.code = failure.status
+            raise error
         if invocation.function_error:
             response_headers["x-amz-function-error"] = invocation.function_error
         response_headers["x-amz-executed-version"] = str(self.version)

@@ -51,7 +51,7 @@ EXTERNAL_ID = "class-1b-rehearsal"
 TEACHER = "arn:aws:iam::123456789012:user/moto"
 DEPLOYS = {
     "alice": ("LabEc2", "LabAsg"),
-    "bob": ("LabDdbStream", "LabStepFunction"),
+    "bob": ("LabDdbStream", "LabStepFunction", "LabEfs"),
     "carol": ("LabColdStart", "LabSpot"),
     "dave": ("LabEc2",),
     "erin": (),

@@ -113,6 +113,7 @@ def test_every_lab_meets_the_issue_cost_goal(costs: dict[str, LabCost]) -> None:
         "LabColdStart": "yes",
         "LabSpot": "yes",
         "LabBatch": "yes",
+        "LabEfs": "yes",
     }
 
 

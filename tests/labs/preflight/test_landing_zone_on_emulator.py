@@ -63,6 +63,49 @@ def test_the_boundary_simulation_names_the_actions_it_would_deny(
     assert "s3:ListBucket" not in line.detail
 
 
+def test_the_simulation_holds_the_actions_of_the_aws_managed_policies_the_roles_attach(
+    session: boto3.Session, templates: dict[str, Template]
+) -> None:
+    """LabEfs's functions attach AWSLambdaVPCAccessExecutionRole, LabEc2's instance
+    AmazonSSMManagedInstanceCore: a boundary that denies what those grant stops the lab on AWS, so preflight
+    must not pass it."""
+    no_network_interfaces = {
+        "Version": "2012-10-17",
+        "Statement": [
+            BOUNDARY["Statement"][0],
+            {
+                "Effect": "Deny",
+                "Action": ["ec2:CreateNetworkInterface", "ssmmessages:CreateControlChannel"],
+                "Resource": "*",
+            },
+        ],
+    }
+    session.client("iam").create_policy(
+        PolicyName="NoNetworkInterfaces", PolicyDocument=json.dumps(no_network_interfaces)
+    )
+
+    def line(lab_id: str) -> Line:
+        found = landing_zone_lines(
+            session,
+            lab_id=lab_id,
+            template=templates[lab_id],
+            region=session.region_name,
+            bootstrap=Bootstrap(),
+            boundary="NoNetworkInterfaces",
+            zone=None,
+        )
+        (simulated,) = [line for line in found if "iam:SimulateCustomPolicy" in line.check]
+        return simulated
+
+    efs, ec2 = line("LabEfs"), line("LabEc2")
+
+    assert efs.status == FAIL
+    assert "the boundary denies 1 of" in efs.detail
+    assert "ec2:CreateNetworkInterface (a function in a VPC cannot be created)" in efs.detail
+    assert ec2.status == FAIL
+    assert "ssmmessages:CreateControlChannel (Session Manager cannot reach the instance)" in ec2.detail
+
+
 def test_an_allowing_boundary_passes(session: boto3.Session, templates: dict[str, Template]) -> None:
     iam = session.client("iam")
     allow_all = {"Version": "2012-10-17", "Statement": [BOUNDARY["Statement"][0]]}
