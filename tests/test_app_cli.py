@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from labs.registry import lab_ids
 from labs.synthesis import Synthesized
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,3 +126,21 @@ def test_a_learners_stack_that_cdk_refuses_at_synth_fails_alone_in_one_line(tmp_
         "CDK refuses it: [MyLabEc2/Role/DefaultPolicy] A PolicyStatement must specify at least one 'action'"
         in output
     )
+
+
+def test_one_lab_s_synth_builds_that_lab_alone(tmp_path: Path) -> None:
+    result = run_cdk("synth", "LabDdbStream", "--quiet", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "cdk.out").glob("*.template.json"))
+    assert written == ["LabDdbStream.template.json"]
+
+
+@pytest.mark.e2e
+def test_a_selection_the_app_does_not_know_builds_every_lab(tmp_path: Path) -> None:
+    result = run_cdk("synth", "NoSuchStack", "--quiet", tmp_path=tmp_path)
+
+    assert "No stacks match the name(s) NoSuchStack" in result.stderr
+    templates = (tmp_path / "cdk.out").glob("*.template.json")
+    written = {path.name.removesuffix(".template.json") for path in templates}
+    assert written == set(lab_ids())
