@@ -26,12 +26,15 @@ from labs.coldstart.deployed import (
 from labs.coldstart.logs import InvocationRecord, latest_cold, median_warm_ms, warm_after_cold
 from labs.coldstart.spec import (
     ALIAS,
+    COLD_ITEM,
     HEAVY_128,
     HEAVY_1024,
+    INVOCATIONS_ITEM,
     LAB_ID,
     LIGHT_128,
     PROVISIONED_CONTEXT,
     STEPS,
+    WARM_ITEM,
     provisioned_usd_per_hour,
 )
 
@@ -67,7 +70,7 @@ def check(
         f"{f.role.label}: {i.error}" for f in functions for i in invoked[f.role.construct_id] if i.error
     ]
     report.add(
-        "Invocations",
+        INVOCATIONS_ITEM,
         not failed,
         f"{INVOCATIONS_EACH} invocations of each function succeeded" if not failed else "; ".join(failed),
         hint="read the function's log group (aws logs tail <group> --since 10m) for the error",
@@ -127,7 +130,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
     records = light.records
     cold = latest_cold(records)
     report.add(
-        "Cold start",
+        COLD_ITEM,
         cold is not None and cold.cold_start is True,
         f"{light.role.label}: Init Duration {cold.init_ms:.1f} ms, Powertools cold_start: "
         f"{str(cold.cold_start).lower()} (environment {cold.environment.rsplit(']', 1)[-1][:8]})"
@@ -139,7 +142,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction) -> None:
     )
     warm = warm_after_cold(records)
     report.add(
-        "Warm start",
+        WARM_ITEM,
         warm is not None and warm.cold_start is False,
         f"{light.role.label}: the same environment answered again in {warm.duration_ms:.1f} ms, "
         f"no Init Duration, cold_start: {str(warm.cold_start).lower()}"

@@ -46,6 +46,11 @@ def provisioned_usd_per_hour(memory_mb: int = LIGHT_128.memory_mb, count: int = 
     return load_prices().provisioned_concurrency(memory_mb=memory_mb, environments=count)
 
 
+def invoke_event(_user_id: str) -> dict[str, str]:
+    """The event the hands-on's invocations send (`aws lambda invoke` with no payload: `{}`)."""
+    return {}
+
+
 def parse_provisioned(value: object) -> int:
     """`-c provisionedConcurrency=1`: 0 (off, the default) up to MAX_PROVISIONED; a ValueError otherwise."""
     if value is None or value == "":
@@ -62,6 +67,11 @@ def parse_provisioned(value: object) -> int:
         )
     return int(text)
 
+
+# the check's items that grade the handler (its invocations, then step 1's cold and warm start)
+INVOCATIONS_ITEM = "Invocations"
+COLD_ITEM = "Cold start"
+WARM_ITEM = "Warm start"
 
 # the hands-on's steps in the course's order: the starter handler's TODOs and the check's hints name them
 STEPS = (
