@@ -98,7 +98,7 @@ def _error(kind: str, message: str, stack: list[str]) -> dict[str, Any]:
     return {"errorMessage": message, "errorType": kind, "stackTrace": stack}
 
 
-class _Fault(Exception):
+class _FaultError(Exception):
     """An init failure the Python runtime names itself (awslambdaric's FaultException)."""
 
     def __init__(self, kind: str, message: str, trace: list[str] | None = None) -> None:
@@ -107,29 +107,29 @@ class _Fault(Exception):
 
 
 def _load_handler(name: str) -> Any:
-    """The handler, or a _Fault as awslambdaric's _get_handler raises it (a module that raises anything
+    """The handler, or a _FaultError as awslambdaric's _get_handler raises it (a module that raises anything
     else at import fails the init with that exception and its traceback)."""
     module_name, _, function_name = name.rpartition(".")
     if not module_name:
-        raise _Fault(
+        raise _FaultError(
             "Runtime.MalformedHandlerName",
             f"Bad handler '{name}': not enough values to unpack (expected 2, got 1)",
         )
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except ImportError as error:
-        raise _Fault(
+        raise _FaultError(
             "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}"
         ) from None
     except SyntaxError as error:
         trace = [f'  File "{error.filename}" Line {error.lineno}\n    {(error.text or "").strip()}']
-        raise _Fault(
+        raise _FaultError(
             "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace
         ) from None
     try:
         return getattr(module, function_name)
     except AttributeError:
-        raise _Fault(
+        raise _FaultError(
             "Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'"
         ) from None
 
@@ -181,7 +181,7 @@ def _init(setup: dict[str, Any]) -> tuple[Any, _RequestIdFilter] | None:
     started = time.monotonic()
     try:
         handler = _load_handler(setup["handler"])
-    except _Fault as fault:
+    except _FaultError as fault:
         error = _error(fault.kind, fault.message, fault.trace)
     except Exception as raised:  # the module raised at import: its own exception, from its own frames on
         frames = [f for f in traceback.extract_tb(raised.__traceback__) if Path(f.filename) != Path(__file__)]
