@@ -25,6 +25,7 @@ from labs.outcomes import ExitStatus
 from labs.preflight import command as preflight_command
 from labs.registry import all_labs
 from labs.settings import SettingsError
+from labs.watch import command as watch_command
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check_command,
@@ -36,6 +37,7 @@ COMMANDS: dict[str, ModuleType] = {
     "emulator": emulator_command,
     "class": class_command,
     "coldstart": coldstart_command,
+    "watch": watch_command,
 }
 
 
