@@ -160,7 +160,8 @@ def watch_until_stopped(watch: WatchSession, console: Console) -> int:
     except KeyboardInterrupt:
         console.print(f"labkit watch: stopped watching {lab_id}.", soft_wrap=True)
         drift = watch.finish()
-        if drift is not None and (not watch.on_emulator or drift.reconciled):
+        # on AWS a drifted stack matters beyond this machine: say it, and the command that reconciles it
+        if drift is not None and not watch.on_emulator:
             show(console, drift)
         return ExitStatus.INTERRUPTED
     return ExitStatus.PASSED

@@ -153,10 +153,18 @@ def handler_error(lines: Sequence[LogLine], files: Iterable[str], folder: Path) 
     frames = [_in_package(match, known, folder) for text in trace if (match := _FRAME.search(text))]
     mine = [frame for frame in frames if frame is not None]
     path, line = mine[-1] if mine else _importing_line(message, known, folder)
-    shown = tuple(
-        text for text in trace if text.strip() and text.strip() != "Traceback (most recent call last):"
-    )
-    return HandlerError(kind, message, path, line, shown[-TRACEBACK_LINES:])
+    shown = [_mapped(text, known, folder) for text in trace]
+    shown = [text for text in shown if text.strip() and text.strip() != "Traceback (most recent call last):"]
+    return HandlerError(kind, message, path, line, tuple(shown[-TRACEBACK_LINES:]))
+
+
+def _mapped(text: str, known: Sequence[str], folder: Path) -> str:
+    """A traceback line with the function's copy of a package file named as the learner's file."""
+    match = _FRAME.search(text)
+    found = _in_package(match, known, folder) if match else None
+    if match is None or found is None:
+        return text
+    return text.replace(match.group("file"), str(found[0]))
 
 
 def _error_head(text: str) -> tuple[str, str] | None:

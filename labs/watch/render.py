@@ -41,7 +41,7 @@ def _live(event: events.Live) -> Lines:
     return [
         Text.assemble(
             ("✔ " if event.confirmed else "✘ ", "green" if event.confirmed else "red"),
-            (f"{state} in {event.seconds:.1f} s", "bold"),
+            (f"{state} in {event.seconds:.2f} s", "bold"),
             f": {event.why} → {', '.join(event.functions)} (CodeSha256 {event.code_sha256[:12]}…{undo})",
         )
     ]

@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 Show = Callable[[events.Event], None]
 # what the CLI prints when it swapped a resource in place instead of deploying it (`--hotswap-fallback`)
 HOTSWAPPED = "hotswapp"
+# the deploy's lines a learner needs while it runs: a stack's result, its time, a failure, a hotswap
+_SHOWN = ("✅", "❌", "Deployment time", "FAILED", "rror", HOTSWAPPED, "ROLLBACK")
+DEPLOY_TAIL = 15
+
+
+def worth_showing(line: str) -> bool:
+    """True for a line of `cdk deploy` worth showing as it comes (the rest shows only when it fails)."""
+    return any(mark in line for mark in _SHOWN)
 
 
 def code_sha256(archive: bytes) -> str:
@@ -85,6 +93,7 @@ class WatchSession:
         if code is None:
             return
         if self._runs(code):
+            self.first_live.setdefault(code.code_sha256, "the watch's start")
             self.show(events.Note(f"{self._names()} run the code of {self.sources.code.folder} already"))
             return
         self.push(code, why=f"{self._names()} run other code than {self.sources.code.folder}")
@@ -200,8 +209,12 @@ class WatchSession:
         assert process.stdout is not None
         for line in process.stdout:
             printed.append(line.rstrip())
-            self.show(events.DeployOutput(line.rstrip()))
+            if worth_showing(printed[-1]):
+                self.show(events.DeployOutput(printed[-1]))
         ok = process.wait() == 0
+        if not ok:  # what the CLI said last, unless it was shown already
+            for line in printed[-DEPLOY_TAIL:]:
+                self.show(events.DeployOutput(line) if not worth_showing(line) else events.Note(""))
         self.show(events.Redeployed(ok, time.monotonic() - started))
         if not ok:
             return
