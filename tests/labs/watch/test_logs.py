@@ -68,7 +68,8 @@ def test_the_emulator_s_copy_and_a_syntax_error_s_frame_point_at_the_learner_s_f
         '  File "/tmp/labkit-lambda-x/code/ebded534/lib/settings.py", line 3, in <module>',
     )
     syntax = lines(
-        "[ERROR] Runtime.UserCodeSyntaxError: Syntax error in module 'handler': invalid syntax (handler.py, line 9)",
+        "[ERROR] Runtime.UserCodeSyntaxError: Syntax error in module 'handler': invalid syntax (handler.py, "
+        "line 9)",
         "Traceback (most recent call last):",
         '  File "/var/task/handler.py" Line 9',
     )
