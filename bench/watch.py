@@ -1,0 +1,166 @@
+"""The learner's inner loop (issue 33): a handler edit live through `labkit watch` against `cdk deploy` of the
+same kind of edit, on the emulator in one run; and one lab's synth against an empty app's.
+
+Edit-to-live is timed from the file's save to the moment Lambda reports the edited package's CodeSha256 for
+the lab's function (read by this benchmark with GetFunctionConfiguration, not from the watch's own output):
+through `labkit watch` (running, as a learner leaves it), then through `cdk deploy` of a new edit.
+One lab's synth is `python app.py` with the selection the `cdk` launcher hands it (`cdk synth <Lab>`) against
+an empty CDK app, in fresh processes taken in turns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.common import ROOT, Row, median_seconds, run_python
+from bench.synth import EMPTY_APP, _cdk_env
+from labs.constructs.function_facts import CodeSource
+from labs.ddb_stream.spec import LAB_ID
+from labs.demo.cdk_cli import run_cdk
+from labs.exercises.starters import starter
+from labs.launcher.selection import SELECTION_ENV
+from labs.watch.package import package
+from local_aws.client import LocalAws
+
+LIVE_GOAL_RATIO = 5.0
+SYNTH_GOAL_RATIO = 1.4
+SYNTH_LABS = (LAB_ID, "LabSpot")
+WATCH_EDITS = 3
+DEPLOY_EDITS = 2
+OWNER = "bench-watch"
+
+
+def _edit(handler: Path, number: int) -> str:
+    """Save edit `number` of the handler; the CodeSha256 its package will have."""
+    text = handler.read_text(encoding="utf-8").split("\n# bench edit")[0]
+    handler.write_text(f"{text}\n# bench edit {number}\n", encoding="utf-8")
+    return package(CodeSource(handler.parent)).code_sha256
+
+
+def _until_live(
+    aws: LocalAws, function: str, code_sha256: str, started: float, limit_s: float = 600
+) -> float:
+    lambda_client = aws.session().client("lambda")
+    while lambda_client.get_function_configuration(FunctionName=function)["CodeSha256"] != code_sha256:
+        if time.perf_counter() - started > limit_s:
+            raise RuntimeError(f"{function} never ran the edited code")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def _writer(aws: LocalAws) -> str:
+    resources = aws.session().client("cloudformation").list_stack_resources(StackName=f"{OWNER}-{LAB_ID}")
+    return next(
+        r["PhysicalResourceId"]
+        for r in resources["StackResourceSummaries"]
+        if r["ResourceType"] == "AWS::Lambda::Function"
+        and r["LogicalResourceId"].startswith("CsvWriterFunction")
+    )
+
+
+def edit_to_live() -> list[Row]:
+    """Median edit-to-live of `labkit watch` and of `cdk deploy`, same lab, same kind of edit, same run."""
+    with LocalAws() as aws, tempfile.TemporaryDirectory() as scratch:
+        handler = starter(LAB_ID).write(Path(scratch))
+        context = ["-c", f"sandboxAccounts={aws.account_id}", "-c", f"owner={OWNER}"]
+        context += ["-c", f"handlerCode={handler.parent}"]
+        output = ["--output", str(Path(scratch) / "cdk.out")]
+        run_cdk(["bootstrap", f"aws://{aws.account_id}/{aws.region}", *output], env=aws.env)
+        deploy = ["deploy", LAB_ID, *context, "--require-approval", "never", *output]
+        run_cdk(deploy, env=aws.env)
+        function = _writer(aws)
+        watched = _watch_times(aws, handler, function, context)
+        deployed = []
+        for number in range(DEPLOY_EDITS):
+            code_sha256 = _edit(handler, 100 + number)
+            started = time.perf_counter()
+            run_cdk(deploy, env=aws.env)
+            deployed.append(_until_live(aws, function, code_sha256, started))
+    watch_s, deploy_s = statistics.median(watched), statistics.median(deployed)
+    ratio = deploy_s / watch_s
+    return [
+        Row(f"loop: edit to live, labkit watch (median of {len(watched)} edits)", watch_s, "s"),
+        Row(f"loop: edit to live, cdk deploy (median of {len(deployed)} edits)", deploy_s, "s"),
+        Row(
+            "loop: cdk deploy / labkit watch",
+            ratio,
+            "x",
+            f">= {LIVE_GOAL_RATIO:g}x",
+            ratio >= LIVE_GOAL_RATIO,
+        ),
+    ]
+
+
+def _watch_times(aws: LocalAws, handler: Path, function: str, context: list[str]) -> list[float]:
+    command = [str(Path(sys.executable).with_name("labkit")), "watch", LAB_ID, *context, "--timeout", "30"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=aws.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    rounds = threading.Semaphore(0)
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("Watching "):  # a round ended: the loop waits for the next save
+                rounds.release()
+
+    threading.Thread(target=read, daemon=True).start()
+    times = []
+    try:
+        if not rounds.acquire(timeout=300):
+            raise RuntimeError("labkit watch never started watching")
+        for number in range(WATCH_EDITS):
+            code_sha256 = _edit(handler, number)
+            started = time.perf_counter()
+            times.append(_until_live(aws, function, code_sha256, started, limit_s=120))
+            if not rounds.acquire(timeout=300):  # the round's exercise and check end before the next edit
+                raise RuntimeError("labkit watch did not finish its round")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    return times
+
+
+def _lab_synth_s(lab_id: str, out: str) -> float:
+    """One synth of app.py as `cdk synth <Lab>` runs it: the launcher's selection in its environment."""
+    env = {**_cdk_env(out), SELECTION_ENV: json.dumps([lab_id])}
+    return median_seconds(lambda: run_python(["app.py"], env=env), repeat=1)
+
+
+def one_lab_synth(*, rounds: int = 3) -> list[Row]:
+    """Each of SYNTH_LABS alone (as `cdk synth <Lab>` builds it) against an empty app, in turns."""
+    ratios: dict[str, list[float]] = {lab_id: [] for lab_id in SYNTH_LABS}
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(rounds):
+            empty = median_seconds(lambda: run_python(["-c", EMPTY_APP], env=_cdk_env(out)), repeat=1)
+            for lab_id in SYNTH_LABS:
+                ratios[lab_id].append(_lab_synth_s(lab_id, out) / empty)
+    rows = [
+        Row(f"synth: {lab_id} alone / empty app (median)", statistics.median(r), "x")
+        for lab_id, r in ratios.items()
+    ]
+    worst = max(row.value for row in rows)
+    rows.append(
+        Row(
+            "synth: one lab / empty app, the largest",
+            worst,
+            "x",
+            f"<= {SYNTH_GOAL_RATIO:g}x",
+            worst <= SYNTH_GOAL_RATIO,
+        )
+    )
+    return rows
+
+
+def measure() -> list[Row]:
+    return [*one_lab_synth(), *edit_to_live()]
