@@ -2,8 +2,8 @@
 
 The test copies the kit's code into a scratch project, adds `labs/throwaway/` there, and runs the tools as
 a user does (`labkit --help`, `cdk ls` through app.py, `labkit check`, `labkit cost`, `labkit exercise`,
-`labkit demo --plan`, which is `make demo ARGS=--plan`). The copy keeps the real checkout untouched while
-the rest of the suite runs beside it.
+`labkit watch`, `labkit demo --plan`, which is `make demo ARGS=--plan`). The copy keeps the real checkout
+untouched while the rest of the suite runs beside it.
 """
 
 from __future__ import annotations
@@ -152,6 +152,16 @@ def test_labkit_exercise_writes_the_throwaway_labs_starter(project: Path, tmp_pa
     assert written.returncode == 0, written.stderr
     starter = (tmp_path / LAB_ID / "handler.py").read_text(encoding="utf-8")
     assert "# TODO step 1: make a queue." in starter
+
+
+def test_labkit_watch_says_the_throwaway_lab_has_no_handler_to_watch(project: Path) -> None:
+    # its descriptor declares no handler loop (it deploys no function): one line, no AWS call
+    watched = labkit(project, "watch", LAB_ID)
+    assert watched.returncode == 2
+    assert watched.stderr.strip().splitlines() == [
+        f"labkit watch: {LAB_ID} has no handler to watch (it deploys no Lambda function of yours): edit "
+        f"labs/throwaway/stack.py and run `cdk deploy {LAB_ID}`"
+    ]
 
 
 def test_the_demo_plans_the_throwaway_lab(project: Path) -> None:
