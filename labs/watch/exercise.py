@@ -111,32 +111,36 @@ def _execution(
     return Exercised(f"started execution {name}", result, status != "SUCCEEDED", started_ms)
 
 
+def read_lines(session: boto3.Session, groups: Sequence[str], *, since_ms: int) -> list[LogLine]:
+    """The groups' lines from a little before `since_ms` on (Lambda's clock may be a little behind)."""
+    logs = session.client("logs")
+    found = [
+        line
+        for group in dict.fromkeys(groups)
+        for line in new_lines(logs, group, since_ms=since_ms - CLOCK_SKEW_MS)
+    ]
+    return sorted(found, key=lambda line: line.timestamp)
+
+
 def wait_for_run(
     session: boto3.Session,
     groups: Sequence[str],
     *,
     since_ms: int,
+    before: Sequence[LogLine],
     timeout_s: float,
     poll_s: float,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RunSeen:
-    """The groups' lines since `since_ms`, read until a run has ended (and once more for late lines)."""
-    logs = session.client("logs")
+    """The groups' lines since `since_ms` that were not there `before` the exercise (an earlier run's last
+    lines are that close), read until a run has ended among them (and once more for late lines)."""
     deadline = time.monotonic() + timeout_s
     seen = RunSeen()
     ended_polls = 0
+    earlier = set(before)
     while True:
-        seen.lines = sorted(
-            (
-                line
-                for group in dict.fromkeys(groups)
-                for line in new_lines(logs, group, since_ms=since_ms - CLOCK_SKEW_MS)
-            ),
-            key=lambda line: line.timestamp,
-        )
-        seen.ended = any(
-            ends_a_run(line) for line in seen.lines if line.timestamp >= since_ms - CLOCK_SKEW_MS
-        )
+        seen.lines = [line for line in read_lines(session, groups, since_ms=since_ms) if line not in earlier]
+        seen.ended = any(ends_a_run(line) for line in seen.lines)
         ended_polls += 1 if seen.ended else 0
         if ended_polls > 1 or time.monotonic() > deadline:
             return seen

@@ -25,7 +25,7 @@ from labs.deployed.session import aws_failure
 from labs.registry import run_check
 from labs.watch import events
 from labs.watch.deployed import LabFunctions, NotDeployedError, read_functions, template_package, update_code
-from labs.watch.exercise import run_exercise, wait_for_run
+from labs.watch.exercise import read_lines, run_exercise, wait_for_run
 from labs.watch.logs import handler_error, readable
 from labs.watch.package import CodePackage, package, zip_contents
 
@@ -163,6 +163,8 @@ class WatchSession:
         code = code or package(self.sources.code)
         exercise = self.loop.exercise
         self.show(events.Exercising(exercise.says))
+        groups = [f.log_group for f in self.functions.watched]
+        before = read_lines(self.session, groups, since_ms=int(time.time() * 1000))
         done = run_exercise(
             self.session,
             self.functions.stack,
@@ -172,9 +174,13 @@ class WatchSession:
             poll_s=self.poll_s,
         )
         self.show(events.Exercised(done.did, done.result, done.failed))
-        groups = [f.log_group for f in self.functions.watched]
         seen = wait_for_run(
-            self.session, groups, since_ms=done.started_ms, timeout_s=self.timeout_s, poll_s=self.poll_s
+            self.session,
+            groups,
+            since_ms=done.started_ms,
+            before=before,
+            timeout_s=self.timeout_s,
+            poll_s=self.poll_s,
         )
         self.show(events.FunctionLog(tuple(text for line in seen.lines if (text := readable(line.message)))))
         failure = handler_error(seen.lines, code.contents, self.sources.code.folder)

@@ -165,6 +165,8 @@ def test_edits_go_live_an_undo_is_undone_and_a_broken_handler_keeps_the_loop(
     assert undo.code_sha256 == original
     assert undo.back_to == "the watch's start"
     assert code_of(session, stack) == {original}
+    assert '{"v": 1}' in of(events.Exercised, seen)[-1].result
+    assert not any("v2" in line for line in of(events.FunctionLog, seen)[-1].lines)  # the last run's, not its
 
     handler.write_text(HANDLER.replace("return {'v': 1}", "return {'v': 1 / 0}"))
     watch.changed([handler])
