@@ -59,7 +59,7 @@ def _command(registry: Mapping[str, object], word: str) -> tuple[str, dict[str, 
 
 
 def selected_stacks(args: Sequence[str], registry_path: Path = CLI_REGISTRY) -> list[str] | None:
-    """The stack patterns of a CLI call (`cdk deploy LabEc2 --require-approval never` -> [LabEc2]); None
+    """The stack patterns of a CLI call (`cdk deploy <Lab> --require-approval never` -> [<Lab>]); None
     when it selects everything or the call is not understood."""
     registry = _registry(registry_path)
     global_options = registry.get("globalOptions") if registry else None
@@ -132,7 +132,7 @@ class Selection:
 
 def _matches(pattern: str, construct_ids: Sequence[str]) -> list[str]:
     """The construct ids a pattern names: the id itself, a glob of ids, or an owner's stack name
-    (`alice-LabEc2`, the stack `cdk deploy LabEc2 -c owner=alice` makes)."""
+    (`alice-<Lab>`, the stack `cdk deploy <Lab> -c owner=alice` makes)."""
     return [
         known
         for known in construct_ids

@@ -38,7 +38,7 @@ class UpdateFailedError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class DeployedFunction:
+class CodeFunction:
     """One function of the stack that runs the watched code."""
 
     logical_id: str
@@ -57,10 +57,10 @@ class LabFunctions:
     """The deployed stack and its functions that run the watched code."""
 
     stack: DeployedStack
-    functions: tuple[DeployedFunction, ...]
+    functions: tuple[CodeFunction, ...]
 
     @property
-    def watched(self) -> tuple[DeployedFunction, ...]:
+    def watched(self) -> tuple[CodeFunction, ...]:
         """The functions the descriptor names (the lab's handler), in the template's order."""
         return tuple(f for f in self.functions if f.watched)
 
@@ -93,7 +93,7 @@ def read_functions(session: boto3.Session, stack_name: str, loop: HandlerLoop) -
         logging = configuration.get("LoggingConfig", {}).get("LogGroup")
         code = resources.get(resource.logical_id, {}).get("Properties", {}).get("Code", {})
         functions.append(
-            DeployedFunction(
+            CodeFunction(
                 logical_id=resource.logical_id,
                 name=resource.physical_id,
                 handler=str(configuration.get("Handler", "")),
@@ -153,7 +153,7 @@ def update_code(lambda_client: Any, name: str, *, poll_s: float, **code: Any) ->
     return wait_until_updated(lambda_client, name, poll_s=poll_s)
 
 
-def template_package(session: boto3.Session, function: DeployedFunction) -> bytes | None:
+def template_package(session: boto3.Session, function: CodeFunction) -> bytes | None:
     """The zip the template names for the function (the asset `cdk deploy` uploaded), or None."""
     location = function.template_code
     if location is None:

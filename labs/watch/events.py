@@ -60,7 +60,7 @@ class Exercising:
 
 
 @dataclass(frozen=True)
-class Exercised:
+class ExerciseDone:
     """What the exercise did and answered."""
 
     did: str
@@ -69,7 +69,7 @@ class Exercised:
 
 
 @dataclass(frozen=True)
-class FunctionLog:
+class NewLogLines:
     """The function's new log lines, readable."""
 
     lines: tuple[str, ...]
@@ -131,8 +131,8 @@ Event = (
     | Unchanged
     | Live
     | Exercising
-    | Exercised
-    | FunctionLog
+    | ExerciseDone
+    | NewLogLines
     | HandlerFailed
     | Graded
     | Redeploying

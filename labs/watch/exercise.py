@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from labs.watch.logs import LogLine, ends_a_run, new_lines
+from labs.watch.logs import FunctionLogLine, ends_a_run, new_lines
 
 if TYPE_CHECKING:
     import boto3
@@ -41,7 +41,7 @@ class Exercised:
 class RunSeen:
     """The function's log lines since the exercise, and whether a run has ended among them."""
 
-    lines: list[LogLine] = field(default_factory=list)
+    lines: list[FunctionLogLine] = field(default_factory=list)
     ended: bool = False
 
 
@@ -111,7 +111,7 @@ def _execution(
     return Exercised(f"started execution {name}", result, status != "SUCCEEDED", started_ms)
 
 
-def read_lines(session: boto3.Session, groups: Sequence[str], *, since_ms: int) -> list[LogLine]:
+def read_lines(session: boto3.Session, groups: Sequence[str], *, since_ms: int) -> list[FunctionLogLine]:
     """The groups' lines from a little before `since_ms` on (Lambda's clock may be a little behind)."""
     logs = session.client("logs")
     found = [
@@ -127,7 +127,7 @@ def wait_for_run(
     groups: Sequence[str],
     *,
     since_ms: int,
-    before: Sequence[LogLine],
+    before: Sequence[FunctionLogLine],
     timeout_s: float,
     poll_s: float,
     sleep: Callable[[float], None] = time.sleep,

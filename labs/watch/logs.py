@@ -37,7 +37,7 @@ MAX_PAGES = 20
 
 
 @dataclass(frozen=True)
-class LogLine:
+class FunctionLogLine:
     """One line of a function's log group."""
 
     group: str
@@ -46,10 +46,10 @@ class LogLine:
     message: str
 
 
-def new_lines(logs: Any, group: str, *, since_ms: int) -> list[LogLine]:
+def new_lines(logs: Any, group: str, *, since_ms: int) -> list[FunctionLogLine]:
     """The group's lines from `since_ms` on, oldest first ([] while the group has none)."""
     arguments: dict[str, Any] = {"logGroupName": group, "startTime": since_ms}
-    found: list[LogLine] = []
+    found: list[FunctionLogLine] = []
     for _ in range(MAX_PAGES):
         try:
             page = logs.filter_log_events(**arguments)
@@ -60,7 +60,9 @@ def new_lines(logs: Any, group: str, *, since_ms: int) -> list[LogLine]:
         for event in page.get("events", []):
             for text in str(event.get("message", "")).replace("\r", "\n").splitlines():
                 found.append(
-                    LogLine(group, event.get("logStreamName", ""), int(event.get("timestamp", 0)), text)
+                    FunctionLogLine(
+                        group, event.get("logStreamName", ""), int(event.get("timestamp", 0)), text
+                    )
                 )
         token = page.get("nextToken")
         if not token:
@@ -69,7 +71,7 @@ def new_lines(logs: Any, group: str, *, since_ms: int) -> list[LogLine]:
     return sorted(found, key=lambda line: line.timestamp)
 
 
-def ends_a_run(line: LogLine) -> bool:
+def ends_a_run(line: FunctionLogLine) -> bool:
     """True for Lambda's REPORT line (text or JSON log format): an invocation ended."""
     text = line.message.lstrip()
     return text.startswith("REPORT RequestId:") or '"platform.report"' in text
@@ -130,11 +132,13 @@ class HandlerError:
 
     @property
     def where(self) -> str:
-        """`my-labs/LabDdbStream/handler.py line 7`, or "" when the error names no file of the package."""
+        """`my-labs/<Lab>/handler.py line 7`, or "" when the error names no file of the package."""
         return f"{self.path} line {self.line}" if self.path and self.line else ""
 
 
-def handler_error(lines: Sequence[LogLine], files: Iterable[str], folder: Path) -> HandlerError | None:
+def handler_error(
+    lines: Sequence[FunctionLogLine], files: Iterable[str], folder: Path
+) -> HandlerError | None:
     """The first error the runtime logged among these lines; `files` are the package's (relative paths,
     under `folder` on this machine), so a frame of /var/task/handler.py points at <folder>/handler.py."""
     messages = [line.message.rstrip() for line in lines]
@@ -146,7 +150,11 @@ def handler_error(lines: Sequence[LogLine], files: Iterable[str], folder: Path) 
     kind, message = head
     trace: list[str] = []
     for text in messages[start + 1 :]:
-        if _error_head(text) is not None or ends_a_run(LogLine("", "", 0, text)) or text.startswith("END "):
+        if (
+            _error_head(text) is not None
+            or ends_a_run(FunctionLogLine("", "", 0, text))
+            or text.startswith("END ")
+        ):
             break
         trace.append(text.replace("\u00a0", " "))
     known = sorted(files, key=len, reverse=True)

@@ -51,12 +51,12 @@ def _exercising(event: events.Exercising) -> Lines:
     return [Text(f"→ {event.says}", style="cyan")]
 
 
-def _exercised(event: events.Exercised) -> Lines:
+def _exercised(event: events.ExerciseDone) -> Lines:
     result = f": {event.result}" if event.result else ""
     return [Text.assemble(("  ✘ " if event.failed else "  ", "red"), event.did, result)]
 
 
-def _function_log(event: events.FunctionLog) -> Lines:
+def _function_log(event: events.NewLogLines) -> Lines:
     if not event.lines:
         return [Text("  the function logged nothing")]
     return [Text("  the function's log:", style="bold"), *(Text(f"  │ {line}") for line in event.lines)]
@@ -114,8 +114,8 @@ RENDERERS: dict[type, Callable[[Any], Lines]] = {
     events.Unchanged: _unchanged,
     events.Live: _live,
     events.Exercising: _exercising,
-    events.Exercised: _exercised,
-    events.FunctionLog: _function_log,
+    events.ExerciseDone: _exercised,
+    events.NewLogLines: _function_log,
     events.HandlerFailed: _handler_failed,
     events.Graded: _graded,
     events.Redeploying: _redeploying,

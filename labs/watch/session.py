@@ -173,7 +173,7 @@ class WatchSession:
             timeout_s=self.timeout_s,
             poll_s=self.poll_s,
         )
-        self.show(events.Exercised(done.did, done.result, done.failed))
+        self.show(events.ExerciseDone(done.did, done.result, done.failed))
         seen = wait_for_run(
             self.session,
             groups,
@@ -182,7 +182,7 @@ class WatchSession:
             timeout_s=self.timeout_s,
             poll_s=self.poll_s,
         )
-        self.show(events.FunctionLog(tuple(text for line in seen.lines if (text := readable(line.message)))))
+        self.show(events.NewLogLines(tuple(text for line in seen.lines if (text := readable(line.message)))))
         failure = handler_error(seen.lines, code.contents, self.sources.code.folder)
         if failure is not None:
             self.show(events.HandlerFailed(failure))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from labs.watch.logs import LogLine, ends_a_run, handler_error, readable
+from labs.watch.logs import FunctionLogLine, ends_a_run, handler_error, readable
 
 FOLDER = Path("/home/ada/my-labs/LabDdbStream")
 
 
-def lines(*messages: str) -> list[LogLine]:
-    return [LogLine("group", "stream", index, message) for index, message in enumerate(messages)]
+def lines(*messages: str) -> list[FunctionLogLine]:
+    return [FunctionLogLine("group", "stream", index, message) for index, message in enumerate(messages)]
 
 
 def test_powertools_json_lines_read_as_level_location_message_and_extra_keys() -> None:
@@ -40,7 +40,7 @@ def test_lambda_s_own_lines_are_short_or_gone() -> None:
     assert readable(report) == "REPORT 5.27 ms, 53 MB, cold start: init 2175.99 ms"
     assert readable("[INFO]\t2026-12-07T10:00:00.000Z\tr-1\tsaved 3 rows") == "INFO saved 3 rows"
     assert readable("version 2") == "version 2"
-    assert ends_a_run(LogLine("g", "s", 0, report))
+    assert ends_a_run(FunctionLogLine("g", "s", 0, report))
 
 
 def test_an_exception_on_aws_points_at_the_learner_s_file() -> None:

@@ -156,8 +156,8 @@ def test_edits_go_live_an_undo_is_undone_and_a_broken_handler_keeps_the_loop(
     assert live.confirmed
     assert len(live.functions) == 2  # the writer and the function that deploys the same asset
     assert code_of(session, stack) == {live.code_sha256}
-    assert '{"v": 2}' in of(events.Exercised, seen)[-1].result
-    assert any(line.startswith("v2 ") for line in of(events.FunctionLog, seen)[-1].lines)
+    assert '{"v": 2}' in of(events.ExerciseDone, seen)[-1].result
+    assert any(line.startswith("v2 ") for line in of(events.NewLogLines, seen)[-1].lines)
 
     handler.write_text(HANDLER)
     watch.changed([handler])
@@ -165,8 +165,8 @@ def test_edits_go_live_an_undo_is_undone_and_a_broken_handler_keeps_the_loop(
     assert undo.code_sha256 == original
     assert undo.back_to == "the watch's start"
     assert code_of(session, stack) == {original}
-    assert '{"v": 1}' in of(events.Exercised, seen)[-1].result
-    assert not any("v2" in line for line in of(events.FunctionLog, seen)[-1].lines)  # the last run's, not its
+    assert '{"v": 1}' in of(events.ExerciseDone, seen)[-1].result
+    assert not any("v2" in line for line in of(events.NewLogLines, seen)[-1].lines)  # the last run's, not its
 
     handler.write_text(HANDLER.replace("return {'v': 1}", "return {'v': 1 / 0}"))
     watch.changed([handler])
@@ -228,4 +228,4 @@ def test_a_stack_edit_redeploys_and_exercises_again(
     assert "stack.py changed" in redeploying.reason
     assert redeploying.command == "cdk deploy LabTest -c owner=ada --require-approval never"
     assert of(events.Redeployed, seen)[-1].ok
-    assert of(events.Exercised, seen)
+    assert of(events.ExerciseDone, seen)
