@@ -18,6 +18,7 @@ from rich.console import Console
 from labs.cdk_json import cdk_json_context
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
 from labs.constructs.function_facts import CodeSource
+from labs.deployed.session import aws_failure
 from labs.outcomes import ExitStatus
 from labs.registry import lab, lab_ids
 from labs.settings import AccountNotAllowedError, LabSettings, SettingsError
@@ -159,7 +160,14 @@ def watch_until_stopped(watch: WatchSession, console: Console) -> int:
             waiting(console, watch)
     except KeyboardInterrupt:
         console.print(f"labkit watch: stopped watching {lab_id}.", soft_wrap=True)
-        drift = watch.finish()
+        try:
+            drift = watch.finish()
+        except Exception as error:  # the stop was said; what it could not check is one more line
+            reason = aws_failure(error)
+            if reason is None:
+                raise
+            console.print(f"labkit watch: could not tell whether {lab_id} drifted: {reason}", soft_wrap=True)
+            return ExitStatus.INTERRUPTED
         # on AWS a drifted stack matters beyond this machine: say it, and the command that reconciles it
         if drift is not None and not watch.on_emulator:
             show(console, drift)

@@ -91,7 +91,7 @@ def _execution(
 ) -> Exercised:
     started_ms = int(time.time() * 1000)
     sfn = session.client("stepfunctions")
-    name = f"watch-{user_id}"
+    name = user_id  # a name of its own per run: unnamed, the emulator answered a second start with the first
     execution = sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(request))["executionArn"]
     deadline = time.monotonic() + timeout_s
     while True:
