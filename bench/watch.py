@@ -107,10 +107,12 @@ def _watch_times(aws: LocalAws, handler: Path, function: str, context: list[str]
         start_new_session=True,
     )  # fmt: skip
     rounds = threading.Semaphore(0)
+    printed: list[str] = []
 
     def read() -> None:
         assert process.stdout is not None
         for line in process.stdout:
+            printed.append(line)
             if line.startswith("Watching "):  # a round ended: the loop waits for the next save
                 rounds.release()
 
@@ -122,9 +124,12 @@ def _watch_times(aws: LocalAws, handler: Path, function: str, context: list[str]
         for number in range(WATCH_EDITS):
             code_sha256 = _edit(handler, number)
             started = time.perf_counter()
-            times.append(_until_live(aws, function, code_sha256, started, limit_s=120))
+            try:
+                times.append(_until_live(aws, function, code_sha256, started, limit_s=120))
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}; labkit watch printed:\n{''.join(printed)}") from None
             if not rounds.acquire(timeout=300):  # the round's exercise and check end before the next edit
-                raise RuntimeError("labkit watch did not finish its round")
+                raise RuntimeError(f"labkit watch did not finish its round:\n{''.join(printed)}")
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 HELP = "make a handler edit live in seconds (no synth), run the lab as its hands-on does and grade it"
 AWS_FAILURE = "the watch could not start"
+# how often the file watcher wakes with nothing changed (the loop then says it waits, once)
+WAKE_MS = 200
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,11 +155,18 @@ def watch_until_stopped(watch: WatchSession, console: Console) -> int:
     lab_id = watch.lab.lab_id
     try:
         watch.start()
-        waiting(console, watch)
-        for changes in watch_files(*watch.sources.folders, recursive=False, step=50, raise_interrupt=True):
-            detected = time.monotonic()
-            watch.changed([Path(path) for _, path in changes], detected=detected)
-            waiting(console, watch)
+        announce = True
+        # an empty yield every WAKE_MS: "Watching" is said once the watcher runs: a save right after it counts
+        for changes in watch_files(
+            *watch.sources.folders, recursive=False, step=50, rust_timeout=WAKE_MS, yield_on_timeout=True
+        ):
+            if announce:
+                waiting(console, watch)
+                announce = False
+            if changes:
+                detected = time.monotonic()
+                watch.changed([Path(path) for _, path in changes], detected=detected)
+                announce = True
     except KeyboardInterrupt:
         console.print(f"labkit watch: stopped watching {lab_id}.", soft_wrap=True)
         try:
