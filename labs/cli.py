@@ -14,7 +14,6 @@ from types import ModuleType
 
 from labs.checks import command as check_command
 from labs.classroom import command as class_command
-from labs.coldstart import command as coldstart_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.session import aws_failure
@@ -36,9 +35,16 @@ COMMANDS: dict[str, ModuleType] = {
     "demo": demo_command,
     "emulator": emulator_command,
     "class": class_command,
-    "coldstart": coldstart_command,
     "watch": watch_command,
 }
+
+
+def commands() -> dict[str, ModuleType]:
+    """The kit's commands, then each lab's own (its descriptor's `commands`), in the chapter's order."""
+    found = dict(COMMANDS)
+    for described in all_labs().values():
+        found.update(described.command_modules())
+    return found
 
 
 def labs_epilog() -> str:
@@ -55,9 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=labs_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module in COMMANDS.items():
-        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in commands().items():
+        sub = subcommands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, aws_failure=getattr(module, "AWS_FAILURE", ""))
     return parser

@@ -9,7 +9,8 @@ A lab folder holds, by convention:
 - `check.py`  a function `check(session, *, stack_name, on_emulator, waiter, **check options) -> CheckReport`;
 - `lab.py`    this descriptor;
 - optional: `baseline.py` (the lab rebuilt on CDK's defaults, named by `cdk_defaults_class`, for `labkit
-  cost`) and `starter.py.tmpl` (the exercise starter, when `starter.template` points at it).
+  cost`), `starter.py.tmpl` (the exercise starter, when `starter.template` points at it) and a `labkit`
+  command of the lab's own (`commands`: its name -> a module of the folder with HELP, add_arguments, run).
 
 Importing this module costs nothing: no CDK, no boto3.
 """
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 from labs.checks.options import CheckOption
@@ -120,12 +122,18 @@ class Lab:
     check_options: tuple[CheckOption, ...] = ()
     starter: StarterSpec | None = None
     zones: ZoneNeeds | None = None
-    # resource types the lab creates that may come without the kit's tags (AWS or the emulator copies none)
+    # resource types the lab creates that may come without the kit's tags (AWS or the emulator copies none):
+    # what the catalogue derives from the lab's template, kept here so leftovers need not synthesize it
+    # (tests/labs/test_catalogue.py checks the two agree)
     untagged_types: tuple[str, ...] = ()
     # its logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
     extends_log_delivery_policy: bool = False
     # the class in `baseline.py` that rebuilds the lab on CDK's defaults; None: the lab is its own baseline
     cdk_defaults_class: str | None = None
+    # `labkit <name>` commands of the lab's own: name -> module of the lab folder (HELP, add_arguments, run)
+    commands: Mapping[str, str] = field(default_factory=dict)
+    # the lab `labkit emulator` walks a learner through by hand: the outputs to paste after `cdk deploy`
+    walkthrough_outputs: tuple[str, ...] = ()
     # the function labs: how `labkit watch` makes a handler edit live and exercises it; None: no handler
     handler_loop: HandlerLoop | None = None
 
@@ -147,6 +155,13 @@ class Lab:
         """The lab's check function (imports boto3 and the terminal, never the CDK)."""
         check: LabCheck = importlib.import_module(f"{self.package}.{CHECK_MODULE}").check
         return check
+
+    def command_modules(self) -> dict[str, ModuleType]:
+        """The lab's own `labkit` commands, imported: name -> module."""
+        return {
+            name: importlib.import_module(f"{self.package}.{module}")
+            for name, module in self.commands.items()
+        }
 
     def cdk_defaults_stack(self) -> Callable[..., Stack] | None:
         """The lab on CDK's defaults (`labkit cost`), or None when the lab builds no network."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from labs.catalogue.sqs import QUEUE
 from labs.checks.report import CheckReport
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, failure_reason, load_stack
-from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
+from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command, expire_command
 
 if TYPE_CHECKING:
     import boto3
@@ -96,7 +97,7 @@ def add_overdue_item(
 ) -> None:
     """A lab still here after its expiry time: the expiry failed, or never ran; the stack bills meanwhile."""
     destroy = cdk_command("destroy", report.lab_id, stack.name)
-    queue = stack.physical_id("AWS::SQS::Queue", logical_prefix=EXPIRY_DEAD_LETTERS_PREFIX)
+    queue = stack.physical_id(QUEUE.cfn_type, logical_prefix=EXPIRY_DEAD_LETTERS_PREFIX)
     if stack.status.startswith("DELETE"):
         hint = f"fix the reason, then `{destroy}`; `labkit leftovers {report.lab_id}` lists what remains"
     elif queue:
@@ -147,7 +148,7 @@ def add_expiry_item(
         *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack),
         *schedule.scope_problems,
     ]
-    expire = f"`labkit emulator expire {report.lab_id}` fires it now"
+    expire = f"`{expire_command(report.lab_id, stack.name)}` fires it now"
     emulator = f" (the emulator fires it then; {expire})" if on_emulator else ""
     report.add(
         "Auto-expiry",

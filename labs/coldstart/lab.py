@@ -23,6 +23,7 @@ LAB = Lab(
         f"Powertools layer and alias {spec.ALIAS} on a version of the light function",
         items=f"{spec.PROFILE_VARIABLE} is {spec.LIGHT} or {spec.HEAVY}, one file for all",
     ),
+    commands={"coldstart": "command"},
     cheapest=CheapestSetup(
         description="serverless: nothing billed while idle (provisioned concurrency, off by default, "
         f"adds about ${spec.provisioned_usd_per_hour():.4f}/h)",

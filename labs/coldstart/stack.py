@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import CfnResource, Duration, Stack
+from aws_cdk import CfnResource, Duration
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -31,7 +31,10 @@ from labs.constructs.functions import LabFunction, code_asset
 from labs.constructs.lab_stack import LabStack
 from labs.function_labs.csv_writer import learner_code
 from labs.settings import LabSettings
-from labs.shared_facts import LEARNER_HANDLER, powertools_layer_arn
+from labs.shared_facts import LEARNER_HANDLER
+
+# the lines of a function's log that say how an invocation ended: its REPORT, the runtime's error, a timeout
+FAILURE_OR_REPORT = r"REPORT|\[ERROR\]|Task timed out"
 
 
 def coldstart_code(handler_code: Path | None) -> lambda_.Code:
@@ -55,9 +58,6 @@ class LabColdStartStack(LabStack):
         provisioned = parse_provisioned(scope.node.try_get_context(PROVISIONED_CONTEXT))
         self.code = coldstart_code(settings.handler_code)
         self.handler = LEARNER_HANDLER if settings.handler_code else HANDLER
-        self.powertools = lambda_.LayerVersion.from_layer_version_arn(
-            self, "Powertools", powertools_layer_arn(Stack.of(self).region)
-        )
         self.functions = {role.construct_id: self._build_function(role) for role in FUNCTIONS}
         self.live = self._build_alias(provisioned)
         self._build_outputs(provisioned)
@@ -68,7 +68,7 @@ class LabColdStartStack(LabStack):
             role.construct_id,
             handler=self.handler,
             code=self.code,
-            layers=[self.powertools],
+            powertools=True,
             description=f"LabColdStart {role.label}: {role.profile} init",
             timeout=Duration.seconds(TIMEOUT_S),
             environment={
@@ -101,7 +101,8 @@ class LabColdStartStack(LabStack):
             self.output(
                 f"Invoke{role.construct_id}Command",
                 invoke_command(name),
-                f"Invoke the {role.label} function; prints its REPORT line (Init Duration: a cold start)",
+                f"Invoke the {role.label} function; prints what it logged, its error if it failed, and its "
+                "REPORT line (Init Duration: a cold start)",
             )
         light = self.functions[LIGHT_128.construct_id].function.function_name
         cost = f"about ${provisioned_usd_per_hour(count=provisioned):.4f}/h"
@@ -118,10 +119,9 @@ class LabColdStartStack(LabStack):
         groups = " ".join(self.functions[role.construct_id].log_group.log_group_name for role in FUNCTIONS)
         self.output(
             "LastReportsCommand",
-            f'for group in {groups}; do echo "== $group"; aws logs filter-log-events '
-            "--log-group-name \"$group\" --filter-pattern REPORT --query 'events[-3:].[message]' "
-            "--output text | tr '\\t' ' '; done",
-            "The last three REPORT lines of each function",
+            f'for group in {groups}; do echo "== $group"; aws logs tail "$group" --since 1d --format short '
+            f"| tr '\\r' '\\n' | grep -E '{FAILURE_OR_REPORT}' | tail -n 6; done",
+            "The last REPORT lines of each function, with the error or timeout of any invocation that failed",
         )
         self.output(
             "ForceColdStartCommand",
@@ -135,9 +135,11 @@ class LabColdStartStack(LabStack):
 
 
 def invoke_command(function_name: str, *, qualifier: str | None = None) -> str:
-    """`aws lambda invoke` with the log tail decoded: the invocation's REPORT and Powertools' cold_start."""
+    """`aws lambda invoke` with the log tail decoded: what the function wrote (Powertools' cold_start, or an
+    error and its traceback, or the timeout) and the REPORT line; only START and END are left out."""
     target = f"--function-name {function_name}" + (f" --qualifier {qualifier}" if qualifier else "")
+    # the Python runtime separates a traceback's lines with \r inside one log event
     return (
         f"aws lambda invoke {target} --log-type Tail --query LogResult --output text /dev/null "
-        "| base64 --decode | grep -E 'REPORT|cold_start'"
+        "| base64 --decode | tr '\\r' '\\n' | grep -vE '^(START|END) RequestId'"
     )

@@ -1,8 +1,11 @@
-"""Python Lambda functions of the kit: arm64, own log group, own role that starts with no permissions."""
+"""Python Lambda functions of the kit: arm64, own log group, own role that starts with no permissions, and the
+pinned Powertools layer with the rule that refuses a region where it is not published."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from typing import cast
+
+from aws_cdk import Aws, CfnRule, CfnRuleAssertion, Duration, Fn, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
@@ -10,11 +13,41 @@ from constructs import Construct
 from labs.constructs.function_facts import FUNCTION_ID, KIT_CODE, CodeSource
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge
+from labs.shared_facts import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_REGIONS, powertools_layer_arn
 
 
 def code_asset(source: CodeSource) -> lambda_.Code:
     """A function's code from its folder, less what the source excludes (`labkit watch` packages the same)."""
     return lambda_.Code.from_asset(str(source.folder), exclude=list(source.exclude))
+
+
+POWERTOOLS_ID = "Powertools"
+POWERTOOLS_RULE_ID = "PowertoolsLayerRegion"
+
+
+def powertools_layer(scope: Construct) -> lambda_.ILayerVersion:
+    """The pinned Powertools layer (AWS's public layer, labs/shared_facts.py) for a function of `scope`'s
+    stack, and with it the stack's rule that refuses, before anything is created, a region where the layer
+    is not published: the stacks are environment-agnostic, so the region is known only at deploy. One of
+    each per stack, however many functions use it; the only way the kit attaches the layer."""
+    stack = Stack.of(scope)
+    found = stack.node.try_find_child(POWERTOOLS_ID)
+    if found is not None:
+        return cast("lambda_.ILayerVersion", found)
+    CfnRule(
+        stack,
+        POWERTOOLS_RULE_ID,
+        assertions=[
+            CfnRuleAssertion(
+                assert_=Fn.condition_contains(list(POWERTOOLS_LAYER_REGIONS), Aws.REGION),
+                assert_description=f"The Powertools layer {POWERTOOLS_LAYER_NAME} is not published in this "
+                f"region: deploy in one of {', '.join(POWERTOOLS_LAYER_REGIONS)}",
+            )
+        ],
+    )
+    return lambda_.LayerVersion.from_layer_version_arn(
+        stack, POWERTOOLS_ID, powertools_layer_arn(stack.region)
+    )
 
 
 def lambda_src_code() -> lambda_.Code:
@@ -35,7 +68,7 @@ class LabFunction(Construct):
         timeout: Duration,
         environment: dict[str, str] | None = None,
         code: lambda_.Code | None = None,
-        layers: list[lambda_.ILayerVersion] | None = None,
+        powertools: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         # created by the stack, not by the first invocation, so `cdk destroy` removes it
@@ -55,7 +88,7 @@ class LabFunction(Construct):
             architecture=lambda_.Architecture.ARM_64,
             handler=handler,
             code=code or lambda_src_code(),
-            layers=layers,
+            layers=[powertools_layer(self)] if powertools else None,
             role=self.role,
             log_group=self.log_group,
             timeout=timeout,

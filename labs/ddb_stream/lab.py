@@ -24,6 +24,7 @@ LAB = Lab(
         items='the new items are the records\' dynamodb.NewImage: {"userId": {"S": "u-1"}, ...}',
     ),
     cheapest=CheapestSetup(description="serverless: nothing billed while idle", usd_per_hour=idle_serverless),
+    walkthrough_outputs=("PutItemCommand", "ListCsvCommand", "LogsCommand"),
     handler_loop=HandlerLoop(
         functions=(WRITER_LOGICAL_PREFIX,),
         kit_handler=KIT_WRITER_HANDLER,

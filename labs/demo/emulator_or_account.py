@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.ec2 import INSTANCE
 from labs.demo.runs import StepError
 from labs.deployed.expiry import SCHEDULE_TYPE
 from labs.deployed.stack import failure_reason, load_stack
@@ -161,7 +162,7 @@ def expiry_time(session: boto3.Session, stack_name: str) -> str:
 def instance_images(session: boto3.Session, stack_name: str) -> dict[str, str]:
     """Instance id -> image id of the stack's own instances (an instance lab's), for the redeploy's detail."""
     stack = load_stack(session, stack_name)
-    ids = [r.physical_id for r in stack.of_type("AWS::EC2::Instance")] if stack else []
+    ids = [r.physical_id for r in stack.of_type(INSTANCE.cfn_type)] if stack else []
     if not ids:
         return {}
     reservations = session.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]

@@ -2,8 +2,8 @@
 
 - `labkit emulator [--port N] [--verbose]` starts it, writes the variables to point a shell at it into
   .labkit/emulator.env (removed when it stops) and prints them last, ready to paste;
-- `labkit emulator expire LAB [--owner O]`, in that other shell: the lab's expiry schedule fires now
-  (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
+- `labkit emulator expire LAB [--owner O | --stack S]`, in that other shell: the lab's expiry schedule fires
+  now (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
 - `labkit emulator interrupt INSTANCE [--warning-seconds S]`: EC2 interrupts a Spot instance (the two
   events on the default bus now, the instance terminated after S seconds instead of AWS's 120).
 """
@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 
 from labs.cost.prices import PRICES_JSON
-from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
 from labs.outcomes import ExitStatus
-from labs.registry import lab_ids
+from labs.registry import all_labs, lab_ids
 from labs.shared_facts import stack_name
 from local_aws.client import AWS_WARNING_S, EmulatorError, LocalAws
 
@@ -63,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     expire.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
+    expire.add_argument("--stack", help="the stack's name instead (a learner's My<Lab>, alice-My<Lab>)")
     interrupt = actions.add_parser(
         "interrupt",
         help="interrupt a Spot instance as EC2 does: warning and rebalance events now, terminated after the "
@@ -89,12 +89,14 @@ def shell_exports(aws: LocalAws) -> list[str]:
 def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
     """What `labkit emulator` prints: one status line, the steps, then the exports last, ready to paste."""
     context = f"-c sandboxAccounts={aws.account_id}"
+    # the lab whose descriptor names the outputs to paste: the walkthrough reaches it through the registry
+    walkthrough = next(described for described in all_labs().values() if described.walkthrough_outputs)
     steps = [
         f"cdk bootstrap aws://{aws.account_id}/{aws.region}",
-        f"cdk deploy {WALKTHROUGH_LAB} {context}",
-        "   ...then paste the outputs it prints (PutItemCommand, ListCsvCommand, LogsCommand)",
-        f"labkit check {WALKTHROUGH_LAB}",
-        f"labkit emulator expire {WALKTHROUGH_LAB}   # its auto-expiry, now",
+        f"cdk deploy {walkthrough.lab_id} {context}",
+        f"   ...then paste the outputs it prints ({', '.join(walkthrough.walkthrough_outputs)})",
+        f"labkit check {walkthrough.lab_id}",
+        f"labkit emulator expire {walkthrough.lab_id}   # its auto-expiry, now",
         "labkit leftovers",
     ]
     details: list[str] = []
@@ -176,8 +178,11 @@ def expire(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitStatus.CANNOT_RUN
-    owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
-    name = stack_name(args.lab, owner)
+    if args.stack:
+        name = args.stack
+    else:
+        owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
+        name = stack_name(args.lab, owner)
     stack = load_stack(session, name)
     if stack is None:
         print(f"labkit emulator expire: no stack {name} on the emulator", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.awslambda import FUNCTION
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
@@ -82,7 +83,7 @@ def writer_function(lambda_client: Any, name: str) -> dict[str, Any] | None:
 
 def deployed_writer(report: CheckReport, lambda_client: Any, stack: DeployedStack) -> dict[str, Any] | None:
     """The writer's configuration; None, with a failed item saying why, when there is none to check."""
-    name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    name = stack.physical_id(FUNCTION.cfn_type, logical_prefix=WRITER_PREFIX)
     if name is None:
         report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
         return None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.logs import RESOURCE_POLICY
 from labs.leftovers.model import Scope
 from labs.registry import lab
 
@@ -41,7 +42,7 @@ def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
     policies = session.client("logs").describe_resource_policies().get("resourcePolicies", [])
     return [
         AccountNote(
-            "AWS::Logs::ResourcePolicy",
+            RESOURCE_POLICY.cfn_type,
             policy["policyName"],
             f"account-level, free: {' and '.join(extending)}'s logging adds its /aws/vendedlogs/ log groups "
             "to it and `cdk destroy` leaves it, as for every service that delivers logs; other logging may "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
+from labs.cost.synth_options import add_assembly_argument
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
 from labs.deployed.session import session_from_environment
 from labs.outcomes import ExitStatus
@@ -62,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--learners", type=_positive, default=1, help="how many learners deploy the lab at once (default 1)"
     )
     add_landing_zone_arguments(parser)
+    add_assembly_argument(parser)
 
 
 def add_landing_zone_arguments(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +105,11 @@ def run(args: argparse.Namespace) -> int:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
     bootstrap, boundary, zone = landing_zone_settings(args)
-    template = lab_template(args.lab)
+    try:
+        template = lab_template(args.lab, assembly=args.app)
+    except ValueError as error:  # an assembly without the lab
+        print(f"labkit preflight: {error}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     lines = preflight_lines(
         session,
         lab_id=args.lab,
@@ -230,12 +237,12 @@ def _account(sts: STSClient) -> str | None:
         return None
 
 
-def lab_template(lab_id: str) -> dict[str, Any]:
-    """The lab's synthesized template."""
+def lab_template(lab_id: str, *, assembly: Path | None = None) -> dict[str, Any]:
+    """The lab's template: synthesized, or read from a cloud assembly (`--app cdk.out`)."""
     # the CDK import and synth take seconds: only the preflight itself pays for them
     from labs.cost.synth import synthesize_labs
 
-    return synthesize_labs(with_cdk_defaults=False).kit[lab_id]
+    return synthesize_labs(with_cdk_defaults=False, only=(lab_id,), assembly=assembly).kit[lab_id]
 
 
 def print_lines(console: Console, lab_id: str, region: str, learners: int, lines: Sequence[Line]) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from labs.catalogue import entries
 from labs.cost.prices import PriceTable
 from labs.cost.resources import TemplateResources
 from labs.deployed.session import error_code
@@ -234,8 +235,7 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
         for m in machines
         if (standard := [t for t in m.spot_types if is_standard_family(t)])
     }
-    needs = {
-        ELASTIC_IPS.name: _same(resources.count("AWS::EC2::EIP")),
+    needs = {quota.name: _same(count) for quota, count in _counted(resources).items()} | {
         STANDARD_VCPUS.name: Need(
             at_deploy=sum((m.count - m.spot_count) * vcpus[m.logical_id] for m in machines),
             at_most=sum((m.max_count - m.spot_max_count) * vcpus[m.logical_id] for m in machines),
@@ -244,11 +244,22 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
             at_deploy=sum(m.spot_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
             at_most=sum(m.spot_max_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
         ),
-        VPCS.name: _same(resources.count("AWS::EC2::VPC")),
-        INTERNET_GATEWAYS.name: _same(resources.count("AWS::EC2::InternetGateway")),
-        LAMBDA_CONCURRENCY.name: _same(resources.count("AWS::Lambda::Function")),
     }
     return {name: need for name, need in needs.items() if need.at_most > 0}
+
+
+def _counted(resources: TemplateResources) -> dict[Quota, int]:
+    """Each quota that counts resources, by how many of the template's resources count against it (their
+    catalogue entries name the quota); types without an entry count against none and preflight names them."""
+    by_code = {(quota.service_code, quota.quota_code): quota for quota in QUOTAS}
+    counted: dict[Quota, int] = {}
+    for cfn_type, found in entries().items():
+        use = found.quota
+        if use is None or use.counts != "resources":
+            continue
+        quota = by_code[(use.service_code, use.quota_code)]
+        counted[quota] = counted.get(quota, 0) + resources.count(cfn_type)
+    return counted
 
 
 def check_quotas(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.autoscaling import AUTO_SCALING_GROUP
 from labs.deployed.session import error_code
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, unreadable
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
 
-AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
 AUTO_SCALING_ROLE = "AWSServiceRoleForAutoScaling"
 AUTO_SCALING_SERVICE = "autoscaling.amazonaws.com"
 # EC2 Auto Scaling user guide, "Required AWS KMS key policy for use with encrypted volumes": two statements
@@ -31,7 +31,7 @@ ASK_PLATFORM = "ask your platform team"
 
 def has_auto_scaling_group(template: Mapping[str, Any]) -> bool:
     """True for a lab whose template creates an Auto Scaling group."""
-    return any(r.get("Type") == AUTO_SCALING_GROUP for r in template.get("Resources", {}).values())
+    return any(r.get("Type") == AUTO_SCALING_GROUP.cfn_type for r in template.get("Resources", {}).values())
 
 
 def auto_scaling_role_arn(account: str, partition: str = "aws") -> str:

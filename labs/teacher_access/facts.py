@@ -186,7 +186,7 @@ METADATA_READS = (
     "servicequotas:ListServiceQuotas", "servicequotas:ListRequestedServiceQuotaChangeHistory",
     "tag:GetResources",
     "ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServices",
-    "ecs:DescribeServices",
+    "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "lambda:ListLayers",
     "eks:ListClusters", "eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup",
     "eks:ListFargateProfiles",
     "account:ListRegions", "account:GetRegionOptStatus",
@@ -196,6 +196,8 @@ DATA_READS = ("s3:GetObject", "s3:ListBucket", "logs:FilterLogEvents", "logs:Get
 # the writes checks make, each on a resource of the kit's labs (tagged labkit:lab=<LabId>)
 TAGGED_WRITES = (
     ("lambda:InvokeFunction", "arn:{partition}:lambda:*:{account}:function:*"),
+    # LabColdStart's check forces cold starts as its ForceColdStartCommand does: a description change
+    ("lambda:UpdateFunctionConfiguration", "arn:{partition}:lambda:*:{account}:function:*"),
     ("states:StartExecution", "arn:{partition}:states:*:{account}:stateMachine:*"),
     ("ec2:TerminateInstances", "arn:{partition}:ec2:*:{account}:instance/*"),
     ("fis:StartExperiment", "arn:{partition}:fis:*:{account}:experiment-template/*"),

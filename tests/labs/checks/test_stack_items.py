@@ -284,3 +284,23 @@ def test_a_lab_deployed_without_expiry_says_so(session: boto3.Session) -> None:
     assert report.notes == [
         "This lab never expires (deployed with ttlHours=0): `cdk destroy LabEc2 -c owner=forever` when done."
     ]
+
+
+@pytest.mark.parametrize(
+    ("stack_name", "command"),
+    [
+        ("LabEc2", "labkit emulator expire LabEc2"),
+        ("alice-LabEc2", "labkit emulator expire LabEc2 --owner alice"),
+        ("MyLabEc2", "labkit emulator expire LabEc2 --stack MyLabEc2"),
+        ("alice-MyLabEc2", "labkit emulator expire LabEc2 --stack alice-MyLabEc2"),
+    ],
+)
+def test_on_the_emulator_the_expiry_names_the_command_that_fires_this_very_stack(
+    session: boto3.Session, stack_name: str, command: str
+) -> None:
+    schedule(session, f"{stack_name}-Expiry-now")
+    stack = dataclasses.replace(lab_stack(f"{stack_name}-Expiry-now"), name=stack_name)
+
+    detail = item(expiry_report(session, stack, on_emulator=True), "Auto-expiry").detail
+
+    assert f"`{command}` fires it now" in detail

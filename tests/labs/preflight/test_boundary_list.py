@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from labs.preflight.permissions import (
-    CLOUDFORMATION_ACTIONS,
-    UnknownResourceTypeError,
-    execution_role_actions,
-    lab_actions,
-    readme_list,
-)
+from labs.catalogue import UnknownResourceTypeError, entry
+from labs.preflight.permissions import deploy_actions, execution_role_actions, lab_actions, readme_list
 from tests.synth import Template
 
 README = Path(__file__).resolve().parents[3] / "README.md"
@@ -48,7 +43,21 @@ def test_the_list_holds_what_the_expiry_the_cleaner_and_the_stream_need(
 def test_every_resource_type_of_every_lab_has_its_cloudformation_actions(
     templates: dict[str, Template],
 ) -> None:
-    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()} - {"AWS::CDK::Metadata"}
-    assert types <= set(CLOUDFORMATION_ACTIONS)
+    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()}
+    assert all(entry(t).deploy_actions is not None for t in types)
+    assert all(not deploy_actions(t).not_simulated for t in templates.values())
     with pytest.raises(UnknownResourceTypeError, match="AWS::EFS::FileSystem"):
         execution_role_actions({"Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}}})
+
+
+def test_a_type_the_catalogue_does_not_know_is_named_as_not_simulated_not_skipped() -> None:
+    template = {
+        "Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}, "Queue": {"Type": "AWS::SQS::Queue"}}
+    }
+
+    found = deploy_actions(template)
+
+    assert "sqs:CreateQueue" in found.actions
+    assert found.note() == (
+        "its permissions are not simulated for AWS::EFS::FileSystem (the kit's catalogue has no entry for it)"
+    )
