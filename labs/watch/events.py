@@ -32,6 +32,14 @@ class NotParsing:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """The learner's folder is one `cdk deploy` refuses (no handler function, an import Python cannot find):
+    nothing was uploaded."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Unchanged:
     """The functions run this code already (a save without a change)."""
 
@@ -128,6 +136,7 @@ Event = (
     Note
     | Problem
     | NotParsing
+    | Refused
     | Unchanged
     | Live
     | Exercising

@@ -31,6 +31,13 @@ def _not_parsing(event: events.NotParsing) -> Lines:
     return found
 
 
+def _refused(event: events.Refused) -> Lines:
+    return [
+        Text.assemble(("✘ ", "red"), event.text),
+        Text("  not uploaded: `cdk deploy` refuses it too; the functions keep their last code"),
+    ]
+
+
 def _unchanged(event: events.Unchanged) -> Lines:
     return [Text(f"= {event.functions} run this code already (CodeSha256 {event.code_sha256[:12]}…)")]
 
@@ -111,6 +118,7 @@ RENDERERS: dict[type, Callable[[Any], Lines]] = {
     events.Note: _note,
     events.Problem: _problem,
     events.NotParsing: _not_parsing,
+    events.Refused: _refused,
     events.Unchanged: _unchanged,
     events.Live: _live,
     events.Exercising: _exercising,

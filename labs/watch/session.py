@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from labs.checks.render import counts
 from labs.deployed.session import aws_failure
+from labs.handler_code import HandlerCodeError, handler_folder
 from labs.registry import run_check
 from labs.watch import events
 from labs.watch.deployed import LabFunctions, NotDeployedError, read_functions, template_package, update_code
@@ -257,11 +258,18 @@ class WatchSession:
 
     # -- helpers --------------------------------------------------------------------------------
     def _package(self) -> CodePackage | None:
+        """The package of the code as it is now, unless it does not parse or the deploy would refuse it."""
         code = package(self.sources.code)
         problems = code.syntax_problems()
         if problems:
             self.show(events.NotParsing(tuple(problems)))
             return None
+        if self.sources.code != self.loop.kit_code:
+            try:  # the learner's folder: what `cdk deploy -c handlerCode=` refuses is not pushed either
+                handler_folder(str(self.sources.code.folder))
+            except HandlerCodeError as refused:
+                self.show(events.Refused(str(refused)))
+                return None
         return code
 
     def _runs(self, code: CodePackage) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from labs.constructs.function_facts import CodeSource
+from labs.constructs.function_facts import KIT_CODE, CodeSource
 from labs.descriptor import Exercise, HandlerLoop
 from labs.registry import lab
 from labs.watch import events
@@ -98,7 +98,7 @@ def watch_of(session: boto3.Session, stack: str, folder: Path, seen: list[events
     loop = HandlerLoop(
         functions=("WriterFunction",),
         kit_handler="handler.handler",
-        kit_code=CodeSource(folder),
+        kit_code=KIT_CODE,
         exercise=Exercise(
             action="invoke",
             target_type="AWS::Lambda::Function",
@@ -180,6 +180,11 @@ def test_edits_go_live_an_undo_is_undone_and_a_broken_handler_keeps_the_loop(
     (problem,) = of(events.NotParsing, seen)[-1].problems
     assert (problem.path, problem.line) == (handler, 6)
     assert len(of(events.Live, seen)) == before  # nothing uploaded
+
+    handler.write_text("import no_such_package\n" + HANDLER)
+    watch.changed([handler])
+    assert "line 1 imports no_such_package" in of(events.Refused, seen)[-1].text  # as `cdk deploy` refuses it
+    assert len(of(events.Live, seen)) == before
 
     handler.write_text(HANDLER)
     watch.changed([handler])
