@@ -14,7 +14,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
-from aws_cdk import App  # noqa: E402
+from aws_cdk import App, Stack  # noqa: E402
 
 from labs.exercises.learner_stack import build_learner_stacks, learner_stack_ids  # noqa: E402
 from labs.launcher import COMMAND_ENV, deploys_labs  # noqa: E402
@@ -41,6 +41,15 @@ def main() -> None:
     selection = Selection.from_environment(os.environ).resolve(
         [*lab_ids(), *learner_stack_ids(), TEACHER_STACK_ID]
     )
+    build(app, settings, selection)
+    if not selection.everything and not any(isinstance(child, Stack) for child in app.node.children):
+        # it named a stack this app builds no more (My<Lab> without its file): the CLI meets the whole app
+        build(app, settings, Selection())
+    app.synth()
+
+
+def build(app: App, settings: LabSettings, selection: Selection) -> None:
+    """The selected labs, the learner's own stacks and the teacher's, into the app."""
     build_labs(app, settings, only=tuple(lab for lab in lab_ids() if selection.chooses(lab)))
     build_learner_stacks(app, settings, chosen=selection.chooses)
     if selection.chooses(TEACHER_STACK_ID):
@@ -49,7 +58,6 @@ def main() -> None:
 
         boundary = settings.permissions_boundary
         build_teacher_access(app, app.node.try_get_context, lab_ids=lab_ids(), permissions_boundary=boundary)
-    app.synth()
 
 
 if __name__ == "__main__":

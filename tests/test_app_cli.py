@@ -137,10 +137,13 @@ def test_one_lab_s_synth_builds_that_lab_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_a_selection_the_app_does_not_know_builds_every_lab(tmp_path: Path) -> None:
-    result = run_cdk("synth", "NoSuchStack", "--quiet", tmp_path=tmp_path)
+@pytest.mark.parametrize("name", ["NoSuchStack", "MyLabEc2"])
+def test_a_selection_the_app_does_not_build_builds_every_lab(name: str, tmp_path: Path) -> None:
+    # MyLabEc2 is a name the app knows, but with no my-labs/LabEc2/stack.py it builds no such stack
+    (tmp_path / "my-labs").mkdir()
+    result = run_cdk("synth", name, "--quiet", "-c", f"myLabs={tmp_path / 'my-labs'}", tmp_path=tmp_path)
 
-    assert "No stacks match the name(s) NoSuchStack" in result.stderr
+    assert f"No stacks match the name(s) {name}" in result.stderr
     templates = (tmp_path / "cdk.out").glob("*.template.json")
     written = {path.name.removesuffix(".template.json") for path in templates}
     assert written == set(lab_ids())
