@@ -32,6 +32,7 @@ from labs.launcher.selection import SELECTION_ENV
 from labs.watch.package import package
 from local_aws.client import LocalAws
 
+EMPTY_STACK_APP = 'import aws_cdk as cdk; app = cdk.App(); cdk.Stack(app, "Empty"); app.synth()'
 LIVE_GOAL_RATIO = 5.0
 SYNTH_GOAL_RATIO = 1.4
 SYNTH_LABS = (LAB_ID, "LabSpot")
@@ -173,7 +174,8 @@ def one_lab_synth(*, rounds: int = 3) -> list[Row]:
     empty app through the same CLI (the issue's target), and the app's own process against the empty app's."""
     cli: dict[str, list[float]] = {lab_id: [] for lab_id in SYNTH_LABS}
     app: dict[str, list[float]] = {lab_id: [] for lab_id in SYNTH_LABS}
-    empty_app = f"{sys.executable} -c '{EMPTY_APP}'"
+    # the CLI refuses an app without a stack ("This app contains no stacks"): one empty stack
+    empty_app = f"{sys.executable} -c '{EMPTY_STACK_APP}'"
     with tempfile.TemporaryDirectory() as out:
         for _ in range(rounds):
             empty_cli = _cli_synth_s(out, "--app", empty_app)
