@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import os
 import subprocess
 import time
 import uuid
@@ -104,11 +105,15 @@ class WatchSession:
         try:
             stack = self.sources.stack_changes(paths)
             if stack:
-                self.redeploy(f"{_names(stack)} changed: the stack's template changes, so it takes a deploy")
+                self.redeploy(
+                    f"{_shown_paths(stack)} changed: the stack's template changes, so it takes a deploy"
+                )
             elif self.sources.code_changes(paths):
                 code = self._package()
                 if code is not None and not self._handler_mismatch():
-                    self.push(code, why=f"{_names(self.sources.code_changes(paths))} changed", since=detected)
+                    self.push(
+                        code, why=f"{_shown_paths(self.sources.code_changes(paths))} changed", since=detected
+                    )
         except Exception as error:  # an AWS error is one line and the loop goes on waiting
             reason = aws_failure(error)
             if reason is None:
@@ -302,7 +307,7 @@ class WatchSession:
         return ", ".join(f.name for f in self.functions.watched) or "the functions"
 
 
-def _names(paths: Sequence[Path]) -> str:
+def _shown_paths(paths: Sequence[Path]) -> str:
     shown = [
         str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path) for path in paths
     ]
@@ -314,8 +319,6 @@ def _run_cdk(args: list[str]) -> subprocess.Popen[str]:
     from labs.demo.cdk_cli import cdk_executable
 
     executable, extra = cdk_executable()
-    import os
-
     environment: dict[str, Any] = {**os.environ, **extra, "FORCE_COLOR": "0"}
     return subprocess.Popen(
         [str(executable), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment
