@@ -16,6 +16,7 @@ from bench.common import Row
 
 SECTIONS = (
     "bench.synth",
+    "bench.watch",
     "bench.csv_writer",
     "bench.class_ops",
     "bench.batch",

@@ -26,6 +26,7 @@ from labs.outcomes import ExitStatus
 from labs.preflight import command as preflight_command
 from labs.registry import all_labs
 from labs.settings import SettingsError
+from labs.watch import command as watch_command
 
 # commands that call no AWS of their own (`labkit emulator` with no action starts one; the demo its own)
 OFFLINE = frozenset({"exercise", "cost", "demo"})
@@ -39,6 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
     "demo": demo_command,
     "emulator": emulator_command,
     "class": class_command,
+    "watch": watch_command,
 }
 
 

@@ -22,9 +22,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from labs.checks.options import CheckOption
+from labs.constructs.function_facts import CodeSource
 
 if TYPE_CHECKING:
     from aws_cdk import Stack
@@ -74,6 +75,37 @@ class CheapestSetup:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exercise:
+    """How `labkit watch` runs the lab the way its hands-on does, once a handler edit is live."""
+
+    # the AWS call: DynamoDB PutItem, Step Functions StartExecution, or a synchronous Lambda Invoke
+    action: Literal["put_item", "start_execution", "invoke"]
+    # what it calls, in the deployed stack: the resource's CloudFormation type and its logical id prefix
+    target_type: str
+    target_prefix: str = ""
+    # the request for a fresh user id: the item (DynamoDB JSON), the execution's input, the invoke's event
+    request: Callable[[str], Mapping[str, Any]]
+    # in the hands-on's words, for the screen: "put a user into the Users table (PutItemCommand)"
+    says: str
+    # LabColdStart's hands-on invokes twice: a cold start, then a warm one in the same environment
+    times: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandlerLoop:
+    """What `labkit watch <Lab>` makes live without a synth: the lab's functions that run the handler."""
+
+    # the functions the learner's handler runs in: logical id prefixes in the lab's template
+    functions: tuple[str, ...]
+    # their handler and code folder when no `-c handlerCode=<dir>` replaces them
+    kit_handler: str
+    kit_code: CodeSource
+    exercise: Exercise
+    # the items of the lab's check that grade the function, shown after each edit
+    check_items: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Lab:
     """Everything the tooling knows about one lab; the stack and check are imported only when used."""
 
@@ -104,6 +136,8 @@ class Lab:
     commands: Mapping[str, str] = field(default_factory=dict)
     # the lab `labkit emulator` walks a learner through by hand: the outputs to paste after `cdk deploy`
     walkthrough_outputs: tuple[str, ...] = ()
+    # the function labs: how `labkit watch` makes a handler edit live and exercises it; None: no handler
+    handler_loop: HandlerLoop | None = None
 
     @property
     def folder(self) -> Path:

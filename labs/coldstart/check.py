@@ -33,15 +33,18 @@ from labs.coldstart.evidence import ROUNDS, InitComparison, heavy_init_gap, logg
 from labs.coldstart.logs import latest_cold, median_warm_ms, warm_after_cold
 from labs.coldstart.spec import (
     ALIAS,
+    COLD_ITEM,
     HEAVY,
     HEAVY_128,
     HEAVY_1024,
+    INVOCATIONS_ITEM,
     LAB_ID,
     LIGHT_128,
     PROFILE_VARIABLE,
     PROVISIONED_CONTEXT,
     STEPS,
     TIMEOUT_S,
+    WARM_ITEM,
     provisioned_usd_per_hour,
 )
 
@@ -146,7 +149,7 @@ def check_invocations(
     failing = [f for f in functions if invocations.failed(f.role.construct_id)]
     if not failing:
         counts = ", ".join(f"{f.role.label} {len(invocations.made[f.role.construct_id])}" for f in functions)
-        report.add("Invocations", True, f"every invocation the check made succeeded ({counts})")
+        report.add(INVOCATIONS_ITEM, True, f"every invocation the check made succeeded ({counts})")
         return
     described = []
     for function in failing:
@@ -163,7 +166,7 @@ def check_invocations(
         else ""
     )
     report.add(
-        "Invocations",
+        INVOCATIONS_ITEM,
         False,
         "; ".join(described),
         hint=f"{why}read the error and its traceback in the function's log: "
@@ -220,7 +223,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction, invocation
     if cold is None:
         failed = invocations.failed(light.role.construct_id)
         report.add(
-            "Cold start",
+            COLD_ITEM,
             False,
             f"{light.role.label}: "
             + ("no invocation succeeded" if failed else "no REPORT with Init Duration"),
@@ -230,7 +233,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction, invocation
         )
     else:
         report.add(
-            "Cold start",
+            COLD_ITEM,
             cold.cold_start is True,
             f"{light.role.label}: Init Duration {cold.init_ms:.1f} ms, Powertools cold_start: "
             f"{_flag(cold.cold_start)} (environment {cold.environment.rsplit(']', 1)[-1][:8]})",
@@ -238,7 +241,7 @@ def check_cold_and_warm(report: CheckReport, light: DeployedFunction, invocation
         )
     warm = warm_after_cold(records)
     report.add(
-        "Warm start",
+        WARM_ITEM,
         warm is not None and warm.cold_start is False,
         f"{light.role.label}: the same environment answered again in {warm.duration_ms:.1f} ms, "
         f"no Init Duration, cold_start: {_flag(warm.cold_start)}"

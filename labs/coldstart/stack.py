@@ -15,6 +15,7 @@ from constructs import Construct
 
 from labs.coldstart.spec import (
     ALIAS,
+    COLDSTART_CODE,
     FUNCTIONS,
     HANDLER,
     LAB_ID,
@@ -26,13 +27,12 @@ from labs.coldstart.spec import (
     parse_provisioned,
     provisioned_usd_per_hour,
 )
-from labs.constructs.functions import LAMBDA_SRC, LabFunction
+from labs.constructs.functions import LabFunction, code_asset
 from labs.constructs.lab_stack import LabStack
 from labs.function_labs.csv_writer import learner_code
 from labs.settings import LabSettings
 from labs.shared_facts import LEARNER_HANDLER
 
-COLDSTART_SRC = LAMBDA_SRC / "coldstart"
 # the lines of a function's log that say how an invocation ended: its REPORT, the runtime's error, a timeout
 FAILURE_OR_REPORT = r"REPORT|\[ERROR\]|Task timed out"
 
@@ -41,9 +41,7 @@ def coldstart_code(handler_code: Path | None) -> lambda_.Code:
     """The kit's handler file alone (a small package initialises faster), or the learner's folder."""
     if handler_code:
         return learner_code(handler_code)
-    return lambda_.Code.from_asset(
-        str(COLDSTART_SRC), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "__init__.py"]
-    )
+    return code_asset(COLDSTART_CODE)
 
 
 class LabColdStartStack(LabStack):

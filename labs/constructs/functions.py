@@ -4,7 +4,6 @@ pinned Powertools layer with the rule that refuses a region where it is not publ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
 from aws_cdk import Aws, CfnRule, CfnRuleAssertion, Duration, Fn, Stack
@@ -13,12 +12,17 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from labs.constructs.function_facts import FUNCTION_ID
+from labs.constructs.function_facts import FUNCTION_ID, KIT_CODE, CodeSource
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge
 from labs.shared_facts import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_REGIONS, powertools_layer_arn
 
-LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
+
+def code_asset(source: CodeSource) -> lambda_.Code:
+    """A function's code from its folder, less what the source excludes (`labkit watch` packages the same)."""
+    return lambda_.Code.from_asset(str(source.folder), exclude=list(source.exclude))
+
+
 POWERTOOLS_ID = "Powertools"
 POWERTOOLS_RULE_ID = "PowertoolsLayerRegion"
 
@@ -50,9 +54,7 @@ def powertools_layer(scope: Construct) -> lambda_.ILayerVersion:
 
 def lambda_src_code() -> lambda_.Code:
     """One asset for every function of the kit: lambda_src/ holds only standard library + boto3 code."""
-    return lambda_.Code.from_asset(
-        str(LAMBDA_SRC), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache"]
-    )
+    return code_asset(KIT_CODE)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from labs.constructs.functions import LabFunction
+from labs.constructs.function_facts import CodeSource
+from labs.constructs.functions import LabFunction, code_asset
 from labs.constructs.nag import acknowledge, arn_finding
 from labs.constructs.storage import LabBucket
 from labs.function_labs.facts import WRITER_ID
@@ -26,7 +27,7 @@ CSV_WRITER_HANDLER = KIT_WRITER_HANDLER
 
 def learner_code(folder: Path) -> lambda_.Code:
     """The learner's function code, from its folder."""
-    return lambda_.Code.from_asset(str(folder), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache"])
+    return code_asset(CodeSource(folder))
 
 
 class CsvWriter(Construct):

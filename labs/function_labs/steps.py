@@ -21,7 +21,7 @@ from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.deployed.session import error_code, unless_gone
-from labs.function_labs.facts import WRITER_LOGICAL_PREFIX
+from labs.function_labs.facts import EVENT_ITEM, ROW_ITEM, WRITER_LOGICAL_PREFIX
 from labs.shared_facts import KIT_WRITER_HANDLER, cdk_command
 
 if TYPE_CHECKING:
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 # the CSV writer function's logical id prefix in both function labs, from the ids its construct uses
 WRITER_PREFIX = WRITER_LOGICAL_PREFIX
-EVENT_ITEM = "Event in the function's log"
-ROW_ITEM = "CSV row in the bucket"
 MAX_LOG_PAGES = 20
 # polls to wait after the function's invocation ended: logs and objects arrive within seconds of it
 GRACE_POLLS = 2

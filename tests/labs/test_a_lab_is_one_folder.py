@@ -276,6 +276,16 @@ def test_labkit_exercise_writes_the_throwaway_labs_starter(project: Path, tmp_pa
     assert "# TODO step 1: make a topic." in starter
 
 
+def test_labkit_watch_says_the_throwaway_lab_has_no_handler_to_watch(project: Path) -> None:
+    # its descriptor declares no handler loop (it deploys no function): one line, no AWS call
+    watched = labkit(project, "watch", LAB_ID)
+    assert watched.returncode == 2
+    assert watched.stderr.strip().splitlines() == [
+        f"labkit watch: {LAB_ID} has no handler to watch (it deploys no Lambda function of yours): edit "
+        f"labs/throwaway/stack.py and run `cdk deploy {LAB_ID}`"
+    ]
+
+
 def test_the_demo_plans_the_throwaway_lab(project: Path) -> None:
     planned = labkit(project, "demo", "--plan")
     assert planned.returncode == 0, planned.stderr

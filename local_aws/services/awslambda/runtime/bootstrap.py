@@ -30,6 +30,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 MIB = 1024 * 1024
@@ -221,12 +222,47 @@ def _error(kind: str, message: str, stack: list[str]) -> dict[str, Any]:
     return {"errorMessage": message, "errorType": kind, "stackTrace": stack}
 
 
+class _FaultError(Exception):
+    """An init failure the Python runtime names itself (awslambdaric's FaultException)."""
+
+    def __init__(self, kind: str, message: str, trace: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.message, self.trace = kind, message, trace or []
+
+
 def _load_handler(name: str) -> Any:
+    """The handler, or a _FaultError as awslambdaric's _get_handler raises it (a module that raises anything
+    else at import fails the init with that exception and its traceback)."""
     module_name, _, function_name = name.rpartition(".")
     if not module_name:
-        raise ValueError(f"Bad handler '{name}': not enough values to unpack (expected 2, got 1)")
-    module = importlib.import_module(module_name.replace("/", "."))
-    return getattr(module, function_name)
+        raise _FaultError(
+            "Runtime.MalformedHandlerName",
+            f"Bad handler '{name}': not enough values to unpack (expected 2, got 1)",
+        )
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as error:
+        raise _FaultError(
+            "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {error}"
+        ) from None
+    except SyntaxError as error:
+        trace = [f'  File "{error.filename}" Line {error.lineno}\n    {(error.text or "").strip()}']
+        raise _FaultError(
+            "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {error}", trace
+        ) from None
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise _FaultError(
+            "Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_name}'"
+        ) from None
+
+
+def _log_error(error: dict[str, Any]) -> None:
+    """`[ERROR] <type>: <message>`, then the traceback, as the runtime logs a failed init or invocation."""
+    stack = "".join(line if line.endswith("\n") else line + "\n" for line in error["stackTrace"])
+    print(f"[ERROR] {error['errorType']}: {error['errorMessage']}", flush=True)
+    print(f"Traceback (most recent call last):\n{stack}", end="", flush=True)
 
 
 def _cap_memory(memory_mb: int) -> None:
@@ -270,25 +306,28 @@ def _init(setup: dict[str, Any]) -> tuple[Any, _RequestIdFilter] | None:
     started = time.monotonic()
     try:
         handler = _load_handler(setup["handler"])
-    except Exception as error:  # the runtime reports an import failure as Runtime.ImportModuleError
-        kind = "Runtime.ImportModuleError" if isinstance(error, ImportError) else "Runtime.HandlerNotFound"
-        message = f"Unable to import module '{setup['handler'].rpartition('.')[0]}': {error}"
-        print(f"[ERROR] {kind}: {message}", file=sys.stderr, flush=True)
-        _report({"ok": False, "init_s": time.monotonic() - started, "payload": _error(kind, message, [])})
-        return None
-    _report({"ok": True, "init_s": time.monotonic() - started})
-    return handler, stamp
+    except _FaultError as fault:
+        error = _error(fault.kind, fault.message, fault.trace)
+    except Exception as raised:  # the module raised at import: its own exception, from its own frames on
+        frames = [f for f in traceback.extract_tb(raised.__traceback__) if Path(f.filename) != Path(__file__)]
+        error = _error(type(raised).__name__, str(raised), traceback.format_list(frames))
+    else:
+        _report({"ok": True, "init_s": time.monotonic() - started})
+        return handler, stamp
+    _log_error(error)
+    _report({"ok": False, "init_s": time.monotonic() - started, "payload": error})
+    return None
 
 
 def _invoke(handler: Any, request: dict[str, Any]) -> dict[str, Any]:
     context = LambdaContext(request)
     try:
         payload = handler(request["event"], context)
-    except Exception as error:
-        stack = traceback.format_list(traceback.extract_tb(error.__traceback__)[1:])
-        kind = type(error).__name__
-        print(f"[ERROR] {kind}: {error}\nTraceback (most recent call last):\n{''.join(stack)}", flush=True)
-        return {"ok": False, "payload": _error(kind, str(error), stack)}
+    except Exception as raised:
+        stack = traceback.format_list(traceback.extract_tb(raised.__traceback__)[1:])
+        error = _error(type(raised).__name__, str(raised), stack)
+        _log_error(error)
+        return {"ok": False, "payload": error}
     try:
         text = json.dumps(payload)
     except (TypeError, ValueError) as error:
