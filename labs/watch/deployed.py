@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.awslambda import FUNCTION_TYPE
 from labs.deployed.stack import DeployedStack, load_stack, template_of
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
     from labs.descriptor import HandlerLoop
 
-FUNCTION_TYPE = "AWS::Lambda::Function"
 # CDK's asset metadata on each resource whose property is an asset (on unless cdk.json turns it off)
 ASSET_PATH = "aws:asset:path"
 UPDATE_TIMEOUT_S = 300.0

@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from labs.checks.report import CheckReport
-from labs.constructs.functions import LAMBDA_SRC
+from labs.constructs.function_facts import LAMBDA_SRC
 from labs.efs.check import check
 from labs.efs.spec import MOUNT_PATH, NFS_PORT
 from labs.settings import LabSettings
