@@ -276,3 +276,11 @@ def test_a_roster_file_name_stays_text_in_every_report(grid: ClassGrid) -> None:
     assert "\\<b\\>\\*1A\\*\\[x\\]\\(y\\).txt" in first
     assert "<b>" not in first
     assert "&lt;b&gt;*1A*[x](y).txt" in page
+
+
+def test_an_unreachable_learner_s_hint_names_the_kit_s_teacher_role_stack(every_grade: ClassGrid) -> None:
+    dave = every_grade.cells[("dave", "LabDdbStream")]
+
+    assert dave.grade is Grade.ERROR
+    assert "in account 444444444444, deploy LabkitTeacherAccess with -c teacherPrincipals=" in dave.hint
+    assert "classExternalId=" in dave.hint
