@@ -218,10 +218,11 @@ def test_labkit_check_runs_the_throwaway_labs_own_check(project: Path) -> None:
 
 
 def test_labkit_cost_cannot_price_the_new_type_and_prices_it_with_its_entry(
-    project: Path, with_entry: Path
+    project: Path, with_entry: Path, synthesized: tuple[Path, str]
 ) -> None:
-    without = labkit(project, "cost", LAB_ID, "--json")
-    priced = labkit(with_entry, "cost", LAB_ID, "--json")
+    assembly = ("--app", str(synthesized[0]))
+    without = labkit(project, "cost", LAB_ID, "--json", *assembly)
+    priced = labkit(with_entry, "cost", LAB_ID, "--json", *assembly)
 
     assert without.returncode == 2, without.stdout + without.stderr
     assert f"cannot price {NEW_TYPE} (Alerts" in without.stderr
