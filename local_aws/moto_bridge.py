@@ -93,6 +93,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "ec2.VolumeInUseError": ("moto.ec2.exceptions", "VolumeInUseError"),
     "ec2.backends": ("moto.ec2.models", "ec2_backends"),
     "ec2.random_spot_request_id": ("moto.ec2.utils", "random_spot_request_id"),
+    "events.Rule": ("moto.events.models", "Rule"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),
     "fis.backends": ("moto.fis.models", "fis_backends"),
@@ -131,6 +132,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "sts.TokenResponse": ("moto.sts.responses", "TokenResponse"),
     "sts.backends": ("moto.sts.models", "sts_backends"),
     "utilities.get_partition": ("moto.utilities.utils", "get_partition"),
+    "utilities.parse_arn": ("moto.utilities.arns", "parse_arn"),
 }
 
 # the private attributes the services reach, each through the accessor named beside it: attribute -> the key

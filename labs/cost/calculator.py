@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from labs.cost.per_run import PerRun, per_run_costs
 from labs.cost.prices import CostError, PriceTable
 from labs.cost.resources import (
     AUTO_SCALING_GROUP,
@@ -107,6 +108,8 @@ class LineItem:
     usd_per_hour: float
     # Spot instances: what the same instances would cost on-demand (None: the item is on-demand already)
     on_demand_usd_per_hour: float | None = None
+    # a group that capacity rebalancing takes to its maximum during an interruption (None: no such group)
+    at_most_usd_per_hour: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,10 +126,19 @@ class TemplateCost:
 
     items: tuple[LineItem, ...]
     usage_based: tuple[UsageBased, ...]
+    per_run: tuple[PerRun, ...] = ()
 
     @property
     def usd_per_hour(self) -> float:
         return sum(item.usd_per_hour for item in self.items)
+
+    @property
+    def at_most_usd_per_hour(self) -> float:
+        """The hourly cost while every rebalancing group is at its maximum."""
+        return sum(
+            item.usd_per_hour if item.at_most_usd_per_hour is None else item.at_most_usd_per_hour
+            for item in self.items
+        )
 
     @property
     def on_demand_usd_per_hour(self) -> float:
@@ -187,7 +199,16 @@ class _Pricer:
                 )
         return TemplateCost(items=tuple(items), usage_based=tuple(usage_based))
 
-    def _machines(self, logical_id: str, _props: Properties) -> Iterator[LineItem]:
+    def _machines(self, logical_id: str, props: Properties) -> Iterator[LineItem]:
+        items = list(self._machine_items(logical_id))
+        machines = self.machines[logical_id]
+        # capacity rebalancing launches the replacement before the warned instance goes (up to MaxSize)
+        if machines.spot_count and str(props.get("CapacityRebalance", "")).lower() == "true":
+            scale = machines.max_count / machines.count
+            items = [replace(item, at_most_usd_per_hour=item.usd_per_hour * scale) for item in items]
+        yield from items
+
+    def _machine_items(self, logical_id: str) -> Iterator[LineItem]:
         machines = self.machines[logical_id]
         where = f"{logical_id} ({machines.instance_type})"
         unit = self.prices.instance(machines.instance_type, where=where).usd_per_hour
@@ -368,7 +389,8 @@ def price_template(template: Mapping[str, Any], prices: PriceTable) -> TemplateC
 
     Raises CostError for what the kit cannot price honestly (unknown instance, volume or resource type).
     """
-    return _Pricer(template, prices).price()
+    cost = _Pricer(template, prices).price()
+    return replace(cost, per_run=tuple(per_run_costs(template, prices)))
 
 
 def machines_of(template: Mapping[str, Any]) -> list[Machines]:

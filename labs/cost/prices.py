@@ -58,6 +58,8 @@ class PriceTable:
     spot_source: str = ""
     # Lambda provisioned concurrency, by architecture (arm64, x86_64)
     provisioned_usd_per_gb_second: dict[str, float] = field(default_factory=dict)
+    # what is billed per use, never per hour (an AWS FIS action-minute)
+    usd_per_use: dict[str, float] = field(default_factory=dict)
 
     def provisioned_concurrency(
         self, *, memory_mb: int, environments: int = 1, architecture: str = "arm64", where: str = ""
@@ -121,6 +123,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
     raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     spot: dict[str, Any] = raw.get("spot", {})
     provisioned: dict[str, Any] = raw.get("lambda_provisioned_concurrency", {})
+    per_use: dict[str, Any] = raw.get("usd_per_use", {})
     return PriceTable(
         as_of=raw["as_of"],
         region=raw["region"],
@@ -136,4 +139,5 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         provisioned_usd_per_gb_second={
             name: float(value) for name, value in provisioned.get("usd_per_gb_second", {}).items()
         },
+        usd_per_use={name: float(value) for name, value in per_use.items() if name != "source"},
     )

@@ -154,7 +154,7 @@ CLOUDFORMATION_ACTIONS: dict[str, tuple[str, ...]] = {
         "lambda:GetProvisionedConcurrencyConfig",
         "lambda:DeleteProvisionedConcurrencyConfig",
     ),
-    # the Spot lab: its events' rule, the log group's resource policy for it, the FIS experiment template
+    # the Spot lab: its events' rule, the rule's permission to invoke the event filter, the FIS template
     "AWS::Events::Rule": (
         "events:PutRule",
         "events:DescribeRule",
@@ -163,11 +163,7 @@ CLOUDFORMATION_ACTIONS: dict[str, tuple[str, ...]] = {
         "events:RemoveTargets",
         "events:DeleteRule",
     ),
-    "AWS::Logs::ResourcePolicy": (
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DeleteResourcePolicy",
-    ),
+    "AWS::Lambda::Permission": ("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"),
     "AWS::FIS::ExperimentTemplate": (
         "fis:CreateExperimentTemplate",
         "fis:UpdateExperimentTemplate",
