@@ -105,15 +105,46 @@ def role_allows(role: Any, iam: Any, action: str, resource: str) -> Decision:
     return Decision(True, f"role {role.name} allows {action} on {resource}")
 
 
-def trusts(role: Any, service: str) -> bool:
-    """True when the role's trust policy lets `service` (e.g. scheduler.amazonaws.com) assume it."""
+# the condition operators a service's trust uses for aws:SourceAccount and aws:SourceArn
+_CONDITION_OPERATORS = {
+    "StringEquals": False,
+    "ArnEquals": False,
+    "StringLike": True,
+    "ArnLike": True,
+}
+
+
+def conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
+    """Whether a statement's Condition block holds for the request's context keys (case-insensitive).
+
+    An operator the emulator does not know, or a key the request does not carry, never holds: stricter than
+    AWS at worst, as for identity policies above."""
+    known = {key.lower(): value for key, value in context.items()}
+    for operator, tests in conditions.items():
+        if operator not in _CONDITION_OPERATORS:
+            return False
+        wildcards = _CONDITION_OPERATORS[operator]
+        for key, wanted in tests.items():
+            value = known.get(key.lower())
+            if value is None:
+                return False
+            patterns = _as_list(wanted)
+            if not (_matches(patterns, value, ignore_case=False) if wildcards else value in patterns):
+                return False
+    return True
+
+
+def trusts(role: Any, service: str, context: Mapping[str, str] | None = None) -> bool:
+    """True when the role's trust policy lets `service` (e.g. scheduler.amazonaws.com) assume it, for a
+    request that carries `context` (the service's aws:SourceAccount and aws:SourceArn)."""
     for statement in statements(role.assume_role_policy_document):
         principal = statement.get("Principal", {})
         services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
-        if statement.get("Effect") == "Allow" and service in services and "Condition" not in statement:
-            return _matches(_as_list(statement.get("Action", [])), "sts:AssumeRole", ignore_case=True)
-        if statement.get("Effect") == "Allow" and service in services:
-            # the kit's trust has aws:SourceAccount = its own account, which the emulator's calls satisfy
+        if statement.get("Effect") != "Allow" or service not in services:
+            continue
+        if not _matches(_as_list(statement.get("Action", [])), "sts:AssumeRole", ignore_case=True):
+            continue
+        if conditions_hold(statement.get("Condition") or {}, context or {}):
             return True
     return False
 
