@@ -4,7 +4,7 @@ or each learner in an account of their own, reached through a role.
     labkit class preflight --roster FILE LAB...      will the class fit (quotas x learners, region, bootstrap)
     labkit class status    --roster FILE             lab stacks by owner: expiry, cost; spend now vs the cap
     labkit class check     --roster FILE [LAB...] --report DIR   graded checks: report.md/.csv/.xml/.html,
-                                                     gradescope/<owner>/results.json
+                                                     gradescope/<owner>/results.json (or NOT_GRADED.txt)
     labkit class destroy   --roster FILE [LAB...] [--expired-only] [--yes]   delete, wait, scan for leftovers
     labkit class guard     --roster FILE [--cap USD] [--enforce]   who is over the cap; destroy, verify
     labkit class learner-account OWNER... [--roster FILE]   on the emulator: accounts with the teacher role
@@ -181,7 +181,7 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
 
 def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
     """`labkit class check`: check every learner's labs and write the grades."""
-    from labs.classroom.reports import write_reports
+    from labs.classroom.reports import gradescope, write_reports
     from labs.classroom.reports.labels import totals
 
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
@@ -201,9 +201,17 @@ def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
     console.print(render.grid_table(grid))
     for away in reach.unreachable.values():
         console.print(f"[bold red]not reached:[/] {escape(away.line)}")
-    shown = [str(path) for path in written if path.name != "results.json"]
-    shown.append(f"{args.report / 'gradescope'}/<owner>/results.json ({len(written) - len(shown)} learners)")
+    per_learner = {gradescope.FILE, gradescope.NOT_GRADED_FILE}
+    shown = [str(path) for path in written if path.name not in per_learner]
+    graded = sum(1 for path in written if path.name == gradescope.FILE)
+    shown.append(f"{args.report / gradescope.FOLDER}/<owner>/{gradescope.FILE} ({graded} learners)")
     console.print(f"Reports: {', '.join(shown)}")
+    unsure = [path.parent.name for path in written if path.name == gradescope.NOT_GRADED_FILE]
+    if unsure:
+        console.print(
+            f"[bold red]not graded[/] (no {gradescope.FILE}, a lab could not be checked; "
+            f"{gradescope.NOT_GRADED_FILE} says why): {escape(', '.join(unsure))}"
+        )
     style = "green" if grid.all_passed else "bold red"
     console.print(f"[{style}]{totals(grid)}[/]")
     return ExitStatus.of(grid.all_passed)
