@@ -102,6 +102,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "iam.NoSuchEntity": ("moto.iam.exceptions", "NoSuchEntity"),
     "iam.aws_managed_policies_data": ("moto.iam.aws_managed_policies", "aws_managed_policies_data"),
     "iam.backends": ("moto.iam.models", "iam_backends"),
+    "kms.backends": ("moto.kms.models", "kms_backends"),
     "logs.ResourceAlreadyExistsException": ("moto.logs.exceptions", "ResourceAlreadyExistsException"),
     "logs.backends": ("moto.logs.models", "logs_backends"),
     "moto_server.DomainDispatcherApplication": (
@@ -153,6 +154,7 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_parameters": "ssm.SimpleSystemManagerBackend",  # parameter_versions
     "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
+    "_create_default_encryption_key": "ec2.EBSBackend",  # replace_default_ebs_key_creation
 }
 
 # services whose backends are kept per partition, not per region
@@ -347,6 +349,14 @@ def replace_layers_data(
     """Put `make(moto's function)` in place of how a Lambda function reads its layers' data."""
     name = "_get_layers_data"
     replace(function_class, name, make(original(function_class, name)))
+
+
+def replace_default_ebs_key_creation(
+    ebs_backend_class: Any, make: Callable[[Callable[..., Any]], Callable[..., Any]]
+) -> None:
+    """Put `make(moto's function)` in place of how EBS creates the account's default key (aws/ebs)."""
+    name = "_create_default_encryption_key"
+    replace(ebs_backend_class, name, make(original(ebs_backend_class, name)))
 
 
 def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:

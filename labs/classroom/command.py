@@ -97,7 +97,7 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
     from labs.classroom.preflight import place_lines, unreachable_line
     from labs.cost.prices import load_prices
     from labs.preflight.command import landing_zone_settings
-    from labs.preflight.results import exit_code
+    from labs.preflight.results import CANNOT_TELL, exit_code
 
     roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs))
@@ -136,15 +136,12 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
         f"Class preflight: {len(roster)} learners, each with {', '.join(labs)} deployed at once, in {where}"
     )
     console.print(render.preflight_table(title, lines))
-    code = exit_code(lines)
-    blockers = sum(1 for line in lines if line.blocks)
-    if code:
-        console.print(
-            f"[bold red]{blockers} blocker(s)[/]: fix the lines marked fail before the class deploys"
-        )
-    else:
-        console.print(f"[green]the class fits[/] ({len(roster)} learners, {', '.join(labs)})")
-    return code
+    blockers = [line for line in lines if line.blocks]
+    unknown = [line for line in lines if line.status is CANNOT_TELL]
+    if blockers:
+        console.print(render.blockers_table(blockers))
+    console.print(render.preflight_verdict(blockers, unknown, learners=len(roster), labs=", ".join(labs)))
+    return exit_code(lines)
 
 
 def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
