@@ -46,7 +46,9 @@ def _testcase(suite: ET.Element, cell: GradedCell) -> None:
     if element is not None:
         outcome = ET.SubElement(case, element, message=plain_text(cell.headline), type=cell.grade.value)
         if element != "skipped":
-            outcome.text = plain_text("\n".join([cell.headline, *([f"hint: {cell.hint}"] if cell.hint else [])]))
+            outcome.text = plain_text(
+                "\n".join([cell.headline, *([f"hint: {cell.hint}"] if cell.hint else [])])
+            )
     if cell.report is not None:
         out = ET.SubElement(case, "system-out")
         lines = [f"stack {cell.stack_name}"]
