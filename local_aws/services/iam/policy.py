@@ -105,38 +105,10 @@ def role_allows(role: Any, iam: Any, action: str, resource: str) -> Decision:
     return Decision(True, f"role {role.name} allows {action} on {resource}")
 
 
-# the condition operators a service's trust uses for aws:SourceAccount and aws:SourceArn
-_CONDITION_OPERATORS = {
-    "StringEquals": False,
-    "ArnEquals": False,
-    "StringLike": True,
-    "ArnLike": True,
-}
-
-
-def conditions_hold(conditions: Mapping[str, Any], context: Mapping[str, str]) -> bool:
-    """Whether a statement's Condition block holds for the request's context keys (case-insensitive).
-
-    An operator the emulator does not know, or a key the request does not carry, never holds: stricter than
-    AWS at worst, as for identity policies above."""
-    known = {key.lower(): value for key, value in context.items()}
-    for operator, tests in conditions.items():
-        if operator not in _CONDITION_OPERATORS:
-            return False
-        wildcards = _CONDITION_OPERATORS[operator]
-        for key, wanted in tests.items():
-            value = known.get(key.lower())
-            if value is None:
-                return False
-            patterns = _as_list(wanted)
-            if not (_matches(patterns, value, ignore_case=False) if wildcards else value in patterns):
-                return False
-    return True
-
-
-def trusts(role: Any, service: str, context: Mapping[str, str] | None = None) -> bool:
+def trusts(role: Any, service: str, context: Context | None = None) -> bool:
     """True when the role's trust policy lets `service` (e.g. scheduler.amazonaws.com) assume it, for a
-    request that carries `context` (the service's aws:SourceAccount and aws:SourceArn)."""
+    request that carries `context` (the service's aws:SourceAccount and aws:SourceArn): a condition the
+    emulator cannot decide never holds, stricter than AWS at worst."""
     for statement in statements(role.assume_role_policy_document):
         principal = statement.get("Principal", {})
         services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
@@ -144,7 +116,7 @@ def trusts(role: Any, service: str, context: Mapping[str, str] | None = None) ->
             continue
         if not _matches(_as_list(statement.get("Action", [])), "sts:AssumeRole", ignore_case=True):
             continue
-        if conditions_hold(statement.get("Condition") or {}, context or {}):
+        if condition_holds(statement.get("Condition") or {}, context or {}) is True:
             return True
     return False
 

@@ -41,7 +41,7 @@ def fire(account_id: str, region: str, name: str, group: str | None = None) -> S
         )
     # what Scheduler states when it assumes the role (Scheduler user guide, "Confused deputy prevention")
     source_arn = f"arn:aws:scheduler:{region}:{account_id}:schedule-group/{group or 'default'}"
-    context = {"aws:SourceAccount": account_id, "aws:SourceArn": source_arn}
+    context = {"aws:SourceAccount": [account_id], "aws:SourceArn": [source_arn]}
     if not trusts(role, SCHEDULER_PRINCIPAL, context):
         return _failed(
             schedule,
