@@ -1,7 +1,7 @@
-"""30 LabSpot learners in one shared account, on the emulator: every stack deploys (an account-level
-CloudWatch Logs resource policy per stack stopped the 11th: AWS allows 10 per region), and (`make e2e`)
-`labkit class check --interrupt` interrupts each learner's own instance, 8 at a time, and grades each on
-its own group's warning and replacement; each learner's log group holds only that learner's events."""
+"""A class of 30 LabSpot learners in one shared account, on the emulator: every stack deploys (an
+account-level CloudWatch Logs resource policy per stack stopped the 11th: AWS allows 10 per region), and
+(`make e2e`) `labkit class check --interrupt` interrupts each learner's own instance, 8 at a time, and
+grades each on its own group's warning and replacement; each log group holds only its learner's events."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest.mock import patch
@@ -18,7 +17,6 @@ import boto3
 import pytest
 
 from labs.cli import main
-from labs.cost.prices import PRICES_JSON
 from local_aws.client import LocalAws
 from tests.labs.spot.deploying import Template, deploy_spot, publish_code, spot_template
 from tests.synth import CDK_GROUP
@@ -37,28 +35,18 @@ def for_owner(template: Template, owner: str) -> Template:
 
 
 @pytest.fixture(scope="module")
-def templates() -> dict[str, Template]:
+def class_templates() -> dict[str, Template]:
     first = spot_template(LEARNERS[0])
     return {owner: for_owner(first, owner) for owner in LEARNERS}
 
 
 @pytest.fixture(scope="module")
-def local_aws() -> Iterator[LocalAws]:
-    with LocalAws(spot_warning_s=1.0, prices=PRICES_JSON) as aws:
-        yield aws
-
-
-@pytest.fixture(scope="module")
-def session(local_aws: LocalAws) -> boto3.Session:
-    return local_aws.session()
-
-
-@pytest.fixture(scope="module")
-def deployed(session: boto3.Session, templates: dict[str, Template]) -> dict[str, str]:
+def deployed(session: boto3.Session, class_templates: dict[str, Template]) -> dict[str, str]:
     """Each learner's `cdk deploy LabSpot -c owner=...`: owner -> the stack's final status."""
-    publish_code(session, templates[LEARNERS[0]])
+    publish_code(session, class_templates[LEARNERS[0]])
     return {
-        owner: deploy_spot(session, template, f"{owner}-LabSpot") for owner, template in templates.items()
+        owner: deploy_spot(session, template, f"{owner}-LabSpot")
+        for owner, template in class_templates.items()
     }
 
 
