@@ -14,14 +14,15 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
-from aws_cdk import App  # noqa: E402
+from aws_cdk import App, Stack  # noqa: E402
 
-from labs.exercises.learner_stack import build_learner_stacks  # noqa: E402
+from labs.exercises.learner_stack import build_learner_stacks, learner_stack_ids  # noqa: E402
 from labs.launcher import COMMAND_ENV, deploys_labs  # noqa: E402
+from labs.launcher.selection import Selection  # noqa: E402
 from labs.registry import lab_ids  # noqa: E402
 from labs.settings import LabSettings, SettingsError  # noqa: E402
 from labs.synthesis import build_labs  # noqa: E402
-from labs.teacher_access.stack import build_teacher_access  # noqa: E402
+from labs.teacher_access.facts import STACK_ID as TEACHER_STACK_ID  # noqa: E402
 
 
 def main() -> None:
@@ -36,13 +37,27 @@ def main() -> None:
         sys.exit(1)
     if warning and deploys_labs(os.environ.get(COMMAND_ENV)):
         print(warning, file=sys.stderr)
-    build_labs(app, settings)
-    build_learner_stacks(app, settings)
-    # not a lab: the teacher's role in a learner account, when its settings are given (-c teacherPrincipals=)
-    build_teacher_access(
-        app, app.node.try_get_context, lab_ids=lab_ids(), permissions_boundary=settings.permissions_boundary
+    # only what the CLI call selects (`cdk deploy LabEc2`: one lab's synth); no selection builds everything
+    selection = Selection.from_environment(os.environ).resolve(
+        [*lab_ids(), *learner_stack_ids(), TEACHER_STACK_ID]
     )
+    build(app, settings, selection)
+    if not selection.everything and not any(isinstance(child, Stack) for child in app.node.children):
+        # it named a stack this app builds no more (My<Lab> without its file): the CLI meets the whole app
+        build(app, settings, Selection())
     app.synth()
+
+
+def build(app: App, settings: LabSettings, selection: Selection) -> None:
+    """The selected labs, the learner's own stacks and the teacher's, into the app."""
+    build_labs(app, settings, only=tuple(lab for lab in lab_ids() if selection.chooses(lab)))
+    build_learner_stacks(app, settings, chosen=selection.chooses)
+    if selection.chooses(TEACHER_STACK_ID):
+        # not a lab: the teacher's role in a learner account, when its settings are given (teacherPrincipals)
+        from labs.teacher_access.stack import build_teacher_access
+
+        boundary = settings.permissions_boundary
+        build_teacher_access(app, app.node.try_get_context, lab_ids=lab_ids(), permissions_boundary=boundary)
 
 
 if __name__ == "__main__":

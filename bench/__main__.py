@@ -14,7 +14,16 @@ from rich.table import Table
 
 from bench.common import Row
 
-SECTIONS = ("bench.synth", "bench.csv_writer", "bench.class_ops", "bench.demo", "bench.suite", "bench.setup")
+SECTIONS = (
+    "bench.synth",
+    "bench.watch",
+    "bench.csv_writer",
+    "bench.class_ops",
+    "bench.batch",
+    "bench.demo",
+    "bench.suite",
+    "bench.setup",
+)
 
 
 def _format(row: Row) -> str:

@@ -8,23 +8,28 @@ dispatches, and turns the errors every command can meet into one message and one
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from labs.checks import command as check_command
 from labs.classroom import command as class_command
-from labs.coldstart import command as coldstart_command
 from labs.cost import command as cost_command
 from labs.demo import command as demo_command
 from labs.deployed.session import aws_failure
 from labs.emulator import command as emulator_command
+from labs.emulator.env_file import shell_problem
 from labs.exercises import command as exercise_command
 from labs.leftovers import command as leftovers_command
 from labs.outcomes import ExitStatus
 from labs.preflight import command as preflight_command
 from labs.registry import all_labs
 from labs.settings import SettingsError
+from labs.watch import command as watch_command
+
+# commands that call no AWS of their own (`labkit emulator` with no action starts one; the demo its own)
+OFFLINE = frozenset({"exercise", "cost", "demo"})
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check_command,
@@ -35,8 +40,16 @@ COMMANDS: dict[str, ModuleType] = {
     "demo": demo_command,
     "emulator": emulator_command,
     "class": class_command,
-    "coldstart": coldstart_command,
+    "watch": watch_command,
 }
+
+
+def commands() -> dict[str, ModuleType]:
+    """The kit's commands, then each lab's own (its descriptor's `commands`), in the chapter's order."""
+    found = dict(COMMANDS)
+    for described in all_labs().values():
+        found.update(described.command_modules())
+    return found
 
 
 def labs_epilog() -> str:
@@ -53,9 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=labs_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module in COMMANDS.items():
-        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in commands().items():
+        sub = subcommands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, aws_failure=getattr(module, "AWS_FAILURE", ""))
     return parser
@@ -64,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `labkit` command; its exit code: 0 passed, 1 the lab or scan failed, 2 it could not run."""
     args = build_parser().parse_args(argv)
+    offline = args.command in OFFLINE or (args.command == "emulator" and not args.action)
+    problem = None if offline else shell_problem(os.environ)
+    if problem:  # instead of "configure AWS credentials", or retries against a stopped emulator
+        print(f"labkit: {problem}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     try:
         code: int = args.run(args)
     except SettingsError as error:

@@ -9,7 +9,8 @@ A lab folder holds, by convention:
 - `check.py`  a function `check(session, *, stack_name, on_emulator, waiter, **check options) -> CheckReport`;
 - `lab.py`    this descriptor;
 - optional: `baseline.py` (the lab rebuilt on CDK's defaults, named by `cdk_defaults_class`, for `labkit
-  cost`) and `starter.py.tmpl` (the exercise starter, when `starter.template` points at it).
+  cost`), `starter.py.tmpl` (the exercise starter, when `starter.template` points at it) and a `labkit`
+  command of the lab's own (`commands`: its name -> a module of the folder with HELP, add_arguments, run).
 
 Importing this module costs nothing: no CDK, no boto3.
 """
@@ -17,12 +18,14 @@ Importing this module costs nothing: no CDK, no boto3.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 from labs.checks.options import CheckOption
+from labs.constructs.function_facts import CodeSource
 
 if TYPE_CHECKING:
     from aws_cdk import Stack
@@ -72,6 +75,37 @@ class CheapestSetup:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exercise:
+    """How `labkit watch` runs the lab the way its hands-on does, once a handler edit is live."""
+
+    # the AWS call: DynamoDB PutItem, Step Functions StartExecution, or a synchronous Lambda Invoke
+    action: Literal["put_item", "start_execution", "invoke"]
+    # what it calls, in the deployed stack: the resource's CloudFormation type and its logical id prefix
+    target_type: str
+    target_prefix: str = ""
+    # the request for a fresh user id: the item (DynamoDB JSON), the execution's input, the invoke's event
+    request: Callable[[str], Mapping[str, Any]]
+    # in the hands-on's words, for the screen: "put a user into the Users table (PutItemCommand)"
+    says: str
+    # LabColdStart's hands-on invokes twice: a cold start, then a warm one in the same environment
+    times: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandlerLoop:
+    """What `labkit watch <Lab>` makes live without a synth: the lab's functions that run the handler."""
+
+    # the functions the learner's handler runs in: logical id prefixes in the lab's template
+    functions: tuple[str, ...]
+    # their handler and code folder when no `-c handlerCode=<dir>` replaces them
+    kit_handler: str
+    kit_code: CodeSource
+    exercise: Exercise
+    # the items of the lab's check that grade the function, shown after each edit
+    check_items: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Lab:
     """Everything the tooling knows about one lab; the stack and check are imported only when used."""
 
@@ -88,12 +122,22 @@ class Lab:
     check_options: tuple[CheckOption, ...] = ()
     starter: StarterSpec | None = None
     zones: ZoneNeeds | None = None
-    # resource types the lab creates that may come without the kit's tags (AWS or the emulator copies none)
+    # resource types the lab creates that may come without the kit's tags (AWS or the emulator copies none):
+    # what the catalogue derives from the lab's template, kept here so leftovers need not synthesize it
+    # (tests/labs/test_catalogue.py checks the two agree)
     untagged_types: tuple[str, ...] = ()
     # its logging makes CloudWatch Logs create or extend the account's log-delivery resource policy
     extends_log_delivery_policy: bool = False
+    # the service-linked roles its first deploy in an account creates (AWS keeps them: free, account-level)
+    service_linked_roles: tuple[str, ...] = ()
     # the class in `baseline.py` that rebuilds the lab on CDK's defaults; None: the lab is its own baseline
     cdk_defaults_class: str | None = None
+    # `labkit <name>` commands of the lab's own: name -> module of the lab folder (HELP, add_arguments, run)
+    commands: Mapping[str, str] = field(default_factory=dict)
+    # the lab `labkit emulator` walks a learner through by hand: the outputs to paste after `cdk deploy`
+    walkthrough_outputs: tuple[str, ...] = ()
+    # the function labs: how `labkit watch` makes a handler edit live and exercises it; None: no handler
+    handler_loop: HandlerLoop | None = None
 
     @property
     def folder(self) -> Path:
@@ -113,6 +157,13 @@ class Lab:
         """The lab's check function (imports boto3 and the terminal, never the CDK)."""
         check: LabCheck = importlib.import_module(f"{self.package}.{CHECK_MODULE}").check
         return check
+
+    def command_modules(self) -> dict[str, ModuleType]:
+        """The lab's own `labkit` commands, imported: name -> module."""
+        return {
+            name: importlib.import_module(f"{self.package}.{module}")
+            for name, module in self.commands.items()
+        }
 
     def cdk_defaults_stack(self) -> Callable[..., Stack] | None:
         """The lab on CDK's defaults (`labkit cost`), or None when the lab builds no network."""

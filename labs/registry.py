@@ -62,6 +62,15 @@ def forget() -> None:
     _discovered.cache_clear()
 
 
+def lab_argument(text: str) -> str:
+    """A lab id given on the command line (argparse's `type=`), refused with the list of labs when unknown."""
+    import argparse
+
+    if text not in _discovered():
+        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(_discovered())}")
+    return text
+
+
 def lab(lab_id: str) -> Lab:
     """The lab with this id; a ValueError that lists the labs for any other id."""
     labs = _discovered()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import ipaddress
 import json
@@ -14,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from labs.cdk_json import cdk_json_context
-from labs.shared_facts import LAB_TAG_KEYS, LEARNER_HANDLER_FILE, OWNER_UNSET, stack_name
+from labs.handler_code import HandlerCodeError, handler_folder
+from labs.shared_facts import LAB_TAG_KEYS, OWNER_UNSET, stack_name
 
 DEFAULT_TTL_HOURS = 8.0
 MAX_TTL_HOURS = 24.0 * 14
@@ -232,38 +232,15 @@ def parse_ttl_hours(value: Any) -> float:
 
 
 def parse_handler_code(value: Any) -> Path | None:
-    """A folder whose handler.py defines `handler(event, context)`, checked before anything is built."""
+    """A folder whose handler.py defines `handler(event, context)` and imports, checked before anything is
+    built (labs/handler_code.py)."""
     text = _text(value)
     if not text:
         return None
-    folder = Path(text).expanduser()
-    first, *others = handler_labs() or ["<Lab>"]
-    write_one = f"write one with `labkit exercise {first}`" + (f" (or {', '.join(others)})" if others else "")
-    if not folder.is_dir():
-        raise SettingsError(f"handlerCode={text!r} is not a folder: {write_one}")
-    source = folder / LEARNER_HANDLER_FILE
-    if not source.is_file():
-        raise SettingsError(f"handlerCode={text!r} holds no {LEARNER_HANDLER_FILE}: {write_one}")
     try:
-        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
-    except (SyntaxError, UnicodeDecodeError) as error:
-        where = f" line {error.lineno}" if isinstance(error, SyntaxError) and error.lineno else ""
-        reason = error.msg if isinstance(error, SyntaxError) else str(error)
-        raise SettingsError(f"handlerCode={text!r}: {source}{where} is not valid Python: {reason}") from None
-    functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    if "handler" not in functions:
-        raise SettingsError(
-            f"handlerCode={text!r}: {source} defines no function `handler(event, context)`, the one "
-            "Lambda calls"
-        )
-    return folder.resolve()
-
-
-def handler_labs() -> list[str]:
-    """The labs whose starter is a handler, deployed with -c handlerCode=<folder>."""
-    from labs.registry import all_labs
-
-    return [lab_id for lab_id, lab in all_labs().items() if lab.starter and lab.starter.kind == "handler"]
+        return handler_folder(text)
+    except HandlerCodeError as error:
+        raise SettingsError(str(error)) from None
 
 
 def parse_my_labs(value: Any) -> Path:

@@ -44,6 +44,16 @@ def cdk_command(verb: str, lab_id: str, stack: str) -> str:
     return f"cdk {verb} {lab_id}"
 
 
+def expire_command(lab_id: str, stack: str) -> str:
+    """`labkit emulator expire <Lab>` for exactly this stack: `--owner alice` for `alice-<Lab>`, `--stack`
+    for any other name (a learner's `My<Lab>`); without them the command fires `<Lab>`'s schedule."""
+    command = f"labkit emulator expire {lab_id}"
+    if stack == lab_id:
+        return command
+    owner = owner_of(stack, lab_id)
+    return f"{command} --owner {owner}" if owner else f"{command} --stack {stack}"
+
+
 def expires_tag(moment: datetime) -> str:
     """The expiry tag's value for a moment."""
     return f"{moment.astimezone(UTC):{EXPIRES_TAG_FORMAT}}"

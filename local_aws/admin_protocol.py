@@ -1,7 +1,9 @@
 """The emulator's own calls beside AWS's, under /_labkit/: their routes, answers and the one HTTP call.
 
 Both sides use these records: the server (local_aws.admin) answers with them, the client
-(local_aws.client's fire_schedule, interrupt_spot_instance, publish_image) reads them back.
+(local_aws.client's fire_schedule, interrupt_spot_instance, publish_image) reads them back. Each call is
+signed (SigV4) with the run's credentials, as every request to the emulator must be (local_aws.access): the
+ones given, else this process's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the exports).
 - POST /_labkit/schedules/fire {"Name", "GroupName", "Region"}: fire a schedule now -> ScheduleFiring;
 - POST /_labkit/spot/interrupt {"InstanceId", "WarningSeconds", "Region"}: EC2 interrupts a Spot instance
   -> SpotInterruption;
@@ -12,10 +14,14 @@ Both sides use these records: the server (local_aws.admin) answers with them, th
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from local_aws.settings import REGION
+
+if TYPE_CHECKING:
+    import urllib.request
 
 PREFIX = "/_labkit/"
 
@@ -105,16 +111,55 @@ class ImagePublished:
         return cls(str(answer["Parameter"]), str(answer["Previous"]), str(answer["Current"]))
 
 
-def call(endpoint: str, route: str, body: dict[str, Any], *, timeout_s: float = 120.0) -> dict[str, Any]:
+def signing_keys(credentials: Any = None) -> tuple[str, str, str]:
+    """(access key id, secret, session token) of `credentials` (the run's, or botocore's), else this
+    process's AWS_* variables."""
+    if credentials is None:
+        return (
+            os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            os.environ.get("AWS_SESSION_TOKEN", ""),
+        )
+    if hasattr(credentials, "access_key_id"):
+        return credentials.access_key_id, credentials.secret_access_key, credentials.session_token
+    return credentials.access_key, credentials.secret_key, credentials.token or ""
+
+
+def signed_request(
+    method: str, url: str, *, credentials: Any = None, body: bytes = b"", region: str = REGION
+) -> urllib.request.Request:
+    """An HTTP request to the emulator signed with SigV4, as the emulator wants every request."""
+    import urllib.request
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    key, secret, token = signing_keys(credentials)
+    headers = {"Content-Type": "application/json"} if body else {}
+    request = AWSRequest(method=method, url=url, data=body, headers=headers)
+    SigV4Auth(Credentials(key, secret, token or None), "labkit", region).add_auth(request)
+    return urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
+        url, data=body or None, method=method, headers=dict(request.headers.items())
+    )
+
+
+def call(
+    endpoint: str,
+    route: str,
+    body: dict[str, Any],
+    *,
+    credentials: Any = None,
+    timeout_s: float = 120.0,
+) -> dict[str, Any]:
     """Ask the emulator at `endpoint` for one of its own calls; raises EmulatorCallError with its reason."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
-        f"{endpoint.rstrip('/')}{PREFIX}{route}",
-        data=json.dumps(body).encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json"},
+    data = json.dumps(body).encode("utf-8")
+    region = str(body.get("Region", REGION))
+    request = signed_request(
+        "POST", f"{endpoint.rstrip('/')}{PREFIX}{route}", credentials=credentials, body=data, region=region
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as answer:  # noqa: S310
@@ -126,25 +171,31 @@ def call(endpoint: str, route: str, body: dict[str, Any], *, timeout_s: float = 
 
 
 def fire_schedule(
-    endpoint: str, name: str, *, region: str = REGION, group: str | None = None
+    endpoint: str, name: str, *, region: str = REGION, group: str | None = None, credentials: Any = None
 ) -> ScheduleFiring:
     """Fire a schedule of the emulator at `endpoint` now, with its own role, as Scheduler would when due."""
     body: dict[str, Any] = {"Name": name, "Region": region, **({"GroupName": group} if group else {})}
-    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body))
+    return ScheduleFiring.from_json(call(endpoint, "schedules/fire", body, credentials=credentials))
 
 
 def interrupt_spot_instance(
-    endpoint: str, instance_id: str, *, region: str = REGION, warning_s: float | None = None
+    endpoint: str,
+    instance_id: str,
+    *,
+    region: str = REGION,
+    warning_s: float | None = None,
+    credentials: Any = None,
 ) -> SpotInterruption:
     """EC2 interrupts a Spot instance of the emulator: both events now, the termination after the warning."""
     body: dict[str, Any] = {"InstanceId": instance_id, "Region": region}
     if warning_s is not None:
         body["WarningSeconds"] = warning_s
-    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body))
+    return SpotInterruption.from_json(call(endpoint, "spot/interrupt", body, credentials=credentials))
 
 
-def publish_image(endpoint: str, parameter: str, *, region: str = REGION) -> ImagePublished:
+def publish_image(
+    endpoint: str, parameter: str, *, region: str = REGION, credentials: Any = None
+) -> ImagePublished:
     """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
-    return ImagePublished.from_json(
-        call(endpoint, "images/publish", {"Parameter": parameter, "Region": region})
-    )
+    body = {"Parameter": parameter, "Region": region}
+    return ImagePublished.from_json(call(endpoint, "images/publish", body, credentials=credentials))

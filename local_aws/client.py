@@ -1,7 +1,8 @@
 """How labs and tools reach the emulator: the one module of local_aws they import.
 
 - `LocalAws`: the emulator (moto's server with the parity fixes) as a context manager, stopped on exit, on
-  error and on Ctrl-C; its `env`, `session()`, parity fixes and gaps;
+  error and on Ctrl-C; its `env`, `session()`, parity fixes and gaps; a random credential per run, the only
+  one it accepts besides those it issues (`credentials`, in `env_vars`);
 - the emulator's own calls beside AWS's (`fire_schedule`, `interrupt_spot_instance`, `publish_image`), so no
   caller speaks its private /_labkit/ protocol;
 - `on_emulator(endpoint)`: whether an endpoint (or LABKIT_EMULATOR=1) means the kit's emulator;
@@ -37,6 +38,7 @@ from local_aws.admin_protocol import (
     fire_schedule,
     interrupt_spot_instance,
     publish_image,
+    signed_request,
 )
 from local_aws.aws_facts import (
     AWS_WARNING_S,
@@ -47,14 +49,16 @@ from local_aws.aws_facts import (
     SPOT_EVENT_TYPES,
 )
 from local_aws.moto_bridge import MOTO_VERSION
-from local_aws.sessions import DUMMY_KEY, emulator_session
+from local_aws.sessions import EmulatorCredentials, emulator_session
 from local_aws.settings import (
+    ACCESS_KEY_VARIABLE,
     ACCOUNT_ID,
     IDLE_VARIABLE,
     PRICES_VARIABLE,
     READY,
     REGION,
     SCRATCH_VARIABLE,
+    SECRET_VARIABLE,
     WARNING_VARIABLE,
 )
 
@@ -75,6 +79,7 @@ __all__ = [
     "REGION",
     "SPOT_EVENT_TYPES",
     "EmulatorCallError",
+    "EmulatorCredentials",
     "EmulatorError",
     "ImagePublished",
     "LocalAws",
@@ -128,6 +133,8 @@ class LocalAws:
         # a price file (the kit's price table) for the emulator's Spot market; None: no prices
         self.prices = prices
         self.account_id = ACCOUNT_ID
+        # the run's key: the only one the emulator accepts besides those it issues (a new one each start)
+        self.credentials = EmulatorCredentials.generate()
         self._requested_port = port
         self._startup_timeout_s = startup_timeout_s
         self._verbose = verbose
@@ -168,8 +175,8 @@ class LocalAws:
         """The variables that point AWS SDKs, the AWS CLI and the CDK CLI at this emulator."""
         return {
             "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_ACCESS_KEY_ID": DUMMY_KEY,
-            "AWS_SECRET_ACCESS_KEY": DUMMY_KEY,
+            "AWS_ACCESS_KEY_ID": self.credentials.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.credentials.secret_access_key,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             # no profile file can add a real credential or endpoint
@@ -190,7 +197,7 @@ class LocalAws:
 
     def session(self) -> boto3.Session:
         """A boto3 session whose clients talk to the emulator, whatever this process's environment says."""
-        return emulator_session(self.endpoint, self.region)
+        return emulator_session(self.endpoint, self.region, self.credentials)
 
     @contextlib.contextmanager
     def patched_environ(self) -> Iterator[None]:
@@ -229,6 +236,7 @@ class LocalAws:
         """Start the emulator's server and wait until it answers."""
         if self._process is not None:
             raise EmulatorError("this LocalAws is already running")
+        self.credentials = EmulatorCredentials.generate()
         # unlinked at once: even a killed kit leaves no log file behind
         self._log = tempfile.TemporaryFile(prefix="labkit-emulator-", suffix=".log")  # noqa: SIM115 - closed in stop()
         # the server's and its functions' temporary files live here, removed in stop() even after a SIGKILL
@@ -245,6 +253,8 @@ class LocalAws:
                     "PYTHONUNBUFFERED": "1",
                     "TMPDIR": self._scratch,
                     SCRATCH_VARIABLE: self._scratch,
+                    ACCESS_KEY_VARIABLE: self.credentials.access_key_id,
+                    SECRET_VARIABLE: self.credentials.secret_access_key,
                     **({IDLE_VARIABLE: str(self.lambda_idle_s)} if self.lambda_idle_s else {}),
                     **(
                         {WARNING_VARIABLE: str(self.spot_warning_s)}
@@ -290,8 +300,9 @@ class LocalAws:
 
         deadline = time.monotonic() + self._startup_timeout_s
         while True:
+            request = signed_request("GET", f"{self.endpoint}{path}", credentials=self.credentials)
             try:
-                with urllib.request.urlopen(f"{self.endpoint}{path}", timeout=5) as answer:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310
                     result: dict[str, Any] = json.load(answer)
                     return result
             except OSError as error:

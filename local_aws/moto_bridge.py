@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,8 @@ MOTO_VERSION = "5.2.5"
 ACCOUNT_HEADER = "x-moto-account-id"
 # the port moto's server puts into the callback URLs it hands out (a custom resource's response URL)
 _PORT_VARIABLE = "MOTO_PORT"
+# what moto reads from the environment once, when first imported: its server sends no CORS headers
+SETTINGS_ENVIRONMENT = {"MOTO_DISABLE_GLOBAL_CORS": "true"}
 
 
 class ParityError(RuntimeError):
@@ -39,6 +42,19 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "autoscaling.InstanceState": ("moto.autoscaling.models", "InstanceState"),
     "autoscaling.backends": ("moto.autoscaling.models", "autoscaling_backends"),
     "awslambda.EventSourceMapping": ("moto.awslambda.models", "EventSourceMapping"),
+    "batch.BatchBackend": ("moto.batch.models", "BatchBackend"),
+    "batch.BatchResponse": ("moto.batch.responses", "BatchResponse"),
+    "batch.ClientException": ("moto.batch.exceptions", "ClientException"),
+    "batch.ComputeEnvironment": ("moto.batch.models", "ComputeEnvironment"),
+    "batch.Job": ("moto.batch.models", "Job"),
+    "batch.JobDefinition": ("moto.batch.models", "JobDefinition"),
+    "batch.JobQueue": ("moto.batch.models", "JobQueue"),
+    "batch.backends": ("moto.batch.models", "batch_backends"),
+    "batch.lowercase_first_key": ("moto.batch.utils", "lowercase_first_key"),
+    "awslambda.InvalidParameterValueException": (
+        "moto.awslambda.exceptions",
+        "InvalidParameterValueException",
+    ),
     "awslambda.LambdaBackend": ("moto.awslambda.models", "LambdaBackend"),
     "awslambda.LambdaFunction": ("moto.awslambda.models", "LambdaFunction"),
     "awslambda.LambdaResponse": ("moto.awslambda.responses", "LambdaResponse"),
@@ -51,6 +67,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "cloudformation.CloudFormationError": ("moto.cloudformation.exceptions", "CloudFormationError"),
     "cloudformation.CloudFormationResponse": ("moto.cloudformation.responses", "CloudFormationResponse"),
     "cloudformation.CustomModel": ("moto.cloudformation.custom_model", "CustomModel"),
+    "cloudformation.Event": ("moto.cloudformation.models", "Event"),
     "cloudformation.ResourceMap": ("moto.cloudformation.parsing", "ResourceMap"),
     "cloudformation.Stack": ("moto.cloudformation.models", "Stack"),
     "cloudformation.UnformattedGetAttTemplateException": (
@@ -65,6 +82,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "core.BaseResponse": ("moto.core.responses", "BaseResponse"),
     "core.CloudFormationModel": ("moto.core.common_models", "CloudFormationModel"),
     "core.EmptyResult": ("moto.core.responses", "EmptyResult"),
+    "core.JsonRESTError": ("moto.core.exceptions", "JsonRESTError"),
     "core.default_user_config": ("moto.core.config", "default_user_config"),
     "dynamodb.StreamRecord": ("moto.dynamodb.models.table", "StreamRecord"),
     "dynamodb.StreamShard": ("moto.dynamodb.models.table", "StreamShard"),
@@ -93,13 +111,18 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "ec2.VolumeInUseError": ("moto.ec2.exceptions", "VolumeInUseError"),
     "ec2.backends": ("moto.ec2.models", "ec2_backends"),
     "ec2.random_spot_request_id": ("moto.ec2.utils", "random_spot_request_id"),
+    "efs.EFSBackend": ("moto.efs.models", "EFSBackend"),
+    "efs.FileSystem": ("moto.efs.models", "FileSystem"),
+    "efs.backends": ("moto.efs.models", "efs_backends"),
     "events.Rule": ("moto.events.models", "Rule"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),
     "fis.backends": ("moto.fis.models", "fis_backends"),
     "iam.IAMBackend": ("moto.iam.models", "IAMBackend"),
     "iam.IamResponse": ("moto.iam.responses", "IamResponse"),
+    "iam.Role": ("moto.iam.models", "Role"),
     "iam.NoSuchEntity": ("moto.iam.exceptions", "NoSuchEntity"),
+    "iam.SERVICE_NAME_CONVERSION": ("moto.iam.models", "SERVICE_NAME_CONVERSION"),
     "iam.aws_managed_policies_data": ("moto.iam.aws_managed_policies", "aws_managed_policies_data"),
     "iam.backends": ("moto.iam.models", "iam_backends"),
     "kms.backends": ("moto.kms.models", "kms_backends"),
@@ -152,9 +175,11 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_associations": "ec2.RouteTable",  # route_table_associations
     "_status_code": "ec2.SpotInstanceRequest",  # spot_request_code, set_spot_request_code
     "_parameters": "ssm.SimpleSystemManagerBackend",  # parameter_versions
-    "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
+    "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, wrap_private_method
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
-    "_create_default_encryption_key": "ec2.EBSBackend",  # replace_default_ebs_key_creation
+    "_create_default_encryption_key": "ec2.EBSBackend",  # wrap_private_method
+    "_child_jobs": "batch.Job",  # child_jobs
+    "_vpc_config": "awslambda.LambdaFunction",  # function_vpc_config
 }
 
 # services whose backends are kept per partition, not per region
@@ -216,12 +241,27 @@ def replace(owner: Any, name: str, replacement: Any) -> None:
     setattr(owner, name, replacement)
 
 
+def wrap_private_method(owner: Any, name: str, make: Callable[[Callable[..., Any]], Any]) -> None:
+    """Put `make(moto's function)` in place of a private method PRIVATE_ATTRIBUTES lists of a moto class."""
+    if name not in PRIVATE_ATTRIBUTES:
+        raise ParityError(f"{name} is not a private attribute the bridge lists")
+    replace(owner, name, make(original(owner, name)))
+
+
 def replace_classmethod(owner: Any, name: str, function: Callable[..., Any]) -> None:
     """Put a function in place of a moto classmethod."""
     setattr(owner, name, classmethod(function))
 
 
 # -- the server ----------------------------------------------------------------------------------------------
+def settle_environment() -> None:
+    """Put SETTINGS_ENVIRONMENT in place before moto is imported; refuse a moto imported without it."""
+    os.environ.update(SETTINGS_ENVIRONMENT)
+    settings = sys.modules.get("moto.settings")
+    if settings is not None and not settings.DISABLE_GLOBAL_CORS:
+        raise ParityError("moto was imported before its CORS headers were turned off")
+
+
 def configure(settings: dict[str, dict[str, bool]]) -> None:
     """The settings POST /moto-api/config would set, in place before the first request."""
     user_config = moto_name("core.default_user_config")
@@ -343,23 +383,18 @@ def layers_data(function: Any, arns: list[str]) -> list[dict[str, Any]]:
     return data
 
 
-def replace_layers_data(
-    function_class: Any, make: Callable[[Callable[..., Any]], Callable[..., Any]]
-) -> None:
-    """Put `make(moto's function)` in place of how a Lambda function reads its layers' data."""
-    name = "_get_layers_data"
-    replace(function_class, name, make(original(function_class, name)))
-
-
-def replace_default_ebs_key_creation(
-    ebs_backend_class: Any, make: Callable[[Callable[..., Any]], Callable[..., Any]]
-) -> None:
-    """Put `make(moto's function)` in place of how EBS creates the account's default key (aws/ebs)."""
-    name = "_create_default_encryption_key"
-    replace(ebs_backend_class, name, make(original(ebs_backend_class, name)))
-
-
 def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:
     """A Lambda backend's event source mappings, by UUID."""
     mappings: dict[str, Any] = lambda_backend._event_source_mappings
     return mappings
+
+
+def child_jobs(job: Any) -> list[Any]:
+    """An array job's children, in index order (none for any other job)."""
+    return list(job._child_jobs or [])
+
+
+def function_vpc_config(function: Any) -> dict[str, Any] | None:
+    """A Lambda function's VpcConfig as it was given (moto's own property adds a made-up VpcId)."""
+    config: dict[str, Any] | None = function._vpc_config
+    return config

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from local_aws.settings import READY, SCRATCH_VARIABLE
+from local_aws.settings import READY, SCRATCH_VARIABLE, run_credentials
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -53,22 +53,36 @@ def _stop_with_parent(server: BaseWSGIServer, parent_pid: int) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the emulator's HTTP server with the parity fixes applied, until stopped."""
     args = _parse(argv)
+    from local_aws import moto_bridge
+
+    key, secret = run_credentials()  # before anything starts: no credential, no emulator
+    moto_bridge.settle_environment()
     from werkzeug.serving import make_server
 
-    from local_aws import moto_bridge, services
+    from local_aws import services
+    from local_aws.access import AccessGate
     from local_aws.admin import AdminApi
     from local_aws.client import ACCOUNT_ID
     from local_aws.services.awslambda.runtime import service
+    from local_aws.services.batch import jobs
+    from local_aws.services.sts import issued_key
 
     services.apply_all()
     moto_bridge.configure(EMULATOR_CONFIG)
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.WARNING)
     moto_app, request_handler = moto_bridge.wsgi_app()
-    app = AdminApi(moto_app, account_id=ACCOUNT_ID)
+    # only the run's own clients get through, to the emulator's own calls as to moto
+    app = AccessGate(
+        AdminApi(moto_app, account_id=ACCOUNT_ID),
+        access_key_id=key,
+        secret_access_key=secret,
+        issued=issued_key,
+    )
     server = make_server(args.host, args.port, app, threaded=True, request_handler=request_handler)
     moto_bridge.announce_port(server.server_port)
     # `localhost`, as in the endpoint the kit gives its users (moto reads buckets from other host names)
     service.start(f"http://localhost:{server.server_port}")
+    jobs.start(f"http://localhost:{server.server_port}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -18,6 +18,9 @@ WARNING_VARIABLE = "LABKIT_SPOT_WARNING_S"
 PRICES_VARIABLE = "LABKIT_EMULATOR_PRICES"
 # the server removes this folder itself when it outlives the process that started it
 SCRATCH_VARIABLE = "LABKIT_EMULATOR_SCRATCH"
+# the run's credential: the only key the emulator accepts besides those it issues (STS, IAM access keys)
+ACCESS_KEY_VARIABLE = "LABKIT_EMULATOR_ACCESS_KEY_ID"
+SECRET_VARIABLE = "LABKIT_EMULATOR_SECRET_ACCESS_KEY"  # noqa: S105 - a variable's name
 # the server's first line on stdout: `READY <port>`
 READY = "READY"
 ACCOUNT_ID = "123456789012"  # moto's default account: every request lands in it
@@ -48,6 +51,18 @@ def warning_seconds() -> float:
         raise SettingError(
             f"{WARNING_VARIABLE}={os.environ[WARNING_VARIABLE]!r} is not a number of seconds"
         ) from None
+
+
+def run_credentials(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """(access key id, secret) of the run, as LocalAws hands them; an emulator without them does not start."""
+    source = environ if environ is not None else dict(os.environ)
+    key, secret = source.get(ACCESS_KEY_VARIABLE, ""), source.get(SECRET_VARIABLE, "")
+    if not key or not secret:
+        raise SettingError(
+            f"{ACCESS_KEY_VARIABLE} and {SECRET_VARIABLE} are unset: the emulator accepts only the run's own "
+            "credentials, which LocalAws (labkit emulator) hands it"
+        )
+    return key, secret
 
 
 def price_file() -> Path | None:

@@ -76,14 +76,33 @@ def deploy(
     )
 
 
-def fail_deletion(stack_name: str, logical_id: str, reason: str, *, region: str = "us-east-1") -> None:
+def fail_deletion(
+    stack_name: str,
+    logical_id: str,
+    reason: str,
+    *,
+    region: str = "us-east-1",
+    resource_type: str = "AWS::IAM::Role",
+) -> None:
     """Leave a mocked stack as AWS leaves one whose delete was refused: DELETE_FAILED, with the event why."""
     from moto.cloudformation.models import Event, cloudformation_backends
 
     (stack,) = [s for s in cloudformation_backends[ACCOUNT][region].stacks.values() if s.name == stack_name]
     stack.status = "DELETE_FAILED"
-    event = Event(stack.stack_id, stack.name, logical_id, "", "AWS::IAM::Role", "DELETE_FAILED", reason, None)
+    stack.events.append(
+        Event(stack.stack_id, stack.name, stack.name, stack.stack_id, "AWS::CloudFormation::Stack",
+              "DELETE_IN_PROGRESS", "User Initiated", None)
+    )  # fmt: skip
+    event = Event(stack.stack_id, stack.name, logical_id, "", resource_type, "DELETE_FAILED", reason, None)
     stack.events.append(event)
+
+
+def set_status(stack_name: str, status: str, *, region: str = "us-east-1") -> None:
+    """Put a mocked stack in a state moto never reaches on its own (UPDATE_ROLLBACK_FAILED, ...)."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    (stack,) = [s for s in cloudformation_backends[ACCOUNT][region].stacks.values() if s.name == stack_name]
+    stack.status = status
 
 
 def physical_id(session: boto3.Session, stack_name: str, logical_id: str) -> str:

@@ -10,12 +10,15 @@ message that says how to mark it.
 
 from __future__ import annotations
 
+import os
 import signal
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from labs.emulator.env_file import ENV_FILE_VARIABLE
 from labs.settings import LabSettings
 from tests.synth import CDK_GROUP, FIXED_NOW, Synthesized, Template, synthesize
 
@@ -25,6 +28,13 @@ EMULATOR_TESTS = (
     Path(__file__).resolve().parent / "local_aws",
     Path(__file__).resolve().parent / "labs" / "emulator",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test, nor any command a test starts, reads or writes the checkout's .labkit/emulator.env: a
+    developer's running emulator keeps its exports while `make test` runs beside it."""
+    if ENV_FILE_VARIABLE not in os.environ:
+        os.environ[ENV_FILE_VARIABLE] = str(Path(tempfile.mkdtemp(prefix="labkit-tests-")) / "emulator.env")
 
 
 @pytest.fixture(scope="session")

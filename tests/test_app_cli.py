@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from labs.registry import lab_ids
 from labs.synthesis import Synthesized
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,3 +126,24 @@ def test_a_learners_stack_that_cdk_refuses_at_synth_fails_alone_in_one_line(tmp_
         "CDK refuses it: [MyLabEc2/Role/DefaultPolicy] A PolicyStatement must specify at least one 'action'"
         in output
     )
+
+
+def test_one_lab_s_synth_builds_that_lab_alone(tmp_path: Path) -> None:
+    result = run_cdk("synth", "LabDdbStream", "--quiet", tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "cdk.out").glob("*.template.json"))
+    assert written == ["LabDdbStream.template.json"]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["NoSuchStack", "MyLabEc2"])
+def test_a_selection_the_app_does_not_build_builds_every_lab(name: str, tmp_path: Path) -> None:
+    # MyLabEc2 is a name the app knows, but with no my-labs/LabEc2/stack.py it builds no such stack
+    (tmp_path / "my-labs").mkdir()
+    result = run_cdk("synth", name, "--quiet", "-c", f"myLabs={tmp_path / 'my-labs'}", tmp_path=tmp_path)
+
+    assert f"No stacks match the name(s) {name}" in result.stderr
+    templates = (tmp_path / "cdk.out").glob("*.template.json")
+    written = {path.name.removesuffix(".template.json") for path in templates}
+    assert written == set(lab_ids())

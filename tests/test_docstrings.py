@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = (ROOT / "labs", ROOT / "local_aws", ROOT / "lambda_src")
+SOURCES = (ROOT / "labs", ROOT / "local_aws", ROOT / "lambda_src", ROOT / "container_src")
 # a property reads as the attribute it names; an overload's docstring belongs to the implementation
 EXEMPT_DECORATORS = {"property", "overload"}
 

@@ -17,10 +17,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # package roots and the import name each one's modules have
-SOURCES = {ROOT / "labs": "labs", ROOT / "local_aws": "local_aws", ROOT / "lambda_src": ""}
+SOURCES = {
+    ROOT / "labs": "labs",
+    ROOT / "local_aws": "local_aws",
+    ROOT / "lambda_src": "",
+    ROOT / "container_src": "",
+}
 MAX_MODULE_LINES = 400
 # the kit's own top-level packages: the labs and the Lambda code they deploy
-KIT_PACKAGES = ("labs", "csv_writer", "bucket_cleaner", "coldstart", "tests")
+KIT_PACKAGES = (
+    "labs",
+    "csv_writer",
+    "bucket_cleaner",
+    "object_writer",
+    "cfn_response",
+    "coldstart",
+    "array_child",
+    "tests",
+)
 # the one module of the emulator the kit may import
 CLIENT = "local_aws.client"
 BRIDGE = "local_aws.moto_bridge"
@@ -179,7 +193,7 @@ def emulator_boundary_offenders(modules: dict[str, tuple[str, bool]]) -> dict[st
 
 
 def test_the_emulator_imports_nothing_of_the_kit_and_the_kit_only_its_client() -> None:
-    modules = _sources("local_aws", "labs", "lambda_src", "app.py", "bench", "scripts")
+    modules = _sources("local_aws", "labs", "lambda_src", "container_src", "app.py", "bench", "scripts")
     assert emulator_boundary_offenders(modules) == {}
 
 
@@ -284,3 +298,16 @@ def test_importing_the_emulator_s_client_imports_neither_moto_nor_boto3_nor_aws_
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert imported == "[]"
+
+
+def test_a_containers_code_imports_only_the_standard_library() -> None:
+    """container_src/ runs in a public image's Python, where nothing else is installed (python:3.13-slim)."""
+    found = {
+        name: sorted(
+            n
+            for n in imports_of(source, name, package=package)
+            if top_level(n) not in sys.stdlib_module_names and top_level(n) != top_level(name)
+        )
+        for name, (source, package) in _sources("container_src").items()
+    }
+    assert {name: names for name, names in found.items() if names} == {}

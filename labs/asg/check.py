@@ -14,6 +14,13 @@ from labs.asg.spec import (
     MIN_CAPACITY,
     STEPS,
 )
+from labs.checks.auto_scaling import (
+    PENDING_STATES,
+    describe_group,
+    describe_members,
+    in_service,
+    wait_for_capacity,
+)
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
@@ -24,29 +31,9 @@ from labs.deployed.stack import DeployedStack
 if TYPE_CHECKING:
     import boto3
 
-PENDING_STATES = ("Pending", "Pending:Wait", "Pending:Proceed")
 # where a learner compares their own stack (labkit exercise LabAsg) with the kit's
 SOLUTION = "labs/asg/stack.py"
 SIZES = f"min {MIN_CAPACITY}, desired {DESIRED_CAPACITY}, max {MAX_CAPACITY}"
-
-
-def in_service(group: dict[str, Any]) -> list[dict[str, Any]]:
-    """The group's instances that are in service and healthy."""
-    return [
-        i
-        for i in group.get("Instances", [])
-        if i.get("LifecycleState") == "InService" and i.get("HealthStatus", "Healthy") == "Healthy"
-    ]
-
-
-def describe_members(group: dict[str, Any]) -> str:
-    """The group's instances with their state and health, in one line."""
-    members = []
-    for instance in group.get("Instances", []):
-        health = instance.get("HealthStatus", "Healthy")
-        state = instance.get("LifecycleState", "?") + ("" if health == "Healthy" else f", {health}")
-        members.append(f"{instance['InstanceId']} ({instance.get('AvailabilityZone', '?')}, {state})")
-    return ", ".join(members) or "no instances"
 
 
 def check(
@@ -137,12 +124,6 @@ def check_launch_template(
     )
 
 
-def describe_group(autoscaling: Any, name: str) -> dict[str, Any] | None:
-    """The Auto Scaling group of that name, or None."""
-    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"]
-    return groups[0] if groups else None
-
-
 def check_size(report: CheckReport, group: dict[str, Any]) -> None:
     """Check the group's minimum, desired and maximum capacity."""
     sizes = (group["MinSize"], group["DesiredCapacity"], group["MaxSize"])
@@ -212,23 +193,6 @@ def check_zones(report: CheckReport, ec2: Any, group: dict[str, Any], *, on_emul
         if on_emulator
         else None,
     )
-
-
-def wait_for_capacity(
-    autoscaling: Any, group: dict[str, Any], waiter: Waiter, *, what: str
-) -> dict[str, Any] | None:
-    """The group once `desired` instances are in service, None on timeout."""
-    name, desired = group["AutoScalingGroupName"], group["DesiredCapacity"]
-
-    def probe() -> tuple[dict[str, Any] | None, str]:
-        current = describe_group(autoscaling, name)
-        if current is None:
-            return None, "the group is gone"
-        healthy = in_service(current)
-        status = f"{len(healthy)}/{desired} in service: {describe_members(current)}"
-        return (current if len(healthy) >= desired else None), status
-
-    return waiter.until(probe, what=what).value
 
 
 def check_self_heal(

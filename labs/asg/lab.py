@@ -25,6 +25,7 @@ LAB = Lab(
     zones=ZoneNeeds(zone_count=2, instance_types=(spec.INSTANCE_TYPE,)),
     untagged_types=("AWS::EC2::Volume", "AWS::EC2::NetworkInterface"),
     cdk_defaults_class="CdkDefaultsAsgStack",
+    service_linked_roles=("AWSServiceRoleForAutoScaling",),
     cheapest=CheapestSetup(
         description=f"{spec.DESIRED_CAPACITY} {spec.INSTANCE_TYPE} with {ROOT_VOLUME_GIB} GiB gp3 roots "
         "and no public IPv4",

@@ -9,6 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from labs.deployed.session import EMULATOR_ENV
+from labs.emulator.env_file import shell_problem
+
+# what runs without calling AWS: no word about credentials there
+_OFFLINE = frozenset({"help", "--version", "configure", "history"})
 
 
 def own_cli(path: str, here: Path) -> str | None:
@@ -43,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     environ = with_cdk_region(dict(os.environ))
     os.environ.update(environ)
     here = (Path(sys.prefix) / "bin").resolve()
+    problem = None if _OFFLINE & set(args[:1]) or not args else shell_problem(environ)
+    if problem:  # instead of "Unable to locate credentials", or retries against a stopped emulator
+        print(f"aws: {problem}", file=sys.stderr)
+        return 253  # the AWS CLI's "the system environment or configuration was invalid"
     if environ.get(EMULATOR_ENV) != "1":
         other = own_cli(environ.get("PATH", ""), here)
         if other:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from labs.catalogue.sqs import QUEUE
 from labs.checks.report import CheckReport
 from labs.deployed.expiry import Expiry, describe_remaining, overdue_summary, read_expiry
 from labs.deployed.stack import DeployedStack, failure_reason, load_stack
-from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command
+from labs.deployed.stuck import way_out
+from labs.shared_facts import EXPIRY_DEAD_LETTERS_PREFIX, cdk_command, expire_command
 
 if TYPE_CHECKING:
     import boto3
@@ -47,11 +49,13 @@ def begin_report(
     why = failure_reason(session, stack.name) if not stack.healthy else ""
     why = why or stack.status_reason
     reason = f" ({why})" if why else ""
+    stuck = way_out(session, stack.name, lab_id=lab_id) if not stack.healthy else None
+    known = stuck is not None and (stuck.retains or stuck.status != "DELETE_FAILED")
     report.add(
         "Stack deployed",
         stack.healthy,
         f"{stack.name} is {stack.status}{reason}",
-        hint=stack_hint(stack.status, lab_id, stack.name),
+        hint=stuck.hint() if stuck is not None and known else stack_hint(stack.status, lab_id, stack.name),
     )
     if not stack.healthy:
         # a stack its expiry failed to delete (DELETE_FAILED) still bills: say it is overdue, and why
@@ -96,7 +100,7 @@ def add_overdue_item(
 ) -> None:
     """A lab still here after its expiry time: the expiry failed, or never ran; the stack bills meanwhile."""
     destroy = cdk_command("destroy", report.lab_id, stack.name)
-    queue = stack.physical_id("AWS::SQS::Queue", logical_prefix=EXPIRY_DEAD_LETTERS_PREFIX)
+    queue = stack.physical_id(QUEUE.cfn_type, logical_prefix=EXPIRY_DEAD_LETTERS_PREFIX)
     if stack.status.startswith("DELETE"):
         hint = f"fix the reason, then `{destroy}`; `labkit leftovers {report.lab_id}` lists what remains"
     elif queue:
@@ -147,7 +151,7 @@ def add_expiry_item(
         *schedule_problems(expiry.at, schedule.state, schedule.deletes_stack),
         *schedule.scope_problems,
     ]
-    expire = f"`labkit emulator expire {report.lab_id}` fires it now"
+    expire = f"`{expire_command(report.lab_id, stack.name)}` fires it now"
     emulator = f" (the emulator fires it then; {expire})" if on_emulator else ""
     report.add(
         "Auto-expiry",

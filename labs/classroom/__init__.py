@@ -6,8 +6,10 @@ with each learner in an account of their own.
 - `sessions`: one boto3 session shared by bounded worker threads, clients made under a lock;
 - `accounts`: each learner reached where they work (sts:AssumeRole into the teacher-access stack's role, with
   the class's external id and the teacher as source identity, verified and refreshed), or named as not;
-- `spend`: each learner's running resources (labs/cost/running.py) priced, against their cap;
-- `guard`: learners over their cap, their lab stacks destroyed on demand and the removal verified;
+- `spend`: each learner's running resources (labs/cost/running.py, every enabled region) priced, against
+  their cap; what cannot be priced counts as over unless exempted;
+- `guard`: learners over their cap and overdue stacks, their lab stacks destroyed on demand and the removal
+  verified; `guard_report` says what it found, saw, could not verify, and its verdict;
 - `rehearsal`: learner accounts with the teacher-access stack on the emulator (`labkit class
   learner-account`, tests, benchmarks);
 - `billing`: what still bills after a destroy that no lab stack made, with the command that stops it;

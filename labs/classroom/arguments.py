@@ -11,16 +11,10 @@ from labs.classroom.rehearsal import REHEARSAL_EXTERNAL_ID
 from labs.classroom.roster import DEFAULT_OWNER_COLUMN
 from labs.classroom.sessions import DEFAULT_WORKERS
 from labs.preflight.command import add_landing_zone_arguments
-from labs.registry import check_options, lab_ids
+from labs.registry import check_options
+from labs.registry import lab_argument as lab_id
 from labs.settings import SettingsError, parse_owner
 from labs.teacher_access.facts import EXTERNAL_ID
-
-
-def lab_id(text: str) -> str:
-    """A lab id given on the command line, refused when unknown."""
-    if text not in lab_ids():
-        raise argparse.ArgumentTypeError(f"unknown lab {text!r}: choose from {', '.join(lab_ids())}")
-    return text
 
 
 def usd_per_hour(text: str) -> float:
@@ -41,6 +35,38 @@ def external_id(text: str) -> str:
             f"{text!r} is not an sts:ExternalId: 2-1224 letters, digits and _+=,.@:/-"
         )
     return text
+
+
+def region_names(text: str) -> list[str]:
+    """`--scan-regions us-east-1,eu-west-1`: region names, comma-separated."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one region, e.g. us-east-1,eu-west-1")
+    return names
+
+
+def add_spend_arguments(parser: argparse.ArgumentParser) -> None:
+    """How `status` and `guard` read spend: exemptions and the regions scanned."""
+    parser.add_argument(
+        "--exempt",
+        action="append",
+        default=[],
+        metavar="ID_OR_NAME",
+        help="a running resource (id, ARN or Name tag) that counts against no cap, shown as exempt; repeat "
+        "it or separate with commas (what the kit cannot price counts as over the cap unless exempted)",
+    )
+    parser.add_argument(
+        "--scan-regions",
+        type=region_names,
+        metavar="R1,R2",
+        help="read only these regions (default: every region each account has enabled); the others are "
+        "named as not scanned",
+    )
+
+
+def exemptions(values: list[str]) -> frozenset[str]:
+    """The --exempt values, each comma-separated list split."""
+    return frozenset(name.strip() for value in values for name in value.split(",") if name.strip())
 
 
 def common_arguments() -> argparse.ArgumentParser:
@@ -105,11 +131,12 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
     )
     preflight.add_argument("labs", nargs="+", type=lab_id, metavar="LAB", help="the labs the class deploys")
     add_landing_zone_arguments(preflight)
-    subcommands.add_parser(
+    status = subcommands.add_parser(
         "status",
         parents=[common],
         help="every lab stack by owner: expiry, overdue, cost; each learner's running spend against the cap",
     )
+    add_spend_arguments(status)
     check = subcommands.add_parser(
         "check", parents=[common], help="run every learner's lab check and write graded reports"
     )
@@ -135,15 +162,16 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
     guard = subcommands.add_parser(
         "guard",
         parents=[common],
-        help="learners whose running resources cost more per hour than their cap; --enforce destroys "
-        "their lab stacks",
+        help="learners whose running resources cost more per hour than their cap, and overdue lab stacks; "
+        "--enforce destroys their lab stacks",
     )
     guard.add_argument(
         "--enforce",
         action="store_true",
-        help="destroy the lab stacks of each learner over the cap (no question asked: for a schedule), "
-        "then read the account again to verify",
+        help="destroy the lab stacks of each learner strictly over the cap and every overdue lab stack (no "
+        "question asked: for a schedule), then read the account again to verify",
     )
+    add_spend_arguments(guard)
     add_learner_account(subcommands)
     for sub in (destroy, guard):
         sub.add_argument(

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from labs.catalogue import UnknownResourceTypeError, entry
+from labs.catalogue.ec2 import INSTANCE, VOLUME
 from labs.classroom.status import ClassStatus
 from labs.cost.running import RunningResource
-
-# the AWS CLI command that stops each kind of billed resource the live scan finds
-_STOP = {
-    "AWS::EC2::Instance": "aws ec2 terminate-instances --instance-ids {id}",
-    "AWS::EC2::Volume": "aws ec2 delete-volume --volume-id {id}",
-    "AWS::EC2::EIP": "aws ec2 release-address --allocation-id {id}",
-    "AWS::EC2::NatGateway": "aws ec2 delete-nat-gateway --nat-gateway-id {id}",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": "aws elbv2 delete-load-balancer --load-balancer-arn {id}",
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,13 +27,17 @@ class StillBilling:
 
 def stop_command(resource: RunningResource, region: str, stopping: frozenset[str] = frozenset()) -> str:
     """The command that stops the resource in its region (a volume of an instance being stopped goes with
-    it when it is the instance's root volume); the console for a kind the kit has no command for."""
-    if resource.resource_type == "AWS::EC2::Volume" and resource.attached_to in stopping:
+    it when it is the instance's root volume); the console for a kind the kit has no command for. The command
+    is the type's catalogue entry's (labs/catalogue/, its running scan's `stop`)."""
+    if resource.resource_type == VOLUME.cfn_type and resource.attached_to in stopping:
         return f"goes with {resource.attached_to} if it is its root volume; else detach it and delete it"
-    template = _STOP.get(resource.resource_type)
-    if template is None:
+    try:
+        running = entry(resource.resource_type).running
+    except UnknownResourceTypeError:
+        running = None
+    if running is None or not running.stop:
         return f"stop {resource.identifier} in the console ({resource.resource_type})"
-    return template.format(id=resource.identifier) + f" --region {region}"
+    return running.stop.format(id=resource.identifier) + f" --region {resource.region or region}"
 
 
 def _region(where: str) -> str:
@@ -56,7 +53,7 @@ def still_billing(status: ClassStatus) -> list[StillBilling]:
         for priced in spend.outside_the_kit
     ]
     found += [(None, where, resource, "tied to nobody on the roster") for where, resource in status.nobodys]
-    stopping = frozenset(r.identifier for _, _, r, _ in found if r.resource_type == "AWS::EC2::Instance")
+    stopping = frozenset(r.identifier for _, _, r, _ in found if r.resource_type == INSTANCE.cfn_type)
     return [
         StillBilling(
             owner=owner,

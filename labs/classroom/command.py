@@ -6,7 +6,8 @@ or each learner in an account of their own, reached through a role.
     labkit class check     --roster FILE [LAB...] --report DIR   graded checks: report.md/.csv/.xml/.html,
                                                      gradescope/<owner>/results.json (or NOT_GRADED.txt)
     labkit class destroy   --roster FILE [LAB...] [--expired-only] [--yes]   delete, wait, scan for leftovers
-    labkit class guard     --roster FILE [--cap USD] [--enforce]   who is over the cap; destroy, verify
+    labkit class guard     --roster FILE [--cap USD] [--enforce] [--exempt ID]   who is over the cap or
+                                                     overdue; destroy, verify
     labkit class learner-account OWNER... [--roster FILE]   on the emulator: accounts with the teacher role
 
 Exit codes: 0 all is well; 1 something needs the teacher (a quota, an overdue or failed stack, a learner
@@ -146,6 +147,7 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
 
 def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
     """`labkit class status`: the class's lab stacks, their expiry and cost."""
+    from labs.classroom.arguments import exemptions
     from labs.classroom.status import read_class_status
     from labs.cost.prices import load_prices
 
@@ -159,6 +161,8 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
             workers=args.workers,
             on_listed=bar.total,
             on_done=bar.advance,
+            exempt=exemptions(args.exempt),
+            scan_regions=args.scan_regions,
         )
     console.print(
         render.status_table(f"Lab stacks of {roster.path.name} at {now:%Y-%m-%d %H:%M}", status.stacks, now)
@@ -293,67 +297,63 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
 
 
 def run_guard(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
-    """`labkit class guard`: stop what runs over a learner's cost cap."""
-    from labs.classroom.guard import enforce_caps
+    """`labkit class guard`: stop what runs over a learner's cost cap, and lab stacks past their expiry."""
+    from labs.classroom import guard_report as report
+    from labs.classroom.arguments import exemptions
+    from labs.classroom.guard import enforce_caps, overdue_stacks
     from labs.classroom.status import read_class_status
     from labs.cost.prices import load_prices
 
-    prices = load_prices()
-    now = datetime.now(UTC)
-    with console.status("pricing what runs for each learner"):
-        status = read_class_status(reach, now=now, prices=prices, workers=args.workers)
-    for away in status.unreachable:
-        console.print(f"[bold red]not reached:[/] {escape(away.line)}")
-    capped = [spend for spend in status.spend if spend.cap_usd_per_hour is not None]
-    if not capped:
-        print(
-            "labkit class guard: no learner has a cap: pass --cap USD or write cap= in the roster",
-            file=sys.stderr,
-        )
+    refused = report.refusal(
+        {o: reach.roster.learner(o).placement.cap_usd_per_hour for o in reach.roster.owners},
+        enforce=args.enforce,
+    )
+    if refused:
+        print(f"labkit class guard: {refused}", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
-    over = status.over_cap
-    if not over:
-        console.print(
-            f"[green]nobody over their cap[/] ({len(capped)} learner(s) capped, "
-            f"class running {render.usd(status.usd_per_hour, places=5)}/h at {now:%H:%M} UTC)"
+    prices, now = load_prices(), datetime.now(UTC)
+    with console.status("pricing what runs for each learner, in every region"):
+        status = read_class_status(
+            reach,
+            now=now,
+            prices=prices,
+            workers=args.workers,
+            exempt=exemptions(args.exempt),
+            scan_regions=args.scan_regions,
         )
-        return ExitStatus.FAILED if status.unreachable else 0
-    console.print(render.guard_table(over))
+    over, overdue = status.over_cap, overdue_stacks(status)
+    for line in [u.line for u in status.unreachable] + report.unverified_lines(status):
+        console.print(f"[bold red]{escape(line)}[/]")
+    for line in report.exempt_lines(status) + report.overdue_lines(overdue, enforce=args.enforce):
+        console.print(escape(line))
+    console.print(escape(report.seen_line(status)), style="dim")
+    if over:
+        console.print(report.guard_table(over))
     if not args.enforce:
-        console.print(
-            f"[bold red]{len(over)} learner(s) over their cap[/]: `--enforce` destroys their lab stacks"
-        )
-        return ExitStatus.FAILED
-    poll_s = EMULATOR_POLL_S if on_emulator(reach.places[over[0].owner].session) else REAL_POLL_S
-    with progress_bar(console, "destroying the lab stacks of learners over their cap") as bar:
-        done = enforce_caps(
+        code, verdict = report.verdict(status, overdue=len(overdue), now=now)
+        console.print(verdict)
+        return code
+    poll_s = EMULATOR_POLL_S if on_emulator(next(iter(reach.places.values())).session) else REAL_POLL_S
+    with progress_bar(console, "destroying lab stacks over the cap or past their expiry") as bar:
+        done, late = enforce_caps(
             reach,
             over,
+            overdue=overdue,
             prices=prices,
             now=now,
             poll_s=poll_s,
             timeout_s=args.timeout,
             workers=args.workers,
             on_done=bar.advance,
+            scan_regions=args.scan_regions,
         )
-    console.print(render.enforcement_table(done))
-    unclean = [item.before.owner for item in done if not item.clean]
-    if unclean:
-        console.print(
-            f"[bold red]{len(unclean)} learner(s) still running something after the guard[/]: "
-            f"{', '.join(unclean)}; the rows above say what and why"
-        )
-        return ExitStatus.FAILED
-    if status.unreachable:
-        console.print(
-            f"{len(done)} learner(s) brought under their cap, verified; [bold red]{len(status.unreachable)} "
-            "learner(s) not reached[/]: their spend is unknown"
-        )
-        return ExitStatus.FAILED
-    console.print(
-        f"[green]{len(done)} learner(s) brought under their cap; verified: nothing of their stacks runs[/]"
-    )
-    return ExitStatus.PASSED
+    if done:
+        console.print(report.enforcement_table(done))
+    if late:
+        console.print(render.deletions_table(late))
+    code, verdict = report.enforced_verdict(status, done, late)
+    console.print(verdict)
+    return code
 
 
 def run_learner_account(args: argparse.Namespace, console: Console) -> int:

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from labs.classroom.accounts import Place, Unreachable
 from labs.cost.prices import PriceTable
-from labs.preflight.quotas import Need, QuotaSource, checks_for_needs, lab_needs
+from labs.preflight.quotas import QUOTA_READS, Need, QuotaSource, checks_for_needs, lab_needs
 from labs.preflight.results import FAIL, Line, unreadable
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ def class_needs(
 
 
 def class_quota_lines(
-    needs: Mapping[str, Need], learners: int, *, ec2: Any, quotas: QuotaSource
+    needs: Mapping[str, Need], learners: int, *, ec2: Any, quotas: QuotaSource, clients: Any = None
 ) -> list[Line]:
     """A line per quota the labs touch: the account's use plus every learner's needs, against the limit."""
     try:
-        checks = checks_for_needs(needs, ec2=ec2, quotas=quotas, learners=learners)
+        checks = checks_for_needs(needs, ec2=ec2, quotas=quotas, learners=learners, clients=clients)
     except ClientError as error:
-        return [unreadable("quotas", error, fix="allow ec2:Describe* to read what the account uses")]
+        return [unreadable("quotas", error, fix=QUOTA_READS)]
     return [check.line() for check in checks]
 
 
@@ -86,7 +86,9 @@ def place_lines(
     if not lines[0].blocks:  # a denied region: nothing else can be read
         needs = class_needs(templates, labs, prices)
         quotas = ServiceQuotasSource(session.client("service-quotas"))
-        lines += class_quota_lines(needs, learners, ec2=session.client("ec2"), quotas=quotas)
+        lines += class_quota_lines(
+            needs, learners, ec2=session.client("ec2"), quotas=quotas, clients=session.client
+        )
         policies = log_policy_line(
             session.client("logs"),
             labs=labs,

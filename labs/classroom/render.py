@@ -12,11 +12,10 @@ from labs.classroom.accounts import Unreachable
 from labs.classroom.billing import StillBilling
 from labs.classroom.destroy import Deletion
 from labs.classroom.grading import ClassGrid, Grade
-from labs.classroom.guard import Enforcement
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.rehearsal import LearnerAccount
 from labs.classroom.reports.labels import short_label
-from labs.classroom.spend import LearnerSpend, PricedResource
+from labs.classroom.spend import PricedResource
 from labs.classroom.status import ClassStatus, LabStackState
 from labs.deployed.expiry import describe_remaining
 from labs.leftovers.model import Leftover
@@ -257,52 +256,6 @@ def preflight_verdict(blockers: Sequence[Line], unknown: Sequence[Line], *, lear
         text.append("; ".join(line.check for line in unknown))
         return text
     return Text(f"the class fits ({learners} learners, {labs})", style="green")
-
-
-def guard_table(over: Sequence[LearnerSpend]) -> Table:
-    """The learners over their cap, with what runs for them."""
-    table = Table(title=f"Over their cap: {len(over)} learner(s)", title_justify="left")
-    for column in ("Learner", "Account, region", "Running $/h", "Cap $/h", "What runs"):
-        table.add_column(column, justify="right" if "$" in column else "left")
-    for spend in over:
-        what = "; ".join(
-            f"{p.resource.identifier} {p.resource.what} ({p.origin})" for p in spend.resources[:4]
-        )
-        more = f" and {len(spend.resources) - 4} more" if len(spend.resources) > 4 else ""
-        table.add_row(
-            spend.owner,
-            spend.where,
-            usd(spend.usd_per_hour, places=5),
-            usd(spend.cap_usd_per_hour, places=5),
-            what + more,
-        )
-    return table
-
-
-def enforcement_table(done: Sequence[Enforcement]) -> Table:
-    """What --enforce removed for each learner, verified by reading the account again."""
-    table = Table(title="Enforced: lab stacks destroyed, then the account read again", title_justify="left")
-    for column in ("Learner", "Stacks deleted", "Removed (verified gone)", "Still running", "$/h now"):
-        table.add_column(column, justify="right" if "$" in column else "left")
-    for item in done:
-        deleted = ", ".join(
-            d.listing.name + ("" if d.deleted else f" {d.outcome}: {d.reason}") for d in item.deletions
-        )
-        removed = "; ".join(f"{p.resource.identifier} ({p.resource.what})" for p in item.removed)
-        still = [f"{p.resource.identifier} ({p.resource.what}, of {p.origin})" for p in item.still_running]
-        still += [
-            f"{p.resource.identifier} ({p.resource.what}, {p.origin}: the kit leaves it)"
-            for p in item.by_hand
-        ]
-        still += [f"{left.resource_type} {left.identifier} (leftover)" for left in item.leftovers]
-        table.add_row(
-            item.before.owner,
-            Text(deleted or "none", style="" if all(d.deleted for d in item.deletions) else "bold red"),
-            removed or "nothing",
-            Text("; ".join(still) or "nothing", style="green" if item.clean else "bold red"),
-            usd(item.usd_per_hour_after, places=5),
-        )
-    return table
 
 
 def learner_accounts_table(accounts: Sequence[LearnerAccount], principals: Sequence[str]) -> Table:

@@ -5,6 +5,10 @@ ties them to the learner's lab stacks: a resource of the stack, the stack's tags
 group, the instance it is attached to. What no live stack owns is the learner's too when it carries their
 `labkit:owner` tag (a lab's leftover, as the leftover scan judges it) or when it runs in the learner's own
 account (made by hand, from the console); in a shared account it belongs to nobody on the roster.
+
+Fail closed: what the kit cannot price counts as over the cap ("cannot price: treated as over") unless the
+teacher exempts it by name, and what the scan could not verify in a learner's place keeps the learner from
+being called under their cap.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from labs.catalogue.ec2 import INSTANCE
+from labs.catalogue.vpc import VPC
 from labs.classroom.inventory import LabStackListing
-from labs.cost.running import RunningResource
+from labs.cost.running import RunningResource, Unverified
 from labs.deployed.stack import StackResource
 from labs.leftovers.model import STACK_NAME_TAG, tail
 from labs.shared_facts import TAG_LAB, TAG_OWNER
@@ -41,10 +47,28 @@ class LearnerSpend:
     cap_usd_per_hour: float | None
     first_deployed: datetime | None
     now: datetime
+    # ids, ARNs or Name tags the teacher exempted: not counted against the cap, shown as exempt
+    exempt: frozenset[str] = frozenset()
+    # what the scan of the learner's place could not see: their spend is not known whole
+    unverified: tuple[Unverified, ...] = ()
+
+    def is_exempt(self, resource: RunningResource) -> bool:
+        """Whether the teacher exempted this resource by its id, ARN or Name tag."""
+        return bool(self.exempt & {resource.identifier, tail(resource.identifier), resource.name} - {""})
+
+    @property
+    def counted(self) -> tuple[PricedResource, ...]:
+        """The resources that count against the cap: every one not exempted."""
+        return tuple(p for p in self.resources if not self.is_exempt(p.resource))
+
+    @property
+    def exempted(self) -> tuple[PricedResource, ...]:
+        return tuple(p for p in self.resources if self.is_exempt(p.resource))
 
     @property
     def usd_per_hour(self) -> float:
-        return sum(p.resource.usd_per_hour or 0.0 for p in self.resources)
+        """What the counted resources the kit could price cost an hour (see `unpriced` for the rest)."""
+        return sum(p.resource.usd_per_hour or 0.0 for p in self.counted)
 
     @property
     def so_far(self) -> float:
@@ -54,7 +78,10 @@ class LearnerSpend:
 
     @property
     def over_cap(self) -> bool:
-        return self.cap_usd_per_hour is not None and self.usd_per_hour > self.cap_usd_per_hour
+        """Strictly over the cap, or running something the kit cannot price (treated as over)."""
+        if self.cap_usd_per_hour is None:
+            return False
+        return self.usd_per_hour > self.cap_usd_per_hour or bool(self.unpriced)
 
     @property
     def outside_the_kit(self) -> tuple[PricedResource, ...]:
@@ -62,7 +89,8 @@ class LearnerSpend:
 
     @property
     def unpriced(self) -> tuple[RunningResource, ...]:
-        return tuple(p.resource for p in self.resources if p.resource.usd_per_hour is None)
+        """Counted resources the kit cannot price: each treated as over the cap."""
+        return tuple(p.resource for p in self.counted if p.resource.usd_per_hour is None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,7 +112,7 @@ class _Owners:
             for item in items:
                 if item.physical_id and item.status != "DELETE_COMPLETE":
                     self.by_tail[tail(item.physical_id)] = name
-                    if item.resource_type == "AWS::EC2::VPC":
+                    if item.resource_type == VPC.cfn_type:
                         self.by_vpc[item.physical_id] = name
 
     def stack_of(self, resource: RunningResource, attached: Mapping[str, str]) -> str | None:
@@ -115,7 +143,7 @@ def attribute(
     nobodys: list[RunningResource] = []
     stack_by_instance: dict[str, str] = {}
     # instances first: what is attached to one follows it
-    ordered = sorted(running, key=lambda r: r.resource_type != "AWS::EC2::Instance")
+    ordered = sorted(running, key=lambda r: r.resource_type != INSTANCE.cfn_type)
     for resource in ordered:
         stack = ties.stack_of(resource, stack_by_instance)
         owner = ties.stack_owner.get(stack or "")
@@ -141,6 +169,8 @@ def place_spend(
     stack_resources: Mapping[str, Sequence[StackResource]],
     caps: Mapping[str, float | None],
     now: datetime,
+    exempt: frozenset[str] = frozenset(),
+    unverified: Sequence[Unverified] = (),
 ) -> PlaceSpend:
     """Each learner's spend in one place, and what no learner there owns."""
     found, nobodys = attribute(
@@ -158,6 +188,8 @@ def place_spend(
             cap_usd_per_hour=caps.get(owner),
             first_deployed=first.get(owner),
             now=now,
+            exempt=exempt,
+            unverified=tuple(unverified),
         )
         for owner, items in found.items()
     }

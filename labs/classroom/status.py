@@ -9,7 +9,7 @@ their cap. Learners are read where they work (labs/classroom/accounts.py), every
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -23,7 +23,7 @@ from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.classroom.spend import LearnerSpend, place_spend
 from labs.cost.calculator import price_template
 from labs.cost.prices import CostError, PriceTable
-from labs.cost.running import RunningResource, running_resources
+from labs.cost.running import AccountScan, RunningResource, Unverified, scan_account
 from labs.deployed.expiry import read_expiry
 from labs.deployed.stack import StackResource, failure_reason, template_of
 
@@ -77,6 +77,10 @@ class ClassStatus:
     spend: tuple[LearnerSpend, ...] = ()  # each reached learner's running resources, priced
     nobodys: tuple[tuple[str, RunningResource], ...] = ()  # (where, resource) tied to no learner
     unreachable: tuple[Unreachable, ...] = ()
+    # (place, what the scan of that place could not see): never counted as clean
+    unverified: tuple[tuple[str, Unverified], ...] = ()
+    # (place, the regions it scanned, the enabled regions it did not: --scan-regions)
+    regions: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     @property
     def over_cap(self) -> tuple[LearnerSpend, ...]:
@@ -121,11 +125,18 @@ class ClassStatus:
         problems += [f"{s.listing.name} is {s.listing.status}" for s in every if s.listing.failed]
         problems += [f"{s.listing.name} belongs to no learner on the roster" for s in self.strangers]
         problems += [
-            f"{s.owner} runs ${s.usd_per_hour:.4f}/h, over the cap of ${s.cap_usd_per_hour:.4f}/h "
-            f"(`labkit class guard --enforce` destroys their lab stacks)"
+            f"{s.owner} runs ${s.usd_per_hour:.4f}/h"
+            + (
+                f" and {len(s.unpriced)} resource(s) the kit cannot price (treated as over)"
+                if s.unpriced
+                else ""
+            )
+            + f", over the cap of ${s.cap_usd_per_hour:.4f}/h (`labkit class guard --enforce` destroys their "
+            "lab stacks)"
             for s in self.over_cap
         ]
         problems += [u.line for u in self.unreachable]
+        problems += [f"{where}: {problem.line}" for where, problem in self.unverified]
         return problems
 
 
@@ -137,9 +148,12 @@ def read_class_status(
     workers: int = DEFAULT_WORKERS,
     on_listed: Callable[[int], None] | None = None,
     on_done: Callable[[LabStackListing], None] | None = None,
+    exempt: frozenset[str] = frozenset(),
+    scan_regions: Sequence[str] | None = None,
 ) -> ClassStatus:
-    """Every place's lab stacks listed, then each stack's expiry and cost, each place's running resources
-    and each learner's stacks' resources read, all side by side."""
+    """Every place's lab stacks listed, then each stack's expiry and cost, each place's running resources (in
+    every region its account has enabled, or in `scan_regions`) and each learner's stacks' resources read,
+    all side by side. `exempt`: resource ids or names the teacher exempted from the cap."""
     groups = list(reach.groups())
     listed = run_bounded(groups, lambda group: list_lab_stacks(group[0].session), workers=workers)
     pairs = [
@@ -168,7 +182,10 @@ def read_class_status(
     strangers = [
         s for (_, owners, _), s in zip(pairs, states, strict=True) if s and s.listing.owner not in owners
     ]
-    spends, nobodys = _spend(reach, groups, mine, now=now, prices=prices, workers=workers)
+    scans = run_bounded(
+        groups, lambda group: scan_account(group[0].session, prices, regions=scan_regions), workers=workers
+    )
+    spends, nobodys = _spend(reach, groups, scans, mine, now=now, exempt=exempt)
     return ClassStatus(
         roster=reach.roster,
         now=now,
@@ -177,33 +194,37 @@ def read_class_status(
         spend=spends,
         nobodys=nobodys,
         unreachable=tuple(reach.unreachable[o] for o in reach.roster.owners if o in reach.unreachable),
+        unverified=tuple(
+            (place.label, problem)
+            for (place, _), scan in zip(groups, scans, strict=True)
+            for problem in scan.unverified
+        ),
+        regions=tuple(
+            (place.label, scan.regions, scan.not_scanned)
+            for (place, _), scan in zip(groups, scans, strict=True)
+        ),
     )
 
 
 def _spend(
     reach: ClassReach,
     groups: list[tuple[Place, tuple[str, ...]]],
+    scans: list[AccountScan],
     mine: list[tuple[Place, LabStackState]],
     *,
     now: datetime,
-    prices: PriceTable,
-    workers: int,
+    exempt: frozenset[str],
 ) -> tuple[tuple[LearnerSpend, ...], tuple[tuple[str, RunningResource], ...]]:
-    """Each place's running resources read side by side, then tied to the learners' stacks (whose
-    resources were read with their expiry)."""
-    running = dict(
-        zip(
-            [id(place) for place, _ in groups],
-            run_bounded(groups, lambda group: running_resources(group[0].session, prices), workers=workers),
-            strict=True,
-        )
-    )
+    """Each place's running resources (read side by side) tied to the learners' stacks (whose resources were
+    read with their expiry)."""
+    running = {id(place): scan for (place, _), scan in zip(groups, scans, strict=True)}
     spends: dict[str, LearnerSpend] = {}
     nobodys: list[tuple[str, RunningResource]] = []
     for place, owners in groups:
         listings = [state.listing for p, state in mine if p is place]
+        scan = running[id(place)]
         found = place_spend(
-            running[id(place)],
+            scan.resources,
             owners=owners,
             where=place.label,
             own_account=place.account is not None,
@@ -211,6 +232,8 @@ def _spend(
             stack_resources={state.listing.name: state.resources for p, state in mine if p is place},
             caps={owner: reach.roster.learner(owner).placement.cap_usd_per_hour for owner in owners},
             now=now,
+            exempt=exempt,
+            unverified=scan.unverified,
         )
         spends.update(found.by_owner)
         nobodys += [(place.label, resource) for resource in found.nobodys]

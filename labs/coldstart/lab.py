@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from labs.coldstart import spec
+from labs.constructs.function_facts import FUNCTION_ID
 from labs.cost.cheapest import idle_serverless
-from labs.descriptor import CheapestSetup, Lab, StarterSpec
+from labs.descriptor import CheapestSetup, Exercise, HandlerLoop, Lab, StarterSpec
 
 LAB = Lab(
     package=__package__ or "labs.coldstart",
@@ -22,9 +23,25 @@ LAB = Lab(
         f"Powertools layer and alias {spec.ALIAS} on a version of the light function",
         items=f"{spec.PROFILE_VARIABLE} is {spec.LIGHT} or {spec.HEAVY}, one file for all",
     ),
+    commands={"coldstart": "command"},
     cheapest=CheapestSetup(
         description="serverless: nothing billed while idle (provisioned concurrency, off by default, "
         f"adds about ${spec.provisioned_usd_per_hour():.4f}/h)",
         usd_per_hour=idle_serverless,
+    ),
+    handler_loop=HandlerLoop(
+        functions=tuple(f"{role.construct_id}{FUNCTION_ID}" for role in spec.FUNCTIONS),
+        kit_handler=spec.HANDLER,
+        kit_code=spec.COLDSTART_CODE,
+        exercise=Exercise(
+            action="invoke",
+            target_type="AWS::Lambda::Function",
+            target_prefix=f"{spec.LIGHT_128.construct_id}{FUNCTION_ID}",
+            request=spec.invoke_event,
+            says=f"invoke the {spec.LIGHT_128.label} function twice (InvokeLightCommand): a cold start, then "
+            "a warm one",
+            times=2,
+        ),
+        check_items=(spec.INVOCATIONS_ITEM, spec.COLD_ITEM, spec.WARM_ITEM),
     ),
 )

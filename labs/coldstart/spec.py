@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from labs.constructs.function_facts import ASSET_EXCLUDES, LAMBDA_SRC, CodeSource
 from labs.cost.prices import load_prices
 
 LAB_ID = "LabColdStart"
@@ -16,6 +17,8 @@ PROFILE_VARIABLE = "COLDSTART_PROFILE"
 LIGHT, HEAVY = "light", "heavy"
 # the handler of the kit's code (lambda_src/coldstart/handler.py, deployed as the asset's root)
 HANDLER = "handler.handler"
+# the kit's handler file alone, deployed as the asset's root: a small package initialises faster
+COLDSTART_CODE = CodeSource(LAMBDA_SRC / "coldstart", (*ASSET_EXCLUDES, "__init__.py"))
 TIMEOUT_S = 10
 STARTER_TEMPLATE = Path(__file__).resolve().with_name("starter.py.tmpl")
 
@@ -43,6 +46,11 @@ def provisioned_usd_per_hour(memory_mb: int = LIGHT_128.memory_mb, count: int = 
     return load_prices().provisioned_concurrency(memory_mb=memory_mb, environments=count)
 
 
+def invoke_event(_user_id: str) -> dict[str, str]:
+    """The event the hands-on's invocations send (`aws lambda invoke` with no payload: `{}`)."""
+    return {}
+
+
 def parse_provisioned(value: object) -> int:
     """`-c provisionedConcurrency=1`: 0 (off, the default) up to MAX_PROVISIONED; a ValueError otherwise."""
     if value is None or value == "":
@@ -59,6 +67,11 @@ def parse_provisioned(value: object) -> int:
         )
     return int(text)
 
+
+# the check's items that grade the handler (its invocations, then step 1's cold and warm start)
+INVOCATIONS_ITEM = "Invocations"
+COLD_ITEM = "Cold start"
+WARM_ITEM = "Warm start"
 
 # the hands-on's steps in the course's order: the starter handler's TODOs and the check's hints name them
 STEPS = (

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import CfnResource, Duration, Stack
+from aws_cdk import CfnResource, Duration
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from labs.coldstart.spec import (
     ALIAS,
+    COLDSTART_CODE,
     FUNCTIONS,
     HANDLER,
     LAB_ID,
@@ -26,22 +27,21 @@ from labs.coldstart.spec import (
     parse_provisioned,
     provisioned_usd_per_hour,
 )
-from labs.constructs.functions import LAMBDA_SRC, LabFunction
+from labs.constructs.functions import LabFunction, code_asset
 from labs.constructs.lab_stack import LabStack
 from labs.function_labs.csv_writer import learner_code
 from labs.settings import LabSettings
-from labs.shared_facts import LEARNER_HANDLER, powertools_layer_arn
+from labs.shared_facts import LEARNER_HANDLER
 
-COLDSTART_SRC = LAMBDA_SRC / "coldstart"
+# the lines of a function's log that say how an invocation ended: its REPORT, the runtime's error, a timeout
+FAILURE_OR_REPORT = r"REPORT|\[ERROR\]|Task timed out"
 
 
 def coldstart_code(handler_code: Path | None) -> lambda_.Code:
     """The kit's handler file alone (a small package initialises faster), or the learner's folder."""
     if handler_code:
         return learner_code(handler_code)
-    return lambda_.Code.from_asset(
-        str(COLDSTART_SRC), exclude=["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "__init__.py"]
-    )
+    return code_asset(COLDSTART_CODE)
 
 
 class LabColdStartStack(LabStack):
@@ -58,9 +58,6 @@ class LabColdStartStack(LabStack):
         provisioned = parse_provisioned(scope.node.try_get_context(PROVISIONED_CONTEXT))
         self.code = coldstart_code(settings.handler_code)
         self.handler = LEARNER_HANDLER if settings.handler_code else HANDLER
-        self.powertools = lambda_.LayerVersion.from_layer_version_arn(
-            self, "Powertools", powertools_layer_arn(Stack.of(self).region)
-        )
         self.functions = {role.construct_id: self._build_function(role) for role in FUNCTIONS}
         self.live = self._build_alias(provisioned)
         self._build_outputs(provisioned)
@@ -71,7 +68,7 @@ class LabColdStartStack(LabStack):
             role.construct_id,
             handler=self.handler,
             code=self.code,
-            layers=[self.powertools],
+            powertools=True,
             description=f"LabColdStart {role.label}: {role.profile} init",
             timeout=Duration.seconds(TIMEOUT_S),
             environment={
@@ -104,7 +101,8 @@ class LabColdStartStack(LabStack):
             self.output(
                 f"Invoke{role.construct_id}Command",
                 invoke_command(name),
-                f"Invoke the {role.label} function; prints its REPORT line (Init Duration: a cold start)",
+                f"Invoke the {role.label} function; prints what it logged, its error if it failed, and its "
+                "REPORT line (Init Duration: a cold start)",
             )
         light = self.functions[LIGHT_128.construct_id].function.function_name
         cost = f"about ${provisioned_usd_per_hour(count=provisioned):.4f}/h"
@@ -121,10 +119,9 @@ class LabColdStartStack(LabStack):
         groups = " ".join(self.functions[role.construct_id].log_group.log_group_name for role in FUNCTIONS)
         self.output(
             "LastReportsCommand",
-            f'for group in {groups}; do echo "== $group"; aws logs filter-log-events '
-            "--log-group-name \"$group\" --filter-pattern REPORT --query 'events[-3:].[message]' "
-            "--output text | tr '\\t' ' '; done",
-            "The last three REPORT lines of each function",
+            f'for group in {groups}; do echo "== $group"; aws logs tail "$group" --since 1d --format short '
+            f"| tr '\\r' '\\n' | grep -E '{FAILURE_OR_REPORT}' | tail -n 6; done",
+            "The last REPORT lines of each function, with the error or timeout of any invocation that failed",
         )
         self.output(
             "ForceColdStartCommand",
@@ -138,9 +135,11 @@ class LabColdStartStack(LabStack):
 
 
 def invoke_command(function_name: str, *, qualifier: str | None = None) -> str:
-    """`aws lambda invoke` with the log tail decoded: the invocation's REPORT and Powertools' cold_start."""
+    """`aws lambda invoke` with the log tail decoded: what the function wrote (Powertools' cold_start, or an
+    error and its traceback, or the timeout) and the REPORT line; only START and END are left out."""
     target = f"--function-name {function_name}" + (f" --qualifier {qualifier}" if qualifier else "")
+    # the Python runtime separates a traceback's lines with \r inside one log event
     return (
         f"aws lambda invoke {target} --log-type Tail --query LogResult --output text /dev/null "
-        "| base64 --decode | grep -E 'REPORT|cold_start'"
+        "| base64 --decode | tr '\\r' '\\n' | grep -vE '^(START|END) RequestId'"
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import Annotations, CfnOutput, Stack, Tags
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.expiry import StackExpiry
+from labs.handler_code import accepts_handler_code
 from labs.settings import LabSettings
 from labs.shared_facts import EXPIRY_ID, TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
 
@@ -15,6 +16,7 @@ class LabStack(Stack):
     """A lab: construct id `lab_id` (so `cdk deploy <Lab>` works), stack name `<owner>-<lab_id>`.
 
     A learner's own stack of the lab passes `construct_id` (`My<Lab>`): named after it, tagged as the lab.
+    A lab that runs the learner's handler (`-c handlerCode`) is refused here when that folder cannot be used.
     """
 
     def __init__(
@@ -41,6 +43,9 @@ class LabStack(Stack):
             tags=tags,
         )
         self.lab_id = lab_id
+        # here, not in each lab: a lab that runs the learner's handler never deploys the kit's code instead
+        if settings.handler_code_error and accepts_handler_code(lab_id):
+            Annotations.of(self).add_error(f"{settings.handler_code_error}. Fix it and deploy again.")
         for key, value in tags.items():
             # also in the template, on every taggable resource (readable where stack tags are not, e.g. moto);
             # the expiry time only on the stack and its schedule: on resources each redeploy re-tagged all

@@ -14,9 +14,10 @@ from rich.table import Table
 from labs.cost.calculator import TemplateCost, price_template
 from labs.cost.goals import MIN_RATIO_TO_CDK_DEFAULTS, WITHIN_CHEAPEST, LabCost, lab_cost
 from labs.cost.prices import CostError, PriceTable, load_prices
+from labs.cost.synth_options import add_assembly_argument
 from labs.markdown import markdown_table
 from labs.outcomes import ExitStatus
-from labs.registry import lab
+from labs.registry import lab, lab_argument
 from labs.settings import DEFAULT_TTL_HOURS
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ NUMERIC_COLUMNS = frozenset(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `labkit cost`."""
+    parser.add_argument(
+        "labs", nargs="*", type=lab_argument, metavar="LAB", help="only these labs (default: every lab)"
+    )
+    add_assembly_argument(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
         "--markdown", action="store_true", help="print the tables as Markdown (for the README)"
@@ -57,12 +62,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Synthesize the labs, price them and print the tables (or Markdown, or JSON); the exit status."""
     # the CDK import and synth take seconds: only `labkit cost` pays for them
-    from labs.cost.synth import synthesize_labs
+    from labs.cost.synth import AssemblyError, synthesize_labs
 
     prices = load_prices()
     try:
-        costs = price_labs(synthesize_labs(with_cdk_defaults=True), prices)
-    except CostError as error:
+        labs = synthesize_labs(with_cdk_defaults=True, only=tuple(args.labs), assembly=args.app)
+        costs = price_labs(labs, prices)
+    except (CostError, AssemblyError) as error:
         print(f"labkit cost: {error}", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
     if args.json:
@@ -96,11 +102,16 @@ def summary_rows(costs: Sequence[LabCost]) -> list[Row]:
             _usd(cost.kit.usd_per_hour * DEFAULT_TTL_HOURS, places=3),
             "—" if cost.cheapest_usd_per_hour is None else _usd(cost.cheapest_usd_per_hour),
             _usd(cost.cdk_defaults.usd_per_hour),
-            "n/a (both $0 idle)" if cost.ratio is None else f"{cost.ratio:.1f}×",
+            _idle_ratio(cost) if cost.ratio is None else f"{cost.ratio:.1f}×",
             cost.verdict(),
         )
         for cost in costs
     ]
+
+
+def _idle_ratio(cost: LabCost) -> str:
+    """The ratio column of a lab that costs nothing while idle."""
+    return "n/a (both $0 idle)" if cost.cdk_defaults.usd_per_hour == 0 else "n/a (the kit's $0 idle)"
 
 
 def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[Row]:
@@ -158,7 +169,7 @@ def price_note(prices: PriceTable) -> str:
         "(2 AZs, a NAT gateway in each). "
         f"Prices: {prices.region} on-demand list prices as of {prices.as_of}, "
         f"{prices.hours_per_month:g} h a month (labs/cost/prices.json). {prices.source} "
-        f"Spot: {prices.spot_source} ({prices.spot_as_of})"
+        f"Spot: {prices.spot_source} ({prices.spot_as_of}) Storage: {prices.storage_source}"
     )
 
 

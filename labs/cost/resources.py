@@ -3,63 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from labs.catalogue import autoscaling, ec2, vpc
 from labs.cost.prices import CostError
+from labs.cost.template_values import (
+    DEFAULT_VOLUME_TYPE,
+    Disk,
+    Machines,
+    Properties,
+    literal_int,
+    literal_text,
+    optional_int,
+    referenced_id,
+)
 
-Properties = Mapping[str, Any]
-
-INSTANCE = "AWS::EC2::Instance"
-AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
-LAUNCH_TEMPLATE = "AWS::EC2::LaunchTemplate"
-LAUNCH_CONFIGURATION = "AWS::AutoScaling::LaunchConfiguration"
-SUBNET = "AWS::EC2::Subnet"
-ELASTIC_IP = "AWS::EC2::EIP"
-EIP_ASSOCIATION = "AWS::EC2::EIPAssociation"
+__all__ = ["Disk", "Machines", "Properties", "TemplateResources", "literal_int", "referenced_id"]
 
 # root device names of the common Linux and Windows AMIs
 ROOT_DEVICE_NAMES = frozenset({"/dev/xvda", "/dev/sda1", "/dev/sda"})
 # a mapping without a root entry keeps the AMI's root: Amazon Linux 2023's is an 8 GiB gp3 snapshot
 AMI_ROOT_GIB, AMI_ROOT_VOLUME_TYPE = 8, "gp3"
-# the EC2 API's volume type when a block device mapping or AWS::EC2::Volume names none
-DEFAULT_VOLUME_TYPE = "gp2"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Disk:
-    """One EBS volume of each machine."""
-
-    size_gib: float
-    volume_type: str
-    iops: int | None = None
-    throughput_mibps: int | None = None
-    root: bool = False
-    assumed: bool = False
-
-    def describe(self) -> str:
-        """The volume in words, as a line item names it."""
-        role = "root" if self.root else "data"
-        assumed = " (the AMI's, assumed)" if self.assumed else ""
-        return f"{self.size_gib:g} GiB {self.volume_type} {role} volume{assumed}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Machines:
-    """The instances one resource runs: an instance, or an Auto Scaling group's desired capacity."""
-
-    logical_id: str
-    instance_type: str
-    count: int
-    max_count: int
-    disks: tuple[Disk, ...]
-    # an auto-assigned public IPv4 per instance (an Elastic IP replaces it and is counted on its own)
-    public_ipv4: bool
-    # a mixed-instances group: the types its Spot instances may be, and how many of `count` run on Spot
-    spot_types: tuple[str, ...] = ()
-    spot_count: int = 0
-    # how many of `max_count` run on Spot, when the group grows to its maximum
-    spot_max_count: int = 0
+INSTANCE = ec2.INSTANCE.cfn_type
+AUTO_SCALING_GROUP = autoscaling.AUTO_SCALING_GROUP.cfn_type
 
 
 class TemplateResources:
@@ -92,22 +58,22 @@ class TemplateResources:
         """Elastic IP logical id -> the instance or NAT gateway it serves, or None when idle."""
         targets: dict[str, str | None] = {
             logical_id: referenced_id(props.get("InstanceId"))
-            for logical_id, props in self.of_type(ELASTIC_IP).items()
+            for logical_id, props in self.of_type(ec2.ELASTIC_IP.cfn_type).items()
         }
-        for props in self.of_type(EIP_ASSOCIATION).values():
+        for props in self.of_type(ec2.EIP_ASSOCIATION.cfn_type).values():
             address = referenced_id(props.get("AllocationId")) or referenced_id(props.get("EIP"))
             if address in targets:
                 targets[address] = referenced_id(props.get("InstanceId")) or referenced_id(
                     props.get("NetworkInterfaceId")
                 )
-        for nat_id, props in self.of_type("AWS::EC2::NatGateway").items():
+        for nat_id, props in self.of_type(vpc.NAT_GATEWAY.cfn_type).items():
             address = referenced_id(props.get("AllocationId"))
             if address in targets:
                 targets[address] = nat_id
         return targets
 
     def _instance(self, logical_id: str, props: Properties) -> Machines:
-        where = f"{logical_id} ({INSTANCE})"
+        where = f"{logical_id} (instance)"
         spec = {**self._launch_template_data(props.get("LaunchTemplate"), where=where), **props}
         has_elastic_ip = logical_id in self.elastic_ip_targets().values()
         subnet = spec.get("SubnetId", _primary_interface(spec).get("SubnetId"))
@@ -122,7 +88,7 @@ class TemplateResources:
         )
 
     def _group(self, logical_id: str, props: Properties) -> Machines:
-        where = f"{logical_id} ({AUTO_SCALING_GROUP})"
+        where = f"{logical_id} (Auto Scaling group)"
         spec = self._group_launch_spec(props, where=where)
         count = literal_int(
             props.get("DesiredCapacity", props.get("MinSize")), where=f"{where} DesiredCapacity"
@@ -142,12 +108,13 @@ class TemplateResources:
             spot_types=types,
             spot_count=count - _on_demand_count(props, count, where=where) if types else 0,
             spot_max_count=maximum - _on_demand_count(props, maximum, where=where) if types else 0,
+            in_group=True,
         )
 
     def _group_launch_spec(self, props: Properties, *, where: str) -> Properties:
         if "LaunchConfigurationName" in props:
             configuration = referenced_id(props["LaunchConfigurationName"])
-            found = self.of_type(LAUNCH_CONFIGURATION).get(configuration or "")
+            found = self.of_type(autoscaling.LAUNCH_CONFIGURATION.cfn_type).get(configuration or "")
             if found is None:
                 raise CostError(f"{where}: its launch configuration is not in the template")
             return found
@@ -159,7 +126,7 @@ class TemplateResources:
     def _launch_template_data(self, reference: Properties | None, *, where: str) -> Properties:
         if reference is None:
             return {}
-        templates = self.of_type(LAUNCH_TEMPLATE)
+        templates = self.of_type(ec2.LAUNCH_TEMPLATE.cfn_type)
         by_id = referenced_id(reference.get("LaunchTemplateId"))
         if by_id in templates:
             data: Properties = templates[by_id].get("LaunchTemplateData", {})
@@ -187,7 +154,7 @@ class TemplateResources:
         return any(self._subnet_maps_public_ip(ref, where=where) for ref in subnet_refs)
 
     def _subnet_maps_public_ip(self, reference: Any, *, where: str) -> bool:
-        subnet = self.of_type(SUBNET).get(referenced_id(reference) or "")
+        subnet = self.of_type(vpc.SUBNET.cfn_type).get(referenced_id(reference) or "")
         if subnet is None:
             raise CostError(
                 f"{where}: subnet {reference!r} is not in the template: cannot tell if it assigns public IPs"
@@ -219,32 +186,6 @@ def _on_demand_count(props: Properties, count: int, *, where: str) -> int:
     return base + (count - base) * percent // 100
 
 
-def referenced_id(value: Any) -> str | None:
-    """The logical id behind {"Ref": id} or {"Fn::GetAtt": [id, attribute]}; None for anything else."""
-    if isinstance(value, Mapping):
-        if isinstance(value.get("Ref"), str):
-            return str(value["Ref"])
-        attribute = value.get("Fn::GetAtt")
-        if isinstance(attribute, list) and attribute:
-            return str(attribute[0])
-    return None
-
-
-def literal_text(value: Any, *, where: str) -> str:
-    """A property's value, which must be a literal string to be priced."""
-    if not isinstance(value, str):
-        raise CostError(f"{where} must be a literal string to be priced, got {value!r}")
-    return value
-
-
-def literal_int(value: Any, *, where: str) -> int:
-    """A property's value as an integer, which must be literal to be priced."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise CostError(f"{where} must be a literal number to be priced, got {value!r}") from None
-
-
 def _primary_interface(spec: Properties) -> Properties:
     for interface in spec.get("NetworkInterfaces", []):
         if str(interface.get("DeviceIndex", "0")) == "0":
@@ -273,24 +214,7 @@ def _ebs_disks(mappings: list[Properties], *, where: str) -> Iterator[Disk]:
         yield Disk(
             size_gib=float(literal_int(ebs["VolumeSize"], where=f"{where} {device} VolumeSize")),
             volume_type=str(ebs.get("VolumeType", DEFAULT_VOLUME_TYPE)),
-            iops=_optional_int(ebs.get("Iops"), where=f"{where} {device} Iops"),
-            throughput_mibps=_optional_int(ebs.get("Throughput"), where=f"{where} {device} Throughput"),
+            iops=optional_int(ebs.get("Iops"), where=f"{where} {device} Iops"),
+            throughput_mibps=optional_int(ebs.get("Throughput"), where=f"{where} {device} Throughput"),
             root=device in ROOT_DEVICE_NAMES,
         )
-
-
-def _optional_int(value: Any, *, where: str) -> int | None:
-    return None if value is None else literal_int(value, where=where)
-
-
-def volume_disk(logical_id: str, props: Properties) -> Disk:
-    """An AWS::EC2::Volume as a disk (it exists whether or not anything attaches it)."""
-    where = f"{logical_id} (AWS::EC2::Volume)"
-    if "Size" not in props:
-        raise CostError(f"{where} has no Size (its snapshot's size is unknown)")
-    return Disk(
-        size_gib=float(literal_int(props["Size"], where=f"{where} Size")),
-        volume_type=str(props.get("VolumeType", DEFAULT_VOLUME_TYPE)),
-        iops=_optional_int(props.get("Iops"), where=f"{where} Iops"),
-        throughput_mibps=_optional_int(props.get("Throughput"), where=f"{where} Throughput"),
-    )

@@ -1,173 +1,155 @@
-"""What runs in one account and region now, each resource priced as `labkit cost` prices a template.
+"""What runs in one account now, in every region it has enabled, each resource priced as `labkit cost` prices
+a template.
 
-Not billing data (Cost Explorer lags up to a day): the running instances, their volumes, public IPv4
-addresses, NAT gateways and load balancers, read with Describe calls and priced with the kit's price table
-(labs/cost/prices.json), so a spend shows within minutes of its start, whoever made it and however.
+Not billing data (Cost Explorer lags up to a day): each catalogue entry with a running scan (labs/catalogue/:
+instances on-demand and Spot, EBS volumes, Elastic IPs, NAT gateways, load balancers, Lambda provisioned
+concurrency, Fargate tasks, EKS clusters) is read with its Describe and List calls in every region the
+account has enabled (ec2:DescribeRegions with AllRegions, by OptInStatus), and priced with the kit's price
+table, so a spend shows within minutes of its start, whoever made it and however. What the scan could not
+read is named, never taken as clean: a region it could not reach, a call AWS refused, regions it could not
+list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from labs.cost.calculator import disk_usd_per_hour
-from labs.cost.prices import CostError, PriceTable
-from labs.cost.resources import Disk
+from labs.catalogue import entries
+from labs.catalogue.entry import RegionReach, ResourceType
+from labs.cost.items import RunningResource
+from labs.cost.prices import PriceTable
+from labs.deployed.session import error_text
 
 if TYPE_CHECKING:
     import boto3
 
-# instance states that bill for the instance (AWS bills from pending to running; stopped bills its volumes)
-BILLED_INSTANCE_STATES = frozenset({"pending", "running"})
+__all__ = ["AccountScan", "RunningResource", "Unverified", "scan_account", "seen_by_the_scan"]
+
+# a region the account may use: AWS enables these by default, or the account opted in
+ENABLED = frozenset({"opt-in-not-required", "opted-in"})
+# regions scanned at once, each with its own clients
+REGION_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """Something the scan could not see: where, what, and AWS's answer. Never counted as clean."""
+
+    where: str
+    what: str
+    why: str
+
+    @property
+    def line(self) -> str:
+        return f"could not verify {self.what} in {self.where}: {self.why}"
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunningResource:
-    """One billed resource: what it is, its price per hour (None: not in the price table), since when."""
+class AccountScan:
+    """What runs in one account: the priced resources, what could not be verified, the regions read."""
 
-    resource_type: str
-    identifier: str
-    what: str
-    usd_per_hour: float | None
-    since: datetime | None
-    tags: Mapping[str, str] = field(default_factory=dict)
-    vpc_id: str = ""
-    # the instance a volume or address is on, the group an instance belongs to
-    attached_to: str = ""
-    note: str = ""
-
-    def cost_since(self, start: datetime | None, now: datetime) -> float:
-        """What it has cost from `since` (else `start`, else nothing) until `now`."""
-        begin = self.since or start
-        if self.usd_per_hour is None or begin is None:
-            return 0.0
-        return self.usd_per_hour * max(0.0, (now - begin).total_seconds() / 3600)
+    resources: tuple[RunningResource, ...]
+    unverified: tuple[Unverified, ...]
+    regions: tuple[str, ...]
+    # enabled regions the teacher chose not to scan (--regions): shown, their spend unknown
+    not_scanned: tuple[str, ...] = ()
 
 
-def running_resources(session: boto3.Session, prices: PriceTable) -> list[RunningResource]:
-    """Every billed resource the session's account runs in its region, priced by the hour."""
-    ec2: Any = session.client("ec2")
-    addresses = ec2.describe_addresses().get("Addresses", [])
-    elastic_ips = {address.get("PublicIp") for address in addresses}
-    found = [*_instances(ec2, prices, elastic_ips), *_volumes(ec2, prices)]
-    found += [_address(address, prices) for address in addresses]
-    found += list(_nat_gateways(ec2, prices))
-    found += list(_load_balancers(session, prices))
-    return found
+def running_entries() -> list[ResourceType]:
+    """The catalogue's entries the scan reads: those with a running scan."""
+    return [found for found in entries().values() if found.running is not None]
 
 
-def _tags(items: Any) -> dict[str, str]:
-    return {str(t["Key"]): str(t.get("Value", "")) for t in items or [] if "Key" in t}
+def seen_by_the_scan() -> list[str]:
+    """What the scan sees, in words, one per entry (the guard's output and the README say it)."""
+    return [found.running.sees for found in running_entries() if found.running is not None]
 
 
-def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        yield from page.get(key, [])
+def enabled_regions(session: boto3.Session) -> tuple[list[str], Unverified | None]:
+    """The regions the account has enabled, in the session's partition; on failure the session's region alone,
+    with what that leaves unverified."""
+    home = str(session.region_name)
+    partition = session.get_partition_for_region(home)
+    try:
+        answer = session.client("ec2").describe_regions(AllRegions=True)
+    except (ClientError, BotoCoreError) as error:
+        why = error_text(error) if isinstance(error, ClientError) else str(error)
+        return [home], Unverified("every region but " + home, "what runs", f"ec2:DescribeRegions: {why}")
+    names = [
+        str(region["RegionName"])
+        for region in answer.get("Regions", [])
+        if region.get("OptInStatus", "opt-in-not-required") in ENABLED
+        and session.get_partition_for_region(str(region["RegionName"])) == partition
+    ]
+    return sorted(set(names) | {home}), None
 
 
-def _instances(ec2: Any, prices: PriceTable, elastic_ips: set[str]) -> Iterator[RunningResource]:
-    for reservation in _pages(ec2, "describe_instances", "Reservations"):
-        for instance in reservation.get("Instances", []):
-            if instance.get("State", {}).get("Name") not in BILLED_INSTANCE_STATES:
-                continue
-            instance_id, instance_type = instance["InstanceId"], instance.get("InstanceType", "?")
-            tags = _tags(instance.get("Tags"))
-            try:
-                usd: float | None = prices.instance(instance_type, where=instance_id).usd_per_hour
-                note = ""
-            except CostError as error:
-                usd, note = None, str(error)
-            public_ip = instance.get("PublicIpAddress")
-            if public_ip and public_ip not in elastic_ips:  # an Elastic IP is priced on its own
-                usd = None if usd is None else usd + prices.hourly("public_ipv4")
-            yield RunningResource(
-                resource_type="AWS::EC2::Instance",
-                identifier=instance_id,
-                what=f"{instance_type} instance"
-                + (" with a public IPv4" if public_ip not in (None, *elastic_ips) else ""),
-                usd_per_hour=usd,
-                since=instance.get("LaunchTime"),
-                tags=tags,
-                vpc_id=instance.get("VpcId", ""),
-                attached_to=tags.get("aws:autoscaling:groupName", ""),
-                note=note,
-            )
-
-
-def _volumes(ec2: Any, prices: PriceTable) -> Iterator[RunningResource]:
-    for volume in _pages(ec2, "describe_volumes", "Volumes"):
-        disk = Disk(
-            size_gib=float(volume.get("Size", 0)),
-            volume_type=str(volume.get("VolumeType", "gp2")),
-            iops=volume.get("Iops"),
-            throughput_mibps=volume.get("Throughput"),
-        )
-        try:
-            usd: float | None = disk_usd_per_hour(disk, prices, where=volume["VolumeId"])
-            note = ""
-        except CostError as error:
-            usd, note = None, str(error)
-        attachments = volume.get("Attachments", [])
-        yield RunningResource(
-            resource_type="AWS::EC2::Volume",
-            identifier=volume["VolumeId"],
-            what=f"{disk.size_gib:g} GiB {disk.volume_type} volume ({volume.get('State', '?')})",
-            usd_per_hour=usd,
-            since=volume.get("CreateTime"),
-            tags=_tags(volume.get("Tags")),
-            attached_to=attachments[0].get("InstanceId", "") if attachments else "",
-            note=note,
-        )
-
-
-def _address(address: Mapping[str, Any], prices: PriceTable) -> RunningResource:
-    # every public IPv4 address bills by the hour since 2024-02-01, attached or not (VPC pricing page)
-    return RunningResource(
-        resource_type="AWS::EC2::EIP",
-        identifier=str(address.get("AllocationId") or address.get("PublicIp")),
-        what=f"Elastic IP {address.get('PublicIp', '?')}",
-        usd_per_hour=prices.hourly("public_ipv4"),
-        since=None,
-        tags=_tags(address.get("Tags")),
-        attached_to=str(address.get("InstanceId") or ""),
+def scan_account(
+    session: boto3.Session,
+    prices: PriceTable,
+    *,
+    regions: Sequence[str] | None = None,
+    workers: int = REGION_WORKERS,
+) -> AccountScan:
+    """Every billed resource the account runs, in each region it has enabled (or, with `regions`, in those
+    of them), priced by the hour; what could not be read is in `unverified`."""
+    enabled, unlisted = enabled_regions(session)
+    chosen = [r for r in enabled if regions is None or r in regions]
+    unverified = [unlisted] if unlisted else []
+    if regions is not None:
+        unverified += [
+            Unverified(r, "what runs", "not enabled in this account") for r in regions if r not in enabled
+        ]
+    lock = threading.Lock()
+    tasks = [(region, found) for region in chosen for found in running_entries()]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(lambda task: _scan(session, lock, task[0], task[1], prices), tasks))
+    resources = [r for found, _ in results for r in found]
+    unverified += [problem for _, problem in results if problem is not None]
+    return AccountScan(
+        resources=tuple(resources),
+        unverified=tuple(_merged(unverified)),
+        regions=tuple(chosen),
+        not_scanned=tuple(r for r in enabled if r not in chosen),
     )
 
 
-def _nat_gateways(ec2: Any, prices: PriceTable) -> Iterator[RunningResource]:
-    for gateway in _pages(ec2, "describe_nat_gateways", "NatGateways"):
-        if gateway.get("State") not in ("pending", "available"):
-            continue
-        yield RunningResource(
-            resource_type="AWS::EC2::NatGateway",
-            identifier=gateway["NatGatewayId"],
-            what="NAT gateway",
-            usd_per_hour=prices.hourly("nat_gateway"),
-            since=gateway.get("CreateTime"),
-            tags=_tags(gateway.get("Tags")),
-            vpc_id=gateway.get("VpcId", ""),
-        )
-
-
-def _load_balancers(session: boto3.Session, prices: PriceTable) -> Iterator[RunningResource]:
-    elbv2: Any = session.client("elbv2")
+def _scan(
+    session: boto3.Session, lock: threading.Lock, region: str, found: ResourceType, prices: PriceTable
+) -> tuple[list[RunningResource], Unverified | None]:
+    running = found.running
+    assert running is not None  # running_entries() holds only entries with a scan
+    reach = RegionReach(name=region, client=_client_factory(session, lock, region))
     try:
-        balancers = list(_pages(elbv2, "describe_load_balancers", "LoadBalancers"))
-    except ClientError:  # a role allowed EC2 only: the load balancers go unpriced, not the class
-        return
-    for balancer in balancers:
-        usd = prices.hourly("load_balancer")
-        if balancer.get("Scheme") == "internet-facing":
-            usd += len(balancer.get("AvailabilityZones", [])) * prices.hourly("public_ipv4")
-        yield RunningResource(
-            resource_type="AWS::ElasticLoadBalancingV2::LoadBalancer",
-            identifier=balancer["LoadBalancerArn"],
-            what=f"{balancer.get('Type', 'application')} load balancer "
-            + str(balancer.get("LoadBalancerName", "")),
-            usd_per_hour=usd,
-            since=balancer.get("CreatedTime"),
-            vpc_id=balancer.get("VpcId", ""),
-        )
+        scanned = list(running.scan(reach, prices))
+    except ClientError as error:
+        return [], Unverified(region, running.sees, f"{running.reads}: {error_text(error)}")
+    except BotoCoreError as error:  # the region's endpoint cannot be reached
+        return [], Unverified(region, running.sees, f"unreachable: {error}")
+    return [r if r.resource_type else replace(r, resource_type=found.cfn_type) for r in scanned], None
+
+
+def _client_factory(session: boto3.Session, lock: threading.Lock, region: str) -> Callable[[str], Any]:
+    def client(service: str) -> Any:
+        # a boto3 session makes clients one thread at a time; the clients themselves are thread-safe
+        with lock:
+            return session.client(service, region_name=region)  # type: ignore[call-overload]
+
+    return client
+
+
+def _merged(problems: list[Unverified]) -> list[Unverified]:
+    """One line per region for an endpoint that cannot be reached at all, not one per service."""
+    unreachable = {p.where for p in problems if p.why.startswith("unreachable")}
+    kept = [p for p in problems if p.where not in unreachable]
+    kept += [
+        Unverified(where, "what runs", "unreachable (no answer from its endpoints)")
+        for where in sorted(unreachable)
+    ]
+    return kept

@@ -20,7 +20,7 @@ from labs.ddb_stream.spec import LAB_ID, STEPS, new_user, user_item
 from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 from labs.function_labs import steps as function_steps
-from labs.function_labs.steps import EVENT_ITEM, ROW_ITEM
+from labs.function_labs.facts import EVENT_ITEM, ROW_ITEM
 
 if TYPE_CHECKING:
     import boto3

@@ -21,6 +21,11 @@ def new_user(user_id: str) -> dict[str, str]:
     return {**SAMPLE_USER, PARTITION_KEY: user_id, "email": f"{user_id}@example.com"}
 
 
+def sample_item(user_id: str) -> dict[str, dict[str, str]]:
+    """The sample user under another id, as the item PutItem writes (`labkit watch` puts one per edit)."""
+    return user_item(new_user(user_id))
+
+
 # what the PutItemCommand output pastes: compact, in the attribute order above
 SAMPLE_ITEM = json.dumps(user_item(SAMPLE_USER), separators=(",", ":"))
 

@@ -74,7 +74,6 @@ class LabDdbStreamStack(LabStack):
             self,
             CSV_WRITER_ID,
             handler_code=settings.handler_code,
-            handler_error=settings.handler_code_error,
         )
 
         # records that still fail after the bounded retries land here instead of blocking the shard

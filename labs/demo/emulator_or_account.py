@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.ec2 import INSTANCE
 from labs.demo.runs import StepError
 from labs.deployed.expiry import SCHEDULE_TYPE
 from labs.deployed.stack import failure_reason, load_stack
@@ -71,7 +72,10 @@ class EmulatorTarget:
         """Publish new images behind the parameters, as AWS does in time; what was done."""
         from local_aws.client import publish_image
 
-        published = [publish_image(self.aws.endpoint, name, region=self.region) for name in parameters]
+        published = [
+            publish_image(self.aws.endpoint, name, region=self.region, credentials=self.aws.credentials)
+            for name in parameters
+        ]
         return ", ".join(f"{p.previous} -> {p.current}" for p in published) or "no image parameter"
 
     def expire(self, stack_name: str, *, timeout_s: float) -> str:
@@ -79,7 +83,9 @@ class EmulatorTarget:
         from local_aws.client import fire_schedule
 
         schedule = _schedule_of(self.session(), stack_name)
-        firing = fire_schedule(self.aws.endpoint, schedule, region=self.region)
+        firing = fire_schedule(
+            self.aws.endpoint, schedule, region=self.region, credentials=self.aws.credentials
+        )
         if firing.outcome != "deleted":
             raise StepError(f"{stack_name}: its expiry {firing.outcome}: {firing.detail}")
         return firing.detail
@@ -161,7 +167,7 @@ def expiry_time(session: boto3.Session, stack_name: str) -> str:
 def instance_images(session: boto3.Session, stack_name: str) -> dict[str, str]:
     """Instance id -> image id of the stack's own instances (an instance lab's), for the redeploy's detail."""
     stack = load_stack(session, stack_name)
-    ids = [r.physical_id for r in stack.of_type("AWS::EC2::Instance")] if stack else []
+    ids = [r.physical_id for r in stack.of_type(INSTANCE.cfn_type)] if stack else []
     if not ids:
         return {}
     reservations = session.client("ec2").describe_instances(InstanceIds=ids)["Reservations"]

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.iam import ROLE
 from labs.demo.runs import StepError
 from labs.deployed.bootstrap import Bootstrap, boundary_options, boundary_path, context_options
 from labs.settings import parse_permissions_boundary
@@ -102,7 +103,7 @@ class LandingZone:
         roles = [
             r["PhysicalResourceId"]
             for r in resources["StackResourceSummaries"]
-            if r["ResourceType"] == "AWS::IAM::Role"
+            if r["ResourceType"] == ROLE.cfn_type
         ]
         wanted = f":policy/{self.boundary_path}"
         unbounded = [

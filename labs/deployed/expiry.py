@@ -16,6 +16,9 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.iam import ROLE
+from labs.catalogue.scheduler import SCHEDULE
+from labs.catalogue.sqs import QUEUE
 from labs.deployed.session import error_text
 from labs.deployed.stack import DeployedStack, failure_reason, template_of, template_resource_tags
 from labs.shared_facts import TAG_EXPIRES, parse_expires_tag
@@ -23,7 +26,7 @@ from labs.shared_facts import TAG_EXPIRES, parse_expires_tag
 if TYPE_CHECKING:
     import boto3
 
-SCHEDULE_TYPE = "AWS::Scheduler::Schedule"
+SCHEDULE_TYPE = SCHEDULE.cfn_type
 _AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 
 
@@ -131,7 +134,7 @@ def target_scope_problems(
     if named not in {stack.stack_id, stack.name}:
         problems.append(f"its input names stack {named or 'nothing'!r}, not this one")
     role_name = str(target.get("RoleArn", "")).rsplit("/", 1)[-1]
-    own_roles = {r.physical_id for r in stack.of_type("AWS::IAM::Role")}
+    own_roles = {r.physical_id for r in stack.of_type(ROLE.cfn_type)}
     if role_name not in own_roles:
         return [*problems, f"it runs as role {role_name or 'none'!r}, which this stack did not create"]
     iam = session.client("iam")
@@ -167,7 +170,7 @@ def owns_queue(stack: DeployedStack, queue_arn: str) -> bool:
     if len(stack_arn) < 6 or len(queue) != 6 or queue[2] != "sqs" or queue[3:5] != stack_arn[3:5]:
         return False
     # CloudFormation names a queue by its URL, https://sqs.<region>.amazonaws.com/<account>/<name>
-    own = {r.physical_id.rstrip("/").rsplit("/", 1)[-1] for r in stack.of_type("AWS::SQS::Queue")}
+    own = {r.physical_id.rstrip("/").rsplit("/", 1)[-1] for r in stack.of_type(QUEUE.cfn_type)}
     return queue[5] in own
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
@@ -32,13 +32,17 @@ def error_text(error: ClientError) -> str:
     return f"{details.get('Code', 'Error')}: {details.get('Message', str(error))}"
 
 
-def unless_gone(call: Callable[..., Any], **arguments: Any) -> Any | None:
-    """The call's answer, or None when AWS says the resource no longer exists (deleted by hand)."""
+def unless_gone(
+    call: Callable[..., Any], /, *, gone_codes: Collection[str] = (), **arguments: Any
+) -> Any | None:
+    """The call's answer, or None when AWS says the resource no longer exists (deleted by hand). A service
+    that names "not found" its own way gets its codes passed: its type's catalogue entry holds them
+    (`leftovers.gone_codes`)."""
     try:
         return call(**arguments)
     except ClientError as error:
         code = error_code(error)
-        if code.endswith(".NotFound") or code in _GONE_CODES:
+        if code.endswith(".NotFound") or code in _GONE_CODES or code in gone_codes:
             return None
         raise
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.cloudformation import STACK
 from labs.shared_facts import LAB_TAG_KEYS
 
 if TYPE_CHECKING:
@@ -133,7 +134,8 @@ def template_of(session: boto3.Session, stack_name: str) -> dict[str, Any]:
 
 
 def failure_reason(session: boto3.Session, stack_name: str) -> str:
-    """The reason of the stack's latest failed event (`Logical id: reason`), or "" when none failed."""
+    """The reason of the stack's latest failed event (`Logical id: reason`), a resource's before the stack's
+    own, or "" when none failed."""
     cloudformation = session.client("cloudformation")
     try:
         pages = cloudformation.get_paginator("describe_stack_events").paginate(StackName=stack_name)
@@ -142,7 +144,13 @@ def failure_reason(session: boto3.Session, stack_name: str) -> str:
         if "does not exist" in str(error):
             return ""
         raise
-    for event in events:  # newest first
-        if str(event.get("ResourceStatus", "")).endswith("_FAILED") and event.get("ResourceStatusReason"):
-            return f"{event.get('LogicalResourceId', '?')}: {event['ResourceStatusReason']}"
+    failed = [
+        event
+        for event in events  # newest first
+        if str(event.get("ResourceStatus", "")).endswith("_FAILED") and event.get("ResourceStatusReason")
+    ]
+    # a resource's own event says why; the stack's only names the resources ("failed to delete: [...]")
+    own = [event for event in failed if event.get("ResourceType") != STACK.cfn_type]
+    for event in own[:1] or failed[:1]:
+        return f"{event.get('LogicalResourceId', '?')}: {event['ResourceStatusReason']}"
     return ""

@@ -1,9 +1,10 @@
 """`labkit emulator`: the local AWS in the foreground, and what a learner asks of it from another shell.
 
 - `labkit emulator [--port N] [--verbose]` starts it, writes the variables to point a shell at it into
-  .labkit/emulator.env (removed when it stops) and prints them last, ready to paste;
-- `labkit emulator expire LAB [--owner O]`, in that other shell: the lab's expiry schedule fires now
-  (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
+  .labkit/emulator.env (labs/emulator/env_file.py; removed when it stops) and prints them last, ready to
+  paste; while one runs, a second one in the same checkout is refused with the way to use the first;
+- `labkit emulator expire LAB [--owner O | --stack S]`, in that other shell: the lab's expiry schedule fires
+  now (the emulator's clock never reaches an expiry hours away), with the schedule's own role;
 - `labkit emulator interrupt INSTANCE [--warning-seconds S]`: EC2 interrupts a Spot instance (the two
   events on the default bus now, the instance terminated after S seconds instead of AWS's 120).
 """
@@ -11,26 +12,23 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import os
 import shlex
 import sys
 from pathlib import Path
 
 from labs.cost.prices import PRICES_JSON
-from labs.ddb_stream.spec import LAB_ID as WALKTHROUGH_LAB
+from labs.emulator.env_file import env_file_path, live_emulator, remove_if_ours, shown, write_exports
 from labs.outcomes import ExitStatus
-from labs.registry import lab_ids
+from labs.registry import all_labs, lab_ids
 from labs.shared_facts import stack_name
 from local_aws.client import AWS_WARNING_S, EmulatorError, LocalAws
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # a learner rehearsing cold starts sees an environment reclaimed within a minute
 REHEARSAL_IDLE_S = 60.0
 HELP = (
     "start the local AWS emulator (or, from a shell pointed at it: expire a lab, interrupt a Spot instance)"
 )
-ENV_FILE = ROOT / ".labkit" / "emulator.env"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,8 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env-file",
         type=Path,
-        default=ENV_FILE,
-        help=f"where to write the exports to `source` (default {ENV_FILE.relative_to(ROOT)})",
+        default=None,
+        help="where to write the exports to `source` (default .labkit/emulator.env in the checkout); a "
+        "second emulator beside a running one needs a file of its own",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     expire = actions.add_parser(
@@ -63,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     expire.add_argument("lab", choices=lab_ids(), metavar="LAB", help=f"the lab: {', '.join(lab_ids())}")
     expire.add_argument("--owner", help="the owner the lab was deployed with (default: cdk.json's owner)")
+    expire.add_argument("--stack", help="the stack's name instead (a learner's My<Lab>, alice-My<Lab>)")
     interrupt = actions.add_parser(
         "interrupt",
         help="interrupt a Spot instance as EC2 does: warning and rebalance events now, terminated after the "
@@ -89,12 +89,14 @@ def shell_exports(aws: LocalAws) -> list[str]:
 def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
     """What `labkit emulator` prints: one status line, the steps, then the exports last, ready to paste."""
     context = f"-c sandboxAccounts={aws.account_id}"
+    # the lab whose descriptor names the outputs to paste: the walkthrough reaches it through the registry
+    walkthrough = next(described for described in all_labs().values() if described.walkthrough_outputs)
     steps = [
         f"cdk bootstrap aws://{aws.account_id}/{aws.region}",
-        f"cdk deploy {WALKTHROUGH_LAB} {context}",
-        "   ...then paste the outputs it prints (PutItemCommand, ListCsvCommand, LogsCommand)",
-        f"labkit check {WALKTHROUGH_LAB}",
-        f"labkit emulator expire {WALKTHROUGH_LAB}   # its auto-expiry, now",
+        f"cdk deploy {walkthrough.lab_id} {context}",
+        f"   ...then paste the outputs it prints ({', '.join(walkthrough.walkthrough_outputs)})",
+        f"labkit check {walkthrough.lab_id}",
+        f"labkit emulator expire {walkthrough.lab_id}   # its auto-expiry, now",
         "labkit leftovers",
     ]
     details: list[str] = []
@@ -102,7 +104,7 @@ def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
         details += ["", "AWS parity fixes applied inside the emulator:"]
         details += [f"  - {fix.name}: {fix.why}" for fix in aws.parity_fixes]
         details += ["What the emulator cannot do:", *(f"  - {gap.name}: {gap.detail}" for gap in aws.gaps)]
-    source = f" (or: source {env_file})" if env_file else ""
+    source = f" (or: source {shown(env_file)})" if env_file else ""
     listed = "" if verbose else " (--verbose lists them)"
     return "\n".join(
         [
@@ -120,14 +122,16 @@ def banner(aws: LocalAws, *, verbose: bool, env_file: Path | None) -> str:
     )
 
 
-def write_env_file(aws: LocalAws, path: Path = ENV_FILE) -> Path | None:
-    """The exports as a file to `source`; None when it cannot be written (a read-only checkout)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(shell_exports(aws)) + "\n", encoding="utf-8")
-    except OSError:
+def already_running(path: Path) -> str | None:
+    """One line when an emulator of this checkout runs with this exports file; None when none does."""
+    live = live_emulator(path)
+    if live is None:
         return None
-    return path
+    return (
+        f"labkit: an emulator already runs on {live.endpoint} (pid {live.pid}): use it (source "
+        f"{shown(path)}), or stop it first (Ctrl-C in its shell); a second one beside it: labkit emulator "
+        "--env-file <another file>"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,6 +140,11 @@ def run(args: argparse.Namespace) -> int:
         return expire(args)
     if args.action == "interrupt":
         return interrupt(args)
+    path: Path = args.env_file or env_file_path()
+    running = already_running(path)
+    if running:  # its file is left as it is: the shells that sourced it keep working
+        print(running, file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     env_file: Path | None = None
     try:
         idle = args.lambda_idle_seconds
@@ -143,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         with LocalAws(
             port=args.port, verbose=args.log_requests, lambda_idle_s=idle, prices=PRICES_JSON
         ) as aws:
-            env_file = write_env_file(aws, args.env_file)
+            env_file = write_exports(path, shell_exports(aws), pid=os.getpid())
             print(banner(aws, verbose=args.verbose, env_file=env_file), flush=True)
             code = aws.wait()
             print(f"labkit: the emulator stopped on its own (exit {code}):\n{aws.log_tail()}")
@@ -156,8 +165,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitStatus.FAILED
     finally:
         if env_file is not None:
-            with contextlib.suppress(OSError):
-                env_file.unlink()
+            remove_if_ours(env_file, os.getpid())
 
 
 def expire(args: argparse.Namespace) -> int:
@@ -176,8 +184,11 @@ def expire(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitStatus.CANNOT_RUN
-    owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
-    name = stack_name(args.lab, owner)
+    if args.stack:
+        name = args.stack
+    else:
+        owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
+        name = stack_name(args.lab, owner)
     stack = load_stack(session, name)
     if stack is None:
         print(f"labkit emulator expire: no stack {name} on the emulator", file=sys.stderr)
@@ -187,7 +198,9 @@ def expire(args: argparse.Namespace) -> int:
         print(f"{name} has no expiry schedule (deployed with ttlHours=0): nothing to fire")
         return ExitStatus.FAILED
     endpoint = session.client("sts").meta.endpoint_url
-    firing = fire_schedule(endpoint, schedule, region=session.region_name)
+    firing = fire_schedule(
+        endpoint, schedule, region=session.region_name, credentials=session.get_credentials()
+    )
     print(f"Fired {name}'s expiry schedule {schedule}: {firing.outcome}. {firing.detail}")
     return ExitStatus.of(firing.outcome == "deleted")
 
@@ -208,7 +221,11 @@ def interrupt(args: argparse.Namespace) -> int:
     endpoint = session.client("sts").meta.endpoint_url
     try:
         sent = interrupt_spot_instance(
-            endpoint, args.instance, region=session.region_name, warning_s=args.warning_seconds
+            endpoint,
+            args.instance,
+            region=session.region_name,
+            warning_s=args.warning_seconds,
+            credentials=session.get_credentials(),
         )
     except EmulatorCallError as error:
         print(f"labkit emulator interrupt: {error}", file=sys.stderr)

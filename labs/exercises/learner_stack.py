@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -56,12 +57,20 @@ def learner_module_path(settings: LabSettings, lab_id: str) -> Path:
     return settings.my_labs / lab_id / STACK_FILE
 
 
-def build_learner_stacks(app: App, settings: LabSettings) -> dict[str, Stack]:
-    """`My<Lab>` for each stack lab whose starter the learner has written; nothing when there is none."""
+def learner_stack_ids() -> tuple[str, ...]:
+    """The construct ids a learner's own stacks can have (`My<Lab>` of each stack lab)."""
+    return tuple(learner_stack_id(lab_id) for lab_id in stack_labs())
+
+
+def build_learner_stacks(
+    app: App, settings: LabSettings, *, chosen: Callable[[str], bool] = lambda _id: True
+) -> dict[str, Stack]:
+    """`My<Lab>` for each stack lab whose starter the learner has written (and that `chosen` selects);
+    nothing when there is none."""
     return {
         lab_id: learner_stack(app, settings, lab_id, path)
         for lab_id in stack_labs()
-        if (path := learner_module_path(settings, lab_id)).is_file()
+        if chosen(learner_stack_id(lab_id)) and (path := learner_module_path(settings, lab_id)).is_file()
     }
 
 

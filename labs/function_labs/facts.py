@@ -10,3 +10,6 @@ CSV_WRITER_ID = "CsvWriter"
 WRITER_ID = "Writer"
 # the logical id prefix of the writer function in both function labs' templates
 WRITER_LOGICAL_PREFIX = f"{CSV_WRITER_ID}{FUNCTION_ID}"
+# the check's items of the hands-on's two steps (the user's event in the log, the user's CSV row)
+EVENT_ITEM = "Event in the function's log"
+ROW_ITEM = "CSV row in the bucket"

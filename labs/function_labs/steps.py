@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.awslambda import FUNCTION
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.deployed.session import error_code, unless_gone
-from labs.function_labs.facts import WRITER_LOGICAL_PREFIX
+from labs.function_labs.facts import EVENT_ITEM, ROW_ITEM, WRITER_LOGICAL_PREFIX
 from labs.shared_facts import KIT_WRITER_HANDLER, cdk_command
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 # the CSV writer function's logical id prefix in both function labs, from the ids its construct uses
 WRITER_PREFIX = WRITER_LOGICAL_PREFIX
-EVENT_ITEM = "Event in the function's log"
-ROW_ITEM = "CSV row in the bucket"
 MAX_LOG_PAGES = 20
 # polls to wait after the function's invocation ended: logs and objects arrive within seconds of it
 GRACE_POLLS = 2
@@ -84,7 +83,7 @@ def writer_function(lambda_client: Any, name: str) -> dict[str, Any] | None:
 
 def deployed_writer(report: CheckReport, lambda_client: Any, stack: DeployedStack) -> dict[str, Any] | None:
     """The writer's configuration; None, with a failed item saying why, when there is none to check."""
-    name = stack.physical_id("AWS::Lambda::Function", logical_prefix=WRITER_PREFIX)
+    name = stack.physical_id(FUNCTION.cfn_type, logical_prefix=WRITER_PREFIX)
     if name is None:
         report.add("Function", False, "the stack has no CSV writer function", hint="redeploy the lab")
         return None

@@ -10,6 +10,10 @@ from __future__ import annotations
 COMMAND_ENV = "LABKIT_CDK_COMMAND"
 # commands that deploy nothing of the labs: the sandboxAccounts warning is noise there
 DEPLOYS_NOTHING = frozenset({"bootstrap", "destroy", "ls", "list", "context", "doctor", "gc", "notices"})
+# commands that call AWS (synth and ls do not: CI synthesizes with no credentials)
+TALKS_TO_AWS = frozenset(
+    {"deploy", "destroy", "bootstrap", "diff", "watch", "import", "rollback", "gc", "drift", "refactor"}
+)
 
 
 def deploys_labs(command: str | None) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from labs.launcher import COMMAND_ENV
+from labs.emulator.env_file import shell_problem
+from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
 from labs.launcher.output import (
     DEFAULT_OUTPUT,
     SYNTHESIZING,
@@ -19,6 +21,8 @@ from labs.launcher.output import (
     output_folder,
 )
 from labs.launcher.process import run_in_group
+from labs.launcher.selection import SELECTION_ENV, selected_stacks
+from labs.launcher.stuck_stacks import stuck_lines
 from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,10 +38,16 @@ def node_folder() -> Path:
     return Path(spec.origin).parent / "bin"
 
 
-def cli_environment(environ: Mapping[str, str], node_bin: Path, command: str | None = None) -> dict[str, str]:
-    """The real Node first on PATH (the CLI's and jsii's `node`), the region the AWS CLI v1 reads too, and
-    the command (app.py warns about sandboxAccounts only for one that deploys labs)."""
+def cli_environment(
+    environ: Mapping[str, str], node_bin: Path, command: str | None = None, stacks: list[str] | None = None
+) -> dict[str, str]:
+    """The real Node first on PATH (the CLI's and jsii's `node`), the region the AWS CLI v1 reads too, the
+    command (app.py warns about sandboxAccounts only for one that deploys labs) and the stacks it selects
+    (app.py builds only those)."""
     env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}", COMMAND_ENV: command or ""}
+    env.pop(SELECTION_ENV, None)
+    if stacks:
+        env[SELECTION_ENV] = json.dumps(stacks)
     region = env.get("AWS_REGION", "").strip()
     if region:  # the CDK CLI reads AWS_REGION first; what it runs (and prints) must agree
         env["AWS_DEFAULT_REGION"] = region
@@ -71,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not CDK_ENTRY.is_file():
         print(f"cdk: the pinned CDK CLI is missing ({CDK_ENTRY}): run `make setup`", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
+    problem = shell_problem(os.environ) if command_of(args) in TALKS_TO_AWS else None
+    if problem:  # instead of "Unable to resolve AWS account", or a minute of refused connections
+        print(f"cdk: {problem}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     cli_args, folder = arguments(args, cwd=cwd, environ=os.environ)
     holder = live_lock_holder(cwd / folder) if folder else None
     if folder and holder:
@@ -78,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitStatus.CANNOT_RUN
     ended = run_in_group(
         [str(node_bin / "node"), str(CDK_ENTRY), *cli_args],
-        env=cli_environment(os.environ, node_bin, command_of(args)),
+        env=cli_environment(os.environ, node_bin, command_of(args), selected_stacks(args)),
         scratch_prefix="labkit-cdk-",
     )
     if ended.interrupted_by is not None:
@@ -88,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return ExitStatus.INTERRUPTED
+    if ended.exit_code:  # a stack no deploy or destroy can go on with: the way out, in one line each
+        for line in stuck_lines(args, cwd=cwd):
+            print(line, file=sys.stderr)
     return ended.exit_code
 
 

@@ -99,12 +99,13 @@ def live_lock_holder(folder: Path) -> int | None:
             pid = int(match.group(1) or (folder / name).read_text(encoding="utf-8").strip() or 0)
         except (OSError, ValueError):
             continue
-        if pid and pid != os.getpid() and _running(pid):
+        if pid and pid != os.getpid() and process_running(pid):
             return pid
     return None
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Is there a process of this id (perhaps another user's)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,5 +1,9 @@
 """Account-level items a lab changes and `cdk destroy` leaves in place: known and free, notes not leftovers.
 
+A lab whose service acts through a service-linked role (its descriptor's `service_linked_roles`: Auto
+Scaling's, Batch's) makes the account's first deploy create that role; it is free, shared by every user of the
+service in the account, and no stack owns it (IAM user guide, using service-linked roles).
+
 A lab whose state machine logs (its descriptor's `extends_log_delivery_policy`) makes CloudWatch Logs create
 or extend the account's log-delivery resource policy
 (Step Functions guide, bp-cwl: "Step Functions must update your CloudWatch Logs resource policy"). The policy
@@ -13,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.iam import ROLE
+from labs.catalogue.logs import RESOURCE_POLICY
 from labs.leftovers.model import Scope
 from labs.registry import lab
 
@@ -34,6 +40,35 @@ class AccountNote:
 
 
 def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
+    """The account's log-delivery resource policy and service-linked roles that labs in scope create."""
+    return [*service_linked_role_notes(session, scope), *log_delivery_notes(session, scope)]
+
+
+def service_linked_role_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
+    """Each service-linked role a lab in scope creates, when the account has it."""
+    by_role: dict[str, list[str]] = {}
+    for lab_id in scope.labs:
+        for role in lab(lab_id).service_linked_roles:
+            by_role.setdefault(role, []).append(lab_id)
+    notes = []
+    iam = session.client("iam")
+    for role, labs in by_role.items():
+        try:
+            iam.get_role(RoleName=role)
+        except iam.exceptions.NoSuchEntityException:
+            continue
+        notes.append(
+            AccountNote(
+                ROLE.cfn_type,
+                role,
+                f"account-level, free: the service-linked role {' and '.join(labs)} use(s); AWS created it "
+                "with the first deploy and keeps it for every user of the service, so leave it",
+            )
+        )
+    return notes
+
+
+def log_delivery_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
     """The account's log-delivery resource policy, when a lab in scope extends it and the policy exists."""
     extending = [lab_id for lab_id in scope.labs if lab(lab_id).extends_log_delivery_policy]
     if not extending:
@@ -41,7 +76,7 @@ def account_notes(session: boto3.Session, scope: Scope) -> list[AccountNote]:
     policies = session.client("logs").describe_resource_policies().get("resourcePolicies", [])
     return [
         AccountNote(
-            "AWS::Logs::ResourcePolicy",
+            RESOURCE_POLICY.cfn_type,
             policy["policyName"],
             f"account-level, free: {' and '.join(extending)}'s logging adds its /aws/vendedlogs/ log groups "
             "to it and `cdk destroy` leaves it, as for every service that delivers logs; other logging may "

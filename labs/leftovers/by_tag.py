@@ -5,47 +5,41 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue import entries
+from labs.catalogue.logs import LOG_GROUP
 from labs.leftovers.model import Findings, LiveStacks, Scope, tag_reason, tags_of, tail
 from labs.shared_facts import TAG_LAB, TAG_OWNER
 
 if TYPE_CHECKING:
     import boto3
 
-ARN_TYPES = {
-    "ec2:instance": "AWS::EC2::Instance",
-    "ec2:volume": "AWS::EC2::Volume",
-    "ec2:vpc": "AWS::EC2::VPC",
-    "ec2:subnet": "AWS::EC2::Subnet",
-    "ec2:security-group": "AWS::EC2::SecurityGroup",
-    "ec2:route-table": "AWS::EC2::RouteTable",
-    "ec2:internet-gateway": "AWS::EC2::InternetGateway",
-    "ec2:network-interface": "AWS::EC2::NetworkInterface",
-    "ec2:elastic-ip": "AWS::EC2::EIP",
-    "ec2:launch-template": "AWS::EC2::LaunchTemplate",
-    "s3:": "AWS::S3::Bucket",
-    "logs:log-group": "AWS::Logs::LogGroup",
-    "lambda:function": "AWS::Lambda::Function",
-    "lambda:event-source-mapping": "AWS::Lambda::EventSourceMapping",
-    "dynamodb:table": "AWS::DynamoDB::Table",
-    "sqs:": "AWS::SQS::Queue",
-    "states:stateMachine": "AWS::StepFunctions::StateMachine",
-    "autoscaling:autoScalingGroup": "AWS::AutoScaling::AutoScalingGroup",
-    "iam:role": "AWS::IAM::Role",
-    "scheduler:schedule": "AWS::Scheduler::Schedule",
-}
-# the per-type scans below judge these better than a tag alone (attachment, state, owning VPC)
-PER_TYPE_JUDGED = frozenset(
-    {"AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::EC2::NetworkInterface", "AWS::EC2::EIP", "AWS::EC2::VPC"}
-)
+
+def arn_types() -> dict[str, str]:
+    """`service:kind` -> CloudFormation type, for every catalogue entry the tagging API finds."""
+    return {
+        found.leftovers.tag_arn: cfn_type for cfn_type, found in entries().items() if found.leftovers.tag_arn
+    }
+
+
+def per_type_judged() -> frozenset[str]:
+    """The types the EC2 scan judges better than a tag alone (attachment, state, owning VPC)."""
+    return frozenset(cfn_type for cfn_type, found in entries().items() if found.leftovers.ec2_scan)
+
+
+def unknown_kind(arn_kind: str) -> str:
+    """How a leftover of an ARN kind the catalogue does not know is named: `unknown type (sns)`."""
+    return f"unknown type ({arn_kind})"
 
 
 def arn_type_and_id(arn: str) -> tuple[str, str]:
-    """(CloudFormation-style type, short identifier) of an ARN from the tagging API."""
+    """(CloudFormation type, short identifier) of an ARN from the tagging API; a kind the catalogue does not
+    know comes back as `unknown type (service:kind)`."""
     parts = arn.split(":", 5)
     service, resource = (parts[2], parts[5]) if len(parts) == 6 else ("?", arn)
     kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
-    resource_type = ARN_TYPES.get(f"{service}:{kind}", f"{service}:{kind}".rstrip(":"))
-    if resource_type == "AWS::Logs::LogGroup":
+    arn_kind = f"{service}:{kind}"
+    resource_type = arn_types().get(arn_kind) or unknown_kind(arn_kind.rstrip(":"))
+    if resource_type == LOG_GROUP.cfn_type:
         return resource_type, resource.split(":", 1)[1].removesuffix(":*")
     return resource_type, tail(arn)
 
@@ -56,14 +50,17 @@ def scan_tagged(session: boto3.Session, scope: Scope, live: LiveStacks, findings
     if scope.owner:
         filters.append({"Key": TAG_OWNER, "Values": [scope.owner]})
     tagging = session.client("resourcegroupstaggingapi")
+    judged = per_type_judged()
     for page in tagging.get_paginator("get_resources").paginate(TagFilters=filters):
         for mapping in page.get("ResourceTagMappingList", []):
             arn, tags = mapping["ResourceARN"], tags_of(mapping.get("Tags"))
             resource_type, identifier = arn_type_and_id(arn)
             # stacks are judged by list_stacks (the tagging API also returns deleted ones)
-            if resource_type in PER_TYPE_JUDGED or ":cloudformation:" in arn:
+            if resource_type in judged or ":cloudformation:" in arn:
                 continue
             if live.owns_tagged(arn, tags) or findings.has(identifier):
                 continue
             if scope.tagged_lab(tags):
-                findings.add(resource_type, identifier, tag_reason(tags))
+                unknown = " (the kit's catalogue has no entry for this kind: check it by hand)"
+                reason = tag_reason(tags) + (unknown if resource_type.startswith("unknown type") else "")
+                findings.add(resource_type, identifier, reason)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.ec2 import ELASTIC_IP, INSTANCE, LAUNCH_TEMPLATE, NETWORK_INTERFACE, VOLUME
+from labs.catalogue.vpc import INTERNET_GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET, VPC
 from labs.leftovers.model import ASG_NAME_TAG, Findings, LiveStacks, Scope, tag_reason, tags_of
 from labs.shared_facts import TAG_LAB
 
@@ -48,7 +50,7 @@ class Ec2Scan:
             tags = tags_of(vpc.get("Tags"))
             if self.scope.tagged_lab(tags) and not self.live.owns_tagged(vpc["VpcId"], tags):
                 self.leftover_vpcs.add(vpc["VpcId"])
-                self.findings.add("AWS::EC2::VPC", vpc["VpcId"], tag_reason(tags))
+                self.findings.add(VPC.cfn_type, vpc["VpcId"], tag_reason(tags))
 
     def vpc_contents(self) -> None:
         """Subnets, route tables, security groups and gateways that keep a leftover VPC from being deleted."""
@@ -56,19 +58,19 @@ class Ec2Scan:
             return
         in_vpcs = [{"Name": "vpc-id", "Values": sorted(self.leftover_vpcs)}]
         for subnet in self._pages("describe_subnets", "Subnets", Filters=in_vpcs):
-            self._in_vpc("AWS::EC2::Subnet", subnet["SubnetId"], subnet["VpcId"])
+            self._in_vpc(SUBNET.cfn_type, subnet["SubnetId"], subnet["VpcId"])
         for table in self._pages("describe_route_tables", "RouteTables", Filters=in_vpcs):
             # the main route table goes with its VPC
             if not any(a.get("Main") for a in table.get("Associations", [])):
-                self._in_vpc("AWS::EC2::RouteTable", table["RouteTableId"], table["VpcId"])
+                self._in_vpc(ROUTE_TABLE.cfn_type, table["RouteTableId"], table["VpcId"])
         for group in self._pages("describe_security_groups", "SecurityGroups", Filters=in_vpcs):
             if group.get("GroupName") != "default":  # the default group goes with its VPC
-                self._in_vpc("AWS::EC2::SecurityGroup", group["GroupId"], group["VpcId"])
+                self._in_vpc(SECURITY_GROUP.cfn_type, group["GroupId"], group["VpcId"])
         attached = [{"Name": "attachment.vpc-id", "Values": sorted(self.leftover_vpcs)}]
         for gateway in self._pages("describe_internet_gateways", "InternetGateways", Filters=attached):
             vpc = next((a["VpcId"] for a in gateway.get("Attachments", [])), "?")
             self.findings.add(
-                "AWS::EC2::InternetGateway", gateway["InternetGatewayId"], f"attached to leftover VPC {vpc}"
+                INTERNET_GATEWAY.cfn_type, gateway["InternetGatewayId"], f"attached to leftover VPC {vpc}"
             )
 
     def _in_vpc(self, resource_type: str, identifier: str, vpc: str) -> None:
@@ -96,7 +98,7 @@ class Ec2Scan:
 
     def _instance_left(self, instance_id: str, reason: str) -> None:
         self.leftover_instances.add(instance_id)
-        self.findings.add("AWS::EC2::Instance", instance_id, reason)
+        self.findings.add(INSTANCE.cfn_type, instance_id, reason)
 
     def network_interfaces(self) -> None:
         """Find the network interfaces no live stack or kept instance accounts for."""
@@ -113,12 +115,12 @@ class Ec2Scan:
                 reason = tag_reason(tags)
             elif attached_to in self.leftover_instances:
                 reason = f"attached to leftover instance {attached_to}"
-            elif self._untagged_orphan("AWS::EC2::NetworkInterface", tags, eni.get("Status") == "available"):
+            elif self._untagged_orphan(NETWORK_INTERFACE.cfn_type, tags, eni.get("Status") == "available"):
                 reason = "untagged and attached to nothing (the emulator drops tags); no live stack owns it"
             else:
                 continue
             self.leftover_enis.add(eni_id)
-            self.findings.add("AWS::EC2::NetworkInterface", eni_id, reason)
+            self.findings.add(NETWORK_INTERFACE.cfn_type, eni_id, reason)
 
     def _untagged_orphan(self, resource_type: str, tags: Mapping[str, str], detached: bool) -> bool:
         return (
@@ -137,13 +139,13 @@ class Ec2Scan:
                 reason = f"attached to leftover instance {attached[0]} ({size})"
             elif self.scope.tagged_lab(tags):
                 reason = f"{tag_reason(tags)} ({size})"
-            elif self._untagged_orphan("AWS::EC2::Volume", tags, volume.get("State") == "available"):
+            elif self._untagged_orphan(VOLUME.cfn_type, tags, volume.get("State") == "available"):
                 reason = (
                     f"untagged and attached to nothing (the emulator drops tags); no stack owns it ({size})"
                 )
             else:
                 continue
-            self.findings.add("AWS::EC2::Volume", volume_id, reason)
+            self.findings.add(VOLUME.cfn_type, volume_id, reason)
 
     def addresses(self) -> None:
         """Find the Elastic IPs no live stack owns."""
@@ -164,11 +166,11 @@ class Ec2Scan:
                 reason = f"associated with leftover network interface {eni}"
             elif self.scope.tagged_lab(tags):
                 reason = tag_reason(tags)
-            elif self._untagged_orphan("AWS::EC2::EIP", tags, bool(holds_nothing)):
+            elif self._untagged_orphan(ELASTIC_IP.cfn_type, tags, bool(holds_nothing)):
                 reason = "untagged, on nothing running (the emulator drops EIP tags); billed hourly"
             else:
                 continue
-            self.findings.add("AWS::EC2::EIP", f"{ip} ({allocation})" if allocation else ip, reason)
+            self.findings.add(ELASTIC_IP.cfn_type, f"{ip} ({allocation})" if allocation else ip, reason)
 
     def launch_templates(self) -> None:
         """Find the lab launch templates no live stack owns."""
@@ -176,4 +178,4 @@ class Ec2Scan:
         for template in self._pages("describe_launch_templates", "LaunchTemplates", Filters=filters):
             tags = tags_of(template.get("Tags"))
             if self.scope.tagged_lab(tags) and not self.live.owns_tagged(template["LaunchTemplateId"], tags):
-                self.findings.add("AWS::EC2::LaunchTemplate", template["LaunchTemplateId"], tag_reason(tags))
+                self.findings.add(LAUNCH_TEMPLATE.cfn_type, template["LaunchTemplateId"], tag_reason(tags))

@@ -9,6 +9,7 @@ Two sources, because neither alone sees everything:
   `/aws/lambda/<function>`, and Elastic IPs, volumes and network interfaces are found by what they are
   attached to.
 
+A deleted lab stack's types the kit's catalogue does not know are named too: the scan cannot look for them.
 A resource counts only while no live stack owns it: resources of deployed labs are not leftovers (the
 deployed stack itself is reported, since it is still there). Untagged Elastic IPs, volumes and network
 interfaces attached to nothing are attributed to a lab only on the emulator (whose CloudFormation drops
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from labs.deployed.session import on_emulator
+from labs.leftovers.blind_spots import scan_deleted_stacks
 from labs.leftovers.by_name import scan_named
 from labs.leftovers.by_tag import scan_tagged
 from labs.leftovers.ec2 import Ec2Scan
@@ -55,4 +57,5 @@ def scan_leftovers(
     Ec2Scan(session, scope, live, findings, untagged=untagged).run()
     scan_tagged(session, scope, live, findings)
     scan_named(session, scope, live, findings)
+    scan_deleted_stacks(session, scope, live, findings)
     return findings.sorted()

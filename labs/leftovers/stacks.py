@@ -6,8 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.autoscaling import AUTO_SCALING_GROUP
+from labs.catalogue.cloudformation import STACK
+from labs.catalogue.vpc import VPC
 from labs.deployed.expiry import overdue_summary, read_tagged_expiry
 from labs.deployed.stack import DeployedStack, StackResource, failure_reason, list_resources
+from labs.deployed.stuck import way_out_hint
 from labs.leftovers.existing import still_exists
 from labs.leftovers.model import Findings, LiveStacks, Scope, tail
 from labs.registry import lab_ids
@@ -62,9 +66,9 @@ def scan_stacks(
         for resource in resources:
             if resource.physical_id:
                 live.tails.add(tail(resource.physical_id))
-            if resource.resource_type == "AWS::EC2::VPC":
+            if resource.resource_type == VPC.cfn_type:
                 live.vpcs.add(resource.physical_id)
-            if resource.resource_type == "AWS::AutoScaling::AutoScalingGroup":
+            if resource.resource_type == AUTO_SCALING_GROUP.cfn_type:
                 live.groups.add(resource.physical_id)
         if lab is None:
             continue
@@ -74,11 +78,13 @@ def scan_stacks(
         reason = reason or summary.get("StackStatusReason", "")
         if overdue:
             then = f"fix the reason, then {destroy}" if status == "DELETE_FAILED" else destroy
-            findings.add("AWS::CloudFormation::Stack", name, f"{overdue}; {then}")
+            then = way_out_hint(session, name, lab)[2:] or then
+            findings.add(STACK.cfn_type, name, f"{overdue}; {then}")
         elif status == "DELETE_FAILED":
-            findings.add("AWS::CloudFormation::Stack", name, f"DELETE_FAILED: {reason or 'see its events'}")
+            way_out = way_out_hint(session, name, lab)
+            findings.add(STACK.cfn_type, name, f"DELETE_FAILED: {reason or 'see its events'}{way_out}")
         else:
-            findings.add("AWS::CloudFormation::Stack", name, f"still deployed ({status}): {destroy}")
+            findings.add(STACK.cfn_type, name, f"still deployed ({status}): {destroy}")
         if status == "DELETE_FAILED":
             add_undeleted(session, name, resources, findings)
     return live

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from labs.preflight.permissions import lab_actions
-from labs.preflight.results import FAIL, OK, Line, unreadable
+from labs.preflight.permissions import lab_actions, not_simulated_note
+from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, unreadable
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
@@ -31,6 +31,9 @@ CONSEQUENCES = {
     "s3:DeleteObject": "the cleaner fails and destroy ends DELETE_FAILED",
     "dynamodb:GetRecords": "the stream trigger cannot be created",
     "dynamodb:DescribeStream": "the stream trigger cannot be created",
+    # Lambda creates a VPC function's network interfaces with the function's own role (Lambda developer guide)
+    "ec2:CreateNetworkInterface": "a function in a VPC cannot be created",
+    "ssmmessages:CreateControlChannel": "Session Manager cannot reach the instance",
 }
 
 
@@ -66,13 +69,22 @@ def boundary_simulation_line(iam: IAMClient, *, lab_id: str, template: Mapping[s
         return unreadable(
             check, error, fix="allow iam:GetPolicy, iam:GetPolicyVersion and iam:SimulateCustomPolicy"
         )
+    unknown = not_simulated_note(template)
+    add_entry = (
+        "add the type's entry to labs/catalogue/ (its deploy_actions), or the managed policy's actions to "
+        "labs/catalogue/iam.py, then run preflight again"
+    )
     if not denied:
+        if unknown:
+            detail = f"all {len(actions)} actions simulated are allowed, but {unknown}"
+            return Line(check=check, status=CANNOT_TELL, detail=detail, fix=add_entry)
         return Line(check=check, status=OK, detail=f"all {len(actions)} actions allowed")
     effects = sorted({CONSEQUENCES[action] for action in denied if action in CONSEQUENCES})
     return Line(
         check=check,
         status=FAIL,
         detail=f"the boundary denies {len(denied)} of {len(actions)}: {', '.join(denied)}"
-        + (f" ({'; '.join(effects)})" if effects else ""),
+        + (f" ({'; '.join(effects)})" if effects else "")
+        + (f"; and {unknown}" if unknown else ""),
         fix="ask your platform team to allow these in the boundary (README: what the boundary must allow)",
     )

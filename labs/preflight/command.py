@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from labs.cost.prices import load_prices
 from labs.cost.resources import TemplateResources
+from labs.cost.synth_options import add_assembly_argument
 from labs.deployed.bootstrap import Bootstrap, cdk_context, context_options, required_version
 from labs.deployed.session import session_from_environment
 from labs.outcomes import ExitStatus
@@ -33,7 +35,7 @@ from labs.preflight.account import (
 from labs.preflight.boundary import boundary_simulation_line
 from labs.preflight.lab_lines import lab_lines
 from labs.preflight.log_policies import log_policy_line
-from labs.preflight.quotas import ServiceQuotasSource, check_quotas
+from labs.preflight.quotas import QUOTA_READS, ServiceQuotasSource, check_quotas
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
 from labs.registry import lab_ids
@@ -63,6 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--learners", type=_positive, default=1, help="how many learners deploy the lab at once (default 1)"
     )
     add_landing_zone_arguments(parser)
+    add_assembly_argument(parser)
 
 
 def add_landing_zone_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +106,11 @@ def run(args: argparse.Namespace) -> int:
         print("labkit preflight: no region: pass --region or set AWS_REGION", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
     bootstrap, boundary, zone = landing_zone_settings(args)
-    template = lab_template(args.lab)
+    try:
+        template = lab_template(args.lab, assembly=args.app)
+    except ValueError as error:  # an assembly without the lab
+        print(f"labkit preflight: {error}", file=sys.stderr)
+        return ExitStatus.CANNOT_RUN
     lines = preflight_lines(
         session,
         lab_id=args.lab,
@@ -219,9 +226,10 @@ def quota_lines(session: boto3.Session, template: dict[str, Any], learners: int)
             quotas=ServiceQuotasSource(session.client("service-quotas")),
             prices=load_prices(),
             learners=learners,
+            clients=session.client,  # type: ignore[arg-type] # boto3's overloads for each service
         )
     except ClientError as error:
-        return [unreadable("quotas", error, fix="allow ec2:Describe* to read what the account uses")]
+        return [unreadable("quotas", error, fix=QUOTA_READS)]
     return [check.line() for check in checks]
 
 
@@ -232,12 +240,12 @@ def _account(sts: STSClient) -> str | None:
         return None
 
 
-def lab_template(lab_id: str) -> dict[str, Any]:
-    """The lab's synthesized template."""
+def lab_template(lab_id: str, *, assembly: Path | None = None) -> dict[str, Any]:
+    """The lab's template: synthesized, or read from a cloud assembly (`--app cdk.out`)."""
     # the CDK import and synth take seconds: only the preflight itself pays for them
     from labs.cost.synth import synthesize_labs
 
-    return synthesize_labs(with_cdk_defaults=False).kit[lab_id]
+    return synthesize_labs(with_cdk_defaults=False, only=(lab_id,), assembly=assembly).kit[lab_id]
 
 
 def print_lines(console: Console, lab_id: str, region: str, learners: int, lines: Sequence[Line]) -> None:

@@ -1,5 +1,6 @@
-"""The lines that depend on what the lab creates: the Powertools layer's region for the function labs, the
-zones Fn::GetAZs gives the lab's VPC, and what Auto Scaling needs before a group's first launch."""
+"""The lines that depend on what the lab creates: whether the kit's catalogue knows every type it holds, the
+Powertools layer's region for the function labs, the zones Fn::GetAZs gives the lab's VPC, and the
+service-linked roles Auto Scaling and Batch act through."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from labs.preflight.results import FAIL, OK, Line
+from labs.catalogue import unknown
+from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line
 from labs.preflight.service_roles import (
+    BATCH,
     default_ebs_key_line,
     has_auto_scaling_group,
     service_linked_role_line,
+    uses_batch_service_linked_role,
 )
 from labs.preflight.zones import zone_pick_line
 from labs.shared_facts import POWERTOOLS_LAYER_NAME, powertools_region_problem
@@ -23,6 +27,22 @@ if TYPE_CHECKING:
 def uses_powertools_layer(template: Mapping[str, Any]) -> bool:
     """True when a function of the template runs with the pinned Powertools layer."""
     return POWERTOOLS_LAYER_NAME in json.dumps(template.get("Resources", {}))
+
+
+def catalogue_line(lab_id: str, template: Mapping[str, Any]) -> Line:
+    """Every resource type of the lab has a catalogue entry; those that do not are named, not skipped."""
+    check = f"the kit's catalogue knows every resource type of {lab_id}"
+    types = [str(resource.get("Type")) for resource in template.get("Resources", {}).values()]
+    missing = unknown(types)
+    if not missing:
+        return Line(check=check, status=OK, detail=f"{len(set(types))} types, each with its entry")
+    return Line(
+        check=check,
+        status=CANNOT_TELL,
+        detail=f"unknown: {', '.join(missing)}: labkit cost cannot price it, its permissions are not "
+        "simulated, its quotas not counted, and labkit leftovers does not know how to find it",
+        fix="add its entry to labs/catalogue/ (one module per AWS service)",
+    )
 
 
 def powertools_region_line(region: str) -> Line:
@@ -44,7 +64,7 @@ def lab_lines(
     zone: str | None,
 ) -> list[Line]:
     """Every line this lab's resources call for, in the order a deploy meets them."""
-    lines: list[Line] = []
+    lines: list[Line] = [catalogue_line(lab_id, template)]
     if uses_powertools_layer(template):
         lines.append(powertools_region_line(region))
     ec2 = session.client("ec2")
@@ -55,4 +75,6 @@ def lab_lines(
         lines.append(service_linked_role_line(session.client("iam")))
         if account is not None:
             lines.append(default_ebs_key_line(ec2, session.client("kms"), account=account))
+    if uses_batch_service_linked_role(template):
+        lines.append(service_linked_role_line(session.client("iam"), BATCH))
     return lines

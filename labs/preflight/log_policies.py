@@ -10,12 +10,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.logs import RESOURCE_POLICIES_PER_REGION, RESOURCE_POLICY
 from labs.leftovers.account import is_log_delivery_policy
 from labs.preflight.results import FAIL, OK, Line, unreadable
 from labs.registry import lab
 
-LOG_RESOURCE_POLICY_LIMIT = 10
-LOG_RESOURCE_POLICY = "AWS::Logs::ResourcePolicy"
+LOG_RESOURCE_POLICY_LIMIT = RESOURCE_POLICIES_PER_REGION
 CHECK = f"CloudWatch Logs resource policies ({LOG_RESOURCE_POLICY_LIMIT} per region, not adjustable)"
 
 
@@ -25,7 +25,7 @@ def policies_per_learner(templates: Sequence[Mapping[str, Any]]) -> int:
         1
         for template in templates
         for resource in (template.get("Resources") or {}).values()
-        if resource.get("Type") == LOG_RESOURCE_POLICY
+        if resource.get("Type") == RESOURCE_POLICY.cfn_type
     )
 
 

@@ -3,236 +3,55 @@
 Two kinds of caller carry the boundary. The lab's own roles (the expiry's, the cleaner's, the functions',
 the instances', the state machine's) need what their policies in the template grant. The bootstrap's
 CloudFormation execution role, bounded by `cdk bootstrap --custom-permissions-boundary`, needs the API calls
-CloudFormation makes to create, update and delete each resource type the template holds: that table is
-here, from the handlers' permissions in each type's CloudFormation resource schema (the
-`handlers.create/update/delete.permissions` of `aws cloudformation describe-type`), cut to the calls
-the labs' properties use. Importing this module costs nothing: no CDK, no boto3.
+CloudFormation makes to create, update and delete each resource type the template holds: each type's
+catalogue entry lists them (labs/catalogue/, `deploy_actions`: the handlers' permissions in the type's
+CloudFormation resource schema, `aws cloudformation describe-type`, cut to the calls the kit's properties
+use). A type without an entry, or whose entry lists none, is not simulated, and preflight says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-# resource type -> the API calls CloudFormation makes for it (create, update, delete, and the reads between)
-CLOUDFORMATION_ACTIONS: dict[str, tuple[str, ...]] = {
-    "AWS::AutoScaling::AutoScalingGroup": (
-        "autoscaling:CreateAutoScalingGroup",
-        "autoscaling:UpdateAutoScalingGroup",
-        "autoscaling:DeleteAutoScalingGroup",
-        "autoscaling:DescribeAutoScalingGroups",
-        "autoscaling:DescribeScalingActivities",
-        "autoscaling:CreateOrUpdateTags",
-        "ec2:RunInstances",
-        "ec2:CreateTags",
-        "iam:CreateServiceLinkedRole",
-        "iam:PassRole",
-    ),
-    "AWS::DynamoDB::Table": (
-        "dynamodb:CreateTable",
-        "dynamodb:UpdateTable",
-        "dynamodb:DeleteTable",
-        "dynamodb:DescribeTable",
-        "dynamodb:TagResource",
-        "dynamodb:UpdateContinuousBackups",
-        "dynamodb:DescribeContinuousBackups",
-    ),
-    "AWS::EC2::EIP": (
-        "ec2:AllocateAddress",
-        "ec2:ReleaseAddress",
-        "ec2:AssociateAddress",
-        "ec2:DisassociateAddress",
-        "ec2:DescribeAddresses",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::Instance": (
-        "ec2:RunInstances",
-        "ec2:TerminateInstances",
-        "ec2:DescribeInstances",
-        "ec2:ModifyInstanceAttribute",
-        "ec2:CreateTags",
-        "iam:PassRole",
-        "ssm:GetParameters",
-    ),
-    "AWS::EC2::InternetGateway": (
-        "ec2:CreateInternetGateway",
-        "ec2:DeleteInternetGateway",
-        "ec2:DescribeInternetGateways",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::LaunchTemplate": (
-        "ec2:CreateLaunchTemplate",
-        "ec2:CreateLaunchTemplateVersion",
-        "ec2:DeleteLaunchTemplate",
-        "ec2:DescribeLaunchTemplates",
-        "ec2:DescribeLaunchTemplateVersions",
-        "ec2:CreateTags",
-        "ssm:GetParameters",
-    ),
-    "AWS::EC2::Route": ("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:DescribeRouteTables"),
-    "AWS::EC2::RouteTable": (
-        "ec2:CreateRouteTable",
-        "ec2:DeleteRouteTable",
-        "ec2:DescribeRouteTables",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::SecurityGroup": (
-        "ec2:CreateSecurityGroup",
-        "ec2:DeleteSecurityGroup",
-        "ec2:DescribeSecurityGroups",
-        "ec2:AuthorizeSecurityGroupIngress",
-        "ec2:AuthorizeSecurityGroupEgress",
-        "ec2:RevokeSecurityGroupEgress",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::Subnet": (
-        "ec2:CreateSubnet",
-        "ec2:DeleteSubnet",
-        "ec2:DescribeSubnets",
-        "ec2:ModifySubnetAttribute",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::SubnetRouteTableAssociation": ("ec2:AssociateRouteTable", "ec2:DisassociateRouteTable"),
-    "AWS::EC2::VPC": (
-        "ec2:CreateVpc",
-        "ec2:DeleteVpc",
-        "ec2:DescribeVpcs",
-        "ec2:ModifyVpcAttribute",
-        "ec2:CreateTags",
-    ),
-    "AWS::EC2::VPCGatewayAttachment": ("ec2:AttachInternetGateway", "ec2:DetachInternetGateway"),
-    "AWS::IAM::InstanceProfile": (
-        "iam:CreateInstanceProfile",
-        "iam:DeleteInstanceProfile",
-        "iam:AddRoleToInstanceProfile",
-        "iam:RemoveRoleFromInstanceProfile",
-        "iam:GetInstanceProfile",
-        "iam:PassRole",
-    ),
-    "AWS::IAM::Policy": ("iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy"),
-    "AWS::IAM::Role": (
-        "iam:CreateRole",
-        "iam:DeleteRole",
-        "iam:GetRole",
-        "iam:TagRole",
-        "iam:UpdateRoleDescription",
-        "iam:PutRolePermissionsBoundary",
-        "iam:AttachRolePolicy",
-        "iam:DetachRolePolicy",
-    ),
-    "AWS::Lambda::EventSourceMapping": (
-        "lambda:CreateEventSourceMapping",
-        "lambda:UpdateEventSourceMapping",
-        "lambda:DeleteEventSourceMapping",
-        "lambda:GetEventSourceMapping",
-    ),
-    "AWS::Lambda::Function": (
-        "lambda:CreateFunction",
-        "lambda:UpdateFunctionCode",
-        "lambda:UpdateFunctionConfiguration",
-        "lambda:DeleteFunction",
-        "lambda:GetFunction",
-        "lambda:GetLayerVersion",
-        "lambda:TagResource",
-        "lambda:InvokeFunction",
-        "iam:PassRole",
-        "s3:GetObject",
-    ),
-    # the cold-start lab: a published version and alias `live`, with provisioned concurrency when asked
-    "AWS::Lambda::Version": (
-        "lambda:PublishVersion",
-        "lambda:GetFunctionConfiguration",
-        "lambda:ListVersionsByFunction",
-        "lambda:DeleteFunction",
-    ),
-    "AWS::Lambda::Alias": (
-        "lambda:CreateAlias",
-        "lambda:UpdateAlias",
-        "lambda:DeleteAlias",
-        "lambda:GetAlias",
-        "lambda:PutProvisionedConcurrencyConfig",
-        "lambda:GetProvisionedConcurrencyConfig",
-        "lambda:DeleteProvisionedConcurrencyConfig",
-    ),
-    # the Spot lab: its events' rule, the rule's permission to invoke the event filter, the FIS template
-    "AWS::Events::Rule": (
-        "events:PutRule",
-        "events:DescribeRule",
-        "events:PutTargets",
-        "events:ListTargetsByRule",
-        "events:RemoveTargets",
-        "events:DeleteRule",
-    ),
-    "AWS::Lambda::Permission": ("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"),
-    "AWS::FIS::ExperimentTemplate": (
-        "fis:CreateExperimentTemplate",
-        "fis:UpdateExperimentTemplate",
-        "fis:GetExperimentTemplate",
-        "fis:DeleteExperimentTemplate",
-        "fis:TagResource",
-        "iam:PassRole",
-    ),
-    "AWS::Logs::LogGroup": (
-        "logs:CreateLogGroup",
-        "logs:DeleteLogGroup",
-        "logs:PutRetentionPolicy",
-        "logs:DescribeLogGroups",
-        "logs:TagResource",
-    ),
-    "AWS::S3::Bucket": (
-        "s3:CreateBucket",
-        "s3:DeleteBucket",
-        "s3:PutEncryptionConfiguration",
-        "s3:PutBucketPublicAccessBlock",
-        "s3:PutBucketOwnershipControls",
-        "s3:PutLifecycleConfiguration",
-        "s3:PutBucketNotification",
-        "s3:PutBucketTagging",
-    ),
-    "AWS::S3::BucketPolicy": ("s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:GetBucketPolicy"),
-    "AWS::SQS::Queue": (
-        "sqs:CreateQueue",
-        "sqs:DeleteQueue",
-        "sqs:GetQueueAttributes",
-        "sqs:SetQueueAttributes",
-        "sqs:TagQueue",
-    ),
-    "AWS::SQS::QueuePolicy": ("sqs:SetQueueAttributes", "sqs:GetQueueAttributes"),
-    "AWS::Scheduler::Schedule": (
-        "scheduler:CreateSchedule",
-        "scheduler:UpdateSchedule",
-        "scheduler:DeleteSchedule",
-        "scheduler:GetSchedule",
-        "iam:PassRole",
-    ),
-    "AWS::StepFunctions::StateMachine": (
-        "states:CreateStateMachine",
-        "states:UpdateStateMachine",
-        "states:DeleteStateMachine",
-        "states:DescribeStateMachine",
-        "states:TagResource",
-        "iam:PassRole",
-    ),
-    # CloudFormation invokes the custom resource's function itself
-    "Custom::EmptyBucketOnDelete": ("lambda:InvokeFunction",),
-}
+from labs.catalogue import UnknownResourceTypeError, entry
+from labs.catalogue.iam import AWS_MANAGED_POLICY_ACTIONS, MANAGED_POLICY, POLICY, ROLE
+
 # what every deploy does: read the bootstrap version and the public AMI parameters, resolve Fn::GetAZs
 EVERY_STACK = ("ssm:GetParameters", "ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes")
+# an AWS managed policy's ARN, whatever its partition: arn:<partition>:iam::aws:policy/<path/name>
+AWS_MANAGED_ARN = ":iam::aws:policy/"
+MANAGED_LIST = "labs/catalogue/iam.py"
 
 
-class UnknownResourceTypeError(ValueError):
-    """A template holds a resource type the table does not know: add its actions to CLOUDFORMATION_ACTIONS."""
+@dataclass(frozen=True)
+class DeployActions:
+    """What CloudFormation calls for a template's types, and the types whose calls are not known."""
+
+    actions: frozenset[str]
+    # type -> why its calls are not simulated
+    not_simulated: Mapping[str, str]
+
+    def note(self) -> str:
+        """`its permissions are not simulated for X (reason); ...`, or "" when every type is known."""
+        return "; ".join(
+            f"its permissions are not simulated for {cfn_type} ({why})"
+            for cfn_type, why in sorted(self.not_simulated.items())
+        )
 
 
 def role_policy_actions(template: Mapping[str, Any]) -> set[str]:
-    """Every action the template's role policies grant (the lab's roles carry the boundary too)."""
-    found: set[str] = set()
+    """Every action the template's role policies grant (the lab's roles carry the boundary too): inline,
+    customer managed in the template, and the AWS managed policies its roles attach (their actions from
+    labs/catalogue/iam.py; `managed_policy_actions` names those it does not know)."""
+    found: set[str] = set(managed_policy_actions(template).actions)
     for resource in template.get("Resources", {}).values():
         properties = resource.get("Properties", {})
         documents = []
-        if resource.get("Type") == "AWS::IAM::Policy":
+        if resource.get("Type") in (POLICY.cfn_type, MANAGED_POLICY.cfn_type):
             documents.append(properties.get("PolicyDocument", {}))
-        if resource.get("Type") == "AWS::IAM::Role":
+        if resource.get("Type") == ROLE.cfn_type:
             documents += [policy.get("PolicyDocument", {}) for policy in properties.get("Policies", [])]
         for document in documents:
             for statement in _as_list(document.get("Statement", [])):
@@ -242,19 +61,72 @@ def role_policy_actions(template: Mapping[str, Any]) -> set[str]:
     return {action for action in found if "*" not in action}
 
 
+def managed_policy_actions(template: Mapping[str, Any]) -> DeployActions:
+    """What the AWS managed policies the template's roles attach allow, and those whose actions the kit does
+    not know (a customer managed policy of the template is read with the inline ones)."""
+    resources: Mapping[str, Any] = template.get("Resources", {})
+    actions: set[str] = set()
+    not_simulated: dict[str, str] = {}
+    for resource in resources.values():
+        if resource.get("Type") != ROLE.cfn_type:
+            continue
+        for arn in resource.get("Properties", {}).get("ManagedPolicyArns", []):
+            if isinstance(arn, Mapping) and resources.get(str(arn.get("Ref")), {}).get("Type") == (
+                MANAGED_POLICY.cfn_type
+            ):
+                continue
+            text = _arn_text(arn)
+            name = text.partition(AWS_MANAGED_ARN)[2]
+            if name in AWS_MANAGED_POLICY_ACTIONS:
+                actions.update(AWS_MANAGED_POLICY_ACTIONS[name])
+            elif name:
+                not_simulated[f"the AWS managed policy {name}"] = (
+                    "its actions are not in labs/catalogue/iam.py"
+                )
+            else:
+                not_simulated[f"the managed policy {text or arn}"] = "its document is not in the template"
+    return DeployActions(frozenset(actions), not_simulated)
+
+
+def not_simulated_note(template: Mapping[str, Any]) -> str:
+    """What preflight cannot simulate for the template, in words ("" when it simulates everything)."""
+    notes = (deploy_actions(template).note(), managed_policy_actions(template).note())
+    return "; ".join(note for note in notes if note)
+
+
+def deploy_actions(template: Mapping[str, Any]) -> DeployActions:
+    """What CloudFormation, as the bootstrap's execution role, calls for this template's resource types
+    (from their catalogue entries), and the types it cannot say for."""
+    actions: set[str] = set(EVERY_STACK)
+    not_simulated: dict[str, str] = {}
+    for cfn_type in sorted(
+        {str(resource.get("Type")) for resource in template.get("Resources", {}).values()}
+    ):
+        try:
+            listed = entry(cfn_type).deploy_actions
+        except UnknownResourceTypeError:
+            not_simulated[cfn_type] = "the kit's catalogue has no entry for it"
+            continue
+        if listed is None:
+            not_simulated[cfn_type] = "its catalogue entry lists no deploy actions"
+        else:
+            actions.update(listed)
+    return DeployActions(frozenset(actions), not_simulated)
+
+
 def execution_role_actions(template: Mapping[str, Any]) -> set[str]:
-    """What CloudFormation, as the bootstrap's execution role, calls for this template's resource types."""
-    types = {str(resource.get("Type")) for resource in template.get("Resources", {}).values()}
-    types.discard("AWS::CDK::Metadata")
-    unknown = sorted(t for t in types if t not in CLOUDFORMATION_ACTIONS)
-    if unknown:
-        raise UnknownResourceTypeError(f"no CloudFormation actions known for {', '.join(unknown)}")
-    return {action for t in types for action in CLOUDFORMATION_ACTIONS[t]} | set(EVERY_STACK)
+    """What CloudFormation, as the bootstrap's execution role, calls for this template's resource types;
+    UnknownResourceTypeError for a type the catalogue lacks (a list that must be whole, as the README's)."""
+    for cfn_type in _types(template):
+        if entry(cfn_type).deploy_actions is None:  # raises UnknownResourceTypeError for a type it lacks
+            raise ValueError(f"the catalogue entry of {cfn_type} lists no deploy actions")
+    return set(deploy_actions(template).actions)
 
 
 def lab_actions(template: Mapping[str, Any]) -> list[str]:
-    """Every action a boundary must allow for this lab to deploy, run, expire and be destroyed."""
-    return sorted(role_policy_actions(template) | execution_role_actions(template), key=str.lower)
+    """Every action a boundary must allow for this lab to deploy, run, expire and be destroyed, as far as
+    known (`deploy_actions(template).not_simulated` names the rest)."""
+    return sorted(role_policy_actions(template) | deploy_actions(template).actions, key=str.lower)
 
 
 def boundary_must_allow(templates: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
@@ -273,6 +145,21 @@ def readme_list(templates: Mapping[str, Mapping[str, Any]]) -> str:
         f"- `{service}`: " + ", ".join(f"`{name}`" for name in names)
         for service, names in boundary_must_allow(templates).items()
     )
+
+
+def _types(template: Mapping[str, Any]) -> set[str]:
+    return {str(resource.get("Type")) for resource in template.get("Resources", {}).values()}
+
+
+def _arn_text(value: Any) -> str:
+    """An ARN as the template writes it, its references left out: `arn:` + `:iam::aws:policy/X` from a
+    Fn::Join over AWS::Partition."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and "Fn::Join" in value:
+        _separator, parts = value["Fn::Join"]
+        return "".join(part for part in parts if isinstance(part, str))
+    return ""
 
 
 def _as_list(value: Any) -> list[Any]:

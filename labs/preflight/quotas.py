@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from labs.catalogue import entries
+from labs.catalogue.batch import COMPUTE_ENVIRONMENT
 from labs.cost.prices import PriceTable
 from labs.cost.resources import TemplateResources
 from labs.deployed.session import error_code
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from mypy_boto3_service_quotas import ServiceQuotasClient
 
 NEAR_LIMIT = 0.8
+# what a preflight needs to read the account's use of the quotas
+QUOTA_READS = "allow ec2:Describe* and elasticfilesystem:DescribeFileSystems to read what the account uses"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,10 +41,13 @@ class Quota:
     # the documented default, used only when Service Quotas cannot answer
     aws_default: float
     remedy: str
-    # reads what the account already uses of this quota
-    in_use: Callable[[EC2Client], int]
+    # reads what the account already uses of this quota, with a client of the service `reads` names
+    in_use: Callable[[Any], int]
     # what a learner sees when the class needs more than the limit
     over_means: str = "the deploy would fail"
+    # what a learner sees when the deploy fits but the lab's use at its largest does not
+    growing_means: str = "scaling out would fail"
+    reads: str = "ec2"
 
 
 ELASTIC_IPS = Quota(
@@ -97,7 +104,43 @@ LAMBDA_CONCURRENCY = Quota(
     in_use=usage.nothing_reserved,
     over_means="invocations would be throttled: stream batches and state machine runs wait, retry and fail",
 )
-QUOTAS = (ELASTIC_IPS, STANDARD_VCPUS, SPOT_STANDARD_VCPUS, VPCS, INTERNET_GATEWAYS, LAMBDA_CONCURRENCY)
+# Batch's Fargate children count against Fargate's own vCPU quota, not EC2's (ECS developer guide, "Amazon ECS
+# service quotas": Fargate On-Demand vCPU resource count); a compute environment takes at most its maxvCpus of
+# it while its jobs run, and over the quota its jobs wait in RUNNABLE (the deploy itself takes none)
+FARGATE_VCPUS = Quota(
+    name="Fargate On-Demand vCPUs",
+    service_code="fargate",
+    quota_code="L-3032A538",
+    # what a new account often has; Service Quotas answers with the account's own value first
+    aws_default=6,
+    remedy="Stagger the class: each learner's array job takes its compute environment's maxvCpus while it "
+    "runs",
+    in_use=usage.nothing_reserved,
+    over_means="the class's array jobs would wait in RUNNABLE for each other's vCPUs, one learner after "
+    "another",
+    growing_means="array jobs submitted together would wait in RUNNABLE for each other's vCPUs",
+)
+# one per file system (EFS user guide, "Amazon EFS quotas"); a lab's mount targets and access points count
+# against quotas of its own VPC and file system, which no class nears
+EFS_FILE_SYSTEMS = Quota(
+    name="EFS file systems",
+    service_code="elasticfilesystem",
+    quota_code="L-848C634D",
+    aws_default=1000,
+    remedy="Delete file systems you no longer use (aws efs describe-file-systems; labkit leftovers)",
+    in_use=usage.efs_file_systems,
+    reads="efs",
+)
+QUOTAS = (
+    ELASTIC_IPS,
+    STANDARD_VCPUS,
+    SPOT_STANDARD_VCPUS,
+    VPCS,
+    INTERNET_GATEWAYS,
+    LAMBDA_CONCURRENCY,
+    FARGATE_VCPUS,
+    EFS_FILE_SYSTEMS,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,7 +240,7 @@ class QuotaCheck:
             "over": f"over the limit: {self.quota.over_means}. {self.quota.remedy}, or request an increase "
             f"of {self.quota.service_code} quota {self.quota.quota_code} to {self.used + self.need.at_most}",
             "scaling": f"the deploy fits, but growing to its maximum needs {self.need.at_most}: "
-            "scaling out would fail",
+            f"{self.quota.growing_means}",
             "at-limit": "at the limit: the deploy fits, nothing more will",
             "near": "near the limit",
             "ok": "ok",
@@ -234,8 +277,7 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
         for m in machines
         if (standard := [t for t in m.spot_types if is_standard_family(t)])
     }
-    needs = {
-        ELASTIC_IPS.name: _same(resources.count("AWS::EC2::EIP")),
+    needs = {quota.name: _same(count) for quota, count in _counted(resources).items()} | {
         STANDARD_VCPUS.name: Need(
             at_deploy=sum((m.count - m.spot_count) * vcpus[m.logical_id] for m in machines),
             at_most=sum((m.max_count - m.spot_max_count) * vcpus[m.logical_id] for m in machines),
@@ -244,11 +286,23 @@ def lab_needs(template: Mapping[str, Any], prices: PriceTable) -> dict[str, Need
             at_deploy=sum(m.spot_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
             at_most=sum(m.spot_max_count * spot_vcpus.get(m.logical_id, 0) for m in machines),
         ),
-        VPCS.name: _same(resources.count("AWS::EC2::VPC")),
-        INTERNET_GATEWAYS.name: _same(resources.count("AWS::EC2::InternetGateway")),
-        LAMBDA_CONCURRENCY.name: _same(resources.count("AWS::Lambda::Function")),
+        FARGATE_VCPUS.name: Need(at_deploy=0, at_most=fargate_max_vcpus(resources)),
     }
     return {name: need for name, need in needs.items() if need.at_most > 0}
+
+
+def _counted(resources: TemplateResources) -> dict[Quota, int]:
+    """Each quota that counts resources, by how many of the template's resources count against it (their
+    catalogue entries name the quota); types without an entry count against none and preflight names them."""
+    by_code = {(quota.service_code, quota.quota_code): quota for quota in QUOTAS}
+    counted: dict[Quota, int] = {}
+    for cfn_type, found in entries().items():
+        use = found.quota
+        if use is None or use.counts != "resources":
+            continue
+        quota = by_code[(use.service_code, use.quota_code)]
+        counted[quota] = counted.get(quota, 0) + resources.count(cfn_type)
+    return counted
 
 
 def check_quotas(
@@ -258,19 +312,35 @@ def check_quotas(
     quotas: QuotaSource,
     prices: PriceTable,
     learners: int = 1,
+    clients: Callable[[str], Any] | None = None,
 ) -> list[QuotaCheck]:
     """One check per quota the lab touches: current usage + what `learners` labs need, against the limit."""
-    return checks_for_needs(lab_needs(template, prices), ec2=ec2, quotas=quotas, learners=learners)
+    needs = lab_needs(template, prices)
+    return checks_for_needs(needs, ec2=ec2, quotas=quotas, learners=learners, clients=clients)
 
 
 def checks_for_needs(
-    needs: Mapping[str, Need], *, ec2: EC2Client, quotas: QuotaSource, learners: int
+    needs: Mapping[str, Need],
+    *,
+    ec2: EC2Client,
+    quotas: QuotaSource,
+    learners: int,
+    clients: Callable[[str], Any] | None = None,
 ) -> list[QuotaCheck]:
-    """One check per quota in `needs`: the account's use plus `learners` times the need, against the limit."""
+    """One check per quota in `needs`: the account's use plus `learners` times the need, against the limit.
+    `clients(service)` reads the quotas of services other than EC2 (a session's `client`)."""
+
+    def reader(quota: Quota) -> Any:
+        if quota.reads == "ec2":
+            return ec2
+        if clients is None:
+            raise ValueError(f"quota {quota.name} is read with an {quota.reads} client: pass clients=")
+        return clients(quota.reads)
+
     return [
         QuotaCheck(
             quota=quota,
-            used=quota.in_use(ec2),
+            used=quota.in_use(reader(quota)),
             need=needs[quota.name].times(learners),
             limit=quotas.limit(quota),
             learners=learners,
@@ -278,6 +348,16 @@ def checks_for_needs(
         for quota in QUOTAS
         if quota.name in needs
     ]
+
+
+def fargate_max_vcpus(resources: TemplateResources) -> int:
+    """The vCPUs the template's Fargate compute environments may take at once (their MaxvCpus)."""
+    environments = resources.of_type(COMPUTE_ENVIRONMENT.cfn_type).values()
+    return sum(
+        int(props.get("ComputeResources", {}).get("MaxvCpus", 0))
+        for props in environments
+        if str(props.get("ComputeResources", {}).get("Type", "")).startswith("FARGATE")
+    )
 
 
 def _same(count: int) -> Need:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.catalogue.autoscaling import AUTO_SCALING_GROUP
+from labs.catalogue.batch import COMPUTE_ENVIRONMENT
 from labs.deployed.session import error_code
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, unreadable
 
@@ -20,7 +23,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
 
-AUTO_SCALING_GROUP = "AWS::AutoScaling::AutoScalingGroup"
 AUTO_SCALING_ROLE = "AWSServiceRoleForAutoScaling"
 AUTO_SCALING_SERVICE = "autoscaling.amazonaws.com"
 # EC2 Auto Scaling user guide, "Required AWS KMS key policy for use with encrypted volumes": two statements
@@ -31,7 +33,7 @@ ASK_PLATFORM = "ask your platform team"
 
 def has_auto_scaling_group(template: Mapping[str, Any]) -> bool:
     """True for a lab whose template creates an Auto Scaling group."""
-    return any(r.get("Type") == AUTO_SCALING_GROUP for r in template.get("Resources", {}).values())
+    return any(r.get("Type") == AUTO_SCALING_GROUP.cfn_type for r in template.get("Resources", {}).values())
 
 
 def auto_scaling_role_arn(account: str, partition: str = "aws") -> str:
@@ -39,24 +41,61 @@ def auto_scaling_role_arn(account: str, partition: str = "aws") -> str:
     return f"arn:{partition}:iam::{account}:role/aws-service-role/{AUTO_SCALING_SERVICE}/{AUTO_SCALING_ROLE}"
 
 
-def service_linked_role_line(iam: IAMClient) -> Line:
-    """The Auto Scaling service-linked role exists; if not, the first group creates it, and an organisation
+@dataclass(frozen=True, kw_only=True)
+class LinkedRole:
+    """A service's service-linked role, which the service's first resource in an account creates."""
+
+    service: str
+    role: str
+    # the service in words, what first creates the role, and what the role lets the service do
+    label: str
+    created_by: str
+    enables: str
+
+
+AUTO_SCALING = LinkedRole(
+    service=AUTO_SCALING_SERVICE,
+    role=AUTO_SCALING_ROLE,
+    label="Auto Scaling",
+    created_by="the first Auto Scaling group",
+    enables="Auto Scaling can launch the group's instances",
+)
+# a compute environment without a service role acts through it (Batch user guide, using service-linked roles)
+BATCH = LinkedRole(
+    service="batch.amazonaws.com",
+    role="AWSServiceRoleForBatch",
+    label="Batch",
+    created_by="the first compute environment without a service role",
+    enables="Batch can manage the compute environment's Fargate tasks and network interfaces",
+)
+
+
+def service_linked_role_line(iam: IAMClient, linked: LinkedRole = AUTO_SCALING) -> Line:
+    """The service-linked role exists; if not, the service's first resource creates it, and an organisation
     rule "deny iam:* unless the boundary is set" blocks that unless it exempts CreateServiceLinkedRole."""
-    check = f"Auto Scaling service-linked role {AUTO_SCALING_ROLE} exists"
+    check = f"{linked.label} service-linked role {linked.role} exists"
     try:
-        iam.get_role(RoleName=AUTO_SCALING_ROLE)
+        iam.get_role(RoleName=linked.role)
     except ClientError as error:
         if error_code(error) != "NoSuchEntity":
             return unreadable(check, error, fix="allow iam:GetRole to see more")
         return Line(
             check=check,
             status=CANNOT_TELL,
-            detail="not yet: the first Auto Scaling group creates it with iam:CreateServiceLinkedRole, "
+            detail=f"not yet: {linked.created_by} creates it with iam:CreateServiceLinkedRole, "
             "which an organisation rule denying iam:* without a boundary blocks (such a role takes none)",
-            fix=f"aws iam create-service-linked-role --aws-service-name {AUTO_SCALING_SERVICE} "
+            fix=f"aws iam create-service-linked-role --aws-service-name {linked.service} "
             f"(or {ASK_PLATFORM} to exempt iam:CreateServiceLinkedRole)",
         )
-    return Line(check=check, status=OK, detail="Auto Scaling can launch the group's instances")
+    return Line(check=check, status=OK, detail=linked.enables)
+
+
+def uses_batch_service_linked_role(template: Mapping[str, Any]) -> bool:
+    """True for a lab whose template has a Batch compute environment that names no service role."""
+    return any(
+        r.get("Type") == COMPUTE_ENVIRONMENT.cfn_type and not r.get("Properties", {}).get("ServiceRole")
+        for r in template.get("Resources", {}).values()
+    )
 
 
 def default_ebs_key_line(ec2: EC2Client, kms: Any, *, account: str) -> Line:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -17,6 +17,11 @@ _STANDARD_FAMILY = re.compile(r"^([acdhmrtz]\d|i\d|im\d|is\d)")
 def nothing_reserved(_ec2: EC2Client) -> int:
     """Lambda's concurrency in use cannot be read ahead of a class: count none, compare the class's need."""
     return 0
+
+
+def efs_file_systems(efs: Any) -> int:
+    """How many EFS file systems the region holds."""
+    return sum(len(page["FileSystems"]) for page in efs.get_paginator("describe_file_systems").paginate())
 
 
 def elastic_ips(ec2: EC2Client) -> int:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from labs.asg.check import PENDING_STATES, describe_group, describe_members, in_service, wait_for_capacity
+from labs.checks.auto_scaling import (
+    PENDING_STATES,
+    describe_group,
+    describe_members,
+    in_service,
+    wait_for_capacity,
+)
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.waiting import Waiter

@@ -8,7 +8,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from labs.asg.check import describe_group, describe_members, in_service
+from labs.checks.auto_scaling import describe_group, describe_members, in_service
 from labs.checks.report import CheckReport
 from labs.checks.waiting import Waiter
 from labs.deployed.session import unless_gone

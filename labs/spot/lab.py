@@ -25,6 +25,7 @@ LAB = Lab(
     zones=ZoneNeeds(zone_count=2, instance_types=spec.INSTANCE_TYPES),
     untagged_types=("AWS::EC2::Volume", "AWS::EC2::NetworkInterface"),
     cdk_defaults_class="CdkDefaultsSpotStack",
+    service_linked_roles=("AWSServiceRoleForAutoScaling",),
     cheapest=CheapestSetup(
         description=f"{spec.DESIRED_CAPACITY} Spot instance of the three cheapest arm64 types "
         f"({', '.join(spec.INSTANCE_TYPES)}), at most the dearest pool's Spot price, with "

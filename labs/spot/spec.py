@@ -6,8 +6,8 @@ with the emulator that emulates them, and imported from local_aws.client.
 
 from __future__ import annotations
 
+from labs.catalogue.fis import ACTION_MINUTE, action_minutes
 from labs.checks.options import CheckOption
-from labs.cost.per_run import action_minutes
 from labs.cost.prices import load_prices
 
 LAB_ID = "LabSpot"
@@ -29,7 +29,7 @@ FILTER_HANDLER = "spot_events.handler.handler"
 # the lab's FIS experiment: the action (local_aws.client.FIS_ACTION) with AWS's two minutes' notice
 FIS_DURATION_BEFORE_INTERRUPTION = "PT2M"
 # from the price table (aws.amazon.com/fis/pricing); the interruption action lasts its two-minute warning
-FIS_USD_PER_ACTION_MINUTE = load_prices().usd_per_use["fis_action_minute"]
+FIS_USD_PER_ACTION_MINUTE = load_prices().usd_per_use[ACTION_MINUTE]
 FIS_USD_PER_RUN = FIS_USD_PER_ACTION_MINUTE * action_minutes(
     {"Parameters": {"durationBeforeInterruption": FIS_DURATION_BEFORE_INTERRUPTION}}
 )

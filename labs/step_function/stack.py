@@ -36,7 +36,6 @@ class LabStepFunctionStack(LabStack):
             self,
             CSV_WRITER_ID,
             handler_code=settings.handler_code,
-            handler_error=settings.handler_code_error,
         )
 
         write_csv = tasks.LambdaInvoke(

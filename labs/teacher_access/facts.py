@@ -172,12 +172,16 @@ METADATA_READS = (
     "states:ListExecutions", "states:GetExecutionHistory", "states:ListTagsForResource",
     "dynamodb:DescribeTable", "dynamodb:ListTables", "dynamodb:DescribeStream", "dynamodb:ListStreams",
     "dynamodb:ListTagsOfResource",
+    "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeMountTargets",
+    "elasticfilesystem:DescribeMountTargetSecurityGroups", "elasticfilesystem:DescribeAccessPoints",
     "s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging",
     "sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags",
     "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:DescribeResourcePolicies",
     "scheduler:GetSchedule", "scheduler:ListSchedules", "scheduler:ListScheduleGroups",
     "events:DescribeRule", "events:ListRules", "events:ListTargetsByRule",
     "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "fis:GetExperiment", "fis:ListExperiments",
+    "batch:DescribeComputeEnvironments", "batch:DescribeJobQueues", "batch:DescribeJobDefinitions",
+    "batch:DescribeJobs", "batch:ListJobs",
     "iam:GetRole", "iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies", "iam:ListInstanceProfiles", "iam:GetPolicy", "iam:GetPolicyVersion",
     "iam:SimulateCustomPolicy",
@@ -186,7 +190,7 @@ METADATA_READS = (
     "servicequotas:ListServiceQuotas", "servicequotas:ListRequestedServiceQuotaChangeHistory",
     "tag:GetResources",
     "ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListTasks", "ecs:DescribeTasks", "ecs:ListServices",
-    "ecs:DescribeServices",
+    "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "lambda:ListLayers",
     "eks:ListClusters", "eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup",
     "eks:ListFargateProfiles",
     "account:ListRegions", "account:GetRegionOptStatus",
@@ -196,9 +200,14 @@ DATA_READS = ("s3:GetObject", "s3:ListBucket", "logs:FilterLogEvents", "logs:Get
 # the writes checks make, each on a resource of the kit's labs (tagged labkit:lab=<LabId>)
 TAGGED_WRITES = (
     ("lambda:InvokeFunction", "arn:{partition}:lambda:*:{account}:function:*"),
+    # LabColdStart's check forces cold starts as its ForceColdStartCommand does: a description change
+    ("lambda:UpdateFunctionConfiguration", "arn:{partition}:lambda:*:{account}:function:*"),
     ("states:StartExecution", "arn:{partition}:states:*:{account}:stateMachine:*"),
     ("ec2:TerminateInstances", "arn:{partition}:ec2:*:{account}:instance/*"),
     ("fis:StartExperiment", "arn:{partition}:fis:*:{account}:experiment-template/*"),
+    # `labkit class check --submit` submits LabBatch's array job: SubmitJob authorizes queue and definition
+    ("batch:SubmitJob", "arn:{partition}:batch:*:{account}:job-queue/*"),
+    ("batch:SubmitJob", "arn:{partition}:batch:*:{account}:job-definition/*"),
 )
 RESOURCE_ACCOUNT = {"StringEquals": {"aws:ResourceAccount": "{account}"}}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.request
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+
+import cfn_response
 
 LOGGER = logging.getLogger(__name__)
 LOGGER.setLevel(logging.INFO)
@@ -30,24 +30,6 @@ def empty_bucket(s3: Any, bucket: str) -> int:
     return deleted
 
 
-def _respond(event: dict[str, Any], status: str, reason: str, physical_id: str) -> None:
-    body = json.dumps(
-        {
-            "Status": status,
-            "Reason": reason[:1000],
-            "PhysicalResourceId": physical_id,
-            "StackId": event["StackId"],
-            "RequestId": event["RequestId"],
-            "LogicalResourceId": event["LogicalResourceId"],
-        }
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - CloudFormation's pre-signed https response URL
-        event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": ""}
-    )
-    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
-        pass
-
-
 def handler(event: dict[str, Any], context: Any) -> None:
     """The custom resource: empty the bucket on delete, then answer CloudFormation."""
     bucket = event.get("ResourceProperties", {}).get("BucketName", "")
@@ -65,10 +47,4 @@ def handler(event: dict[str, Any], context: Any) -> None:
             status, reason = "FAILED", f"ClientError: {error}"
     except Exception as error:  # CloudFormation must hear back, or the stack waits an hour
         status, reason = "FAILED", f"{type(error).__name__}: {error}"
-    log = LOGGER.info if status == "SUCCESS" else LOGGER.error
-    log(
-        json.dumps(
-            {"request": event.get("RequestType"), "bucket": bucket, "status": status, "result": reason}
-        )
-    )
-    _respond(event, status, reason, physical_id)
+    cfn_response.answer(event, status, reason, physical_id, LOGGER, bucket=bucket)

@@ -13,9 +13,11 @@ from local_aws.fixes import EmulatorGap, ParityFix, application_order
 from local_aws.moto_bridge import check_moto_version
 from local_aws.services import (
     awslambda,
+    batch,
     cloudformation,
     dynamodb,
     ec2,
+    efs,
     events,
     fis,
     iam,
@@ -32,11 +34,13 @@ __all__ = ["EMULATOR_GAPS", "PARITY_FIXES", "apply_all"]
 PARITY_FIXES: tuple[ParityFix, ...] = (
     *ec2.FIXES,
     *fis.FIXES,
+    *efs.FIXES,
     *cloudformation.FIXES,
     *scheduler.FIXES,
     *stepfunctions.FIXES,
     *awslambda.FIXES,
     *events.FIXES,
+    *batch.FIXES,
     *dynamodb.FIXES,
     *iam.FIXES,
     *s3.FIXES,
@@ -47,10 +51,12 @@ PARITY_FIXES: tuple[ParityFix, ...] = (
 # what the emulator cannot do, listed together for the demo and `labkit emulator --verbose`
 EMULATOR_GAPS: tuple[EmulatorGap, ...] = (
     *awslambda.GAPS,
+    *batch.GAPS,
     *s3.GAPS,
     *scheduler.GAPS,
     *ec2.GAPS,
     *events.GAPS,
+    *efs.GAPS,
     *cloudformation.GAPS,
     *fis.GAPS,
     *stepfunctions.GAPS,

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
 from local_aws.moto_bridge import ACCOUNT_HEADER, backend, moto_name, replace, replace_classmethod
+from local_aws.settings import run_credentials
 
 # the account in a function ARN, as Invoke's URL carries it (/functions/<name or ARN>/invocations)
 _FUNCTION_ACCOUNT = re.compile(r":lambda:[\w-]+:(\d{12}):function:")
@@ -69,7 +70,8 @@ def cloudformation_state_machine_in_api_backend() -> None:
 @parity_fix(
     "a state machine invokes the Lambda function of its own account",
     moto_does="runs a state machine's Lambda tasks with fixed keys of its default account, so a state "
-    "machine in any other account cannot find its function (the task fails as if the function were missing)",
+    "machine in any other account cannot find its function (the task fails as if the function were missing), "
+    "and the emulator, which accepts only its own keys, would refuse them",
     aws_does="invokes the function the task names, in the state machine's account (Step Functions developer "
     "guide, Lambda service integration: the function ARN names the account)",
 )
@@ -79,7 +81,18 @@ def lambda_tasks_invoke_in_the_function_account() -> None:
     client_for = module.boto_client_for
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
-        client = client_for(region, service, state_credentials)
+        import boto3
+
+        made = client_for(region, service, state_credentials)
+        key, secret = run_credentials()  # moto signs with fixed keys, which the emulator refuses
+        client: Any = boto3.client(  # type: ignore[call-overload]
+            service,
+            region_name=region,
+            endpoint_url=made.meta.endpoint_url,
+            config=made.meta.config,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        )
 
         def in_function_account(request: Any, **_: Any) -> None:
             match = _FUNCTION_ACCOUNT.search(unquote(str(request.url)))

@@ -1,4 +1,6 @@
-"""STS parity fix: AssumeRole needs the role to exist and its trust policy to allow the caller, as AWS does.
+"""STS parity fix: AssumeRole needs the role to exist and its trust policy to allow the caller, as AWS does;
+and the keys the emulator issued (AssumeRole sessions, IAM users' access keys), which it accepts beside the
+run's own.
 
 A class across accounts reaches each learner through a role in the learner's account (one that trusts only
 the teacher's named principals with the class's external id and a source identity); a learner whose role
@@ -11,8 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from local_aws.access import IssuedKey
 from local_aws.fixes import EmulatorGap, ParityFix, parity_fix
-from local_aws.moto_bridge import backend, moto_name, original, replace, request_param
+from local_aws.moto_bridge import backend, backends, moto_name, original, replace, request_param
 from local_aws.services.iam.policy import trust_refuses
 
 _ROLE_ACCOUNT = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):role/")
@@ -64,5 +67,29 @@ def assume_role_needs_the_role() -> None:
     replace(response_class, "assume_role", assume_role)
 
 
+def issued_key(access_key_id: str) -> IssuedKey | None:
+    """The secret (and session token, expiry) of a key this emulator issued, in any account: an AssumeRole
+    session's (the CDK CLI's deploy role, a function's execution role, a teacher's learner role), or an active
+    access key of an IAM user; None for a key it never issued."""
+    for account in list(backends("sts").values()):
+        for sts in list(account.values()):
+            for role in list(sts.assumed_roles):
+                if role.access_key_id == access_key_id:
+                    return IssuedKey(role.secret_access_key, role.session_token, role.expiration)
+    for account in list(backends("iam").values()):
+        for iam in list(account.values()):
+            for user in list(iam.users.values()):
+                for key in user.access_keys:
+                    if key.access_key_id == access_key_id and key.status == "Active":
+                        return IssuedKey(key.secret_access_key)
+    return None
+
+
 FIXES: tuple[ParityFix, ...] = (assume_role_needs_the_role,)
-GAPS: tuple[EmulatorGap, ...] = ()
+GAPS: tuple[EmulatorGap, ...] = (
+    EmulatorGap(
+        "GetSessionToken and GetFederationToken credentials",
+        "moto answers both with the same example key for everyone (AKIAIOSFODNN7EXAMPLE), so the emulator, "
+        "which accepts only the keys it issued itself, refuses requests signed with it; use AssumeRole",
+    ),
+)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from labs.emulator.env_file import ENV_FILE_VARIABLE
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 ACCOUNT = "123456789012"
@@ -204,6 +206,7 @@ def new_terminal(env_file: Path, tmp_path: Path, *, own_output: bool = True) -> 
     if own_output:
         (home / ".cdk.json").write_text(json.dumps({"output": str(tmp_path / "cdk.out")}))
     environment["HOME"] = str(home)
+    environment[ENV_FILE_VARIABLE] = str(env_file)  # the kit's hints read this emulator's file, no other
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     return Terminal(env_file=env_file, environment=environment, scratch=scratch)

@@ -248,6 +248,81 @@ def test_binary_and_set_attributes_reach_the_csv_intact(terminal: Terminal) -> N
     terminal.assert_nothing_left("LabDdbStream", owner)
 
 
+def _way_out(printed: str, stack: str) -> str:
+    """The command of the one line the kit printed for a DELETE_FAILED stack (its `Way out:` part)."""
+    line = next(line for line in printed.splitlines() if f"{stack} is DELETE_FAILED" in line)
+    return line.split("Way out: ", 1)[1].split(" (the stack goes", 1)[0]
+
+
+def test_functions_deleted_by_hand_stop_destroy_and_the_way_out_the_kit_names_works_verbatim(
+    terminal: Terminal,
+) -> None:
+    """Issue 28: the bucket cleaner's function deleted by hand leaves the stack DELETE_FAILED, as on AWS; the
+    launcher, the check and the scan each name the blocking resource and the RetainResources command, a
+    deploy onto the stack is refused with the same line, and the command works as printed."""
+    owner, lab = "e2e-stuck", "LabDdbStream"
+    stack = f"{owner}-{lab}"
+    outputs = terminal.deploy(lab, f"-c owner={owner}")
+    terminal.run(outputs["PutItemCommand"])
+    assert eventually(lambda: terminal.run(outputs["ListCsvCommand"]).printed.strip())  # noqa: PLW0108
+    for function in physical_ids(terminal, stack, "AWS::Lambda::Function"):
+        terminal.run(f"aws lambda delete-function --function-name {function}")
+
+    destroyed = terminal.run(
+        f"timeout {DEPLOY_LIMIT_S} cdk destroy {lab} --force {CONTEXT} -c owner={owner}", check=False
+    )
+    redeployed = terminal.run(
+        f"timeout {DEPLOY_LIMIT_S} cdk deploy {lab} {CONTEXT} -c owner={owner} {APPROVE}", check=False
+    )
+    # a wide terminal: the report and the table keep the command on one line
+    checked = terminal.run(f"labkit check {lab} --owner {owner}", check=False, COLUMNS="1000")
+    scanned = terminal.leftovers_of(lab, owner, COLUMNS="1000")
+
+    command = _way_out(destroyed.printed, stack)
+    assert destroyed.returncode != 0
+    assert "EmptyOnDelete" in destroyed.printed.split(f"{stack} is DELETE_FAILED", 1)[1]  # the cleaner blocks
+    assert command.startswith(f"aws cloudformation delete-stack --stack-name {stack} --retain-resources ")
+    assert redeployed.returncode != 0
+    assert "is in DELETE_FAILED state and can not be updated" in redeployed.printed
+    assert _way_out(redeployed.printed, stack) == command
+    assert command in " ".join(checked.printed.split())
+    assert (
+        command in "".join(scanned.split()).replace("--stack-name", " --stack-name ")
+        or command.split()[-1] in scanned
+    )
+    bucket = outputs["BucketName"]
+    assert f"bucket {bucket} with 1 object(s)" in destroyed.printed
+
+    terminal.run(command)  # verbatim
+    after = terminal.leftovers_of(lab, owner, COLUMNS="1000")
+
+    assert "AWS::CloudFormation::Stack" not in after
+    assert bucket in after  # what the way out said it leaves, found by the scan
+    terminal.run(f"aws s3 rb s3://{bucket} --force")
+    terminal.assert_nothing_left(lab, owner)
+
+
+def test_a_missing_boundary_added_to_a_deployed_lab_fails_its_update_as_on_aws(terminal: Terminal) -> None:
+    owner, lab = "e2e-boundary", "LabStepFunction"
+    terminal.deploy(lab, f"-c owner={owner}")
+
+    bounded = terminal.run(
+        f"timeout {DEPLOY_LIMIT_S} cdk deploy {lab} {CONTEXT} -c owner={owner} "
+        f"-c permissionsBoundary=NoSuchPolicy {APPROVE}",
+        check=False,
+    )
+    state = terminal.run(
+        f"aws cloudformation describe-stacks --stack-name {owner}-{lab} --query Stacks[0].StackStatus "
+        "--output text"
+    )
+
+    assert bounded.returncode != 0
+    assert "policy/NoSuchPolicy does not exist or is not attachable" in bounded.printed
+    assert state.printed.strip() == "UPDATE_ROLLBACK_COMPLETE"
+    destroy(terminal, lab, owner)
+    terminal.assert_nothing_left(lab, owner)
+
+
 def test_printed_outputs_name_the_stack() -> None:
     """The outputs parser reads an owner's stack outputs (a guard for the cases above)."""
     printed = "e2e-x-LabDdbStream.TableName = t\nLabEc2.ElasticIp = 1.2.3.4\n"

@@ -40,10 +40,18 @@ TRIPPED = {
     # CLOUDWATCH.PR.3: a KMS key per log group costs $1 a month and outlives the stack; LAMBDA.PR.3: a VPC per
     # lab strains the 5-VPC quota, and a VPC's network interfaces would add their own cold-start work
     "LabColdStart": {"CT.CLOUDWATCH.PR.3", "CT.LAMBDA.PR.3"},
+    # ELASTICFILESYSYSTEM.PR.2 (sic, AWS's id): AWS Backup's recovery points would outlive the lab and bill
+    "LabEfs": {"CT.CLOUDWATCH.PR.3", "CT.ELASTICFILESYSYSTEM.PR.2"},
 }
+# its bucket and the two functions that write and empty it trip what LabStepFunction's do
+TRIPPED["LabBatch"] = TRIPPED["LabStepFunction"]
 # complied with where it costs nothing: retention, S3 events, lifecycle, DLQ marked, tracing, the ASG's zones,
-# the instance's network on its own interface without a public IP (the Elastic IP still attaches)
+# the instance's network on its own interface without a public IP (the Elastic IP still attaches); the file
+# system's encryption, the access point's root directory and POSIX user
 COMPLIED = {
+    "CT.ELASTICFILESYSYSTEM.PR.1",
+    "CT.ELASTICFILESYSYSTEM.PR.3",
+    "CT.ELASTICFILESYSYSTEM.PR.4",
     "CT.EC2.PR.8",
     "CT.CLOUDWATCH.PR.2",
     "CT.S3.PR.4",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from labs.registry import lab_ids
+from labs.shared_facts import POWERTOOLS_LAYER_NAME, POWERTOOLS_LAYER_REGIONS
 from tests.synth import Template, props, resources
 
 STATEFUL_TYPES = {
@@ -134,3 +136,39 @@ def test_outputs_tell_the_learner_what_to_do_next(lab_id: str, templates: dict[s
 @pytest.mark.parametrize("lab_id", lab_ids())
 def test_every_stack_describes_its_lab(lab_id: str, templates: dict[str, Template]) -> None:
     assert templates[lab_id]["Description"].startswith(f"labkit {lab_id}: ")
+
+
+def uses_the_powertools_layer(template: Template) -> list[str]:
+    """The functions of a template that run with the pinned Powertools layer."""
+    return [
+        logical_id
+        for logical_id, resource in resources(template, "AWS::Lambda::Function").items()
+        if POWERTOOLS_LAYER_NAME in json.dumps(resource.get("Properties", {}).get("Layers", []))
+    ]
+
+
+def refuses_unpublished_regions(template: Template) -> bool:
+    """The template holds a rule that stops a deploy in a region the layer is not published in."""
+    for rule in template.get("Rules", {}).values():
+        for assertion in rule.get("Assertions", []):
+            contains = assertion.get("Assert", {}).get("Fn::Contains")
+            if contains and sorted(contains[0]) == sorted(POWERTOOLS_LAYER_REGIONS):
+                return (
+                    contains[1] == {"Ref": "AWS::Region"}
+                    and "not published" in assertion["AssertDescription"]
+                )
+    return False
+
+
+@pytest.mark.parametrize("lab_id", lab_ids())
+def test_a_lab_whose_functions_use_the_powertools_layer_refuses_a_region_without_it(
+    lab_id: str, templates: dict[str, Template]
+) -> None:
+    if uses_the_powertools_layer(templates[lab_id]):
+        assert refuses_unpublished_regions(templates[lab_id])
+
+
+def test_the_function_labs_are_the_ones_that_use_the_powertools_layer(templates: dict[str, Template]) -> None:
+    using = {lab_id for lab_id, template in templates.items() if uses_the_powertools_layer(template)}
+    assert using == {"LabDdbStream", "LabStepFunction", "LabColdStart"}
+    assert len(uses_the_powertools_layer(templates["LabColdStart"])) == 3

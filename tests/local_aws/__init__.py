@@ -7,9 +7,12 @@ import urllib.request
 
 
 def answers(endpoint: str) -> bool:
+    """Does the emulator answer at all (it refuses an unsigned call: a refusal is an answer)?"""
     try:
         with urllib.request.urlopen(f"{endpoint}/moto-api/config", timeout=2) as response:
             return bool(response.status < 500)
+    except urllib.error.HTTPError as refused:
+        return refused.code < 500
     except (urllib.error.URLError, OSError):
         return False
 

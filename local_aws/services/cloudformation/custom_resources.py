@@ -12,9 +12,11 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
+from local_aws.access import presign
 from local_aws.fixes import ParityFix, parity_fix
 from local_aws.moto_bridge import backend, backends, moto_name, replace, replace_classmethod
 from local_aws.services.awslambda.runtime import service
+from local_aws.settings import run_credentials
 
 
 class CustomResourceError(RuntimeError):
@@ -33,7 +35,11 @@ def _request(resource: Any, request_type: str) -> dict[str, Any]:
     event = {
         "RequestType": request_type,
         "ServiceToken": request["ServiceToken"],
-        "ResponseURL": f"{service.endpoint()}/cloudformation_{region}/cfnresponse?stack={quote(stack_id)}",
+        # as CloudFormation's pre-signed S3 URL: only the function handed it can answer there
+        "ResponseURL": presign(
+            f"{service.endpoint()}/cloudformation_{region}/cfnresponse?stack={quote(stack_id)}",
+            run_credentials()[1],
+        ),
         "StackId": stack_id,
         "RequestId": request_id,
         "LogicalResourceId": resource.logical_id,

@@ -1,7 +1,8 @@
 """CloudFormation parity fixes for deleting a stack: in dependency order, a resource already gone counts as
-deleted, a failed delete is kept as DELETE_FAILED; and DeleteStack for a caller when there is no service role.
+deleted, a failed delete is kept as DELETE_FAILED with each failed resource's event and the stack's reason
+("The following resource(s) failed to delete: [...]"); and DeleteStack for a caller with no service role.
 
-What a stack's state allows next (DELETE_FAILED, ROLLBACK_COMPLETE, *_IN_PROGRESS) belongs here too.
+What a stack's state allows next (RetainResources on a DELETE_FAILED stack among it): stack_states.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from local_aws.fixes import ParityFix, parity_fix
@@ -23,6 +25,7 @@ from local_aws.moto_bridge import (
     set_template_resources,
     template_resources,
 )
+from local_aws.services.cloudformation.stack_states import delete_refusal
 from local_aws.services.cloudformation.templates import deletion_order, dependencies
 
 # what AWS APIs and moto call a missing resource: ResourceNotFoundException, NoSuchEntity, NoSuchBucket,
@@ -56,7 +59,23 @@ def already_gone(error: BaseException) -> bool:
 def mark_delete_failed(stack: Any, reason: str) -> None:
     """The stack is DELETE_FAILED, with the reason in its events, as CloudFormation leaves it."""
     stack.status = "DELETE_FAILED"
+    stack.status_reason = reason
     add_stack_event(stack, "DELETE_FAILED", reason)
+
+
+def add_resource_event(stack: Any, resource: ResourceDeleteFailure, status: str, reason: str) -> None:
+    """An event of one resource of the stack, as DescribeStackEvents lists it."""
+    event = moto_name("cloudformation.Event")(
+        stack.stack_id,
+        stack.name,
+        resource.logical_id,
+        resource.physical_id,
+        resource.resource_type,
+        status,
+        reason,
+        None,
+    )
+    stack.events.append(event)
 
 
 def delete_action(resource_type: str) -> str:
@@ -71,6 +90,9 @@ def delete_stack_for(cloudformation: Any, stack: Any, *, caller: str, may_call: 
     """DeleteStack on a caller's behalf: with the stack's service role when it has one, else with the caller's
     permissions, which must allow each resource's delete action; a refused one leaves the stack DELETE_FAILED
     with AWS's AccessDenied wording. Returns that reason, or "" once the delete ran."""
+    refusal = delete_refusal(stack)
+    if refusal:  # an update or rollback runs: the call is refused, the stack stays as it is
+        return refusal
     if not stack.role_arn:
         template = template_resources(stack.resource_map)
         for logical_id in created_resources(stack.resource_map):
@@ -89,30 +111,71 @@ def delete_stack_for(cloudformation: Any, stack: Any, *, caller: str, may_call: 
     return ""
 
 
+@dataclass(frozen=True)
+class ResourceDeleteFailure:
+    """One resource CloudFormation could not delete, as its DELETE_FAILED event tells it."""
+
+    logical_id: str
+    resource_type: str
+    physical_id: str
+    reason: str
+
+
+class StackDeleteFailedError(RuntimeError):
+    """Resources of a stack could not be deleted; the message is CloudFormation's stack status reason."""
+
+    def __init__(self, failures: list[ResourceDeleteFailure]) -> None:
+        self.failures = failures
+        names = ", ".join(failure.logical_id for failure in failures)
+        super().__init__(f"The following resource(s) failed to delete: [{names}]. ")
+
+
+def _physical_id(resource: Any) -> str:
+    physical = getattr(resource, "physical_resource_id", None) or resource
+    return physical if isinstance(physical, str) else ""
+
+
+def _failure(
+    template: dict[str, Any], logical_id: str, resource: Any, error: Exception
+) -> ResourceDeleteFailure:
+    kind, name, text = str(template[logical_id].get("Type", "")), type(error).__name__, str(error)
+    reason = text if text.startswith(name) else f"{name}: {text}"  # moto's message may open with its code
+    return ResourceDeleteFailure(logical_id, kind, _physical_id(resource), reason)
+
+
 def _delete_resources(resource_map: Any) -> None:
     """Delete in dependency order; retry what failed while each round deletes something.
 
     A resource waits while anything that depends on it is still there, so a failed delete keeps what it
-    needs (a custom resource whose delete failed keeps its function), as CloudFormation does.
+    needs (a custom resource whose delete failed keeps its function), as CloudFormation does. Resources the
+    DeleteStack call retains (`labkit_retain`) are forgotten, not deleted; with FORCE_DELETE_STACK
+    (`labkit_force`) so is each one whose delete fails. What failed is raised as StackDeleteFailedError.
     """
     template = template_resources(resource_map)
     created = created_resources(resource_map)
     needs = dependencies(template)
+    retain = set(getattr(resource_map, "labkit_retain", set()))
+    force = bool(getattr(resource_map, "labkit_force", False))
+    resource_map.labkit_skipped = []
+    resource_map.labkit_statuses = {}
+    for logical_id in [lid for lid in deletion_order(template) if lid in retain and lid in created]:
+        kind = str(template[logical_id].get("Type", ""))
+        physical = _physical_id(created.pop(logical_id))
+        resource_map.labkit_skipped.append(ResourceDeleteFailure(logical_id, kind, physical, "Retained"))
     pending = [
         logical_id
         for logical_id in deletion_order(template)
-        if template[logical_id].get("DeletionPolicy") != "Retain"
+        if template[logical_id].get("DeletionPolicy") != "Retain" and logical_id not in retain
     ]
     while pending:
-        failed: list[tuple[str, Exception]] = []
-        errors: list[Exception] = []
+        failed: list[str] = []
+        errors: list[ResourceDeleteFailure] = []
         for logical_id in pending:
             resource = created.get(logical_id)
             if resource is None or isinstance(resource, str):
                 continue  # never created (a type moto does not model): nothing to delete
-            waiting_for = [other for other, _ in failed if logical_id in needs[other]]
-            if waiting_for:
-                failed.append((logical_id, RuntimeError(f"{logical_id} is still needed by {waiting_for[0]}")))
+            if any(logical_id in needs[other] for other in failed):
+                failed.append(logical_id)  # still needed by a resource that failed: not attempted
                 continue
             try:
                 delete_stack_resource(resource_map, resource, template[logical_id])
@@ -120,13 +183,20 @@ def _delete_resources(resource_map: Any) -> None:
                 # a custom resource's NotFound is its function's, gone with the resource still there
                 custom = str(template[logical_id].get("Type", "")).startswith(_CUSTOM)
                 if custom or not already_gone(error):  # a dependency the template does not show: retry
-                    failed.append((logical_id, error))
-                    errors.append(error)
+                    failed.append(logical_id)
+                    errors.append(_failure(template, logical_id, resource, error))
                     continue
             created.pop(logical_id)
+        if force and errors:  # what cannot be deleted is kept, and the stack goes
+            for failure in errors:
+                created.pop(failure.logical_id)
+                resource_map.labkit_skipped.append(failure)
+            pending = [logical_id for logical_id in failed if logical_id in created]
+            continue
         if len(failed) == len(pending):
-            raise (errors or [error for _, error in failed])[0]
-        pending = [logical_id for logical_id, _ in failed]
+            resource_map.labkit_statuses = {f.logical_id: ("DELETE_FAILED", f.reason) for f in errors}
+            raise StackDeleteFailedError(errors)
+        pending = failed
 
 
 @parity_fix(
@@ -207,12 +277,25 @@ def failed_stack_delete_is_reported() -> None:
         if stack is None:  # by name: moto looks the id up and calls delete_stack(stack_id) again
             original_delete_stack(self, name_or_stack_id)
             return
-        stack.status = "DELETE_IN_PROGRESS"
+        refusal = delete_refusal(stack)
+        if refusal:
+            raise moto_name("cloudformation.ValidationError")(message=refusal)
+        stack.status, stack.status_reason = "DELETE_IN_PROGRESS", "User Initiated"
         try:
             stack.delete()  # moto took the stack out of its table first: here it stays describable meanwhile
-        except Exception as error:  # whatever a resource raised is the stack's failure reason
+        except StackDeleteFailedError as failed:
+            for failure in failed.failures:  # each resource's own event says why, the stack's names them
+                add_resource_event(stack, failure, "DELETE_FAILED", failure.reason)
+            mark_delete_failed(stack, str(failed))
+            return
+        except Exception as error:  # whatever else a delete raised is the stack's failure reason
             mark_delete_failed(stack, f"{type(error).__name__}: {error}")
             return
+        finally:
+            for skipped in getattr(stack.resource_map, "labkit_skipped", []):
+                add_resource_event(stack, skipped, "DELETE_SKIPPED", skipped.reason)
+            stack.resource_map.labkit_skipped = []
+        stack.status_reason = None
         self.stacks.pop(stack.stack_id, None)
         self.deleted_stacks[stack.stack_id] = stack
         for export in stack.exports:

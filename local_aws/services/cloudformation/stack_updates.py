@@ -44,13 +44,15 @@ def _without_tags(resource_json: dict[str, Any]) -> dict[str, Any]:
     return {**resource_json, "Properties": properties}
 
 
-def _delete_quietly(resource_map: Any, resource: Any, resource_json: dict[str, Any]) -> None:
+def _delete_quietly(resource_map: Any, resource: Any, resource_json: dict[str, Any]) -> bool:
+    """Delete one resource; False when its delete failed (rollback and clean-up keep going)."""
     if resource is None or isinstance(resource, str):
-        return
+        return True
     try:
         delete_stack_resource(resource_map, resource, resource_json)
-    except Exception:  # rollback and clean-up keep going: what cannot go stays, as on AWS
-        return
+    except Exception:  # what cannot go stays, as on AWS
+        return False
+    return True
 
 
 def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
@@ -103,11 +105,15 @@ def _update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | No
             replaced.add(logical_id)
             retired.append((old, before["json"].get(logical_id, resources[logical_id])))
     except Exception as error:
-        for logical_id in reversed(created):
-            _delete_quietly(self, created_resources(self).get(logical_id), resources[logical_id])
+        # what the rollback cannot delete stays the stack's: a failed create then ends ROLLBACK_FAILED
+        kept = {
+            logical_id: created_resources(self)[logical_id]
+            for logical_id in reversed(created)
+            if not _delete_quietly(self, created_resources(self).get(logical_id), resources[logical_id])
+        }
         set_stack_template(self, before["template"])
-        set_template_resources(self, before["json"])
-        set_created_resources(self, before["parsed"])
+        set_template_resources(self, {**before["json"], **{lid: resources[lid] for lid in kept}})
+        set_created_resources(self, {**before["parsed"], **kept})
         self.input_parameters, self.resolved_parameters = before["input"], before["resolved"]
         raise UpdateRolledBackError(f"{type(error).__name__}: {error}") from error
     for logical_id in names["Remove"]:

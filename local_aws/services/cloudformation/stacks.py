@@ -19,6 +19,7 @@ from local_aws.moto_bridge import (
     template_resources,
 )
 from local_aws.services.cloudformation.change_sets import find_change_set
+from local_aws.services.cloudformation.stack_deletes import StackDeleteFailedError, add_resource_event
 
 
 class UpdateRolledBackError(RuntimeError):
@@ -53,7 +54,9 @@ def stack_outputs_after_change_set() -> None:
     moto_does="answers ExecuteChangeSet with an internal server error when a resource cannot be created or "
     "updated, and leaves the stack in progress with whatever it made",
     aws_does="accepts the change set, marks the stack failed with the resource's reason in its events, and "
-    "rolls a failed create back (ROLLBACK_COMPLETE)",
+    "rolls a failed create back (ROLLBACK_COMPLETE; ROLLBACK_FAILED, with what it could not delete kept in "
+    "the stack and named in DELETE_FAILED events, when the rollback fails: 'Unsuccessful removal of one or "
+    "more stacks after a failed stack creation', user guide, Stack status codes)",
     # it wraps the execute that returns outputs: a failure of that one is reported too
     after=("cloudformation.stack_outputs_after_change_set",),
 )
@@ -78,10 +81,15 @@ def failed_deploy_is_reported() -> None:
             if change_set.change_set_type == "CREATE":
                 add_stack_event(stack, "CREATE_FAILED", reason)
                 add_stack_event(stack, "ROLLBACK_IN_PROGRESS", reason)
+                stack.status = "ROLLBACK_IN_PROGRESS"
                 try:
                     stack.resource_map.delete()
                     stack.status = "ROLLBACK_COMPLETE"
-                except Exception as rollback:  # what the rollback could not delete stays, as on AWS
+                except StackDeleteFailedError as rollback:  # what it could not delete stays, as on AWS
+                    for failure in rollback.failures:
+                        add_resource_event(stack, failure, "DELETE_FAILED", failure.reason)
+                    stack.status, reason = "ROLLBACK_FAILED", str(rollback)
+                except Exception as rollback:
                     stack.status = "ROLLBACK_FAILED"
                     reason = f"{type(rollback).__name__}: {rollback}"
             elif isinstance(error, UpdateRolledBackError):
@@ -100,6 +108,8 @@ def failed_deploy_is_reported() -> None:
 def resource_summaries(stack: Any) -> list[dict[str, Any]]:
     """One summary per resource of the stack's template, each with its logical id and type."""
     resource_map, summaries = stack.resource_map, []
+    # a resource a failed delete left: DELETE_FAILED with its reason, as ListStackResources shows it
+    statuses: dict[str, tuple[str, str]] = getattr(resource_map, "labkit_statuses", {})
     modelled = moto_name("cloudformation.parsing").resource_class_from_type
     created = created_resources(resource_map)
     for logical_id, resource_json in template_resources(resource_map).items():
@@ -114,9 +124,11 @@ def resource_summaries(stack: Any) -> list[dict[str, Any]]:
         physical = getattr(resource, "physical_resource_id", None) or resource
         if not isinstance(physical, str) or not physical:  # a type moto does not model: it made nothing
             physical = f"{stack.name}-{logical_id}-{stack.stack_id.rsplit('/', 1)[-1][:8]}"
+        status, reason = statuses.get(logical_id, ("CREATE_COMPLETE", ""))
         summaries.append(
             {
-                "ResourceStatus": "CREATE_COMPLETE",
+                "ResourceStatus": status,
+                **({"ResourceStatusReason": reason} if reason else {}),
                 "LogicalResourceId": logical_id,
                 "LastUpdatedTimestamp": stack.creation_time,
                 "PhysicalResourceId": physical,

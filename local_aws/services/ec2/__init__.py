@@ -1,11 +1,11 @@
 """EC2 in the emulator: instances, volumes, addresses and VPC parts as stacks create and delete them
-(instances.py, instance_network.py), the default EBS key (ebs_defaults.py), and Spot: mixed-instances groups
-(spot.py), prices (spot_prices.py) and interruptions (interruptions.py)."""
+(instances.py, instance_network.py, route_tables.py), the default EBS key (ebs_defaults.py), and Spot:
+mixed-instances groups (spot.py), prices (spot_prices.py) and interruptions (interruptions.py)."""
 
 from __future__ import annotations
 
 from local_aws.fixes import EmulatorGap, ParityFix
-from local_aws.services.ec2 import ebs_defaults, instance_network, instances, spot, spot_prices
+from local_aws.services.ec2 import ebs_defaults, instance_network, instances, route_tables, spot, spot_prices
 
 FIXES: tuple[ParityFix, ...] = (
     *instances.FIXES,
@@ -13,6 +13,7 @@ FIXES: tuple[ParityFix, ...] = (
     *spot_prices.FIXES,
     *ebs_defaults.FIXES,
     *instance_network.FIXES,
+    *route_tables.FIXES,
 )
 GAPS: tuple[EmulatorGap, ...] = (
     EmulatorGap(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from local_aws.fixes import ParityFix, parity_fix
-from local_aws.moto_bridge import backend, moto_name, replace, replace_default_ebs_key_creation
+from local_aws.moto_bridge import backend, moto_name, replace, wrap_private_method
 
 # what GetEbsDefaultKmsKeyId answers in an account that never chose a key (EC2 API reference)
 AWS_MANAGED_EBS_KEY = "alias/aws/ebs"
@@ -66,7 +66,7 @@ def default_ebs_key_is_aws_managed() -> None:
 
         return create
 
-    replace_default_ebs_key_creation(moto_name("ec2.EBSBackend"), make)
+    wrap_private_method(moto_name("ec2.EBSBackend"), "_create_default_encryption_key", make)
 
 
 FIXES: tuple[ParityFix, ...] = (get_ebs_default_kms_key_id, default_ebs_key_is_aws_managed)

@@ -1,4 +1,5 @@
-"""IAM parity fix: a role's permissions boundary must be a managed policy that exists.
+"""IAM parity fixes: a role's permissions boundary must be a managed policy that exists, and a CloudFormation
+update of a role applies it (and the role's other properties) in place.
 
 The IAM API reference lists NoSuchEntity ("referenced a resource entity that does not exist", HTTP 404) among
 CreateRole's and PutRolePermissionsBoundary's errors; for a boundary, AWS words it "Scope ARN: <arn> does not
@@ -13,7 +14,7 @@ import json
 from typing import Any
 
 from local_aws.fixes import ParityFix, parity_fix
-from local_aws.moto_bridge import moto_name, original, replace
+from local_aws.moto_bridge import backend, moto_name, original, replace, replace_classmethod
 
 
 def _aws_managed_arns() -> set[str]:
@@ -61,4 +62,53 @@ def permissions_boundary_must_exist() -> None:
     replace(backend_class, "put_role_permissions_boundary", put_role_permissions_boundary)
 
 
-FIXES: tuple[ParityFix, ...] = (permissions_boundary_must_exist,)
+def _document(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+@parity_fix(
+    "a role's update applies its permissions boundary",
+    moto_does="updates only a role's description and session duration when its stack is updated (the latter "
+    "read from the wrong property), so a permissions boundary added, changed or removed by a redeploy is "
+    "ignored, one that does not exist is accepted, and a new trust or inline policy never reaches the role",
+    aws_does="updates the role in place: PutRolePermissionsBoundary for a boundary added or changed "
+    "(NoSuchEntity for a policy that does not exist: the resource's update fails and the stack rolls back), "
+    "DeleteRolePermissionsBoundary for one removed, and the trust policy, inline policies, description and "
+    "maximum session duration as the template now says (AWS::IAM::Role reference: each updates with no "
+    "interruption)",
+    after=("iam.permissions_boundary_must_exist",),
+)
+def role_update_applies_its_boundary() -> None:
+    """Patches moto: a role's update applies its permissions boundary."""
+    role_class = moto_name("iam.Role")
+
+    def update(
+        cls: Any,
+        *,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        iam, role = backend("iam", account_id, region_name), original_resource
+        properties = cloudformation_json.get("Properties", {})
+        boundary = properties.get("PermissionsBoundary")
+        # the boundary first: a refused one leaves the role as it was
+        if boundary and boundary != role.permissions_boundary_arn:
+            iam.put_role_permissions_boundary(role.name, boundary)
+        elif not boundary and role.permissions_boundary_arn:
+            iam.delete_role_permissions_boundary(role.name)
+        if "AssumeRolePolicyDocument" in properties:
+            role.assume_role_policy_document = _document(properties["AssumeRolePolicyDocument"])
+        # put only: moto keeps the stack's AWS::IAM::Policy resources among the role's own inline policies
+        for policy in properties.get("Policies", []):
+            iam.put_role_policy(role.name, policy["PolicyName"], _document(policy["PolicyDocument"]))
+        role.description = properties.get("Description", "")
+        role.max_session_duration = properties.get("MaxSessionDuration", 3600)
+        return role
+
+    replace_classmethod(role_class, "update_from_cloudformation_json", update)
+
+
+FIXES: tuple[ParityFix, ...] = (permissions_boundary_must_exist, role_update_applies_its_boundary)

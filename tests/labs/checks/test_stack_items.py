@@ -190,12 +190,20 @@ def test_a_stack_failing_to_delete_before_its_expiry_is_not_overdue(session: bot
     tags = lab_tags("LabEc2", "early")
     bucket = {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": tags}}}
     deploy(session, "early-LabEc2", bucket, tags=tags)
-    fail_deletion("early-LabEc2", "Bucket", "The bucket you tried to delete is not empty")
+    fail_deletion(
+        "early-LabEc2",
+        "Bucket",
+        "The bucket you tried to delete is not empty",
+        resource_type="AWS::S3::Bucket",
+    )
 
     report, _stack = stack_items.begin_report("LabEc2", session, "early-LabEc2", on_emulator=False, now=NOW)
 
     assert [i.name for i in report.items] == ["Stack deployed"]
-    assert "cdk destroy LabEc2 -c owner=early" in report.items[0].hint
+    # the way out: the stack goes without the bucket, which stays for the learner to empty and delete
+    assert report.items[0].hint.startswith(
+        "Way out: aws cloudformation delete-stack --stack-name early-LabEc2 --retain-resources Bucket "
+    )
 
 
 def test_the_role_may_also_report_to_the_stacks_own_dead_letter_queue(session: boto3.Session) -> None:
@@ -284,3 +292,23 @@ def test_a_lab_deployed_without_expiry_says_so(session: boto3.Session) -> None:
     assert report.notes == [
         "This lab never expires (deployed with ttlHours=0): `cdk destroy LabEc2 -c owner=forever` when done."
     ]
+
+
+@pytest.mark.parametrize(
+    ("stack_name", "command"),
+    [
+        ("LabEc2", "labkit emulator expire LabEc2"),
+        ("alice-LabEc2", "labkit emulator expire LabEc2 --owner alice"),
+        ("MyLabEc2", "labkit emulator expire LabEc2 --stack MyLabEc2"),
+        ("alice-MyLabEc2", "labkit emulator expire LabEc2 --stack alice-MyLabEc2"),
+    ],
+)
+def test_on_the_emulator_the_expiry_names_the_command_that_fires_this_very_stack(
+    session: boto3.Session, stack_name: str, command: str
+) -> None:
+    schedule(session, f"{stack_name}-Expiry-now")
+    stack = dataclasses.replace(lab_stack(f"{stack_name}-Expiry-now"), name=stack_name)
+
+    detail = item(expiry_report(session, stack, on_emulator=True), "Auto-expiry").detail
+
+    assert f"`{command}` fires it now" in detail

@@ -164,7 +164,7 @@ def test_preflight_adds_up_the_labs_for_every_learner_and_names_each_increase(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("labs.cost.synth.synthesize_kit", lambda _settings: templates)
+    monkeypatch.setattr("labs.cost.synth.synthesize_kit", lambda _settings, only=(): templates)
     monkeypatch.setenv("COLUMNS", "400")
     roster = tmp_path / "thirty.txt"
     roster.write_text("\n".join(f"learner-{n:02d}" for n in range(30)), encoding="utf-8")
@@ -209,21 +209,24 @@ def test_the_guard_flags_a_learner_over_the_cap_and_enforce_removes_their_stack_
     path = tmp_path / "roster.txt"
     path.write_text("alice cap=0.001\nbob\n", encoding="utf-8")
 
-    uncapped = main(["class", "guard", "--roster", str(tmp_path / "roster.txt"), "--cap", "5"])
+    # one region: the scan of every enabled region has tests of its own (test_guard.py)
+    here = ["--scan-regions", "us-east-1"]
+    uncapped = main(["class", "guard", "--roster", str(tmp_path / "roster.txt"), "--cap", "5", *here])
     relaxed = capsys.readouterr().out
-    flagged = main(["class", "guard", "--roster", str(path)])
+    flagged = main(["class", "guard", "--roster", str(path), *here])
     flagged_out = capsys.readouterr().out
-    enforced = main(["class", "guard", "--roster", str(path), "--enforce", "--timeout", "30"])
+    enforced = main(["class", "guard", "--roster", str(path), "--enforce", "--timeout", "30", *here])
     enforced_out = capsys.readouterr().out
 
     assert uncapped == 1  # the roster's own cap=0.001 for alice wins over --cap
     assert "Over their cap: 1 learner(s)" in relaxed
     assert flagged == 1
-    assert "t4g.nano instance with a public IPv4 (stack alice-LabEc2)" in flagged_out, flagged_out
+    assert "t4g.nano instance with a public IPv4 (stack alice-LabEc2, us-east-1" in flagged_out, flagged_out
     assert last_line(flagged_out).startswith("1 learner(s) over their cap")
     assert enforced == 0, enforced_out
     assert last_line(enforced_out) == (
-        "1 learner(s) brought under their cap; verified: nothing of their stacks runs"
+        "1 learner(s) brought under their cap, 0 overdue stack(s) deleted, verified: "
+        "nothing of their stacks runs"
     )
     stacks = session.client("cloudformation").describe_stacks()["Stacks"]
     assert {s["StackName"] for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"} == {"bob-LabDdbStream"}

@@ -62,8 +62,11 @@ def test_a_learner_stack_over_the_cap_is_its_owner_s_and_the_guard_destroys_it(
     assert "bob-MyLabEc2" in status.over_cap[0].resources[0].origin
     assert [t.name for t in plan_destroy(reach, owners=["bob"], now=now).targets] == ["bob-MyLabEc2"]
 
-    done = enforce_caps(reach, status.over_cap, prices=PRICES, now=now, poll_s=0, timeout_s=60)
+    done, overdue_deleted = enforce_caps(
+        reach, status.over_cap, prices=PRICES, now=now, poll_s=0, timeout_s=60
+    )
 
     assert [(d.listing.name, d.outcome) for d in done[0].deletions] == [("bob-MyLabEc2", "deleted")]
+    assert overdue_deleted == []  # nothing past its expiry here
     assert done[0].still_running == ()
     assert [s.name for s in list_lab_stacks(session)] == ["alice-LabEc2"]

@@ -11,7 +11,7 @@ import pytest
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.spend import BY_HAND, LEFT_OVER, attribute, place_spend
 from labs.cost.prices import load_prices
-from labs.cost.running import RunningResource, running_resources
+from labs.cost.running import RunningResource, scan_account
 from labs.deployed.stack import StackResource
 from tests.check_helpers import AMI, mocked_session
 
@@ -38,7 +38,8 @@ def test_what_runs_is_priced_with_the_kit_s_price_table(session: boto3.Session) 
     address = ec2.allocate_address(Domain="vpc")["AllocationId"]
     volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=10, VolumeType="gp3")["VolumeId"]
 
-    found = {resource.identifier: resource for resource in running_resources(session, PRICES)}
+    scan = scan_account(session, PRICES, regions=["us-east-1"])
+    found = {resource.identifier: resource for resource in scan.resources}
 
     running = found[instance["InstanceId"]]
     public = PRICES.hourly("public_ipv4") if instance.get("PublicIpAddress") else 0.0

@@ -15,7 +15,7 @@ from labs.cost.calculator import price_template
 from labs.cost.prices import load_prices
 from labs.settings import LabSettings
 from labs.shared_facts import POWERTOOLS_LAYER_NAME
-from tests.synth import CDK_GROUP, Template, only, props, resources, synthesize
+from tests.synth import CDK_GROUP, Template, only, props, resolve, resources, synthesize
 
 pytestmark = CDK_GROUP
 
@@ -23,6 +23,13 @@ pytestmark = CDK_GROUP
 @pytest.fixture(scope="module")
 def template(templates: dict[str, Template]) -> Template:
     return templates["LabColdStart"]
+
+
+class AnyName(dict[str, str]):
+    """Every Ref and GetAtt resolves to one made-up physical name."""
+
+    def __missing__(self, key: str) -> str:
+        return "a-function"
 
 
 def lab_functions(template: Template) -> dict[str, dict[str, object]]:
@@ -91,9 +98,41 @@ def test_outputs_invoke_each_function_and_the_alias_and_print_their_report(templ
         "InvokeHeavy1024Command",
         "InvokeLiveCommand",
     ):
-        text = str(outputs[name]["Value"])
+        text = resolve(outputs[name]["Value"], AnyName())
         assert "aws lambda invoke" in text
         assert "--log-type Tail" in text
-        assert "grep -E 'REPORT|cold_start'" in text
-    assert "--qualifier live" in str(outputs["InvokeLiveCommand"]["Value"])
+        # everything the invocation wrote but START and END: cold_start, an error's traceback, REPORT
+        assert text.endswith("| base64 --decode | tr '\\r' '\\n' | grep -vE '^(START|END) RequestId'")
+    assert "--qualifier live" in resolve(outputs["InvokeLiveCommand"]["Value"], AnyName())
     assert "update-function-configuration" in str(outputs["ForceColdStartCommand"]["Value"])
+
+
+def test_the_invoke_command_shows_an_error_and_its_traceback_not_only_the_report(template: Template) -> None:
+    """What `aws lambda invoke --log-type Tail` returns for a handler that raised on AWS: the runtime's
+    warning, then one event whose traceback lines are separated by \\r (awslambdaric's text format)."""
+    import base64
+    import subprocess
+
+    tail = "\n".join(
+        [
+            "START RequestId: r-1 Version: $LATEST",
+            "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code.",
+            '[ERROR] ValueError: boom\rTraceback (most recent call last):\r  File "/var/task/handler.py", '
+            'line 5, in handler\r    raise ValueError("boom")',
+            "END RequestId: r-1",
+            "REPORT RequestId: r-1\tDuration: 2.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB",
+        ]
+    )
+    command = resolve(template["Outputs"]["InvokeLightCommand"]["Value"], AnyName())
+    decode = command[command.index("| base64") :]
+    encoded = base64.b64encode(tail.encode()).decode()
+
+    printed = subprocess.run(
+        ["bash", "-c", f"printf %s {encoded} {decode}"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+
+    assert printed[1] == "[ERROR] ValueError: boom"
+    assert printed[2] == "Traceback (most recent call last):"
+    assert '  File "/var/task/handler.py", line 5, in handler' in printed
+    assert printed[-1].startswith("REPORT RequestId: r-1")
+    assert not [line for line in printed if line.startswith(("START", "END"))]

@@ -29,7 +29,7 @@ def test_the_bucket_cleaner_fails_the_delete_within_minutes_not_an_hour(
         for lab_id, template in templates.items()
         for resource in resources(template, "Custom::EmptyBucketOnDelete").values()
     ]
-    assert {lab_id for lab_id, _ in cleaners} == {"LabDdbStream", "LabStepFunction"}
+    assert {lab_id for lab_id, _ in cleaners} == {"LabDdbStream", "LabStepFunction", "LabBatch"}
     for lab_id, properties in cleaners:
         function_timeout = next(
             props(f)["Timeout"]

@@ -89,10 +89,30 @@ def test_an_instance_without_a_root_mapping_is_priced_with_the_amis_root_and_say
     assert "assumed" in cost.items[1].what
 
 
-def test_an_unknown_instance_type_is_a_clear_error_not_zero(prices: PriceTable) -> None:
-    box = resource("AWS::EC2::Instance", InstanceType="p5.48xlarge", BlockDeviceMappings=[root()])
+def test_an_unlisted_instance_type_is_priced_by_its_familys_rule_which_errs_high_never_zero(
+    prices: PriceTable,
+) -> None:
+    def box(instance_type: str) -> dict[str, Any]:
+        return resource("AWS::EC2::Instance", InstanceType=instance_type, BlockDeviceMappings=[root()])
 
-    with pytest.raises(CostError, match=r"Box.*'p5\.48xlarge' is not in the price table"):
+    listed = price_template(template(Private=subnet(public_ips=False), Box=box("p4d.24xlarge")), prices)
+    by_family = price_template(template(Private=subnet(public_ips=False), Box=box("g5.48xlarge")), prices)
+    unknown_family = price_template(template(Private=subnet(public_ips=False), Box=box("zz9.large")), prices)
+
+    assert listed.items[0].usd_per_hour == pytest.approx(32.7726)
+    # AWS lists g5.48xlarge at $16.288/h; the rule counts the family's dearest rate per large-equivalent
+    assert by_family.items[0].usd_per_hour == pytest.approx(0.503 * 96)
+    assert "g5 family's rate, which errs high" in by_family.items[0].what
+    assert unknown_family.items[0].usd_per_hour == pytest.approx(
+        max(prices.families.usd_per_hour_per_large.values())
+    )
+    assert "counted at the dearest family's rate" in unknown_family.items[0].what
+
+
+def test_a_name_that_is_no_instance_type_is_a_clear_error(prices: PriceTable) -> None:
+    box = resource("AWS::EC2::Instance", InstanceType="bigbox", BlockDeviceMappings=[root()])
+
+    with pytest.raises(CostError, match=r"'bigbox' is not an EC2 instance type"):
         price_template(template(Box=box), prices)
 
 
@@ -102,7 +122,9 @@ def test_an_unknown_volume_type_is_a_clear_error(prices: PriceTable) -> None:
 
 
 def test_an_unknown_resource_type_is_a_clear_error(prices: PriceTable) -> None:
-    with pytest.raises(CostError, match=r"Db: resource type AWS::RDS::DBInstance is unknown"):
+    with pytest.raises(
+        CostError, match=r"cannot price AWS::RDS::DBInstance \(Db\): .* labs/catalogue/rds\.py"
+    ):
         price_template(template(Db=resource("AWS::RDS::DBInstance", DBInstanceClass="db.t4g.micro")), prices)
 
 
@@ -343,7 +365,9 @@ def test_a_mixed_group_with_an_on_demand_base_pays_its_first_type_on_demand_for_
     ]
 
 
-def test_weighted_overrides_and_types_without_a_spot_price_are_clear_errors(prices: PriceTable) -> None:
+def test_weighted_overrides_are_a_clear_error_and_a_type_without_a_spot_price_counts_on_demand(
+    prices: PriceTable,
+) -> None:
     weighted = spot_group(mixed("t4g.nano", "t4g.micro", weights=True))
     unknown = spot_group(mixed("t4g.nano", "t3.nano"))
 
@@ -351,7 +375,9 @@ def test_weighted_overrides_and_types_without_a_spot_price_are_clear_errors(pric
         price_template(
             template(Template=launch_template(), Private=subnet(public_ips=False), Group=weighted), prices
         )
-    with pytest.raises(CostError, match=r"'t3\.nano' has no Spot price in the price table"):
-        price_template(
-            template(Template=launch_template(), Private=subnet(public_ips=False), Group=unknown), prices
-        )
+    priced = price_template(
+        template(Template=launch_template(), Private=subnet(public_ips=False), Group=unknown), prices
+    )
+    # AWS's Spot price never exceeds the on-demand price: t3.nano, with no Spot estimate, counts at that
+    (spot,) = [item for item in priced.items if item.what.startswith("Spot")]
+    assert spot.usd_per_hour == pytest.approx(2 * prices.instance("t3.nano", where="").usd_per_hour)

@@ -112,6 +112,8 @@ def test_every_lab_meets_the_issue_cost_goal(costs: dict[str, LabCost]) -> None:
         "LabStepFunction": "yes",
         "LabColdStart": "yes",
         "LabSpot": "yes",
+        "LabBatch": "yes",
+        "LabEfs": "yes",
     }
 
 
@@ -132,7 +134,9 @@ def test_markdown_output_shows_the_table_the_readme_pastes(
 ) -> None:
     monkeypatch.setattr("labs.cost.synth.synthesize_labs", lambda **_: synthesized)
 
-    code = command.run(argparse.Namespace(markdown=True, json=False, cdk_defaults_lines=True))
+    code = command.run(
+        argparse.Namespace(markdown=True, json=False, cdk_defaults_lines=True, labs=[], app=None)
+    )
 
     out = capsys.readouterr().out
     assert code == 0
@@ -147,7 +151,7 @@ def test_the_readme_shows_every_row_labkit_cost_prints(
     synthesized: SynthesizedLabs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("labs.cost.synth.synthesize_labs", lambda **_: synthesized)
-    command.run(argparse.Namespace(markdown=True, json=False, cdk_defaults_lines=False))
+    command.run(argparse.Namespace(markdown=True, json=False, cdk_defaults_lines=False, labs=[], app=None))
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
 
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("|")]
@@ -162,9 +166,9 @@ def test_the_terminal_table_and_json_carry_the_same_figures(
     monkeypatch.setattr("labs.cost.synth.synthesize_labs", lambda **_: synthesized)
     monkeypatch.setenv("COLUMNS", "200")
 
-    command.run(argparse.Namespace(markdown=False, json=False, cdk_defaults_lines=False))
+    command.run(argparse.Namespace(markdown=False, json=False, cdk_defaults_lines=False, labs=[], app=None))
     table = capsys.readouterr().out
-    command.run(argparse.Namespace(markdown=False, json=True, cdk_defaults_lines=False))
+    command.run(argparse.Namespace(markdown=False, json=True, cdk_defaults_lines=False, labs=[], app=None))
     figures = {lab["lab"]: lab for lab in json.loads(capsys.readouterr().out)["labs"]}
 
     assert "│ LabEc2          │ $0.01019 │" in table

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from labs.emulator.env_file import DEFAULT_ENV_FILE, env_file_path
 from tests.local_aws import answers, aws_endpoint
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,8 +32,9 @@ def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_
             break
     endpoint = aws_endpoint("\n".join(line.strip() for line in printed))
     was_answering = answers(endpoint)
-    env_file = ROOT / ".labkit" / "emulator.env"
+    env_file = env_file_path()  # the tests' own (tests/conftest.py), never the checkout's .labkit/
     sourced = env_file.read_text() if env_file.is_file() else ""
+    mode = env_file.stat().st_mode & 0o777 if env_file.is_file() else 0
     command.send_signal(signal.SIGINT)
     try:
         rest, _ = command.communicate(timeout=15)
@@ -46,6 +48,8 @@ def test_labkit_emulator_fits_a_screen_ends_with_exports_that_work_and_stops_on_
     assert any("cdk deploy LabDdbStream" in line for line in printed)
     assert printed[-1].strip() == "export LABKIT_EMULATOR=1"  # the lines to paste come last
     assert f"export AWS_ENDPOINT_URL={endpoint}" in sourced
+    assert mode == 0o600  # it carries the run's secret
+    assert env_file != DEFAULT_ENV_FILE
     assert command.returncode == 0
     assert "emulator stopped" in rest
     assert not answers(endpoint)

@@ -112,3 +112,23 @@ def test_labkit_leftovers_scans_the_region_aws_region_names(
 
     assert main(["leftovers", "LabEc2"]) == 1
     assert volume in capsys.readouterr().out
+
+
+def test_batchs_service_linked_role_is_noted_as_known_and_free_never_a_leftover(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    iam = session.client("iam")
+    role = iam.create_role(
+        RoleName="AWSServiceRoleForBatch",
+        Path="/aws-service-role/batch.amazonaws.com/",
+        AssumeRolePolicyDocument="{}",
+    )["Role"]["RoleName"]
+
+    assert scan_leftovers(session, lab_id="LabBatch") == []
+    assert main(["leftovers", "LabBatch"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # as read, not as the terminal wrapped it
+    assert f"Known, not a leftover: AWS::IAM::Role {role}, account-level, free" in out
+    assert "the service-linked role LabBatch use(s)" in out
+    assert main(["leftovers", "LabEc2"]) == 0
+    assert role not in capsys.readouterr().out
+    iam.delete_role(RoleName=role)

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from labs.catalogue import UnknownResourceTypeError, entry
+from labs.catalogue.iam import AWS_MANAGED_POLICY_ACTIONS
 from labs.preflight.permissions import (
-    CLOUDFORMATION_ACTIONS,
-    UnknownResourceTypeError,
+    deploy_actions,
     execution_role_actions,
     lab_actions,
+    managed_policy_actions,
+    not_simulated_note,
     readme_list,
 )
 from tests.synth import Template
@@ -48,7 +51,68 @@ def test_the_list_holds_what_the_expiry_the_cleaner_and_the_stream_need(
 def test_every_resource_type_of_every_lab_has_its_cloudformation_actions(
     templates: dict[str, Template],
 ) -> None:
-    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()} - {"AWS::CDK::Metadata"}
-    assert types <= set(CLOUDFORMATION_ACTIONS)
-    with pytest.raises(UnknownResourceTypeError, match="AWS::EFS::FileSystem"):
-        execution_role_actions({"Resources": {"Files": {"Type": "AWS::EFS::FileSystem"}}})
+    types = {r["Type"] for t in templates.values() for r in t["Resources"].values()}
+    assert all(entry(t).deploy_actions is not None for t in types)
+    assert all(not deploy_actions(t).not_simulated for t in templates.values())
+    with pytest.raises(UnknownResourceTypeError, match="AWS::FSx::FileSystem"):
+        execution_role_actions({"Resources": {"Files": {"Type": "AWS::FSx::FileSystem"}}})
+
+
+def test_a_type_the_catalogue_does_not_know_is_named_as_not_simulated_not_skipped() -> None:
+    template = {
+        "Resources": {"Files": {"Type": "AWS::FSx::FileSystem"}, "Queue": {"Type": "AWS::SQS::Queue"}}
+    }
+
+    found = deploy_actions(template)
+
+    assert "sqs:CreateQueue" in found.actions
+    assert found.note() == (
+        "its permissions are not simulated for AWS::FSx::FileSystem (the kit's catalogue has no entry for it)"
+    )
+
+
+def test_the_aws_managed_policies_the_labs_attach_are_simulated_with_their_actions(
+    templates: dict[str, Template],
+) -> None:
+    efs, ec2 = managed_policy_actions(templates["LabEfs"]), managed_policy_actions(templates["LabEc2"])
+
+    assert efs.actions == set(AWS_MANAGED_POLICY_ACTIONS["service-role/AWSLambdaVPCAccessExecutionRole"])
+    assert {"ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"} <= set(
+        lab_actions(templates["LabEfs"])
+    )
+    assert "ssmmessages:CreateControlChannel" in ec2.actions
+    assert all(not managed_policy_actions(t).not_simulated for t in templates.values())
+    assert managed_policy_actions(templates["LabStepFunction"]).actions == frozenset()
+
+
+def test_a_managed_policy_the_kit_does_not_know_is_named_as_not_simulated() -> None:
+    partition_arn = {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonS3ReadOnlyAccess"]]
+    }
+    template = {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "ManagedPolicyArns": [
+                        partition_arn,
+                        "arn:aws:iam::123456789012:policy/TheirOwn",
+                        {"Ref": "Mine"},
+                    ]
+                },
+            },
+            "Mine": {
+                "Type": "AWS::IAM::ManagedPolicy",
+                "Properties": {
+                    "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage"}]}
+                },
+            },
+        }
+    }
+
+    assert "sqs:SendMessage" in lab_actions(template)
+    assert not_simulated_note(template) == (
+        "its permissions are not simulated for the AWS managed policy AmazonS3ReadOnlyAccess (its actions "
+        "are not in labs/catalogue/iam.py); its permissions are not simulated for the managed policy "
+        "arn:aws:iam::123456789012:policy/TheirOwn (its document is not in the template)"
+    )

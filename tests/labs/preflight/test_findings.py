@@ -10,7 +10,7 @@ import pytest
 
 from labs.cost.prices import PriceTable, load_prices
 from labs.preflight.lab_lines import powertools_region_line
-from labs.preflight.quotas import LAMBDA_CONCURRENCY, Limit, Quota, check_quotas
+from labs.preflight.quotas import FARGATE_VCPUS, LAMBDA_CONCURRENCY, Limit, Quota, check_quotas
 from labs.preflight.results import FAIL, OK
 from labs.preflight.service_roles import auto_scaling_role_arn, missing_key_permissions
 from labs.settings import LabSettings
@@ -64,6 +64,31 @@ def test_a_class_of_30_on_a_function_lab_is_over_a_new_accounts_lambda_concurren
     assert [c.status for c in single if c.quota is LAMBDA_CONCURRENCY] == ["ok"]
     no_functions = check_quotas(templates["LabAsg"], ec2=ec2, quotas=NewAccount(), prices=prices)
     assert LAMBDA_CONCURRENCY not in [c.quota for c in no_functions]
+
+
+def test_a_class_of_30_on_lab_batch_deploys_but_its_array_jobs_would_wait_for_fargate_vcpus(
+    session: boto3.Session, templates: dict[str, Template], prices: PriceTable
+) -> None:
+    ec2 = session.client("ec2")
+    checks = check_quotas(templates["LabBatch"], ec2=ec2, quotas=NewAccount(), prices=prices, learners=30)
+
+    (fargate,) = [c for c in checks if c.quota is FARGATE_VCPUS]
+    line = fargate.line()
+    # the deploy takes no vCPU: the line passes, and names the increase the class's jobs need together
+    assert (fargate.status, line.status) == ("scaling", OK)
+    assert line.check == "quota Fargate On-Demand vCPUs (fargate L-3032A538)"
+    assert "0 used + 0 needed" in line.detail
+    assert "growing to its maximum needs 120: array jobs submitted together would wait in RUNNABLE" in (
+        line.detail
+    )
+    assert line.fix == (
+        "aws service-quotas request-service-quota-increase --service-code fargate --quota-code L-3032A538 "
+        "--desired-value 120"
+    )
+    single = check_quotas(templates["LabBatch"], ec2=ec2, quotas=NewAccount(), prices=prices)
+    assert [c.status for c in single if c.quota is FARGATE_VCPUS] == ["ok"]
+    no_batch = check_quotas(templates["LabStepFunction"], ec2=ec2, quotas=NewAccount(), prices=prices)
+    assert FARGATE_VCPUS not in [c.quota for c in no_batch]
 
 
 def test_a_region_without_the_powertools_layer_is_refused_at_synth_and_in_preflight(

@@ -63,6 +63,49 @@ def test_the_boundary_simulation_names_the_actions_it_would_deny(
     assert "s3:ListBucket" not in line.detail
 
 
+def test_the_simulation_holds_the_actions_of_the_aws_managed_policies_the_roles_attach(
+    session: boto3.Session, templates: dict[str, Template]
+) -> None:
+    """LabEfs's functions attach AWSLambdaVPCAccessExecutionRole, LabEc2's instance
+    AmazonSSMManagedInstanceCore: a boundary that denies what those grant stops the lab on AWS, so preflight
+    must not pass it."""
+    no_network_interfaces = {
+        "Version": "2012-10-17",
+        "Statement": [
+            BOUNDARY["Statement"][0],
+            {
+                "Effect": "Deny",
+                "Action": ["ec2:CreateNetworkInterface", "ssmmessages:CreateControlChannel"],
+                "Resource": "*",
+            },
+        ],
+    }
+    session.client("iam").create_policy(
+        PolicyName="NoNetworkInterfaces", PolicyDocument=json.dumps(no_network_interfaces)
+    )
+
+    def line(lab_id: str) -> Line:
+        found = landing_zone_lines(
+            session,
+            lab_id=lab_id,
+            template=templates[lab_id],
+            region=session.region_name,
+            bootstrap=Bootstrap(),
+            boundary="NoNetworkInterfaces",
+            zone=None,
+        )
+        (simulated,) = [line for line in found if "iam:SimulateCustomPolicy" in line.check]
+        return simulated
+
+    efs, ec2 = line("LabEfs"), line("LabEc2")
+
+    assert efs.status == FAIL
+    assert "the boundary denies 1 of" in efs.detail
+    assert "ec2:CreateNetworkInterface (a function in a VPC cannot be created)" in efs.detail
+    assert ec2.status == FAIL
+    assert "ssmmessages:CreateControlChannel (Session Manager cannot reach the instance)" in ec2.detail
+
+
 def test_an_allowing_boundary_passes(session: boto3.Session, templates: dict[str, Template]) -> None:
     iam = session.client("iam")
     allow_all = {"Version": "2012-10-17", "Statement": [BOUNDARY["Statement"][0]]}
@@ -104,6 +147,25 @@ def test_auto_scaling_needs_its_service_linked_role_and_a_key_it_may_use(
     assert "kms:CreateGrant" in before[ebs].detail
     assert "Client.InternalError" in before[ebs].detail
     assert (after[role].status, after[ebs].status) == (OK, OK)
+
+
+def test_lab_batch_needs_batchs_service_linked_role_and_names_the_command_that_creates_it(
+    session: boto3.Session, templates: dict[str, Template]
+) -> None:
+    role = "Batch service-linked role AWSServiceRoleForBatch exists"
+    before = lines_of(session, "LabBatch", templates["LabBatch"])
+    session.client("iam").create_service_linked_role(AWSServiceName="batch.amazonaws.com")
+    after = lines_of(session, "LabBatch", templates["LabBatch"])
+
+    assert before[role].status == CANNOT_TELL
+    assert "the first compute environment without a service role creates it" in before[role].detail
+    assert before[role].fix.startswith(
+        "aws iam create-service-linked-role --aws-service-name batch.amazonaws.com"
+    )
+    assert after[role].status == OK
+    # a lab without Batch does not ask for it; LabBatch does not ask for Auto Scaling's
+    assert role not in lines_of(session, "LabAsg", templates["LabAsg"])
+    assert not [check for check in after if "Auto Scaling" in check]
 
 
 def test_the_zones_are_those_fn_getazs_returns(

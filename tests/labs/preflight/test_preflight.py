@@ -69,6 +69,13 @@ def test_lab_needs_come_from_the_synthesized_templates(
     assert lab_needs(templates["LabDdbStream"], prices) == {
         "Lambda concurrent executions": Need(at_deploy=2, at_most=2)
     }
+    # the deploy starts no Fargate task; an array job takes the compute environment's maxvCpus at most
+    assert lab_needs(templates["LabBatch"], prices) == {
+        "Lambda concurrent executions": Need(at_deploy=2, at_most=2),
+        "Fargate On-Demand vCPUs": Need(at_deploy=0, at_most=4),
+        "VPCs": Need(at_deploy=1, at_most=1),
+        "Internet gateways": Need(at_deploy=1, at_most=1),
+    }
 
 
 def test_far_from_every_limit_lab_ec2_is_ok(
@@ -191,7 +198,14 @@ def test_only_standard_families_count_against_the_standard_vcpu_quota(
 
 
 def preflight_args(lab: str, **options: Any) -> argparse.Namespace:
-    defaults = {"region": REGION, "learners": 1, "zone": None, "toolkit_stack_name": None, "context": []}
+    defaults = {
+        "region": REGION,
+        "learners": 1,
+        "zone": None,
+        "toolkit_stack_name": None,
+        "context": [],
+        "app": None,
+    }
     return argparse.Namespace(lab=lab, **{**defaults, **options})
 
 
@@ -215,7 +229,7 @@ def bootstrap_the_emulator_account(ec2: EC2Client) -> None:
 def wide(monkeypatch: pytest.MonkeyPatch, templates: dict[str, Template]) -> None:
     """A wide terminal, so table cells read whole; the lab templates without a synth per test."""
     monkeypatch.setenv("COLUMNS", "400")
-    monkeypatch.setattr(command, "lab_template", lambda lab_id: templates[lab_id])
+    monkeypatch.setattr(command, "lab_template", lambda lab_id, assembly=None: templates[lab_id])
 
 
 def test_a_class_of_30_names_each_quota_it_exceeds_and_the_increase_to_request(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from labs.preflight.service_roles import AUTO_SCALING_ROLE, KEY_GRANT_ACTION, KEY_USE_ACTIONS
+from labs.preflight.service_roles import AUTO_SCALING_ROLE, BATCH, KEY_GRANT_ACTION, KEY_USE_ACTIONS
 
 README = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
 
@@ -20,6 +20,8 @@ def test_the_organisation_rule_exemptions_are_named() -> None:
         "iam:CreateInstanceProfile",
         "iam:CreateServiceLinkedRole",
         AUTO_SCALING_ROLE,
+        BATCH.role,
+        BATCH.service,
     ):
         assert exemption in text, exemption
 
@@ -43,6 +45,7 @@ def test_leaves_nothing_behind_names_what_aws_keeps() -> None:
     text = README.split("leaves nothing of the lab behind", 1)[1].split("\n## ", 1)[0]
     assert "bootstrap bucket" in text
     assert AUTO_SCALING_ROLE in text
+    assert BATCH.role in text
     assert "resource policy" in text
 
 
@@ -53,6 +56,8 @@ def test_the_preflight_lines_the_readme_names_are_the_ones_preflight_prints() ->
         "Auto Scaling service-linked role AWSServiceRoleForAutoScaling exists",
         "the default EBS key lets Auto Scaling launch encrypted volumes",
         "quota Lambda concurrent executions (lambda L-B99A9384)",
+        "quota Fargate On-Demand vCPUs (fargate L-3032A538)",
+        "Batch service-linked role AWSServiceRoleForBatch exists",
         "zones CloudFormation picks for <Lab> (Fn::GetAZs)",
     ):
         assert check in table, check

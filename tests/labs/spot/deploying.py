@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 
-from labs.constructs.functions import LAMBDA_SRC
+from labs.constructs.function_facts import LAMBDA_SRC
 from labs.settings import LabSettings
 from tests.synth import synth_lab
 

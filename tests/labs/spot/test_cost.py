@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from labs.catalogue.fis import action_minutes
 from labs.cost import command
 from labs.cost.goals import LabCost
-from labs.cost.per_run import action_minutes
 from labs.cost.prices import CostError, load_prices
 from labs.cost.synth import SynthesizedLabs, Template, synthesize_cdk_defaults
 from tests.synth import CDK_GROUP

@@ -29,11 +29,13 @@ _ACTION_NAMES = {
 # every write the class tools make through the teacher's role: the checks', the guard's and the destroy's
 WRITES = frozenset(
     {
+        "batch:SubmitJob",
         "cloudformation:DeleteStack",
         "dynamodb:PutItem",
         "ec2:TerminateInstances",
         "fis:StartExperiment",
         "lambda:InvokeFunction",
+        "lambda:UpdateFunctionConfiguration",
         "states:StartExecution",
     }
 )
@@ -101,6 +103,7 @@ def _function(params: dict[str, Any]) -> str:
 _RESOURCES: dict[str, tuple[str, Any]] = {
     "dynamodb:PutItem": ("dynamodb", lambda p: [f"table/{p['TableName']}"]),
     "lambda:InvokeFunction": ("lambda", lambda p: [_function(p)]),
+    "lambda:UpdateFunctionConfiguration": ("lambda", lambda p: [_function(p)]),
     "ec2:TerminateInstances": ("ec2", lambda p: [f"instance/{i}" for i in p["InstanceIds"]]),
     "fis:StartExperiment": ("fis", lambda p: [f"experiment-template/{p['experimentTemplateId']}"]),
     "ssm:GetParameter": ("ssm", lambda p: [f"parameter{p['Name']}"]),
@@ -122,7 +125,7 @@ def resources(call: Call, account: str) -> list[str]:
 def lab_tag(admin: boto3.Session, call: Call, resource: str) -> str | None:
     """The labkit:lab tag of the resource a tag-conditioned write acts on, read as its account's admin."""
     tags: dict[str, str] = {}
-    if call.action == "lambda:InvokeFunction":
+    if call.action in {"lambda:InvokeFunction", "lambda:UpdateFunctionConfiguration"}:
         function = resource.rsplit(":", 1)[0] if resource.count(":") > 6 else resource
         tags = admin.client("lambda").list_tags(Resource=function)["Tags"]
     elif call.action == "states:StartExecution":

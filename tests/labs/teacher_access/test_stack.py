@@ -127,7 +127,11 @@ def test_the_role_writes_only_what_checks_write_and_only_on_the_labs_resources(t
 
     assert writes == WRITES
     for s in statements:
-        if set(as_list(s["Action"])) & {"ec2:TerminateInstances", "lambda:InvokeFunction"}:
+        if set(as_list(s["Action"])) & {
+            "ec2:TerminateInstances",
+            "lambda:InvokeFunction",
+            "lambda:UpdateFunctionConfiguration",
+        }:
             assert s["Condition"] == {"StringEquals": {"aws:ResourceTag/labkit:lab": list(lab_ids())}}
     for dangerous in ("iam:PassRole", "iam:CreateRole", "ec2:RunInstances", "s3:PutObject", "sts:AssumeRole"):
         assert not allowed(statements, dangerous, "*"), dangerous

@@ -25,7 +25,11 @@ def test_a_stack_with_a_non_empty_bucket_ends_delete_failed_and_keeps_the_bucket
         for r in cloudformation.list_stack_resources(StackName=stack)["StackResourceSummaries"]
     ]
     events = cloudformation.describe_stack_events(StackName=stack)["StackEvents"]
-    reasons = [e.get("ResourceStatusReason", "") for e in events if e["ResourceStatus"] == "DELETE_FAILED"]
+    reasons = [
+        e.get("ResourceStatusReason", "")
+        for e in events
+        if e["ResourceStatus"] == "DELETE_FAILED" and e["LogicalResourceId"] == "Output"
+    ]
     s3.delete_object(Bucket=bucket, Key="users.csv")
     cloudformation.delete_stack(StackName=stack)
 

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,9 @@ from typing import IO, Any
 from local_aws.services.awslambda.runtime import platform_log
 from local_aws.services.awslambda.runtime.invoke import (
     BOOTSTRAP,
+    MOUNTS_VARIABLE,
+    READ_ONLY_FILE_SYSTEM,
+    FileMount,
     FunctionSpec,
     Invocation,
     RuntimeFiles,
@@ -36,6 +40,8 @@ from local_aws.services.awslambda.runtime.invoke import (
 from local_aws.services.awslambda.runtime.platform_log import ON_DEMAND, Report
 
 MARK = "\x1e\x1eLABKIT-RUNTIME "
+# every execution environment has a /tmp of its own, gone with it (Lambda's ephemeral storage)
+TMP_PATH = "/tmp"  # noqa: S108 - the path a function sees, mapped to the environment's own folder
 # Lambda's limit on an on-demand INIT phase; a slower init is retried inside the invoke on AWS
 INIT_LIMIT_S = 10.0
 
@@ -90,6 +96,7 @@ class ExecutionEnvironment:
         self._endpoint = endpoint
         self._process: subprocess.Popen[bytes] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self.tmp_dir = files.root / "tmp" / self.id
 
     @property
     def alive(self) -> bool:
@@ -108,6 +115,13 @@ class ExecutionEnvironment:
             code_dir=code_dir,
             initialization_type=self.initialization_type,
         )
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        # the function's code, layers and runtime are read-only where they are (they may be under /tmp)
+        own_files = FileMount(
+            path=str(self._files.root), host_dir=self._files.root, access=READ_ONLY_FILE_SYSTEM
+        )
+        mounts = [*spec.mounts, FileMount(path=TMP_PATH, host_dir=self.tmp_dir), own_files]
+        environment[MOUNTS_VARIABLE] = json.dumps([mount.as_json() for mount in mounts])
         setup = {
             "handler": spec.handler,
             "paths": paths,
@@ -207,6 +221,7 @@ class ExecutionEnvironment:
         if process.stdout is not None:
             with contextlib.suppress(OSError):
                 process.stdout.close()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
     # -- the process ------------------------------------------------------------------------------
     def _spawn(self, environment: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:

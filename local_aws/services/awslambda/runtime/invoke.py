@@ -30,8 +30,40 @@ PYTHON_RUNTIME = "python3.13"
 BILLING_STEP_MS = 1
 
 
+# the runtime reads the function's mounts from this variable and removes it before the handler is imported
+MOUNTS_VARIABLE = "LABKIT_MOUNTS"
+READ_WRITE, READ_ONLY, NO_ACCESS = "rw", "ro", "none"
+# read-only as a file system (a write fails with EROFS), as Lambda's /var/task and /opt are
+READ_ONLY_FILE_SYSTEM = "rofs"
+
+
 class RuntimeFilesError(RuntimeError):
     """A deployed zip or layer the emulator cannot unpack; the message names it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileMount:
+    """A folder of this machine that a function's process sees at a path of its own: an EFS access point at
+    its LocalMountPath, the environment's own /tmp. `access` is what the function's POSIX user may do there
+    (READ_WRITE, READ_ONLY, NO_ACCESS): anything more fails with Permission denied, as on AWS."""
+
+    path: str
+    host_dir: Path
+    access: str = READ_WRITE
+
+    def as_json(self) -> dict[str, str]:
+        """What the runtime's side reads from MOUNTS_VARIABLE."""
+        return {"path": self.path, "host": str(self.host_dir), "access": self.access}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceError:
+    """Lambda's own error for an invocation that never reached the function (a file system it cannot mount):
+    the API's error code, message and HTTP status, as the Invoke API reference lists them."""
+
+    code: str
+    message: str
+    status: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +90,8 @@ class FunctionSpec:
     log_format: str = "Text"
     # the rest of the configuration (description, role): any update of it retires warm environments, as on AWS
     revision: str = ""
+    # the file systems it mounts (FileSystemConfigs), each at its LocalMountPath
+    mounts: tuple[FileMount, ...] = ()
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -66,6 +100,7 @@ class FunctionSpec:
         settings = [self.arn, self.version, self.handler, self.runtime, self.timeout_s, self.memory_mb]
         settings += [sorted(self.environment.items()), [str(p) for p in self.layer_dirs], self.log_format]
         settings.append(self.revision)
+        settings.append([mount.as_json() for mount in self.mounts])
         digest.update(json.dumps(settings, default=str).encode("utf-8"))
         return digest.hexdigest()
 
@@ -87,6 +122,8 @@ class Invocation:
     init_ms: float | None = None
     # which execution environment served it ("" when none could start)
     environment_id: str = ""
+    # set when Lambda itself refused the invocation (the function never ran): the caller gets this API error
+    service_error: ServiceError | None = None
 
 
 class RuntimeFiles:

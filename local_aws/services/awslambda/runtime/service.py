@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from local_aws.moto_bridge import backend, moto_name
-from local_aws.services.awslambda.runtime.invoke import FunctionSpec, Invocation, RuntimeFiles
+from local_aws.services.awslambda.runtime.invoke import (
+    FileMount,
+    FunctionSpec,
+    Invocation,
+    RuntimeFiles,
+    ServiceError,
+)
 from local_aws.services.awslambda.runtime.pool import EnvironmentPool
 from local_aws.services.awslambda.runtime.provisioned import (
     FAILED,
@@ -28,6 +34,7 @@ from local_aws.services.awslambda.runtime.provisioned import (
     ProvisionedConfig,
     ProvisionedConfigs,
 )
+from local_aws.services.efs.mounts import MountError, file_system_configs, function_mounts
 from local_aws.settings import idle_seconds
 
 # AWS-managed public layers the kit uses, made of packages the kit's venv has (Powertools for Lambda)
@@ -43,6 +50,14 @@ LOG_TAIL_BYTES = 4096
 
 class LambdaServiceError(RuntimeError):
     """The emulator cannot run this function (not Python, no code); the message says why."""
+
+
+class FileSystemMountError(LambdaServiceError):
+    """Lambda could not mount the function's file system: the invocation fails with Lambda's own error."""
+
+    def __init__(self, error: ServiceError) -> None:
+        super().__init__(f"{error.code}: {error.message}")
+        self.error = error
 
 
 @dataclass
@@ -106,7 +121,8 @@ def _credentials(function: Any) -> dict[str, str]:
         role_session_name=function.function_name[:64],
         role_arn=function.role,
         policy="",
-        duration=3600,
+        # an environment may stay warm for hours: its credentials must not expire under it
+        duration=43200,
         external_id="",
     )
     return {
@@ -130,6 +146,21 @@ def _layer_dirs(function: Any, files: RuntimeFiles) -> list[Path]:
             raise LambdaServiceError(f"layer {arn} has no content in the emulator")
         folders.append(files.unpacked("layers", version.code_bytes))
     return folders
+
+
+def _mounts(function: Any) -> tuple[FileMount, ...]:
+    """The function's file systems, mounted as Lambda mounts them at invocation (services/efs/mounts.py)."""
+    configs = file_system_configs(function)
+    if not configs:
+        return ()
+    try:
+        mounted = function_mounts(
+            configs, function.vpc_config, account_id=function.account_id, region=function.region
+        )
+    except MountError as error:
+        failure = ServiceError(code=error.code, message=error.message, status=error.status)
+        raise FileSystemMountError(failure) from None
+    return tuple(FileMount(path=m.local_path, host_dir=m.host_dir, access=m.access) for m in mounted)
 
 
 def spec_of(function: Any) -> FunctionSpec:
@@ -159,6 +190,7 @@ def spec_of(function: Any) -> FunctionSpec:
         region=function.region,
         credentials=_credentials(function),
         layer_dirs=_layer_dirs(function, service.files),
+        mounts=_mounts(function),
     )
 
 
@@ -201,6 +233,7 @@ def run(function: Any, event: Any, *, qualifier: str | None = None) -> Invocatio
             log_stream="",
             log_lines=[],
             duration_ms=0.0,
+            service_error=error.error if isinstance(error, FileSystemMountError) else None,
         )
     provisioned_for = None
     if qualifier:

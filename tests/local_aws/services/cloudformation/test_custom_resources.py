@@ -10,7 +10,10 @@ import pytest
 
 from tests.local_aws.services.stacks import ANSWERING, deploy, function_zip, python_function, status, unique
 
-CLEANER = Path(__file__).resolve().parents[4] / "lambda_src" / "bucket_cleaner" / "handler.py"
+LAMBDA_SRC = Path(__file__).resolve().parents[4] / "lambda_src"
+CLEANER = LAMBDA_SRC / "bucket_cleaner" / "handler.py"
+# the answer to CloudFormation the cleaner shares with the kit's other custom resource functions
+RESPONSE = LAMBDA_SRC / "cfn_response" / "__init__.py"
 
 
 def cleaner(session: boto3.Session) -> str:
@@ -23,7 +26,11 @@ def cleaner(session: boto3.Session) -> str:
         Handler="bucket_cleaner.handler.handler",
         Code={
             "ZipFile": function_zip(
-                {"bucket_cleaner/__init__.py": "", "bucket_cleaner/handler.py": CLEANER.read_text()}
+                {
+                    "bucket_cleaner/__init__.py": "",
+                    "bucket_cleaner/handler.py": CLEANER.read_text(),
+                    "cfn_response/__init__.py": RESPONSE.read_text(),
+                }
             )
         },
         Timeout=60,

@@ -161,7 +161,9 @@ def test_spot_price_history_answers_with_dated_prices_below_on_demand(session: b
 
 
 def interrupt(local_aws: LocalAws, instance_id: str) -> SpotInterruption:
-    return interrupt_spot_instance(local_aws.endpoint, instance_id, warning_s=WARNING_S)
+    return interrupt_spot_instance(
+        local_aws.endpoint, instance_id, warning_s=WARNING_S, credentials=local_aws.credentials
+    )
 
 
 def wait_until_terminated(session: boto3.Session, instance_id: str) -> str:

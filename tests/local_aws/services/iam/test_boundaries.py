@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.local_aws.services.stacks import deploy, status, unique
+from tests.local_aws.services.stacks import deploy, status, unique, update
 
 pytestmark = pytest.mark.emulator
 TRUST = json.dumps(
@@ -87,3 +87,55 @@ def test_a_stack_whose_role_names_a_missing_boundary_fails_and_rolls_back(sessio
     assert status(session, stack) == "ROLLBACK_COMPLETE"
     events = session.client("cloudformation").describe_stack_events(StackName=stack)["StackEvents"]
     assert any("does not exist or is not attachable" in e.get("ResourceStatusReason", "") for e in events)
+
+
+def _role(boundary: str | None = None, description: str = "") -> dict[str, object]:
+    properties: dict[str, object] = {
+        "AssumeRolePolicyDocument": json.loads(TRUST),
+        "Description": description,
+    }
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {**properties, **({"PermissionsBoundary": boundary} if boundary else {})},
+    }
+
+
+def _boundary_of(session: boto3.Session, stack: str) -> str | None:
+    cloudformation = session.client("cloudformation")
+    name = cloudformation.describe_stack_resource(StackName=stack, LogicalResourceId="Role")[
+        "StackResourceDetail"
+    ]["PhysicalResourceId"]
+    role = session.client("iam").get_role(RoleName=name)["Role"]
+    return role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+
+
+def test_a_boundary_added_to_a_deployed_role_that_does_not_exist_fails_the_update(
+    session: boto3.Session,
+) -> None:
+    stack = deploy(session, {"Role": _role()})
+
+    update(session, stack, {"Role": _role(MISSING, "redeployed")})
+
+    assert status(session, stack) == "UPDATE_ROLLBACK_COMPLETE"
+    events = session.client("cloudformation").describe_stack_events(StackName=stack)["StackEvents"]
+    assert any(f"Scope ARN: {MISSING} does not exist" in e.get("ResourceStatusReason", "") for e in events)
+    assert _boundary_of(session, stack) is None
+
+
+def test_a_boundary_added_changed_or_removed_by_an_update_reaches_the_role(session: boto3.Session) -> None:
+    power_user, read_only = (
+        "arn:aws:iam::aws:policy/PowerUserAccess",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
+    stack = deploy(session, {"Role": _role()})
+
+    seen = []
+    for boundary in (power_user, read_only, None):
+        update(session, stack, {"Role": _role(boundary, f"with {boundary}")})
+        seen.append((status(session, stack), _boundary_of(session, stack)))
+
+    assert seen == [
+        ("UPDATE_COMPLETE", power_user),
+        ("UPDATE_COMPLETE", read_only),
+        ("UPDATE_COMPLETE", None),
+    ]

@@ -98,7 +98,7 @@ def test_a_schedule_whose_role_may_delete_the_stack_deletes_it_with_the_stack_se
 ) -> None:
     stack_id, schedule, _ = lab(session, service_role=True)
 
-    answer = fire_schedule(local_aws.endpoint, schedule)
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
 
     assert answer.outcome == "deleted"
     assert status(session, stack_id) == "DELETE_COMPLETE"
@@ -109,7 +109,7 @@ def test_without_a_service_role_a_delete_stack_only_role_fails_every_delete(
 ) -> None:
     stack_id, schedule, _ = lab(session, service_role=False)
 
-    answer = fire_schedule(local_aws.endpoint, schedule)
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
 
     events = session.client("cloudformation").describe_stack_events(StackName=stack_id)["StackEvents"]
     assert answer.outcome == "delete failed"
@@ -122,7 +122,7 @@ def test_a_role_that_may_not_delete_the_stack_fails_the_target_into_the_dead_let
 ) -> None:
     stack_id, schedule, queue = lab(session, service_role=True, statements=[])
 
-    answer = fire_schedule(local_aws.endpoint, schedule)
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
 
     assert answer.outcome == "target failed"
     assert "AccessDenied" in answer.detail
@@ -135,7 +135,7 @@ def test_a_role_that_may_not_delete_the_stack_fails_the_target_into_the_dead_let
 
 def test_an_unknown_schedule_is_a_clear_error(local_aws: LocalAws) -> None:
     with pytest.raises(EmulatorCallError, match="refused schedules/fire"):
-        fire_schedule(local_aws.endpoint, "no-such-schedule")
+        fire_schedule(local_aws.endpoint, "no-such-schedule", credentials=local_aws.credentials)
 
 
 def test_a_schedule_fires_by_itself_when_its_time_comes(session: boto3.Session) -> None:
@@ -166,7 +166,7 @@ def test_the_kits_trust_for_the_default_schedule_group_lets_scheduler_delete_the
     default_group = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default"
     stack_id, schedule, _ = lab(session, service_role=True, trust=confused_deputy_trust(default_group))
 
-    answer = fire_schedule(local_aws.endpoint, schedule)
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
 
     assert answer.outcome == "deleted"
     assert status(session, stack_id) == "DELETE_COMPLETE"
@@ -179,7 +179,7 @@ def test_a_trust_for_another_schedule_group_is_refused_as_aws_refuses_it(
     other_group = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/someone-elses"
     stack_id, schedule, _ = lab(session, service_role=True, trust=confused_deputy_trust(other_group))
 
-    answer = fire_schedule(local_aws.endpoint, schedule)
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
 
     assert answer.outcome == "target failed"
     assert "does not trust scheduler.amazonaws.com for a schedule of" in answer.detail

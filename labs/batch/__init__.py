@@ -1,0 +1,1 @@
+"""LabBatch — "containers, no Docker": an array job on Fargate; stack.py builds it, check.py proves it."""
