@@ -37,7 +37,10 @@ def accepts_handler_code(lab_id: str) -> bool:
 def handler_folder(text: str) -> Path:
     """The folder `text` names, resolved, once it holds a handler.py that imports; HandlerCodeError if not."""
     folder = Path(text).expanduser()
-    first, *others = handler_labs() or ["<Lab>"]
+    labs = handler_labs()
+    # a learner's folder is my-labs/<Lab>: its name says which lab, and the answer names that one alone
+    named = [lab_id for lab_id in labs if lab_id == folder.name]
+    first, *others = named or labs or ["<Lab>"]
     write_one = f"write one with `labkit exercise {first}`" + (f" (or {', '.join(others)})" if others else "")
     if not folder.is_dir():
         meant = nearest_folder(folder)

@@ -23,6 +23,7 @@ from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.deployed.session import aws_failure
 from labs.registry import lab, lab_ids, run_check
 from labs.shared_facts import stack_name
+from labs.teacher_access.facts import STACK_ID as TEACHER_STACK
 from labs.terminal import ProgressUpdate
 
 if TYPE_CHECKING:
@@ -153,7 +154,9 @@ def unreachable(cell_of: Unreachable, lab_id: str) -> GradedCell:
         grade=Grade.ERROR,
         headline=f"account {cell_of.account} not reached: role {cell_of.role_arn} cannot be assumed "
         f"({cell_of.reason})",
-        hint="ask for that role to trust the teacher's account, then rerun the class check",
+        # the kit's own role stack is how a learner account trusts the teacher (README, "The teacher's role")
+        hint=f"in account {cell_of.account}, deploy {TEACHER_STACK} with -c teacherPrincipals=<your role's "
+        "ARN> -c classExternalId=<the roster's external-id>, then rerun the class check",
     )
 
 

@@ -26,8 +26,6 @@ ROUNDS = 3
 # so on AWS, where 128 MB gets a fraction of a CPU for both, the ratio carries over (not measured: no account)
 MIN_RATIO = 2.5
 MIN_EXTRA_MS = 100.0
-# below this ratio both functions do the same work at init
-SAME_WORK_RATIO = 1.3
 
 
 @dataclass(frozen=True)
@@ -78,17 +76,14 @@ class InitComparison:
 
 
 def heavy_init_gap(comparison: InitComparison, *, profile_variable: str, heavy: str) -> str:
-    """What step 2 still lacks, read from the two inits (the comparison has its samples and did not pass)."""
-    if comparison.ratio < SAME_WORK_RATIO:
-        return (
-            f"the heavy init costs what the light one does ({comparison.ratio:.1f}x), so nothing heavy runs "
-            f"at init yet: when {profile_variable} is {heavy}, import boto3 and create its clients at module "
-            "level, not inside the handler"
-        )
+    """What step 2 still lacks, read from the two inits (the comparison has its samples and did not pass).
+
+    One answer for any ratio under the bar: between "the same work in both" and "a little heavier" the
+    ratio moves with the machine's load, and the hint must not change with it."""
     return (
-        f"the heavy init is only {comparison.ratio:.1f}x the light one: keep the light profile light (import "
-        f"boto3 and create clients only when {profile_variable} is {heavy}) and create the heavy profile's "
-        "clients at module level"
+        f"the heavy init is only {comparison.ratio:.1f}x the light one, so nothing heavy runs at init yet: "
+        f"when {profile_variable} is {heavy}, import boto3 and create its clients at module level, not "
+        "inside the handler, and keep the light profile light"
     )
 
 

@@ -212,3 +212,19 @@ def test_cdks_own_keys_and_unrelated_keys_pass() -> None:
     settings = LabSettings.from_context(lambda _key: None, {}, now=NOW, keys=keys)
 
     assert settings.ttl_hours == DEFAULT_TTL_HOURS
+
+
+def test_a_handler_folder_named_after_its_lab_is_answered_for_that_lab_alone(tmp_path: Path) -> None:
+    mine = tmp_path / "my-labs" / "LabColdStart"
+    mine.mkdir(parents=True)
+    elsewhere = tmp_path / "mine"
+    elsewhere.mkdir()
+
+    with pytest.raises(SettingsError) as named:
+        parse_handler_code(str(mine))
+    with pytest.raises(SettingsError) as unnamed:
+        parse_handler_code(str(elsewhere))
+
+    assert "write one with `labkit exercise LabColdStart`" in str(named.value)
+    assert "(or " not in str(named.value)
+    assert "(or " in str(unnamed.value)

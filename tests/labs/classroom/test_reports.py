@@ -424,3 +424,11 @@ def test_gradescope_output_of_learner_text_is_valid_json_shown_as_text(hostile: 
     assert (
         "<img src=x onerror=alert(1)>" in results["tests"][1]["output"]
     )  # as text: Gradescope won't render it
+
+
+def test_an_unreachable_learner_s_hint_names_the_kit_s_teacher_role_stack(every_grade: ClassGrid) -> None:
+    dave = every_grade.cells[("dave", "LabDdbStream")]
+
+    assert dave.grade is Grade.ERROR
+    assert "in account 444444444444, deploy LabkitTeacherAccess with -c teacherPrincipals=" in dave.hint
+    assert "classExternalId=" in dave.hint

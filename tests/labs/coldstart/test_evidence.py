@@ -60,12 +60,20 @@ def test_a_small_gap_is_not_heavy_enough() -> None:
     assert not InitComparison(light_ms=(60.0,) * 3, heavy_ms=(120.0,) * 3).heavier
 
 
-def test_the_heavy_init_hint_tells_no_heavy_work_from_heavy_work_in_both_profiles() -> None:
-    same = InitComparison(light_ms=(100.0,) * 3, heavy_ms=(105.0,) * 3)
-    both = InitComparison(light_ms=(430.0,) * 3, heavy_ms=(600.0,) * 3)
+def test_the_heavy_init_hint_says_the_same_for_any_ratio_under_the_bar() -> None:
+    # the same code in both (1.05x) and a little more in heavy (1.4x): under load one becomes the other
+    hints = {
+        heavy_init_gap(
+            InitComparison(light_ms=(100.0,) * 3, heavy_ms=(heavy,) * 3), profile_variable="P", heavy="h"
+        ).split(", so ", 1)[1]
+        for heavy in (105.0, 140.0, 240.0)
+    }
 
-    assert "nothing heavy runs at init yet" in heavy_init_gap(same, profile_variable="P", heavy="heavy")
-    assert "keep the light profile light" in heavy_init_gap(both, profile_variable="P", heavy="heavy")
+    assert len(hints) == 1
+    (hint,) = hints
+    assert "nothing heavy runs at init yet" in hint
+    assert "import boto3 and create its clients at module level, not inside the handler" in hint
+    assert "keep the light profile light" in hint
 
 
 @pytest.mark.parametrize(
