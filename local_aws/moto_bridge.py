@@ -114,6 +114,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "efs.EFSBackend": ("moto.efs.models", "EFSBackend"),
     "efs.FileSystem": ("moto.efs.models", "FileSystem"),
     "efs.backends": ("moto.efs.models", "efs_backends"),
+    "events.Rule": ("moto.events.models", "Rule"),
     "events.backends": ("moto.events.models", "events_backends"),
     "fis.FISBackend": ("moto.fis.models", "FISBackend"),
     "fis.backends": ("moto.fis.models", "fis_backends"),
@@ -124,6 +125,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "iam.SERVICE_NAME_CONVERSION": ("moto.iam.models", "SERVICE_NAME_CONVERSION"),
     "iam.aws_managed_policies_data": ("moto.iam.aws_managed_policies", "aws_managed_policies_data"),
     "iam.backends": ("moto.iam.models", "iam_backends"),
+    "kms.backends": ("moto.kms.models", "kms_backends"),
     "logs.ResourceAlreadyExistsException": ("moto.logs.exceptions", "ResourceAlreadyExistsException"),
     "logs.backends": ("moto.logs.models", "logs_backends"),
     "moto_server.DomainDispatcherApplication": (
@@ -154,6 +156,7 @@ MOTO_NAMES: dict[str, tuple[str, str | None]] = {
     "sts.TokenResponse": ("moto.sts.responses", "TokenResponse"),
     "sts.backends": ("moto.sts.models", "sts_backends"),
     "utilities.get_partition": ("moto.utilities.utils", "get_partition"),
+    "utilities.parse_arn": ("moto.utilities.arns", "parse_arn"),
 }
 
 # the private attributes the services reach, each through the accessor named beside it: attribute -> the key
@@ -172,8 +175,9 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_associations": "ec2.RouteTable",  # route_table_associations
     "_status_code": "ec2.SpotInstanceRequest",  # spot_request_code, set_spot_request_code
     "_parameters": "ssm.SimpleSystemManagerBackend",  # parameter_versions
-    "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, replace_layers_data
+    "_get_layers_data": "awslambda.LambdaFunction",  # layers_data, wrap_private_method
     "_event_source_mappings": "awslambda.LambdaBackend",  # event_source_mappings
+    "_create_default_encryption_key": "ec2.EBSBackend",  # wrap_private_method
     "_child_jobs": "batch.Job",  # child_jobs
     "_vpc_config": "awslambda.LambdaFunction",  # function_vpc_config
 }
@@ -235,6 +239,13 @@ def original(owner: Any, name: str) -> Callable[..., Any]:
 def replace(owner: Any, name: str, replacement: Any) -> None:
     """Put a replacement in place of an attribute of a moto class or module."""
     setattr(owner, name, replacement)
+
+
+def wrap_private_method(owner: Any, name: str, make: Callable[[Callable[..., Any]], Any]) -> None:
+    """Put `make(moto's function)` in place of a private method PRIVATE_ATTRIBUTES lists of a moto class."""
+    if name not in PRIVATE_ATTRIBUTES:
+        raise ParityError(f"{name} is not a private attribute the bridge lists")
+    replace(owner, name, make(original(owner, name)))
 
 
 def replace_classmethod(owner: Any, name: str, function: Callable[..., Any]) -> None:
@@ -370,14 +381,6 @@ def layers_data(function: Any, arns: list[str]) -> list[dict[str, Any]]:
     """A Lambda function's Layers as its configuration shows them."""
     data: list[dict[str, Any]] = function._get_layers_data(arns)
     return data
-
-
-def replace_layers_data(
-    function_class: Any, make: Callable[[Callable[..., Any]], Callable[..., Any]]
-) -> None:
-    """Put `make(moto's function)` in place of how a Lambda function reads its layers' data."""
-    name = "_get_layers_data"
-    replace(function_class, name, make(original(function_class, name)))
 
 
 def event_source_mappings(lambda_backend: Any) -> dict[str, Any]:

@@ -152,7 +152,8 @@ EVENT_SOURCE_MAPPING = ResourceType(
 PERMISSION = ResourceType(
     cfn_type="AWS::Lambda::Permission",
     price=Free(),
-    deploy_actions=("lambda:AddPermission", "lambda:RemovePermission"),
+    # its resource schema's read and list handlers call GetPolicy (the Spot lab's rule invoking its filter)
+    deploy_actions=("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"),
     leftovers=Leftovers(goes_with="a statement of its function's policy, deleted with it"),
     tagged=False,
 )

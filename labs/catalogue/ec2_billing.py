@@ -4,6 +4,7 @@ now in one region (the spend guard). The entries are in labs/catalogue/ec2.py.""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from labs.catalogue.reading import pages, tags
@@ -18,8 +19,19 @@ if TYPE_CHECKING:
 BILLED_INSTANCE_STATES = frozenset({"pending", "running"})
 
 
-def price_machines(pricing: Pricing, logical_id: str, _props: Properties) -> Iterator[LineItem]:
-    """An instance, or an Auto Scaling group's desired capacity: instances, their disks, public IPv4s."""
+def price_machines(pricing: Pricing, logical_id: str, props: Properties) -> Iterator[LineItem]:
+    """An instance, or an Auto Scaling group's desired capacity: instances, their disks, public IPv4s; a
+    Spot group with capacity rebalancing also says what it costs at its maximum."""
+    items = list(_machine_items(pricing, logical_id))
+    machines = pricing.machines(logical_id)
+    # capacity rebalancing launches the replacement before the warned instance goes (up to MaxSize)
+    if machines.spot_count and str(props.get("CapacityRebalance", "")).lower() == "true":
+        scale = machines.max_count / machines.count
+        items = [replace(item, at_most_usd_per_hour=item.usd_per_hour * scale) for item in items]
+    yield from items
+
+
+def _machine_items(pricing: Pricing, logical_id: str) -> Iterator[LineItem]:
     machines = pricing.machines(logical_id)
     prices = pricing.prices
     where = f"{logical_id} ({machines.instance_type})"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
-    from labs.cost.items import LineItem, RunningResource
+    from labs.cost.items import LineItem, PerRun, RunningResource
     from labs.cost.prices import PriceTable
     from labs.cost.template_values import Machines
 
@@ -43,6 +43,8 @@ class Pricing(Protocol):
 
 
 PriceRule = Callable[[Pricing, str, Properties], Iterable["LineItem"]]
+# what each use of it costs (an FIS experiment run), never counted in the hourly figure
+PerRunRule = Callable[[Pricing, str, Properties], Iterable["PerRun"]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ class Free:
 
 @dataclass(frozen=True)
 class ByUse:
-    """$0 while idle: billed per request, per GB stored or per execution."""
+    """$0 while idle: billed per request, per GB stored or per execution; `per_run` prices one use."""
+
+    per_run: PerRunRule | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ LOG_GROUP = ResourceType(
         exists=_log_group,
     ),
 )
+# an account holds at most 10 per region, and the limit cannot be raised (CloudWatch Logs API reference,
+# PutResourcePolicy): preflight counts a class's against it (labs/preflight/log_policies.py)
+RESOURCE_POLICIES_PER_REGION = 10
 RESOURCE_POLICY = ResourceType(
     cfn_type="AWS::Logs::ResourcePolicy",
     price=Free(),

@@ -4,7 +4,7 @@ or each learner in an account of their own, reached through a role.
     labkit class preflight --roster FILE LAB...      will the class fit (quotas x learners, region, bootstrap)
     labkit class status    --roster FILE             lab stacks by owner: expiry, cost; spend now vs the cap
     labkit class check     --roster FILE [LAB...] --report DIR   graded checks: report.md/.csv/.xml/.html,
-                                                     gradescope/<owner>/results.json
+                                                     gradescope/<owner>/results.json (or NOT_GRADED.txt)
     labkit class destroy   --roster FILE [LAB...] [--expired-only] [--yes]   delete, wait, scan for leftovers
     labkit class guard     --roster FILE [--cap USD] [--enforce] [--exempt ID]   who is over the cap or
                                                      overdue; destroy, verify
@@ -98,7 +98,7 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
     from labs.classroom.preflight import place_lines, unreachable_line
     from labs.cost.prices import load_prices
     from labs.preflight.command import landing_zone_settings
-    from labs.preflight.results import exit_code
+    from labs.preflight.results import CANNOT_TELL, exit_code
 
     roster = reach.roster
     labs = tuple(dict.fromkeys(args.labs))
@@ -137,15 +137,12 @@ def run_preflight(args: argparse.Namespace, reach: ClassReach, console: Console)
         f"Class preflight: {len(roster)} learners, each with {', '.join(labs)} deployed at once, in {where}"
     )
     console.print(render.preflight_table(title, lines))
-    code = exit_code(lines)
-    blockers = sum(1 for line in lines if line.blocks)
-    if code:
-        console.print(
-            f"[bold red]{blockers} blocker(s)[/]: fix the lines marked fail before the class deploys"
-        )
-    else:
-        console.print(f"[green]the class fits[/] ({len(roster)} learners, {', '.join(labs)})")
-    return code
+    blockers = [line for line in lines if line.blocks]
+    unknown = [line for line in lines if line.status is CANNOT_TELL]
+    if blockers:
+        console.print(render.blockers_table(blockers))
+    console.print(render.preflight_verdict(blockers, unknown, learners=len(roster), labs=", ".join(labs)))
+    return exit_code(lines)
 
 
 def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
@@ -185,7 +182,7 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
 
 def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> int:
     """`labkit class check`: check every learner's labs and write the grades."""
-    from labs.classroom.reports import write_reports
+    from labs.classroom.reports import gradescope, write_reports
     from labs.classroom.reports.labels import totals
 
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
@@ -205,9 +202,17 @@ def run_check(args: argparse.Namespace, reach: ClassReach, console: Console) -> 
     console.print(render.grid_table(grid))
     for away in reach.unreachable.values():
         console.print(f"[bold red]not reached:[/] {escape(away.line)}")
-    shown = [str(path) for path in written if path.name != "results.json"]
-    shown.append(f"{args.report / 'gradescope'}/<owner>/results.json ({len(written) - len(shown)} learners)")
+    per_learner = {gradescope.FILE, gradescope.NOT_GRADED_FILE}
+    shown = [str(path) for path in written if path.name not in per_learner]
+    graded = sum(1 for path in written if path.name == gradescope.FILE)
+    shown.append(f"{args.report / gradescope.FOLDER}/<owner>/{gradescope.FILE} ({graded} learners)")
     console.print(f"Reports: {', '.join(shown)}")
+    unsure = [path.parent.name for path in written if path.name == gradescope.NOT_GRADED_FILE]
+    if unsure:
+        console.print(
+            f"[bold red]not graded[/] (no {gradescope.FILE}, a lab could not be checked; "
+            f"{gradescope.NOT_GRADED_FILE} says why): {escape(', '.join(unsure))}"
+        )
     style = "green" if grid.all_passed else "bold red"
     console.print(f"[{style}]{totals(grid)}[/]")
     return ExitStatus.of(grid.all_passed)

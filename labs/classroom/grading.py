@@ -47,6 +47,12 @@ class Grade(Enum):
         are SKIPPED: neither counts as a pass, and neither says the learner's work failed."""
         return GRADE_OUTCOMES[self]
 
+    @property
+    def graded(self) -> bool:
+        """Whether the grade says something of the learner's work (a score): a lab that could not be
+        checked, or where nothing could be verified, is not graded, neither a pass nor a zero."""
+        return self.outcome is not Outcome.SKIPPED
+
 
 GRADE_OUTCOMES = {
     Grade.PASS: Outcome.PASS,

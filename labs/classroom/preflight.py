@@ -66,6 +66,7 @@ def place_lines(
     """One place's landing-zone lines (once each) and its quotas for the `learners` who work there;
     `label`: each line names the place (a class across accounts)."""
     from labs.preflight.command import landing_zone_lines
+    from labs.preflight.log_policies import log_policy_line
     from labs.preflight.quotas import ServiceQuotasSource
 
     session = place.session
@@ -88,6 +89,13 @@ def place_lines(
         lines += class_quota_lines(
             needs, learners, ec2=session.client("ec2"), quotas=quotas, clients=session.client
         )
+        policies = log_policy_line(
+            session.client("logs"),
+            labs=labs,
+            templates=[templates[lab_id] for lab_id in labs],
+            learners=learners,
+        )
+        lines += [policies] if policies else []
     if not label:
         return lines
     return [replace(line, check=f"{place.label}: {line.check}") for line in lines]

@@ -235,6 +235,29 @@ def preflight_table(title: str, lines: Sequence[Line]) -> Table:
     return table
 
 
+def blockers_table(blockers: Sequence[Line]) -> Table:
+    """The lines that block the class, again, with their fixes: what the teacher acts on, after the rest."""
+    table = Table(title=f"Blockers: {len(blockers)}, fix them before the class deploys", title_justify="left")
+    for column in ("check", "what preflight saw", "fix"):
+        table.add_column(column, overflow="fold")
+    for line in blockers:
+        table.add_row(Text(line.check, style="bold red"), line.detail, line.fix)
+    return table
+
+
+def preflight_verdict(blockers: Sequence[Line], unknown: Sequence[Line], *, learners: int, labs: str) -> Text:
+    """The last line of class preflight: its blockers by name, else whether the class fits."""
+    if blockers:
+        text = Text(f"{len(blockers)} blocker(s): ", style="bold red")
+        text.append("; ".join(line.check for line in blockers))
+        return text
+    if unknown:
+        text = Text(f"no blocker, but {len(unknown)} line(s) cannot tell: ", style="yellow")
+        text.append("; ".join(line.check for line in unknown))
+        return text
+    return Text(f"the class fits ({learners} learners, {labs})", style="green")
+
+
 def learner_accounts_table(accounts: Sequence[LearnerAccount], principals: Sequence[str]) -> Table:
     """The learner accounts made on the emulator, with the teacher's role in each and whom it trusts."""
     table = Table(

@@ -15,6 +15,8 @@ from labs.shared_facts import DEAD_LETTERS_ID
 
 # Scheduler's universal target: calls CloudFormation's DeleteStack API with the input below
 DELETE_STACK_ACTION = "aws-sdk:cloudformation:deleteStack"
+# the group of a schedule that names none (Scheduler API reference: CreateSchedule, GroupName)
+SCHEDULE_GROUP = "default"
 # long enough to read after a weekend; the queue itself goes with the stack
 DEAD_LETTER_RETENTION = Duration.days(4)
 
@@ -41,9 +43,18 @@ class StackExpiry(Construct):
             self,
             "DeleteStackRole",
             description="Lets EventBridge Scheduler delete this one lab stack when its time-to-live ends",
+            # Scheduler user guide, "Confused deputy prevention": aws:SourceArn names the schedule group
+            # (never a schedule or a name prefix, it says); the lab's schedule is in the default group
             assumed_by=iam.ServicePrincipal(
                 "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+                conditions={
+                    "StringEquals": {
+                        "aws:SourceAccount": stack.account,
+                        "aws:SourceArn": stack.format_arn(
+                            service="scheduler", resource="schedule-group", resource_name=SCHEDULE_GROUP
+                        ),
+                    }
+                },
             ),
         )
         # CloudFormation deletes the resources with the stack's own execution role (CDK bootstrap's),

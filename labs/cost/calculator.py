@@ -13,12 +13,20 @@ from typing import Any
 
 from labs.catalogue import UnknownResourceTypeError, entry
 from labs.catalogue.entry import ByUse, Hourly, Properties
-from labs.cost.items import LineItem, UsageBased
+from labs.cost.items import LineItem, PerRun, UsageBased
 from labs.cost.prices import CostError, PriceTable
 from labs.cost.resources import TemplateResources
 from labs.cost.template_values import Machines
 
-__all__ = ["LineItem", "TemplateCost", "UsageBased", "cannot_price", "machines_of", "price_template"]
+__all__ = [
+    "LineItem",
+    "PerRun",
+    "TemplateCost",
+    "UsageBased",
+    "cannot_price",
+    "machines_of",
+    "price_template",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,10 +35,20 @@ class TemplateCost:
 
     items: tuple[LineItem, ...]
     usage_based: tuple[UsageBased, ...]
+    # what each use costs (an FIS experiment run), beside the hourly figure and never in it
+    per_run: tuple[PerRun, ...] = ()
 
     @property
     def usd_per_hour(self) -> float:
         return sum(item.usd_per_hour for item in self.items)
+
+    @property
+    def at_most_usd_per_hour(self) -> float:
+        """The hourly cost while every rebalancing group is at its maximum."""
+        return sum(
+            item.usd_per_hour if item.at_most_usd_per_hour is None else item.at_most_usd_per_hour
+            for item in self.items
+        )
 
     @property
     def on_demand_usd_per_hour(self) -> float:
@@ -75,6 +93,7 @@ class _Template:
     def price(self) -> TemplateCost:
         items: list[LineItem] = []
         usage_based: list[UsageBased] = []
+        per_run: list[PerRun] = []
         unknown = cannot_price(self.resources.resources)
         if unknown:
             raise CostError(unknown)
@@ -89,7 +108,9 @@ class _Template:
                 items.extend(price.rule(self, logical_id, props))
             if by_use:
                 usage_based.append(UsageBased(logical_id=logical_id, resource_type=resource_type))
-        return TemplateCost(items=tuple(items), usage_based=tuple(usage_based))
+            if isinstance(price, ByUse) and price.per_run is not None:
+                per_run.extend(price.per_run(self, logical_id, props))
+        return TemplateCost(items=tuple(items), usage_based=tuple(usage_based), per_run=tuple(per_run))
 
 
 def cannot_price(resources: Mapping[str, Mapping[str, Any]]) -> str:

@@ -133,6 +133,27 @@ def line_rows(costs: Sequence[LabCost], *, cdk_defaults: bool = False) -> list[R
                     _usd(priced.on_demand_usd_per_hour),
                 )
             )
+        if priced.at_most_usd_per_hour > priced.usd_per_hour:
+            rows.append(
+                (
+                    cost.lab_id,
+                    "—",
+                    "at most, not counted: during an interruption capacity rebalancing runs the replacement "
+                    "beside the warned instance (the group at its maximum)",
+                    "",
+                    _usd(priced.at_most_usd_per_hour),
+                )
+            )
+        rows += [
+            (
+                cost.lab_id,
+                run.logical_id,
+                f"per run, not per hour: {run.what}, ${run.usd_per_run:.2f}",
+                "",
+                "",
+            )
+            for run in priced.per_run
+        ]
         if priced.usage_based:
             rows.append(
                 (cost.lab_id, "—", f"usage-based, $0 while idle: {priced.usage_summary()}", "", _usd(0))
@@ -200,6 +221,8 @@ def as_json(costs: Sequence[LabCost], prices: PriceTable) -> dict[str, Any]:
                 "lab": cost.lab_id,
                 "kit_usd_per_hour": cost.kit.usd_per_hour,
                 "kit_on_demand_usd_per_hour": cost.kit.on_demand_usd_per_hour,
+                "kit_at_most_usd_per_hour": cost.kit.at_most_usd_per_hour,
+                "kit_usd_per_run": {run.logical_id: run.usd_per_run for run in cost.kit.per_run},
                 "cheapest_usd_per_hour": cost.cheapest_usd_per_hour,
                 "cheapest_setup": lab(cost.lab_id).cheapest.description,
                 "cdk_defaults_usd_per_hour": cost.cdk_defaults.usd_per_hour,

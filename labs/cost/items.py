@@ -1,4 +1,5 @@
-"""What the cost tools say of a resource: a line item of a template, what bills by use, what runs now.
+"""What the cost tools say of a resource: a line item of a template, what bills by use or per run, what runs
+now.
 
 CDK-free and boto3-free, so the catalogue's price rules and running scans (labs/catalogue/) can build them.
 """
@@ -20,6 +21,17 @@ class LineItem:
     usd_per_hour: float
     # Spot instances: what the same instances would cost on-demand (None: the item is on-demand already)
     on_demand_usd_per_hour: float | None = None
+    # a group that capacity rebalancing takes to its maximum during an interruption (None: no such group)
+    at_most_usd_per_hour: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerRun:
+    """A charge for each use, not by the hour (an AWS FIS experiment run): what it is, what one costs."""
+
+    logical_id: str
+    what: str
+    usd_per_run: float
 
 
 @dataclass(frozen=True, kw_only=True)

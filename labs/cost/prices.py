@@ -129,6 +129,8 @@ class PriceTable:
     # what storage billed by the GB stored costs a month (EFS Standard), and where the figure comes from
     storage_usd_per_gb_month: dict[str, float] = field(default_factory=dict)
     storage_source: str = ""
+    # what is billed per use, never per hour (an AWS FIS action-minute)
+    usd_per_use: dict[str, float] = field(default_factory=dict)
 
     def fargate(self, *, vcpus: float, memory_gb: float, architecture: str = "x86_64") -> float:
         """What one Fargate task of that size costs an hour (an unknown architecture at the dearest)."""
@@ -215,6 +217,7 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
     families: dict[str, Any] | None = raw.get("instance_families")
     fargate: dict[str, Any] = raw.get("fargate", {})
     storage: dict[str, Any] = raw.get("storage_usd_per_gb_month", {})
+    per_use: dict[str, Any] = raw.get("usd_per_use", {})
     return PriceTable(
         as_of=raw["as_of"],
         region=raw["region"],
@@ -243,4 +246,5 @@ def load_prices(path: Path = PRICES_JSON) -> PriceTable:
         fargate_minimum_seconds=float(fargate.get("minimum_seconds", 0)),
         storage_usd_per_gb_month={name: float(value) for name, value in storage.items() if name != "source"},
         storage_source=str(storage.get("source", "")),
+        usd_per_use={name: float(value) for name, value in per_use.items() if name != "source"},
     )

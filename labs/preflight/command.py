@@ -34,6 +34,7 @@ from labs.preflight.account import (
 )
 from labs.preflight.boundary import boundary_simulation_line
 from labs.preflight.lab_lines import lab_lines
+from labs.preflight.log_policies import log_policy_line
 from labs.preflight.quotas import QUOTA_READS, ServiceQuotasSource, check_quotas
 from labs.preflight.results import CANNOT_TELL, FAIL, OK, Line, exit_code, unreadable
 from labs.preflight.zones import ZONE_CONTEXT, instance_type_line
@@ -157,7 +158,8 @@ def preflight_lines(
     )
     if lines[0].blocks:
         return lines
-    return lines + quota_lines(session, template, learners)
+    policies = log_policy_line(session.client("logs"), labs=[lab_id], templates=[template], learners=learners)
+    return lines + quota_lines(session, template, learners) + ([policies] if policies else [])
 
 
 def landing_zone_lines(

@@ -4,8 +4,6 @@ instances are Spot and hold the desired capacity, the two Spot events reach the 
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,30 +16,20 @@ from labs.checks.auto_scaling import (
 )
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
-from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.deployed.session import unless_gone
-from labs.deployed.stack import DeployedStack
+from labs.spot.events_items import check_event_rule, check_interruption
+from labs.spot.hints import SOLUTION, hint
 from labs.spot.spec import (
-    FIS_USD_PER_ACTION_MINUTE,
     INSTANCE_TYPES,
     LAB_ID,
     ON_DEMAND_BASE_CAPACITY,
     ON_DEMAND_PERCENTAGE_ABOVE_BASE,
     SPOT_ALLOCATION_STRATEGY,
-    STEPS,
 )
-from local_aws.client import AWS_WARNING_S, INTERRUPTION_WARNING, SPOT_EVENT_TYPES
 
 if TYPE_CHECKING:
     import boto3
-
-SOLUTION = "labs/spot/stack.py"
-
-
-def hint(number: int, todo: str) -> str:
-    """The hint that points to the lab's hands-on step of that number."""
-    return step_hint(STEPS, number, todo)
 
 
 def check(
@@ -207,148 +195,3 @@ def check_spot_instances(report: CheckReport, session: boto3.Session, group: dic
         "; ".join(lines) or "no instance in service",
         hint=hint(2, "set on_demand_percentage_above_base_capacity=0 and on_demand_base_capacity=0"),
     )
-
-
-def check_event_rule(report: CheckReport, session: boto3.Session, stack: DeployedStack) -> str | None:
-    """Step 3: a rule on the default bus for both Spot events, targeting a log group; returns its name."""
-    rule_name = stack.physical_id("AWS::Events::Rule")
-    rule = unless_gone(session.client("events").describe_rule, Name=rule_name) if rule_name else None
-    pattern = json.loads((rule or {}).get("EventPattern") or "{}")
-    missing = sorted(set(SPOT_EVENT_TYPES) - set(pattern.get("detail-type", [])))
-    targets = session.client("events").list_targets_by_rule(Rule=rule_name).get("Targets", []) if rule else []
-    groups = [
-        t["Arn"].split(":log-group:", 1)[1].removesuffix(":*") for t in targets if ":log-group:" in t["Arn"]
-    ]
-    ok = rule is not None and not missing and bool(groups)
-    detail = (
-        "the stack has no EventBridge rule"
-        if rule is None
-        else f"{rule_name}: "
-        + (
-            "; ".join([*(f"no {m}" for m in missing), *([] if groups else ["no log group target"])])
-            or f"both events -> {groups[0]}"
-        )
-    )
-    report.add(
-        "Spot events to a log group",
-        ok,
-        detail,
-        hint=hint(
-            3,
-            'an events.Rule with event_pattern source ["aws.ec2"] and detail-type both event names, '
-            "targeting a log group (and a logs resource policy that lets events.amazonaws.com write to it)",
-        ),
-    )
-    return groups[0] if groups else None
-
-
-def warnings_since(logs: Any, log_group: str, since_ms: int) -> list[dict[str, Any]]:
-    """The interruption warnings the log group received since `since_ms`."""
-    found = logs.filter_log_events(logGroupName=log_group, startTime=since_ms).get("events", [])
-    events = []
-    for entry in found:
-        try:
-            event = json.loads(entry["message"])
-        except ValueError:
-            continue
-        if event.get("detail-type") == INTERRUPTION_WARNING:
-            events.append(event)
-    return events
-
-
-def check_interruption(
-    report: CheckReport,
-    session: boto3.Session,
-    stack: DeployedStack,
-    group: dict[str, Any],
-    *,
-    log_group: str | None,
-    waiter: Waiter,
-    on_emulator: bool,
-) -> None:
-    """Step 4: the stack's FIS experiment interrupts one Spot instance; the warning reaches the log group and
-    the group is back to its desired capacity without it."""
-    template = stack.physical_id("AWS::FIS::ExperimentTemplate")
-    blocked = (
-        "the Spot events reach no log group"
-        if log_group is None
-        else "the group is not at its desired capacity"
-        if len(in_service(group)) < group["DesiredCapacity"]
-        else "the stack has no FIS experiment template to start"
-        if not template and not on_emulator
-        else ""
-    )
-    if blocked or log_group is None:
-        report.add(
-            "Interruption",
-            False,
-            f"not attempted: {blocked}",
-            hint=hint(4, f"fix the items above first (the kit's FIS template is in {SOLUTION}), then rerun"),
-        )
-        return
-    since_ms = int(time.time() * 1000) - 1000
-    if template:
-        session.client("fis").start_experiment(experimentTemplateId=template)
-    else:
-        from local_aws.client import interrupt_spot_instance
-
-        victim = min(i["InstanceId"] for i in in_service(group))
-        endpoint = session.client("sts").meta.endpoint_url
-        interrupt_spot_instance(
-            endpoint, victim, region=session.region_name, credentials=session.get_credentials()
-        )
-    logs = session.client("logs")
-    warned = waiter.until(
-        lambda: _warned(logs, log_group, since_ms), what="FIS started; waiting for the warning"
-    )
-    if warned.value is None:
-        report.add(
-            "Interruption warning received",
-            False,
-            f"no {INTERRUPTION_WARNING} in {log_group} after {warned.elapsed_s:.0f} s",
-            hint=hint(4, "the rule's pattern and the log group's resource policy decide what arrives"),
-        )
-        return
-    victim = warned.value
-    report.add("Interruption warning received", True, f"{INTERRUPTION_WARNING} for {victim} in {log_group}")
-    autoscaling = session.client("autoscaling")
-    name = group["AutoScalingGroupName"]
-    replaced = waiter.until(
-        lambda: _replaced(autoscaling, session.client("ec2"), name, victim),
-        what=f"waiting for {victim} to go and a replacement to be in service",
-    )
-    report.add(
-        "Replacement in service",
-        replaced.value is not None,
-        replaced.value or f"after {replaced.elapsed_s:.0f} s: {replaced.status}",
-        hint=hint(4, f"AWS terminates after {AWS_WARNING_S} s; a replacement boots in minutes: rerun later"),
-    )
-    if on_emulator:
-        report.notes.append(
-            "Interruption on the emulator: the FIS experiment ran the emulator's rehearsal (warning and "
-            "rebalance events at once, termination after its shortened warning instead of two minutes)."
-        )
-    else:
-        report.notes.append(f"The FIS experiment billed about ${FIS_USD_PER_ACTION_MINUTE * 2:.2f}.")
-
-
-def _warned(logs: Any, log_group: str, since_ms: int) -> tuple[str | None, str]:
-    events = warnings_since(logs, log_group, since_ms)
-    victim = next(
-        (str(e["detail"]["instance-id"]) for e in events if "instance-id" in e.get("detail", {})), None
-    )
-    return victim, f"{len(events)} warning(s) in {log_group}"
-
-
-def _replaced(autoscaling: Any, ec2: Any, name: str, victim: str) -> tuple[str | None, str]:
-    current = describe_group(autoscaling, name)
-    if current is None:
-        return None, "the group is gone"
-    answer = ec2.describe_instances(InstanceIds=[victim])["Reservations"]
-    state = answer[0]["Instances"][0]["State"]["Name"] if answer else "gone"
-    healthy = [i for i in in_service(current) if i["InstanceId"] != victim]
-    desired = current["DesiredCapacity"]
-    status = f"{victim} {state}; {len(healthy)}/{desired} in service: {describe_members(current)}"
-    done = state in ("terminated", "gone") and len(healthy) >= current["DesiredCapacity"]
-    fresh = ", ".join(f"{i['InstanceId']} ({i.get('AvailabilityZone', '?')})" for i in healthy)
-    return (f"{victim} {state}; in service: {fresh}" if done else None), status

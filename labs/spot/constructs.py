@@ -3,18 +3,20 @@ real interruption on AWS."""
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Aws, Stack
+from aws_cdk import Aws, Duration, Stack
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_fis as fis
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from labs.constructs.functions import LabFunction
 from labs.constructs.log_groups import lab_log_group
 from labs.constructs.nag import acknowledge
 from labs.spot.spec import (
+    FILTER_HANDLER,
     FIS_DURATION_BEFORE_INTERRUPTION,
     FIS_TARGET,
     INSTANCE_TYPES,
@@ -22,6 +24,7 @@ from labs.spot.spec import (
     ON_DEMAND_PERCENTAGE_ABOVE_BASE,
 )
 from local_aws.client import FIS_ACTION, SPOT_EVENT_TYPES
+from spot_events.environment import GROUP_NAME_TAG, FilterEnvironment
 
 
 def spot_mixed_instances_policy(*, launch_template: ec2.ILaunchTemplate) -> autoscaling.MixedInstancesPolicy:
@@ -41,62 +44,50 @@ def spot_mixed_instances_policy(*, launch_template: ec2.ILaunchTemplate) -> auto
     )
 
 
-# Auto Scaling tags each instance with its group's name (Auto Scaling user guide: ec2-auto-scaling-tagging)
-GROUP_NAME_TAG = "aws:autoscaling:groupName"
-
-
 class SpotEventsLog(Construct):
-    """An EventBridge rule that sends the two Spot events of the account's default bus to a log group.
+    """The two Spot events of the group's own instances, in a log group: an EventBridge rule on the default
+    bus sends the region's Spot events to a small function that keeps the group's and writes them there.
 
-    Not CDK's `targets.CloudWatchLogGroup`: it writes the log group's resource policy with a custom resource
-    (a Node.js Lambda function); an AWS::Logs::ResourcePolicy does the same with no function.
+    Not a log-group target: EventBridge writes to CloudWatch Logs only through a resource policy, an account
+    holds 10 per region (not adjustable), and one per stack stopped the 11th learner of a shared account; the
+    rule would also hand each learner every other learner's warnings. The function's role writes with an
+    identity policy, and a Lambda permission is the function's own.
     """
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, group_name: str) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
         # EventBridge's console offers log groups under /aws/events/ as targets: the learner finds it there
         # the stack's name as a token: unique per learner, resolved by CloudFormation
         self.log_group = lab_log_group(self, "LogGroup", log_group_name=f"/aws/events/{Aws.STACK_NAME}")
-        self.policy = logs.CfnResourcePolicy(
+        settings = FilterEnvironment(group_name=group_name, log_group=self.log_group.log_group_name)
+        self.filter = LabFunction(
             self,
-            "EventsMayWrite",
-            policy_name=f"{Aws.STACK_NAME}-spot-events",
-            policy_document=stack.to_json_string(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "EventBridgeWritesSpotEvents",
-                            "Effect": "Allow",
-                            "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                            "Resource": self.log_group.log_group_arn,
-                        }
-                    ],
-                }
-            ),
+            "Filter",
+            handler=FILTER_HANDLER,
+            description="Keeps the Spot events of the lab's own group and writes them to its log group",
+            timeout=Duration.seconds(10),
+            environment=settings.as_variables(),
         )
-        self.rule = events.CfnRule(
+        self.log_group.grant_write(self.filter.role)
+        self.filter.allow(actions=["ec2:DescribeTags"], resources=["*"])
+        acknowledge(
+            self.filter.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "ec2:DescribeTags supports no resource-level permission; the filter reads only an instance's "
+            "aws:autoscaling:groupName tag.",
+        )
+        self.rule = events.Rule(
             self,
             "Rule",
-            description="Spot interruption warnings and rebalance recommendations, into the lab's log group",
-            event_pattern={"source": ["aws.ec2"], "detail-type": list(SPOT_EVENT_TYPES)},
-            state="ENABLED",
+            description="Spot interruption warnings and rebalance recommendations, to the lab's event filter",
+            event_pattern=events.EventPattern(source=["aws.ec2"], detail_type=list(SPOT_EVENT_TYPES)),
+            # a warning older than its two minutes tells nothing: no retry for an hour
             targets=[
-                events.CfnRule.TargetProperty(
-                    id="SpotEventsLog",
-                    # the log group's ARN without the trailing `:*` of its Arn attribute
-                    arn=stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        resource_name=self.log_group.log_group_name,
-                    ),
+                targets.LambdaFunction(
+                    self.filter.function, retry_attempts=2, max_event_age=Duration.minutes(15)
                 )
             ],
         )
-        self.rule.node.add_dependency(self.policy)
 
 
 class SpotInterruptionExperiment(Construct):
@@ -110,8 +101,17 @@ class SpotInterruptionExperiment(Construct):
             self,
             "Role",
             description="Lets AWS FIS interrupt the lab group's Spot instances, nothing else",
+            # FIS user guide, "Use IAM roles for AWS FIS experiments": the confused deputy conditions
             assumed_by=iam.ServicePrincipal(
-                "fis.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+                "fis.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="fis", resource="experiment", resource_name="*"
+                        )
+                    },
+                },
             ),
         )
         # FIS actions reference, aws:ec2:send-spot-instance-interruptions: these two permissions

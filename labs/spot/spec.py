@@ -6,7 +6,9 @@ with the emulator that emulates them, and imported from local_aws.client.
 
 from __future__ import annotations
 
+from labs.catalogue.fis import ACTION_MINUTE, action_minutes
 from labs.checks.options import CheckOption
+from labs.cost.prices import load_prices
 
 LAB_ID = "LabSpot"
 # one instance: Spot is priced here at the dearest of the three types' pools (price-capacity-optimized may
@@ -21,9 +23,16 @@ SPOT_ALLOCATION_STRATEGY = "price-capacity-optimized"
 # T4g Spot launches as "unlimited" by default and then bills surplus credits (AWS's Spot pricing page)
 CPU_CREDITS = "standard"
 
+# the function that keeps the group's own Spot events (lambda_src/spot_events): EventBridge cannot match them
+FILTER_HANDLER = "spot_events.handler.handler"
+
 # the lab's FIS experiment: the action (local_aws.client.FIS_ACTION) with AWS's two minutes' notice
 FIS_DURATION_BEFORE_INTERRUPTION = "PT2M"
-FIS_USD_PER_ACTION_MINUTE = 0.10
+# from the price table (aws.amazon.com/fis/pricing); the interruption action lasts its two-minute warning
+FIS_USD_PER_ACTION_MINUTE = load_prices().usd_per_use[ACTION_MINUTE]
+FIS_USD_PER_RUN = FIS_USD_PER_ACTION_MINUTE * action_minutes(
+    {"Parameters": {"durationBeforeInterruption": FIS_DURATION_BEFORE_INTERRUPTION}}
+)
 FIS_TARGET = "SpotInstances"
 
 # the hands-on's steps in the course's order: the starter's TODOs and the check's hints name them
@@ -36,7 +45,8 @@ STEPS = (
     f"{DESIRED_CAPACITY} / max {MAX_CAPACITY}",
     "send the two Spot events (interruption warning, rebalance recommendation) to a log group with an "
     "EventBridge rule",
-    "interrupt one Spot instance and watch the warning arrive, the instance go and the group replace it",
+    "add an AWS FIS experiment template that interrupts one Spot instance of the group, start it and watch "
+    "the warning arrive, the instance go and the group replace it",
 )
 
 # `labkit check LabSpot --interrupt`; the registry reads it without importing the check
@@ -44,8 +54,9 @@ INTERRUPT_TIMEOUT_S = 600.0
 CHECK_OPTIONS = (
     CheckOption(
         flag="--interrupt",
-        help="interrupt one Spot instance (the emulator's rehearsal, or the stack's FIS experiment on AWS: "
-        f"~${FIS_USD_PER_ACTION_MINUTE * 2:.2f}) and wait for the warning and the replacement",
+        help="start the stack's FIS experiment, which interrupts one Spot instance of the group (the "
+        f"emulator rehearses it; on AWS ~${FIS_USD_PER_RUN:.2f}), and wait for that instance's warning and "
+        "the replacement; a stack without one: not attempted",
         timeout_s=INTERRUPT_TIMEOUT_S,
     ),
 )

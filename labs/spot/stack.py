@@ -12,7 +12,6 @@ from labs.constructs.instances import (
     LAB_CPU_CREDITS,
     amazon_linux_2023_arm,
     encrypted_gp3_root,
-    session_manager_role,
 )
 from labs.constructs.lab_stack import LabStack
 from labs.constructs.nag import acknowledge
@@ -20,7 +19,6 @@ from labs.constructs.network import LabVpc
 from labs.cost.prices import load_prices
 from labs.settings import LabSettings
 from labs.spot.constructs import (
-    GROUP_NAME_TAG,
     SpotEventsLog,
     SpotInterruptionExperiment,
     spot_mixed_instances_policy,
@@ -28,11 +26,13 @@ from labs.spot.constructs import (
 from labs.spot.spec import (
     DESIRED_CAPACITY,
     FIS_USD_PER_ACTION_MINUTE,
+    FIS_USD_PER_RUN,
     INSTANCE_TYPES,
     LAB_ID,
     MAX_CAPACITY,
     MIN_CAPACITY,
 )
+from spot_events.environment import GROUP_NAME_TAG
 
 
 def price_line() -> str:
@@ -64,7 +64,7 @@ class LabSpotStack(LabStack):
         self.network = LabVpc(self, "Network", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
         self.launch_template = self._build_launch_template()
         self.group = self._build_group()
-        self.events = SpotEventsLog(self, "SpotEvents")
+        self.events = SpotEventsLog(self, "SpotEvents", group_name=self.group.auto_scaling_group_name)
         self.experiment = SpotInterruptionExperiment(
             self, "Interruption", group_name=self.group.auto_scaling_group_name
         )
@@ -75,14 +75,11 @@ class LabSpotStack(LabStack):
             self,
             "NoInbound",
             vpc=self.network.vpc,
-            description="No inbound rule: no SSH, a shell goes through Session Manager",
+            description="No inbound rule: no SSH and no key; the lab needs no shell on its instances",
             allow_all_outbound=False,
         )
-        role = session_manager_role(
-            self,
-            "InstanceRole",
-            description="Session Manager access to the lab's Spot instances (no SSH key, no port 22)",
-        )
+        # no instance role: Session Manager cannot reach isolated subnets without three interface endpoints
+        # ($0.01/h each per zone, several times the lab), and nothing on the instance calls AWS
         # no instance type: the mixed-instances policy's overrides name them
         return ec2.LaunchTemplate(
             self,
@@ -90,7 +87,6 @@ class LabSpotStack(LabStack):
             machine_image=amazon_linux_2023_arm(),
             require_imdsv2=True,
             security_group=security_group,
-            role=role,
             block_devices=[encrypted_gp3_root()],
             # T4g Spot in "unlimited" mode bills surplus CPU credits: standard mode never does
             cpu_credits=LAB_CPU_CREDITS,
@@ -160,8 +156,8 @@ class LabSpotStack(LabStack):
             "InterruptCommand",
             f"aws fis start-experiment --experiment-template-id {self.experiment.template_id}",
             "AWS FIS interrupts one Spot instance after a 2-minute warning: "
-            f"${FIS_USD_PER_ACTION_MINUTE:.2f} per action-minute, about $0.20 a run (on the emulator: "
-            "labkit emulator interrupt <instance-id>)",
+            f"${FIS_USD_PER_ACTION_MINUTE:.2f} per action-minute, about ${FIS_USD_PER_RUN:.2f} a run "
+            "(on the emulator: labkit emulator interrupt <instance-id>)",
         )
         self.output(
             "ScalingActivitiesCommand",

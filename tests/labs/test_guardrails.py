@@ -139,7 +139,26 @@ class TestExpirySchedule:
         assert trust == [
             {
                 "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": {"Ref": "AWS::AccountId"},
+                        # only schedules of this account's default group (the lab's schedule's)
+                        "aws:SourceArn": {
+                            "Fn::Join": [
+                                "",
+                                [
+                                    "arn:",
+                                    {"Ref": "AWS::Partition"},
+                                    ":scheduler:",
+                                    {"Ref": "AWS::Region"},
+                                    ":",
+                                    {"Ref": "AWS::AccountId"},
+                                    ":schedule-group/default",
+                                ],
+                            ]
+                        },
+                    }
+                },
                 "Effect": "Allow",
                 "Principal": {"Service": "scheduler.amazonaws.com"},
             }

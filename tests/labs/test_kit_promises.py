@@ -91,7 +91,17 @@ def test_every_log_group_has_retention_and_is_deleted(lab_id: str, templates: di
         assert group["DeletionPolicy"] == "Delete", logical_id
 
 
-@pytest.mark.parametrize("lab_id", ["LabDdbStream", "LabStepFunction"])
+def test_no_lab_holds_an_account_level_log_resource_policy(templates: dict[str, Template]) -> None:
+    """CloudWatch Logs allows 10 resource policies per region per account (not adjustable): one per stack
+    stopped the 11th learner of a shared class account (its deploy ended ROLLBACK_COMPLETE)."""
+    held = [f"{lab}/{logical_id}" for lab, logical_id, r in _all_resources(templates) if r["Type"] == POLICY]
+    assert held == []
+
+
+POLICY = "AWS::Logs::ResourcePolicy"
+
+
+@pytest.mark.parametrize("lab_id", ["LabDdbStream", "LabStepFunction", "LabSpot"])
 def test_every_function_logs_to_a_group_of_its_stack(lab_id: str, templates: dict[str, Template]) -> None:
     template = templates[lab_id]
     groups = set(resources(template, "AWS::Logs::LogGroup"))

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LAMBDA_SRC = ROOT / "lambda_src"
 # as the lab stacks deploy them (tests/labs check the templates carry these strings)
-HANDLERS = ["csv_writer.handler.handler", "bucket_cleaner.handler.handler"]
+HANDLERS = ["csv_writer.handler.handler", "bucket_cleaner.handler.handler", "spot_events.handler.handler"]
 
 # runs the kit's tools in processes of their own: not a unit test
 pytestmark = pytest.mark.synth
@@ -61,7 +61,7 @@ def test_the_deployed_handler_string_resolves_with_only_the_asset_root_on_the_pa
 def test_the_installed_kit_imports_the_lambda_packages_by_the_same_name_from_any_folder(
     handler: str, tmp_path: Path
 ) -> None:
-    """`make setup` installs csv_writer and bucket_cleaner as top-level packages; lambda_src is none."""
+    """`make setup` installs each Lambda package as a top-level package; lambda_src is none."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     assert _resolve(handler, flags=[], env=env, cwd=tmp_path) == _expected(handler)
 

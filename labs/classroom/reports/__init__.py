@@ -25,7 +25,8 @@ FILES = {
 
 def write_reports(grid: ClassGrid, directory: Path) -> list[Path]:
     """The reports in `directory` (created if needed), in the order of FILES, then each learner's
-    `gradescope/<owner>/results.json`."""
+    `gradescope/<owner>/results.json`, or `NOT_GRADED.txt` for a learner with a lab that could not be
+    graded."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, render in FILES.items():
@@ -33,8 +34,13 @@ def write_reports(grid: ClassGrid, directory: Path) -> list[Path]:
         path.write_text(render(grid), encoding="utf-8")
         written.append(path)
     for owner in grid.roster.owners:
-        path = directory / gradescope.FOLDER / owner / gradescope.FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(gradescope.render(grid, owner), encoding="utf-8")
+        folder = directory / gradescope.FOLDER / owner
+        folder.mkdir(parents=True, exist_ok=True)
+        graded = gradescope.render(grid, owner)
+        # a rerun must not leave a learner the grade of an earlier run, nor a stale note
+        stale = folder / (gradescope.NOT_GRADED_FILE if graded is not None else gradescope.FILE)
+        stale.unlink(missing_ok=True)
+        path = folder / (gradescope.FILE if graded is not None else gradescope.NOT_GRADED_FILE)
+        path.write_text(graded if graded is not None else gradescope.not_graded_text(grid, owner), "utf-8")
         written.append(path)
     return written

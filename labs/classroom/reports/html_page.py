@@ -6,9 +6,8 @@ its details below: every item of the learner's check, with the hint for what fai
 
 from __future__ import annotations
 
-from html import escape
-
 from labs.classroom.grading import ClassGrid, Grade, GradedCell
+from labs.classroom.reports.escaping import html_text as escape
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, short_label, title, totals
 
 COLOURS = {

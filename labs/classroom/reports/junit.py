@@ -1,7 +1,9 @@
 """The class grid as JUnit XML: a test suite per learner, a test case per lab, readable by CI systems.
 
 A lab not deployed is a failure (type "not deployed"): the learner has not shown it works. A check that
-could not run is an error; one that could verify nothing here is skipped; a pass is a plain test case.
+could not run (a learner not reached included) is an error, never a failure; one that could verify nothing
+here is skipped; a pass is a plain test case. Characters XML 1.0 forbids (a learner's handler can print any)
+are dropped from every text, so one learner cannot make the class's file unparseable.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from labs.classroom.grading import ClassGrid, Grade, GradedCell
+from labs.classroom.reports.escaping import plain_text
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, title
 
 # which JUnit element each grade is, if any
@@ -22,7 +25,7 @@ ELEMENTS = {
 
 def render(grid: ClassGrid) -> str:
     """The grade grid as JUnit XML: one suite per learner, one case per lab."""
-    suites = ET.Element("testsuites", name=title(grid))
+    suites = ET.Element("testsuites", name=plain_text(title(grid)))
     for owner, cells in grid.rows():
         suite = ET.SubElement(
             suites, "testsuite", name=owner, timestamp=f"{grid.checked_at:%Y-%m-%dT%H:%M:%S}"
@@ -37,13 +40,15 @@ def render(grid: ClassGrid) -> str:
 
 def _testcase(suite: ET.Element, cell: GradedCell) -> None:
     case = ET.SubElement(
-        suite, "testcase", classname=cell.owner, name=cell.lab_id, time=f"{cell.seconds:.3f}"
+        suite, "testcase", classname=plain_text(cell.owner), name=cell.lab_id, time=f"{cell.seconds:.3f}"
     )
     element = ELEMENTS.get(cell.grade)
     if element is not None:
-        outcome = ET.SubElement(case, element, message=cell.headline, type=cell.grade.value)
+        outcome = ET.SubElement(case, element, message=plain_text(cell.headline), type=cell.grade.value)
         if element != "skipped":
-            outcome.text = "\n".join([cell.headline, *([f"hint: {cell.hint}"] if cell.hint else [])])
+            outcome.text = plain_text(
+                "\n".join([cell.headline, *([f"hint: {cell.hint}"] if cell.hint else [])])
+            )
     if cell.report is not None:
         out = ET.SubElement(case, "system-out")
         lines = [f"stack {cell.stack_name}"]
@@ -51,7 +56,7 @@ def _testcase(suite: ET.Element, cell: GradedCell) -> None:
             lines.append(f"{OUTCOME_SYMBOLS[item.outcome]} {item.name}: {item.detail}")
             lines += [f"  hint: {item.hint}"] if item.hint else []
         lines += [f"note: {note}" for note in cell.report.notes]
-        out.text = "\n".join(lines)
+        out.text = plain_text("\n".join(lines))
 
 
 def _count(element: ET.Element, cells: list[GradedCell]) -> None:

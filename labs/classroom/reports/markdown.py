@@ -1,27 +1,22 @@
-"""The class grid as Markdown: learners by labs, then what failed and what to do, cell by cell."""
+"""The class grid as Markdown: learners by labs, then what failed and what to do, cell by cell.
+
+Every text a learner can influence (an item's detail, a hint, a stack's status reason, an error line) is
+escaped, so a handler that prints `<img src=x>` or `[click](...)` shows as text in the teacher's viewer.
+"""
 
 from __future__ import annotations
 
-import re
-
 from labs.classroom.grading import ClassGrid, GradedCell
+from labs.classroom.reports.escaping import markdown_text
 from labs.classroom.reports.labels import OUTCOME_SYMBOLS, needs_details, short_label, title, totals
-from labs.markdown import markdown_cell as _cell_text
 from labs.markdown import markdown_table
-
-# CommonMark's backslash escapes: a roster file named `*a*[b](c).csv` stays text, as HTML and XML escape it
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
-
-
-def _plain(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def render(grid: ClassGrid) -> str:
     """The grade grid as Markdown."""
-    lines = [f"# {_plain(title(grid))}", "", totals(grid) + ".", ""]
+    lines = [f"# {markdown_text(title(grid))}", "", totals(grid) + ".", ""]
     rows = [[owner, *(short_label(cell) for cell in cells)] for owner, cells in grid.rows()]
-    lines.append(markdown_table(["learner", *grid.labs], rows))
+    lines.append(markdown_table(["learner", *grid.labs], rows, cell=markdown_text))
     details = [cell for _, cells in grid.rows() for cell in cells if needs_details(cell)]
     if details:
         lines += ["", "## What did not pass, and what to do"]
@@ -31,14 +26,17 @@ def render(grid: ClassGrid) -> str:
 
 
 def _details(cell: GradedCell) -> list[str]:
-    lines = [f"### {cell.owner} · {cell.lab_id} ({short_label(cell)})", ""]
+    label = markdown_text(f"{cell.owner} · {cell.lab_id} ({short_label(cell)})")
+    lines = [f"### {label}", ""]
     report = cell.report
     if report is None:
-        lines.append(f"{cell.headline}." + (f" Hint: {cell.hint}" if cell.hint else ""))
+        hint = f" Hint: {markdown_text(cell.hint)}" if cell.hint else ""
+        lines.append(f"{markdown_text(cell.headline)}.{hint}")
         return lines
-    lines += [f"Stack `{cell.stack_name}`:", ""]
+    lines += [f"Stack `{cell.stack_name.replace('`', '')}`:", ""]
     for item in report.items:
-        lines.append(f"- {OUTCOME_SYMBOLS[item.outcome]} **{item.name}**: {_cell_text(item.detail)}")
+        symbol = OUTCOME_SYMBOLS[item.outcome]
+        lines.append(f"- {symbol} **{markdown_text(item.name)}**: {markdown_text(item.detail)}")
         if item.hint:
-            lines.append(f"  - hint: {_cell_text(item.hint)}")
+            lines.append(f"  - hint: {markdown_text(item.hint)}")
     return lines

@@ -16,7 +16,7 @@ from local_aws.moto_bridge import (
     original,
     replace,
     replace_classmethod,
-    replace_layers_data,
+    wrap_private_method,
 )
 from local_aws.services.awslambda import versions
 from local_aws.services.awslambda.runtime import service
@@ -125,7 +125,7 @@ def lambda_runs_deployed_code() -> None:
         return managed_layers_data
 
     replace(function_class, "invoke", invoke)
-    replace_layers_data(function_class, with_managed_layers)
+    wrap_private_method(function_class, "_get_layers_data", with_managed_layers)
     # the API's invoke (and Step Functions' Lambda task through it) reaches the function, not a canned reply
     replace(simple_backend_class, "invoke", original(backend_class, "invoke"))
 

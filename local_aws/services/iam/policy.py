@@ -105,15 +105,18 @@ def role_allows(role: Any, iam: Any, action: str, resource: str) -> Decision:
     return Decision(True, f"role {role.name} allows {action} on {resource}")
 
 
-def trusts(role: Any, service: str) -> bool:
-    """True when the role's trust policy lets `service` (e.g. scheduler.amazonaws.com) assume it."""
+def trusts(role: Any, service: str, context: Context | None = None) -> bool:
+    """True when the role's trust policy lets `service` (e.g. scheduler.amazonaws.com) assume it, for a
+    request that carries `context` (the service's aws:SourceAccount and aws:SourceArn): a condition the
+    emulator cannot decide never holds, stricter than AWS at worst."""
     for statement in statements(role.assume_role_policy_document):
         principal = statement.get("Principal", {})
         services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
-        if statement.get("Effect") == "Allow" and service in services and "Condition" not in statement:
-            return _matches(_as_list(statement.get("Action", [])), "sts:AssumeRole", ignore_case=True)
-        if statement.get("Effect") == "Allow" and service in services:
-            # the kit's trust has aws:SourceAccount = its own account, which the emulator's calls satisfy
+        if statement.get("Effect") != "Allow" or service not in services:
+            continue
+        if not _matches(_as_list(statement.get("Action", [])), "sts:AssumeRole", ignore_case=True):
+            continue
+        if condition_holds(statement.get("Condition") or {}, context or {}) is True:
             return True
     return False
 

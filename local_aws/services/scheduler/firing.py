@@ -39,13 +39,16 @@ def fire(account_id: str, region: str, name: str, group: str | None = None) -> S
         return _failed(
             schedule, account_id, region, "AccessDenied", f"the schedule's role {role_arn} does not exist"
         )
-    if not trusts(role, SCHEDULER_PRINCIPAL):
+    # what Scheduler states when it assumes the role (Scheduler user guide, "Confused deputy prevention")
+    source_arn = f"arn:aws:scheduler:{region}:{account_id}:schedule-group/{group or 'default'}"
+    context = {"aws:SourceAccount": [account_id], "aws:SourceArn": [source_arn]}
+    if not trusts(role, SCHEDULER_PRINCIPAL, context):
         return _failed(
             schedule,
             account_id,
             region,
             "AccessDenied",
-            f"role {role.name} does not trust {SCHEDULER_PRINCIPAL}",
+            f"role {role.name} does not trust {SCHEDULER_PRINCIPAL} for a schedule of {source_arn}",
         )
     match = _UNIVERSAL_TARGET.match(str(target.get("Arn", "")))
     if not match or (match["service"], match["action"]) != ("cloudformation", "deleteStack"):

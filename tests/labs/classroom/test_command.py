@@ -181,7 +181,16 @@ def test_preflight_adds_up_the_labs_for_every_learner_and_names_each_increase(
     assert "--quota-code L-1216C47A --desired-value 300" in out
     assert "--quota-code L-0263D0A3 --desired-value 30" in out
     assert "--quota-code L-F678F1CE --desired-value 61" in out  # the account's default VPC counts too
-    assert "blocker(s): fix the lines marked fail before the class deploys" in last_line(out)
+    # the summary names every blocker, last, after a table of the blockers with their fixes
+    blockers = [line.rstrip() for line in out.splitlines() if line.startswith("Blockers: ")]
+    assert blockers == ["Blockers: 6, fix them before the class deploys"]
+    assert last_line(out).startswith("6 blocker(s): CDK bootstrap (qualifier hnb659fds, stack CDKToolkit); ")
+    assert last_line(out).endswith(
+        "quota On-Demand standard vCPUs (ec2 L-1216C47A); quota VPCs (vpc L-F678F1CE); "
+        "quota Internet gateways (vpc L-A4707A72)"
+    )
+    after_table = out.split("Blockers: 6", 1)[1]
+    assert "--quota-code L-1216C47A --desired-value 300" in after_table  # each blocker's fix, again
 
 
 INSTANCE = {

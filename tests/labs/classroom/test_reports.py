@@ -205,6 +205,7 @@ def every_grade() -> ClassGrid:
 def test_gradescope_results_follow_its_published_schema_a_point_per_lab(every_grade: ClassGrid) -> None:
     bob = gradescope.results(every_grade, "bob")
 
+    assert bob is not None
     assert bob["score"] == 1.0
     assert [test["name"] for test in bob["tests"]] == list(LABS)
     assert all(set(test) == {"name", "score", "max_score", "status", "output"} for test in bob["tests"])
@@ -213,9 +214,75 @@ def test_gradescope_results_follow_its_published_schema_a_point_per_lab(every_gr
     assert (failed["score"], failed["max_score"], failed["status"]) == (0.0, 1.0, "failed")
     assert failed["output"].splitlines()[0] == "✘ fail: Table stream"
     assert "  hint: redeploy the lab & retry" in failed["output"]
-    dave = gradescope.results(every_grade, "dave")
-    assert dave["score"] == 0.0
-    assert "role arn:aws:iam::444444444444:role/T cannot be assumed" in dave["tests"][1]["output"]
+    # a lab not deployed is the learner's: a real zero
+    carol = gradescope.results(every_grade, "carol")
+    assert carol is not None
+    assert carol["score"] == 0.0
+
+
+def test_gradescope_renders_every_output_as_plain_text(every_grade: ClassGrid) -> None:
+    """Gradescope's top-level default, simple_format, renders HTML: a learner's error line could hold some."""
+    bob = gradescope.results(every_grade, "bob")
+
+    assert bob is not None
+    assert (bob["output_format"], bob["test_output_format"], bob["test_name_format"]) == ("text",) * 3
+
+
+def test_a_learner_not_reached_or_not_verifiable_gets_no_gradescope_score_but_a_note(
+    every_grade: ClassGrid, tmp_path: Path
+) -> None:
+    """dave's LabEc2 verified nothing and his account was not reached for LabDdbStream: no grade at all."""
+    assert gradescope.results(every_grade, "dave") is None
+
+    write_reports(every_grade, tmp_path)
+
+    folder = tmp_path / "gradescope" / "dave"
+    assert not (folder / "results.json").exists()
+    note = (folder / "NOT_GRADED.txt").read_text(encoding="utf-8")
+    assert note.startswith(
+        "labkit class check of dave, 2030-01-01 10:00 UTC: NOT GRADED, so no results.json."
+    )
+    assert "LabEc2: ? not verified: nothing could be verified here" in note
+    assert (
+        "LabDdbStream: ! error: account 444444444444 not reached: role arn:aws:iam::444444444444:role/T"
+        in note
+    )
+
+
+def test_a_rerun_replaces_a_learners_earlier_grade_and_note(every_grade: ClassGrid, tmp_path: Path) -> None:
+    folder = tmp_path / "gradescope" / "dave"
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text('{"score": 0.0}', encoding="utf-8")  # an earlier run's zero
+
+    write_reports(every_grade, tmp_path)
+
+    assert sorted(path.name for path in folder.iterdir()) == ["NOT_GRADED.txt"]
+
+
+def test_the_csv_says_which_rows_are_grades_and_leaves_the_score_of_the_others_empty(
+    every_grade: ClassGrid,
+) -> None:
+    rows = {(r["owner"], r["lab"]): r for r in csv.DictReader(io.StringIO(csv_table.render(every_grade)))}
+
+    assert (rows[("alice", "LabEc2")]["status"], rows[("alice", "LabEc2")]["score"]) == ("graded", "1")
+    assert (rows[("bob", "LabDdbStream")]["status"], rows[("bob", "LabDdbStream")]["score"]) == (
+        "graded",
+        "0",
+    )
+    assert (rows[("carol", "LabEc2")]["status"], rows[("carol", "LabEc2")]["score"]) == ("graded", "0")
+    for lab in LABS:
+        assert (rows[("dave", lab)]["status"], rows[("dave", lab)]["score"]) == ("not graded", "")
+
+
+def test_junit_counts_a_learner_not_reached_as_an_error_and_nothing_verified_as_skipped(
+    every_grade: ClassGrid,
+) -> None:
+    root = ET.fromstring(junit.render(every_grade))
+    cases = {(case.get("classname"), case.get("name")): case for case in root.iter("testcase")}
+
+    assert [child.tag for child in cases[("dave", "LabDdbStream")]] == ["error"]
+    assert next(child.tag for child in cases[("dave", "LabEc2")]) == "skipped"
+    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("3", "1", "1")
 
 
 def _labels_from_markdown(text: str) -> dict[tuple[str, str], str]:
@@ -257,11 +324,14 @@ def test_every_format_lists_the_same_results(every_grade: ClassGrid, tmp_path: P
     assert _grades_from_junit(read["report.xml"]) == grades
     from_json = {}
     for owner in every_grade.roster.owners:
-        results = json.loads((tmp_path / "gradescope" / owner / "results.json").read_text(encoding="utf-8"))
+        path = tmp_path / "gradescope" / owner / "results.json"
+        if owner == "dave":  # not graded: no results.json (see the test above)
+            continue
+        results = json.loads(path.read_text(encoding="utf-8"))
         for test in results["tests"]:
             from_json[(owner, test["name"])] = test["output"].splitlines()[0]
             assert (test["status"] == "passed") == (grades[(owner, test["name"])] == "pass")
-    assert from_json == labels
+    assert from_json == {pair: label for pair, label in labels.items() if pair[0] != "dave"}
     assert len(set(grades.values())) == 5  # every grade took part
 
 
@@ -273,9 +343,87 @@ def test_a_roster_file_name_stays_text_in_every_report(grid: ClassGrid) -> None:
     page = html_page.render(named)
 
     first = text.splitlines()[0]
-    assert "\\<b\\>\\*1A\\*\\[x\\]\\(y\\).txt" in first
+    assert "\\<b\\>\\*1A\\*\\[x\\](y).txt" in first
     assert "<b>" not in first
     assert "&lt;b&gt;*1A*[x](y).txt" in page
+
+
+HOSTILE = (
+    "boom <img src=x onerror=alert(1)> [click](javascript:alert(1)) **loud** `code` a|b &amp;\n"
+    '=HYPERLINK("http://evil")\x00\x1b[31m\x0b\ud800 end'
+)
+
+
+@pytest.fixture
+def hostile() -> ClassGrid:
+    """A learner whose handler's error line (an S3 key, a CSV cell) the check quotes in detail and hint."""
+    report = CheckReport("LabDdbStream", "eve-LabDdbStream")
+    report.add("Stack deployed", True, "CREATE_COMPLETE")
+    report.add("CSV row in the bucket", False, HOSTILE, hint=f"read {HOSTILE}")
+    spreadsheet = CheckReport("LabEc2", "eve-LabEc2")
+    spreadsheet.add("Stack deployed", False, "=1+1 from a learner's stack status reason")
+    cells = [grade_report("eve", "LabDdbStream", report, seconds=1.0)]
+    cells.append(grade_report("eve", "LabEc2", spreadsheet, seconds=1.0))
+    return ClassGrid(
+        roster=Roster(Path("1A.txt"), (Learner("eve", 1),)),
+        labs=("LabEc2", "LabDdbStream"),
+        checked_at=datetime(2030, 1, 1, 10, 0, tzinfo=UTC),
+        region="us-east-1",
+        cells={(cell.owner, cell.lab_id): cell for cell in cells},
+    )
+
+
+def test_learner_text_stays_text_in_markdown(hostile: ClassGrid) -> None:
+    text = markdown.render(hostile)
+
+    quoted = [line.split("boom", 1)[1] for line in text.splitlines() if "boom" in line]
+    assert len(quoted) == 2  # the detail and the hint
+    assert all(re.search(r"(?<!\\)[<\[*`|&]", line) is None for line in quoted), quoted
+    assert "\\<img src=x onerror=alert(1)\\>" in text
+    assert "\\[click\\](javascript:alert(1))" in text
+    assert "\\*\\*loud\\*\\*" in text
+    assert "\\`code\\`" in text
+    assert "a\\|b \\&amp;" in text
+    detail = next(line for line in text.splitlines() if "**CSV row in the bucket**" in line)
+    assert detail.endswith(" end")  # the learner's line break did not start a Markdown line of its own
+    assert "\x1b" not in text
+
+
+def test_learner_text_stays_text_in_html(hostile: ClassGrid, tmp_path: Path) -> None:
+    page = html_page.render(hostile)
+    write_reports(hostile, tmp_path)  # a lone surrogate could not be written as UTF-8
+
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_no_learner_cell_is_a_spreadsheet_formula(hostile: ClassGrid) -> None:
+    rows = {r["lab"]: r for r in csv.DictReader(io.StringIO(csv_table.render(hostile)))}
+
+    assert rows["LabEc2"]["detail"] == "'=1+1 from a learner's stack status reason"
+    assert rows["LabDdbStream"]["detail"].startswith("boom <img")  # text that is no formula stays as it is
+
+
+def test_one_learners_control_characters_leave_the_class_junit_file_parseable(hostile: ClassGrid) -> None:
+    text = junit.render(hostile)
+
+    root = ET.fromstring(text)  # raised "not well-formed (invalid token)" with the NUL and escape bytes
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    failure = cases["LabDdbStream"].find("failure")
+    assert failure is not None
+    assert "\x00" not in text
+    assert "\x1b" not in text
+    assert failure.get("message", "").endswith("[31m end")
+
+
+def test_gradescope_output_of_learner_text_is_valid_json_shown_as_text(hostile: ClassGrid) -> None:
+    results = gradescope.results(hostile, "eve")
+
+    assert results is not None
+    assert json.loads(gradescope.render(hostile, "eve") or "")["output_format"] == "text"
+    assert (
+        "<img src=x onerror=alert(1)>" in results["tests"][1]["output"]
+    )  # as text: Gradescope won't render it
 
 
 def test_an_unreachable_learner_s_hint_names_the_kit_s_teacher_role_stack(every_grade: ClassGrid) -> None:

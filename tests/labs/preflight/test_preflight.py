@@ -59,9 +59,11 @@ def test_lab_needs_come_from_the_synthesized_templates(
         "VPCs": Need(at_deploy=1, at_most=1),
     }
     # a group all on Spot takes none of the on-demand quota; a Spot instance may be any of its 2-vCPU types
+    # and its event filter, invoked for every Spot event of the region
     assert lab_needs(templates["LabSpot"], prices) == {
         "Spot standard vCPUs": Need(at_deploy=2, at_most=4),
         "VPCs": Need(at_deploy=1, at_most=1),
+        "Lambda concurrent executions": Need(at_deploy=1, at_most=1),
     }
     # each function may run once per learner at once: the writer and the bucket cleaner
     assert lab_needs(templates["LabDdbStream"], prices) == {

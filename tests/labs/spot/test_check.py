@@ -1,12 +1,13 @@
 """`labkit check LabSpot` on the kit's emulator, against the synthesized lab: Spot instances, the events'
-rule, and with --interrupt the FIS experiment's warning and the replacement; `labkit emulator interrupt`."""
+rule, and with --interrupt the FIS experiment's warning and the replacement; `labkit emulator interrupt`.
+Each test deploys a stack of its own: none depends on what another interrupted before it."""
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -15,73 +16,131 @@ import pytest
 from labs.checks.report import Outcome
 from labs.checks.waiting import Waiter
 from labs.emulator import command as emulator_command
-from labs.settings import LabSettings
 from labs.spot.check import check
 from local_aws.client import LocalAws
 from tests.check_helpers import _no_progress as quiet
 from tests.check_helpers import item
-from tests.synth import synth_lab
+from tests.labs.spot.deploying import Template, deploy_spot
 
 pytestmark = pytest.mark.emulator
 
 
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    """The lab as synthesized, without what only a CDK-bootstrapped account has (its version check)."""
-    # synthesized now: a lab whose expiry time has passed is deleted by the emulator's scheduler at once
-    synthesized = synth_lab("LabSpot", LabSettings(now=datetime.now(UTC)))
-    synthesized.pop("Rules", None)
-    synthesized["Parameters"].pop("BootstrapVersion")
-    return synthesized
-
-
-@pytest.fixture(scope="module")
-def deployed(local_aws: LocalAws, template: dict[str, Any]) -> str:
-    session = local_aws.session()
-    cloudformation = session.client("cloudformation")
-    cloudformation.create_stack(
-        StackName="LabSpot", TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"]
-    )
-    assert (
-        cloudformation.describe_stacks(StackName="LabSpot")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-    )
-    return "LabSpot"
-
-
 def waiter() -> Waiter:
-    return Waiter(timeout_s=30.0, poll_s=0.5, sleep=time.sleep, clock=time.monotonic, progress=quiet)
+    return Waiter(timeout_s=30.0, poll_s=0.2, sleep=time.sleep, clock=time.monotonic, progress=quiet)
 
 
-def test_the_check_passes_on_the_deployed_lab(session: boto3.Session, deployed: str) -> None:
-    report = check(session, stack_name=deployed, on_emulator=True, waiter=waiter())
+@pytest.fixture
+def deploy(session: boto3.Session, published: Template, request: pytest.FixtureRequest) -> Any:
+    """Deploys a LabSpot (or a variant of its template) named after the test; returns the stack's name."""
+
+    def deployed(template: Template | None = None, *, suffix: str = "") -> str:
+        name = f"{request.node.name.replace('_', '-')[:60]}{suffix}-LabSpot"
+        assert deploy_spot(session, template or published, name) == "CREATE_COMPLETE"
+        return name
+
+    return deployed
+
+
+def group_instance(session: boto3.Session, stack_name: str) -> str:
+    summaries = session.client("cloudformation").list_stack_resources(StackName=stack_name)
+    group = next(
+        r["PhysicalResourceId"]
+        for r in summaries["StackResourceSummaries"]
+        if r["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"
+    )
+    answer = session.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[group])
+    return str(answer["AutoScalingGroups"][0]["Instances"][0]["InstanceId"])
+
+
+def test_the_check_passes_on_the_deployed_lab(session: boto3.Session, deploy: Any) -> None:
+    name = deploy()
+
+    report = check(session, stack_name=name, on_emulator=True, waiter=waiter())
 
     assert report.passed, [(i.name, i.detail) for i in report.items]
     assert "spot at $0.00" in item(report, "Instances are Spot").detail
-    assert "both events -> /aws/events/LabSpot" in item(report, "Spot events to a log group").detail
+    events = item(report, "Spot events to a log group").detail
+    assert f"both events -> /aws/events/{name} through {name}-SpotEventsFilterFunction" in events
 
 
 def test_with_interrupt_the_warning_arrives_and_a_replacement_is_in_service(
-    session: boto3.Session, deployed: str
+    session: boto3.Session, deploy: Any
 ) -> None:
-    report = check(session, stack_name=deployed, on_emulator=True, interrupt=True, waiter=waiter())
+    name = deploy()
+    instance = group_instance(session, name)
 
-    assert item(report, "Interruption warning received").outcome is Outcome.PASS
+    report = check(session, stack_name=name, on_emulator=True, interrupt=True, waiter=waiter())
+
+    warned = item(report, "Interruption warning received")
+    assert warned.outcome is Outcome.PASS
+    assert f"for {instance} in /aws/events/{name}" in warned.detail
     replaced = item(report, "Replacement in service")
     assert replaced.outcome is Outcome.PASS
-    assert " terminated; in service: i-" in replaced.detail
+    assert f"{instance} terminated; in service: i-" in replaced.detail
     assert any("shortened warning" in note for note in report.notes)
 
 
-def test_labkit_emulator_interrupt_warns_and_says_what_comes_next(
-    local_aws: LocalAws, session: boto3.Session, deployed: str, capsys: pytest.CaptureFixture[str]
+def test_without_an_fis_template_the_interruption_is_not_attempted_and_says_how_to_add_it(
+    session: boto3.Session, deploy: Any, published: Template
 ) -> None:
-    name = session.client("cloudformation").list_stack_resources(StackName=deployed)["StackResourceSummaries"]
-    group = next(
-        r["PhysicalResourceId"] for r in name if r["ResourceType"] == "AWS::AutoScaling::AutoScalingGroup"
+    """On the emulator as on AWS: nothing is interrupted behind the learner's back, and nothing is claimed."""
+    without = copy.deepcopy(published)
+    for logical_id, resource in published["Resources"].items():
+        if resource["Type"] == "AWS::FIS::ExperimentTemplate":
+            del without["Resources"][logical_id]
+    without["Outputs"].pop("InterruptCommand")
+    name = deploy(without)
+    instance = group_instance(session, name)
+
+    report = check(session, stack_name=name, on_emulator=True, interrupt=True, waiter=waiter())
+
+    interruption = item(report, "Interruption")
+    assert interruption.outcome is Outcome.FAIL
+    assert interruption.detail == "not attempted: the stack has no AWS FIS experiment template to start"
+    assert "Step 4 of the hands-on" in interruption.hint
+    assert "fis.CfnExperimentTemplate" in interruption.hint
+    assert "labkit emulator interrupt <instance-id>" in interruption.hint
+    assert not any("FIS experiment ran" in note for note in report.notes)
+    reservations = session.client("ec2").describe_instances(InstanceIds=[instance])["Reservations"]
+    assert reservations[0]["Instances"][0]["State"]["Name"] == "running"
+
+
+def to_its_log_group_directly(template: Template) -> Template:
+    """A learner's variant: the rule targets the log group itself, so it receives every group's events."""
+    variant = copy.deepcopy(template)
+    rule = next(r for r in variant["Resources"].values() if r["Type"] == "AWS::Events::Rule")
+    arn = (
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/events/${AWS::StackName}"
     )
-    instance = session.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[group])[
-        "AutoScalingGroups"
-    ][0]["Instances"][0]["InstanceId"]
+    rule["Properties"]["Targets"] = [{"Id": "Log", "Arn": {"Fn::Sub": arn}}]
+    return variant
+
+
+def test_the_check_grades_its_own_groups_warning_when_another_groups_arrives_first(
+    session: boto3.Session, deploy: Any, published: Template, local_aws: LocalAws
+) -> None:
+    """A class check interrupts several learners at once: another learner's warning in this log group
+    (a rule that sends every Spot event of the region to it) is not this group's."""
+    name = deploy(to_its_log_group_directly(published))
+    neighbour = deploy(suffix="-neighbour")
+    own, theirs = group_instance(session, name), group_instance(session, neighbour)
+    with local_aws.patched_environ():
+        assert emulator_command.interrupt(argparse.Namespace(instance=theirs, warning_seconds=5.0)) == 0
+    logs = session.client("logs").filter_log_events(logGroupName=f"/aws/events/{name}")["events"]
+    assert theirs in json.dumps(logs)  # the neighbour's warning is in this log group first
+
+    report = check(session, stack_name=name, on_emulator=True, interrupt=True, waiter=waiter())
+
+    warned = item(report, "Interruption warning received")
+    assert warned.outcome is Outcome.PASS, warned.detail
+    assert f"for {own} in /aws/events/{name}" in warned.detail
+    assert own in item(report, "Replacement in service").detail
+
+
+def test_labkit_emulator_interrupt_warns_and_says_what_comes_next(
+    local_aws: LocalAws, session: boto3.Session, deploy: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = group_instance(session, deploy())
 
     with local_aws.patched_environ():
         code = emulator_command.interrupt(argparse.Namespace(instance=instance, warning_seconds=1.0))

@@ -1,13 +1,15 @@
 """LabSpot priced from its template: its Spot instance at the dearest pool's Spot price, the range and the
-same instance on-demand beside it, and the kit's cost goal met."""
+same instance on-demand beside it, its honest ceiling (capacity rebalancing's replacement beside the warned
+instance, an FIS run), and the kit's cost goal met."""
 
 from __future__ import annotations
 
 import pytest
 
+from labs.catalogue.fis import action_minutes
 from labs.cost import command
 from labs.cost.goals import LabCost
-from labs.cost.prices import load_prices
+from labs.cost.prices import CostError, load_prices
 from labs.cost.synth import SynthesizedLabs, Template, synthesize_cdk_defaults
 from tests.synth import CDK_GROUP
 
@@ -58,3 +60,34 @@ def test_the_markdown_table_shows_the_on_demand_comparison_uncounted(cost: LabCo
         "for comparison, not counted: the same lab with its Spot instances on-demand |  | $0.01768 |" in text
     )
     assert "Spot: The kit's estimate, NOT observed prices" in text
+
+
+def test_the_ceiling_counts_the_replacement_capacity_rebalancing_runs_beside_the_warned_instance(
+    cost: LabCost,
+) -> None:
+    """MaxSize 2: during an interruption the group runs two instances (and roots) until the old one goes."""
+    assert cost.kit.at_most_usd_per_hour == pytest.approx(2 * LAB_SPOT_BY_HAND)
+    text = command.as_markdown([cost], load_prices(), with_cdk_defaults_lines=False)
+    assert "capacity rebalancing runs the replacement beside the warned instance" in text
+    assert f"| ${2 * LAB_SPOT_BY_HAND:.5f} |" in text
+
+
+def test_each_fis_run_is_priced_per_action_minute_not_per_hour(cost: LabCost) -> None:
+    """aws.amazon.com/fis/pricing: $0.10 per action-minute; the interruption action lasts its PT2M warning."""
+    (run,) = cost.kit.per_run
+    assert run.usd_per_run == pytest.approx(0.20)
+    assert cost.kit.usd_per_hour == pytest.approx(LAB_SPOT_BY_HAND)  # never in the hourly figure
+    text = command.as_markdown([cost], load_prices(), with_cdk_defaults_lines=False)
+    assert "per run, not per hour: AWS FIS experiment: 2 action-minute(s) at $0.10, $0.20" in text
+
+
+@pytest.mark.parametrize(
+    ("duration", "minutes"), [("PT2M", 2), ("PT90S", 2), ("PT20S", 1), ("PT1H", 60), ("PT1H30M", 90)]
+)
+def test_an_fis_action_is_billed_by_the_minute_rounded_at_least_one(duration: str, minutes: int) -> None:
+    assert action_minutes({"Parameters": {"durationBeforeInterruption": duration}}) == minutes
+
+
+def test_an_fis_duration_the_kit_cannot_read_is_refused_not_priced_at_zero() -> None:
+    with pytest.raises(CostError, match="'P1D' is not an ISO 8601 duration"):
+        action_minutes({"Parameters": {"duration": "P1D"}})

@@ -188,7 +188,10 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
 
     answer = interrupt(local_aws, victim_id)
     # still inside its warning (read at once: waiting for the events below may take longer than the warning)
-    state_during_warning = instances(session, [victim_id])[0]["State"]["Name"]
+    during_warning = instances(session, [victim_id])[0]
+    state_during_warning = during_warning["State"]["Name"]
+    request_id = during_warning["SpotInstanceRequestId"]
+    request = session.client("ec2").describe_spot_instance_requests(SpotInstanceRequestIds=[request_id])
 
     events = spot_events(session, log_group_of(session, stack))
     assert [e["detail-type"] for e in events] == [REBALANCE_RECOMMENDATION, INTERRUPTION_WARNING]
@@ -197,8 +200,6 @@ def test_an_interruption_warns_on_the_bus_terminates_after_the_warning_and_the_g
     assert warning["detail"] == {"instance-id": victim_id, "instance-action": "terminate"}
     assert warning["resources"] == [f"arn:aws:ec2:us-east-1:{local_aws.account_id}:instance/{victim_id}"]
     assert state_during_warning == "running"
-    request_id = instances(session, [victim_id])[0]["SpotInstanceRequestId"]
-    request = session.client("ec2").describe_spot_instance_requests(SpotInstanceRequestIds=[request_id])
     assert request["SpotInstanceRequests"][0]["Status"]["Code"] == "marked-for-termination"
     assert (answer.replacement is not None) is capacity_rebalance
 

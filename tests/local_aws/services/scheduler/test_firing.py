@@ -33,8 +33,21 @@ def role(session: boto3.Session, statements: list[dict[str, str]], *, trust: dic
     return str(arn)
 
 
+def confused_deputy_trust(source_arn: str) -> dict[str, object]:
+    """The lab's expiry trust: Scheduler, for schedules of this account and of one schedule group."""
+    condition = {"StringEquals": {"aws:SourceAccount": "123456789012", "aws:SourceArn": source_arn}}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{**SCHEDULER_TRUST["Statement"][0], "Condition": condition}],  # type: ignore[index]
+    }
+
+
 def lab(
-    session: boto3.Session, *, service_role: bool, statements: list[dict[str, str]] | None = None
+    session: boto3.Session,
+    *,
+    service_role: bool,
+    statements: list[dict[str, str]] | None = None,
+    trust: dict[str, object] | None = None,
 ) -> tuple[str, str, str]:
     """A stack (with or without a service role), a schedule deleting it: (stack id, schedule, queue)."""
     cloudformation = session.client("cloudformation")
@@ -66,7 +79,7 @@ def lab(
         FlexibleTimeWindow={"Mode": "OFF"},
         Target={
             "Arn": DELETE_STACK_TARGET,
-            "RoleArn": role(session, allowed),
+            "RoleArn": role(session, allowed, trust=trust),
             "Input": json.dumps({"StackName": stack_id}),
             "DeadLetterConfig": {"Arn": dlq_arn},
         },
@@ -145,3 +158,29 @@ def test_a_schedule_fires_by_itself_when_its_time_comes(session: boto3.Session) 
         time.sleep(0.25)
 
     assert status(session, stack_id) == "DELETE_COMPLETE"
+
+
+def test_the_kits_trust_for_the_default_schedule_group_lets_scheduler_delete_the_stack(
+    local_aws: LocalAws, session: boto3.Session
+) -> None:
+    default_group = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default"
+    stack_id, schedule, _ = lab(session, service_role=True, trust=confused_deputy_trust(default_group))
+
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
+
+    assert answer.outcome == "deleted"
+    assert status(session, stack_id) == "DELETE_COMPLETE"
+
+
+def test_a_trust_for_another_schedule_group_is_refused_as_aws_refuses_it(
+    local_aws: LocalAws, session: boto3.Session
+) -> None:
+    """Scheduler assumes the role with the schedule's group as aws:SourceArn: another group's is no match."""
+    other_group = "arn:aws:scheduler:us-east-1:123456789012:schedule-group/someone-elses"
+    stack_id, schedule, _ = lab(session, service_role=True, trust=confused_deputy_trust(other_group))
+
+    answer = fire_schedule(local_aws.endpoint, schedule, credentials=local_aws.credentials)
+
+    assert answer.outcome == "target failed"
+    assert "does not trust scheduler.amazonaws.com for a schedule of" in answer.detail
+    assert status(session, stack_id) == "CREATE_COMPLETE"
