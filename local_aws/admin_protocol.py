@@ -199,3 +199,31 @@ def publish_image(
     """AWS publishes a new image behind a public SSM parameter: a lab's next deploy sees it."""
     body = {"Parameter": parameter, "Region": region}
     return ImagePublished.from_json(call(endpoint, "images/publish", body, credentials=credentials))
+
+
+def accepts_keys(endpoint: str, key: str, secret: str, token: str = "", *, timeout_s: float = 2.0) -> bool:
+    """Whether the emulator at `endpoint` takes these credentials (STS GetCallerIdentity signed with them):
+    its run's key and every key it issued (an AssumeRole session, an IAM user's key) do, an earlier run's
+    does not. An answer other than a refusal, or none, counts as taken: only the emulator's "no" is a no."""
+    import urllib.error
+    import urllib.request
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = b"Action=GetCallerIdentity&Version=2011-06-15"
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    url = f"{endpoint.rstrip('/')}/"
+    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    SigV4Auth(Credentials(key, secret, token or None), "sts", REGION).add_auth(request)
+    sent = urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
+        url, data=body, method="POST", headers=dict(request.headers.items())
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=timeout_s):  # noqa: S310
+            return True
+    except urllib.error.HTTPError as error:
+        return error.code != 403
+    except OSError:
+        return True

@@ -137,6 +137,18 @@ def _has_credentials(environ: Mapping[str, str]) -> bool:
     return any(name != os.devnull and Path(name).is_file() for name in files)
 
 
+def _taken(environ: Mapping[str, str], endpoint: str) -> bool:
+    """Whether the emulator takes the shell's credentials (one STS call, only for a key not the run's)."""
+    from local_aws.client import accepts_keys
+
+    return accepts_keys(
+        endpoint,
+        environ.get("AWS_ACCESS_KEY_ID", ""),
+        environ.get("AWS_SECRET_ACCESS_KEY", ""),
+        environ.get("AWS_SESSION_TOKEN", ""),
+    )
+
+
 def _endpoint_problem(
     environ: Mapping[str, str], endpoint: str, live: EmulatorRecord | None, source: str
 ) -> str:
@@ -147,6 +159,8 @@ def _endpoint_problem(
             live is not None
             and live.endpoint == endpoint
             and key != live.exports.get("AWS_ACCESS_KEY_ID", key)
+            # another key may be one the emulator issued (a learner account's AssumeRole session): it says
+            and not _taken(environ, endpoint)
         ):
             return f"this shell's exports are from an earlier run of the emulator on {endpoint}: {source}"
         return ""

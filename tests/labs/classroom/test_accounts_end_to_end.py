@@ -50,7 +50,7 @@ EXTERNAL_ID = "class-1b-rehearsal"
 # the emulator's caller, as a trust policy names it
 TEACHER = "arn:aws:iam::123456789012:user/moto"
 DEPLOYS = {
-    "alice": ("LabEc2", "LabAsg"),
+    "alice": ("LabEc2", "LabAsg", "LabBatch"),
     "bob": ("LabDdbStream", "LabStepFunction", "LabEfs"),
     "carol": ("LabColdStart", "LabSpot"),
     "dave": ("LabEc2",),
@@ -176,7 +176,7 @@ def test_the_class_s_life_through_the_teacher_role_and_every_call_it_made_is_all
         status = labkit(aws, folder, "class", "status", "--roster", roster)
         check = labkit(
             aws, folder, "class", "check", "--roster", roster, "--report", str(folder / "report"),
-            "--self-heal", "--interrupt",
+            "--self-heal", "--interrupt", "--submit",
         )  # fmt: skip
     # judged while the resources the checks wrote to still exist (their tags are part of the decision)
     denied_during, made_during = judge(a_class, during.calls)

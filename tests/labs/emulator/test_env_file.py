@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +39,32 @@ def listening() -> Iterator[int]:
         server.bind(("127.0.0.1", 0))
         server.listen()
         yield server.getsockname()[1]
+
+
+@pytest.fixture
+def sts_answering() -> Iterator[tuple[int, list[int]]]:
+    """A port whose HTTP server answers every POST with the status at the head of the list it yields (403 is
+    the emulator's refusal of a key it never issued, 200 its answer to the run's key or one it issued)."""
+    statuses = [403]
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(statuses[0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], statuses
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def closed_port() -> int:
@@ -125,8 +153,9 @@ def test_a_shell_pointed_at_a_stopped_emulator_is_told_to_start_one(tmp_path: Pa
 
 
 def test_a_shell_with_an_earlier_run_s_exports_is_told_to_source_the_running_one(
-    tmp_path: Path, listening: int
+    tmp_path: Path, sts_answering: tuple[int, list[int]]
 ) -> None:
+    listening, _ = sts_answering
     path = tmp_path / "emulator.env"
     write_exports(path, exports(listening, key="AKIANEWRUNNEWRUN0000"), pid=os.getpid())
     old_port = f"http://localhost:{closed_port()}"
@@ -145,6 +174,30 @@ def test_a_shell_with_an_earlier_run_s_exports_is_told_to_source_the_running_one
     earlier = f"this shell's exports are from an earlier run of the emulator on http://localhost:{listening}"
     assert rekeyed == f"{earlier}: source {path}"
     assert current is None
+
+
+def test_a_shell_with_a_key_the_emulator_issued_is_not_told_its_exports_are_old(
+    tmp_path: Path, sts_answering: tuple[int, list[int]]
+) -> None:
+    """A learner account's exports (`labkit class learner-account`) hold an AssumeRole session of the
+    emulator: another key than the run's, which the emulator takes."""
+    listening, statuses = sts_answering
+    path = tmp_path / "emulator.env"
+    write_exports(path, exports(listening, key="AKIANEWRUNNEWRUN0000"), pid=os.getpid())
+    session = _environ(
+        AWS_ENDPOINT_URL=f"http://localhost:{listening}",
+        AWS_ACCESS_KEY_ID="ASIALEARNERSESSION00",
+        AWS_SESSION_TOKEN="token",
+    )
+
+    statuses[0] = 200
+    taken = shell_problem(session, path)
+    statuses[0] = 403
+    refused = shell_problem(session, path)
+
+    assert taken is None
+    assert refused is not None
+    assert "from an earlier run of the emulator" in refused
 
 
 def test_a_shell_without_credentials_beside_an_emulator_is_told_to_source_its_exports(

@@ -107,9 +107,19 @@ _RESOURCES: dict[str, tuple[str, Any]] = {
     "ec2:TerminateInstances": ("ec2", lambda p: [f"instance/{i}" for i in p["InstanceIds"]]),
     "fis:StartExperiment": ("fis", lambda p: [f"experiment-template/{p['experimentTemplateId']}"]),
     "ssm:GetParameter": ("ssm", lambda p: [f"parameter{p['Name']}"]),
+    # SubmitJob is authorized on the queue and on the job definition (Batch's service authorization reference)
+    "batch:SubmitJob": (
+        "batch",
+        lambda p: [_batch(p["jobQueue"], "job-queue"), _batch(p["jobDefinition"], "job-definition")],
+    ),
 }
 # calls whose parameter is the resource's ARN itself
 _ARN_PARAMETERS = {"cloudformation:DeleteStack": "StackName", "states:StartExecution": "stateMachineArn"}
+
+
+def _batch(named: str, kind: str) -> str:
+    """A Batch resource as its ARN's resource part, whether the call named it by ARN or by name."""
+    return named.split(":", 5)[5] if named.startswith("arn:") else f"{kind}/{named}"
 
 
 def resources(call: Call, account: str) -> list[str]:
@@ -136,6 +146,8 @@ def lab_tag(admin: boto3.Session, call: Call, resource: str) -> str | None:
             Filters=[{"Name": "resource-id", "Values": [resource.rsplit("/", 1)[1]]}]
         )["Tags"]
         tags = {t["Key"]: t["Value"] for t in found}
+    elif call.action == "batch:SubmitJob":
+        tags = admin.client("batch").list_tags_for_resource(resourceArn=resource)["tags"]
     elif call.action == "fis:StartExperiment":
         template = admin.client("fis").get_experiment_template(id=resource.rsplit("/", 1)[1])
         tags = template["experimentTemplate"].get("tags", {})
