@@ -76,7 +76,7 @@ $(VENV)/bin/aws: scripts/aws $(VENV)/.synced
 	install -m 755 scripts/aws $@
 
 # the type check (a minute of one core, silent) runs beside the tests, whose progress shows meanwhile
-test: setup  ## lint, type-check and run every test but e2e, in about two minutes (no AWS credentials needed)
+test: setup  ## lint, type-check and run every test but e2e, in about four minutes (no AWS credentials needed)
 	@$(MAKE) --no-print-directory -j3 lint typecheck pytest-all
 
 e2e: setup  ## each lab's whole life through the real CLIs on the emulator (the README's flows, verbatim)
