@@ -9,9 +9,11 @@ hotswap compares templates and skips it: aws/aws-cdk#31728).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -221,11 +223,15 @@ class WatchSession:
         printed: list[str] = []
         process = (self.cdk or _run_cdk)([*args, "--no-notices", "--no-color"])
         assert process.stdout is not None
-        for line in process.stdout:
-            printed.append(line.rstrip())
-            if worth_showing(printed[-1]):
-                self.show(events.DeployOutput(printed[-1]))
-        ok = process.wait() == 0
+        try:
+            for line in process.stdout:
+                printed.append(line.rstrip())
+                if worth_showing(printed[-1]):
+                    self.show(events.DeployOutput(printed[-1]))
+            ok = process.wait() == 0
+        except KeyboardInterrupt:
+            _stop(process)  # Ctrl-C mid-deploy: the watch ends now, and leaves no CLI running behind it
+            raise
         if not ok:  # what the CLI said last, unless it was shown already
             for line in printed[-DEPLOY_TAIL:]:
                 self.show(events.DeployOutput(line) if not worth_showing(line) else events.Note(""))
@@ -312,6 +318,17 @@ def _shown_paths(paths: Sequence[Path]) -> str:
         str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path) for path in paths
     ]
     return ", ".join(shown)
+
+
+def _stop(process: subprocess.Popen[str], grace_s: float = 10.0) -> None:
+    """Ctrl-C to the CLI (its launcher stops what it started), then a kill if it outlives `grace_s`."""
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _run_cdk(args: list[str]) -> subprocess.Popen[str]:

@@ -200,6 +200,9 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def new_terminal(env_file: Path, tmp_path: Path, *, own_output: bool = True) -> Terminal:
     """A learner's shell; `own_output`: its CLI writes to a cdk.out of its own (cases run side by side)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_", "LABKIT_"))}
+    # pytest-xdist's workers set COLUMNS=80 and LINES=24; a learner's log has neither: the kit's width applies
+    for size in ("COLUMNS", "LINES"):
+        environment.pop(size, None)
     environment["PATH"] = f"{BIN}{os.pathsep}{environment['PATH']}"
     home = tmp_path / "home"
     home.mkdir()

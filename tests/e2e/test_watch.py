@@ -60,9 +60,13 @@ def test_a_handler_edit_is_live_an_undo_undone_a_broken_handler_named_and_a_stac
         )
         next_line(watch, lambda text: "labs/ddb_stream/stack.py changed" in text)
         next_line(watch, lambda text: "deployed in" in text, within_s=300)
+        next_line(watch, lambda text: text.startswith("Watching "))
+        # Ctrl-C while the watch waits; the stack file is put back after it, so no deploy starts meanwhile
+        done = watch.interrupt()
     finally:
+        if watch.process.poll() is None:
+            watch.interrupt()
         STACK_FILE.write_bytes(stack_source)
-    done = watch.interrupt()
 
     printed = done.printed
     assert done.returncode == 130, printed
