@@ -7,6 +7,7 @@ writes of one save come as one change, and nothing polls while the learner think
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -103,7 +104,13 @@ def run(args: argparse.Namespace) -> int:
     guard(settings, account, args.lab, console)
     source = code_source(context, settings, loop.kit_code)
     watch = build_session(args, session, settings, source, console, emulator=on_emulator(session))
-    return watch_until_stopped(watch, console)
+    code = watch_until_stopped(watch, console)
+    if code == ExitStatus.INTERRUPTED:
+        # Ctrl-C ends the watch now: nothing left of a round (a check's worker, a watcher) may hold the exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def guard(settings: LabSettings, account: str, lab_id: str, console: Console) -> None:
