@@ -126,7 +126,14 @@ def signing_keys(credentials: Any = None) -> tuple[str, str, str]:
 
 
 def signed_request(
-    method: str, url: str, *, credentials: Any = None, body: bytes = b"", region: str = REGION
+    method: str,
+    url: str,
+    *,
+    credentials: Any = None,
+    body: bytes = b"",
+    region: str = REGION,
+    service: str = "labkit",
+    content_type: str = "application/json",
 ) -> urllib.request.Request:
     """An HTTP request to the emulator signed with SigV4, as the emulator wants every request."""
     import urllib.request
@@ -136,9 +143,9 @@ def signed_request(
     from botocore.credentials import Credentials
 
     key, secret, token = signing_keys(credentials)
-    headers = {"Content-Type": "application/json"} if body else {}
+    headers = {"Content-Type": content_type} if body else {}
     request = AWSRequest(method=method, url=url, data=body, headers=headers)
-    SigV4Auth(Credentials(key, secret, token or None), "labkit", region).add_auth(request)
+    SigV4Auth(Credentials(key, secret, token or None), service, region).add_auth(request)
     return urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
         url, data=body or None, method=method, headers=dict(request.headers.items())
     )
@@ -208,17 +215,15 @@ def accepts_keys(endpoint: str, key: str, secret: str, token: str = "", *, timeo
     import urllib.error
     import urllib.request
 
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
 
-    body = b"Action=GetCallerIdentity&Version=2011-06-15"
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
-    url = f"{endpoint.rstrip('/')}/"
-    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
-    SigV4Auth(Credentials(key, secret, token or None), "sts", REGION).add_auth(request)
-    sent = urllib.request.Request(  # noqa: S310 - the emulator's own loopback endpoint
-        url, data=body, method="POST", headers=dict(request.headers.items())
+    sent = signed_request(
+        "POST",
+        f"{endpoint.rstrip('/')}/",
+        credentials=Credentials(key, secret, token or None),
+        body=b"Action=GetCallerIdentity&Version=2011-06-15",
+        service="sts",
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
     )
     try:
         with urllib.request.urlopen(sent, timeout=timeout_s):  # noqa: S310

@@ -194,3 +194,20 @@ def test_a_custom_resource_s_response_url_is_refused_unless_as_handed_out(local_
     wrong, _ = _http(local_aws, "PUT", forged)
 
     assert (unsigned, wrong) == (403, 403)
+
+
+def test_accepts_keys_takes_the_run_s_key_and_one_it_issued_and_refuses_another(
+    session: boto3.Session, local_aws: LocalAws
+) -> None:
+    from local_aws.client import accepts_keys
+
+    run = local_aws.credentials
+    iam = session.client("iam")
+    role = iam.create_role(RoleName="AcceptsKeysRole", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    issued = session.client("sts").assume_role(RoleArn=role, RoleSessionName="learner")["Credentials"]
+
+    assert accepts_keys(local_aws.endpoint, run.access_key_id, run.secret_access_key)
+    assert accepts_keys(
+        local_aws.endpoint, issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"]
+    )
+    assert not accepts_keys(local_aws.endpoint, "AKIAEARLIERRUN000000", "an earlier run's secret")
