@@ -14,6 +14,7 @@ from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
 from labs.launcher.output import (
     DEFAULT_OUTPUT,
     SYNTHESIZING,
+    assembly_app,
     busy_message,
     command_of,
     configured_output,
@@ -57,6 +58,8 @@ def cli_environment(
 def arguments(args: Sequence[str], *, cwd: Path, environ: Mapping[str, str]) -> tuple[list[str], str | None]:
     """The CLI's arguments (with an owner's output folder added) and the folder it will lock, if known."""
     chosen = output_folder(args, cwd=cwd, environ=environ)
+    if assembly_app(args, cwd=cwd) is not None:  # read under the CLI's own read lock; cdk.out untouched
+        return list(args), None
     if chosen:
         return [*args, "--output", chosen], chosen
     for index, arg in enumerate(args):

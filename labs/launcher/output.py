@@ -73,11 +73,24 @@ def command_of(args: Sequence[str]) -> str | None:
     return None
 
 
+def assembly_app(args: Sequence[str], *, cwd: Path) -> Path | None:
+    """The folder `--app` names when it is a synthesized assembly, else None.
+
+    The CLI reads such a folder under a read lock of its own and leaves the output folder alone
+    (aws-cdk's cxapp/exec.js), so another CLI synthesizing into cdk.out does not stand in its way.
+    """
+    app = _option(args, "--app", "-a")
+    if app is None:
+        return None
+    folder = cwd / Path(app).expanduser()
+    return folder if folder.is_dir() else None
+
+
 def output_folder(args: Sequence[str], *, cwd: Path, environ: Mapping[str, str]) -> str | None:
     """`cdk.out-<owner>` for a synthesizing command with `-c owner=` and no output chosen, else None."""
     if command_of(args) not in SYNTHESIZING or _option(args, "--output", "-o") is not None:
         return None
-    if _option(args, "--app", "-a") is not None:  # an assembly folder given as the app is read, not written
+    if assembly_app(args, cwd=cwd) is not None:  # an assembly folder given as the app is read, not written
         return None
     if configured_output(cwd, Path(environ.get("HOME", str(Path.home())))):
         return None

@@ -30,6 +30,7 @@ def test_an_output_the_learner_chose_is_kept(tmp_path: Path) -> None:
 
     given = output_folder(["deploy", "-c", "owner=bob", "--output", "mine"], cwd=tmp_path, environ={})
     configured = output_folder(["deploy", "-c", "owner=bob"], cwd=tmp_path, environ={"HOME": str(home)})
+    (tmp_path / "cdk.out").mkdir()
     from_assembly = output_folder(["deploy", "--app", "cdk.out", "-c", "owner=bob"], cwd=tmp_path, environ={})
     no_owner = output_folder(["deploy", "LabEc2"], cwd=tmp_path, environ={"HOME": str(tmp_path)})
     bootstrap = output_folder(["bootstrap", "-c", "owner=bob"], cwd=tmp_path, environ={"HOME": str(tmp_path)})
@@ -81,3 +82,28 @@ def test_the_folder_checked_for_a_lock_is_the_one_the_cli_will_use(tmp_path: Pat
     _, configured = arguments(["deploy", "LabEc2"], cwd=tmp_path, environ={"HOME": str(home)})
 
     assert (plain, given, version, configured) == ("cdk.out", "elsewhere", None, None)
+
+
+def test_a_deploy_of_an_assembly_folder_runs_beside_a_cli_that_holds_cdk_out(tmp_path: Path) -> None:
+    # the CLI reads `--app <folder>` under a read lock of that folder and never writes cdk.out
+    # (aws-cdk lib/cxapp/exec.js): the demo's redeploy of its own assembly ran while a test synthesized
+    assembly = tmp_path / "redeploy.out"
+    assembly.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / "cdk.out").mkdir()
+        (tmp_path / "cdk.out" / "synth.lock").write_text(str(holder.pid))
+        env = {"HOME": str(tmp_path)}
+
+        _, from_assembly = arguments(["deploy", "LabEc2", "--app", str(assembly)], cwd=tmp_path, environ=env)
+        _, from_command = arguments(["deploy", "LabEc2", "--app", "python3 x.py"], cwd=tmp_path, environ=env)
+        owners = output_folder(["deploy", "-a", "python3 x.py", "-c", "owner=bob"], cwd=tmp_path, environ=env)
+        held = live_lock_holder(tmp_path / "cdk.out")
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert from_assembly is None
+    assert held == holder.pid
+    assert from_command == "cdk.out"  # an app the CLI runs synthesizes into cdk.out, and waits for its lock
+    assert owners == "cdk.out-bob"
