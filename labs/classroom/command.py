@@ -165,12 +165,10 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
             scan_regions=args.scan_regions,
         )
     console.print(
-        render.status_table(f"Lab stacks of {roster.path.name} at {now:%Y-%m-%d %H:%M}", status.stacks, now)
+        render.StatusView(f"Lab stacks of {roster.path.name} at {now:%Y-%m-%d %H:%M}", status.stacks, now)
     )
     if status.strangers:
-        console.print(
-            render.status_table("Lab stacks whose owner is not on the roster", status.strangers, now)
-        )
+        console.print(render.StatusView("Lab stacks whose owner is not on the roster", status.strangers, now))
     console.print(render.spend_table(status))
     for note in render.status_notes(status):
         console.print(escape(note))

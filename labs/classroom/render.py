@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -69,7 +71,8 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
     ):
         # an account id is never cut short: the region wraps below it in a narrow log
         width = 12 if column == "Account, region" else None
-        table.add_column(column, no_wrap=column in ("Stack status", "Deployed"), min_width=width)
+        # only the expiry and the region wrap: StatusView shows the table where the rest fits whole
+        table.add_column(column, no_wrap=column not in ("Account, region", "Expires"), min_width=width)
     for column in ("$/h", "$ so far", "$ projected"):
         table.add_column(column, justify="right", no_wrap=True)
     for state in states:
@@ -87,6 +90,55 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
             "—" if state.projected is None and state.usd_per_hour is not None else usd(state.projected),
         )
     return table
+
+
+class StatusView:
+    """The status table where it fits the console whole; where rich would squeeze it (the owner to nothing at
+    80 columns, a cost cut to "$0.04"), one short block per stack with the same facts."""
+
+    def __init__(self, title: str, states: Sequence[LabStackState], now: datetime) -> None:
+        self.title, self.states, self.now = title, states, now
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = status_table(self.title, self.states, self.now)
+        if fits_whole(table, console, options):
+            yield table
+            return
+        yield Text(f"{self.title} (times in UTC)", style="italic")
+        for state in self.states:
+            yield from status_block(state, self.now)
+
+
+def fits_whole(table: Table, console: Console, options: ConsoleOptions) -> bool:
+    """Does the table fit this width with every word of every cell whole (none cut to "…" or squeezed out)?"""
+    lines = list(Segment.split_lines(console.render(table, options)))  # as drawn, before the console crops
+    if any(Segment.get_line_length(line) > options.max_width for line in lines):
+        return False
+    shown = "\n".join("".join(segment.text for segment in line) for line in lines)
+    words = {
+        word
+        for column in table.columns
+        for cell in column.cells
+        for word in (cell.plain if isinstance(cell, Text) else str(cell)).split()
+    }
+    return "…" not in shown and all(word in shown for word in words)
+
+
+def status_block(state: LabStackState, now: datetime) -> list[Text]:
+    """One stack in three lines: who and what, its state and life, its cost."""
+    listing = state.listing
+    head = Text(f"{listing.owner or '(none)'} · {listing.lab_id}", style="bold")
+    if state.where:
+        head.append(f" · {state.where}", style="")
+    life = Text("  ")
+    life.append(listing.status, style="red" if listing.failed else "")
+    life.append(f" · deployed {short_moment(listing.created)} · expires ")
+    life.append_text(expiry_text(state, now))
+    projected = "—" if state.projected is None and state.usd_per_hour is not None else usd(state.projected)
+    cost = Text(
+        f"  {usd(state.usd_per_hour, places=5)}/h · {usd(state.so_far)} so far · {projected} projected"
+    )
+    return [head, life, cost]
 
 
 def status_notes(status: ClassStatus) -> list[str]:

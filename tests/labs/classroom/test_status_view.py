@@ -1,0 +1,86 @@
+"""`labkit class status` at any terminal width: every learner, lab and cost stays readable."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rich.console import Console
+
+from labs.classroom.inventory import LabStackListing
+from labs.classroom.render import StatusView
+from labs.classroom.status import LabStackState
+
+NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
+
+
+def stack(owner: str, lab_id: str, *, where: str = "", status: str = "CREATE_COMPLETE") -> LabStackState:
+    listing = LabStackListing(
+        name=f"{owner}-{lab_id}",
+        stack_id=f"arn:aws:cloudformation:us-east-1:111111111111:stack/{owner}-{lab_id}/1",
+        lab_id=lab_id,
+        owner=owner,
+        status=status,
+        created=NOW - timedelta(hours=1),
+        tags={},
+    )
+    return LabStackState(
+        listing=listing,
+        expires_at=NOW + timedelta(hours=7),
+        overdue=False,
+        usd_per_hour=0.00512,
+        so_far=0.0123,
+        projected=0.0456,
+        where=where,
+    )
+
+
+def printed(view: StatusView, width: int) -> str:
+    console = Console(width=width, record=True, force_terminal=False)
+    console.print(view)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 160])
+@pytest.mark.parametrize("where", ["", "222222222222 eu-central-1"])
+def test_every_owner_lab_and_cost_is_shown_whole_at_any_width(width: int, where: str) -> None:
+    states = [
+        stack("alice", "LabStepFunction", where=where, status="UPDATE_ROLLBACK_COMPLETE"),
+        stack("bob-the-second", "MyLabColdStart", where=where),
+    ]
+
+    text = printed(StatusView("Lab stacks of roster.csv at 2026-12-07 16:00", states, NOW), width)
+
+    assert "Lab stacks of roster.csv at 2026-12-07 16:00 (times in UTC)" in text
+    for expected in (
+        "alice",
+        "bob-the-second",
+        "LabStepFunction",
+        "MyLabColdStart",
+        "UPDATE_ROLLBACK_COMPLETE",
+    ):
+        assert expected in text
+    for amount in ("$0.00512", "$0.0123", "$0.0456"):
+        assert text.count(amount) == 2
+    if where:
+        assert text.count("222222222222") == 2
+    assert "…" not in text
+    assert all(len(line) <= width for line in text.splitlines())
+
+
+def test_a_wide_log_keeps_the_table_and_a_narrow_terminal_gets_one_block_per_stack() -> None:
+    view = StatusView("Lab stacks", [stack("alice", "LabEc2")], NOW)
+
+    wide = printed(view, 120)
+    narrow = printed(view, 90)
+    elsewhere = [stack("bob", "LabEc2", where="222222222222 us-east-1")]
+    across = printed(StatusView("Lab stacks", elsewhere, NOW), 200)
+
+    assert "┃ Owner" in wide
+    assert "$ projected" in wide
+    assert "Account, region" in across
+    assert narrow.splitlines()[1:] == [
+        "alice · LabEc2",
+        "  CREATE_COMPLETE · deployed 12-07 15:00 · expires 12-07 23:00 (in 7 h 0 min)",
+        "  $0.00512/h · $0.0123 so far · $0.0456 projected",
+    ]
