@@ -35,7 +35,9 @@ def statements(document: Any) -> list[dict[str, Any]]:
     if isinstance(document, str):
         document = json.loads(unquote(document) if document.startswith("%7B") else document)
     found = (document or {}).get("Statement", [])
-    return found if isinstance(found, list) else [found]
+    # CloudFormation drops an AWS::NoValue from a list (the CDK bootstrap's trust policies hold some); moto
+    # keeps it as null, which AWS never stores
+    return [one for one in (found if isinstance(found, list) else [found]) if isinstance(one, dict)]
 
 
 def _as_list(value: Any) -> list[str]:

@@ -127,3 +127,38 @@ def test_a_source_identity_needs_sts_set_source_identity_in_the_trust(session: b
 
     assert message.endswith(f"sts:SetSourceIdentity on resource: {role}")
     assert session.client("sts").assume_role(RoleArn=role, RoleSessionName="labkit-moto")["Credentials"]
+
+
+def test_a_role_whose_trust_drops_a_statement_with_no_value_is_assumed(session: boto3.Session) -> None:
+    # the CDK bootstrap's deploy role: a trust statement under Fn::If that is AWS::NoValue, which
+    # CloudFormation drops from the list; `cdk deploy` assumes that role first
+    account = session.client("sts").get_caller_identity()["Account"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "sts:AssumeRole",
+            },
+            {"Fn::If": ["Never", {"Effect": "Allow", "Action": "sts:AssumeRole"}, {"Ref": "AWS::NoValue"}]},
+        ],
+    }
+    template = {
+        "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"RoleName": "DeployRoleLike", "AssumeRolePolicyDocument": trust},
+            }
+        },
+    }
+    session.client("cloudformation").create_stack(
+        StackName="TrustWithNoValue", TemplateBody=json.dumps(template)
+    )
+
+    answer = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/DeployRoleLike", RoleSessionName="cdk"
+    )
+
+    assert answer["AssumedRoleUser"]["Arn"].startswith(f"arn:aws:sts::{account}:assumed-role/DeployRoleLike/")
