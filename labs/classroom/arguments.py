@@ -11,6 +11,7 @@ from labs.classroom.rehearsal import REHEARSAL_EXTERNAL_ID
 from labs.classroom.roster import DEFAULT_OWNER_COLUMN
 from labs.classroom.sessions import DEFAULT_WORKERS
 from labs.preflight.command import add_landing_zone_arguments
+from labs.regions import region_problem
 from labs.registry import check_options
 from labs.registry import lab_argument as lab_id
 from labs.settings import SettingsError, parse_owner
@@ -42,7 +43,17 @@ def region_names(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
         raise argparse.ArgumentTypeError("name at least one region, e.g. us-east-1,eu-west-1")
+    for name in names:
+        region_name(name)
     return names
+
+
+def region_name(text: str) -> str:
+    """`--region eu-west-1`: an AWS region's name, a typo named before any call."""
+    problem = region_problem(text.strip())
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text.strip()
 
 
 def add_spend_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +117,9 @@ def common_arguments() -> argparse.ArgumentParser:
         "sts:SetSourceIdentity (the teacher-access stack's role requires it)",
     )
     common.add_argument(
-        "--region", help="the region where learners work, for lines that name none (default: the AWS CLI's)"
+        "--region",
+        type=region_name,
+        help="the region where learners work, for lines that name none (default: the AWS CLI's)",
     )
     common.add_argument(
         "--cap",
@@ -221,4 +234,4 @@ def add_learner_account(subcommands: argparse._SubParsersAction[argparse.Argumen
         metavar="FILE",
         help="append the learners' lines to this roster (a new file starts with the settings line)",
     )
-    accounts.add_argument("--region", help="the learners' region (default: the emulator's)")
+    accounts.add_argument("--region", type=region_name, help="the learners' region (default: the emulator's)")

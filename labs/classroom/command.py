@@ -35,6 +35,7 @@ from labs.classroom.roster import Placement, RosterError, read_roster
 from labs.classroom.sessions import run_bounded
 from labs.deployed.session import on_emulator, session_from_environment
 from labs.outcomes import ExitStatus
+from labs.regions import region_problem
 from labs.registry import check_options, lab_ids
 from labs.terminal import make_console, progress_bar
 
@@ -74,11 +75,13 @@ def run(args: argparse.Namespace) -> int:
         "guard": run_guard,
     }
     base = session_from_environment(args.region)
-    if not (args.region or base.region_name) and not all(
-        learner.placement.region for learner in roster.learners
-    ):
+    named = args.region or base.region_name  # AWS_REGION may hold a typo: one line, not a connection error
+    problem = region_problem(named) if named else None
+    if not named and not all(learner.placement.region for learner in roster.learners):
+        problem = "no region"
+    if problem:
         print(
-            f"labkit class {args.class_command}: no region: pass --region or set AWS_REGION", file=sys.stderr
+            f"labkit class {args.class_command}: {problem}: pass --region or set AWS_REGION", file=sys.stderr
         )
         return ExitStatus.CANNOT_RUN
     with console.status("reaching each learner's account"):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from labs.regions import region_problem
 from labs.settings import SettingsError, parse_owner
 from labs.teacher_access.facts import EXTERNAL_ID
 
@@ -196,6 +197,8 @@ def _placement(settings: dict[str, str]) -> Placement:
         raise ValueError(f"role={role!r} is neither an IAM role name nor a role ARN")
     if region is not None and not _REGION.match(region):
         raise ValueError(f"region={region!r} is not a region name (for example eu-west-1)")
+    if region is not None and (problem := region_problem(region)):
+        raise ValueError(f"region={problem}")
     if external_id is not None and not EXTERNAL_ID.match(external_id):
         raise ValueError(
             f"external-id={external_id!r} is not an sts:ExternalId (2-1224 letters, digits and _+=,.@:/-)"

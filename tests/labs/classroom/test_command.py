@@ -52,6 +52,37 @@ def test_a_bad_roster_line_stops_every_subcommand_with_exit_2(
     )
 
 
+@pytest.mark.parametrize("subcommand", [["status"], ["guard", "--cap", "1"], ["destroy", "--yes"]])
+def test_a_region_aws_does_not_have_is_named_in_one_line_before_any_call(
+    subcommand: list[str],
+    roster: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    typo_line = tmp_path / "typo.txt"
+    typo_line.write_text("role=LabkitTeacher\nbob 043075555623 region=us-east-3\n", encoding="utf-8")
+
+    with pytest.raises(SystemExit) as option:
+        main(["class", *subcommand, "--roster", str(roster), "--region", "us-east-3"])
+    option_err = capsys.readouterr().err
+    on_a_line = main(["class", *subcommand, "--roster", str(typo_line)])
+    line_err = capsys.readouterr().err
+    monkeypatch.setenv("AWS_REGION", "us-easst-1")
+    from_environment = main(["class", *subcommand, "--roster", str(roster)])
+    environment_err = capsys.readouterr().err
+
+    assert option.value.code == 2
+    assert "'us-east-3' is not an AWS region (did you mean us-east-2?)" in option_err
+    assert on_a_line == 2
+    assert "line 2: region='us-east-3' is not an AWS region (did you mean us-east-2?)" in line_err
+    assert from_environment == 2
+    assert environment_err.strip().splitlines() == [
+        f"labkit class {subcommand[0]}: 'us-easst-1' is not an AWS region (did you mean us-east-1?): "
+        "pass --region or set AWS_REGION"
+    ]
+
+
 def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
     session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
