@@ -139,8 +139,10 @@ def refusal(caps: Mapping[str, float | None], *, enforce: bool) -> str:
 
 
 def not_known(status: ClassStatus) -> int:
-    """How many places the guard could not see whole: learners not reached, places not verified."""
-    return len(status.unreachable) + len({where for where, _ in status.unverified})
+    """How many places the guard could not see whole: learners not reached, places not verified or with
+    regions --scan-regions left out."""
+    unseen = {where for where, _ in status.unverified} | {where for where, _ in status.left_out}
+    return len(status.unreachable) + len(unseen)
 
 
 def verdict(status: ClassStatus, *, overdue: int, now: datetime) -> tuple[int, str]:

@@ -137,7 +137,16 @@ class ClassStatus:
         ]
         problems += [u.line for u in self.unreachable]
         problems += [f"{where}: {problem.line}" for where, problem in self.unverified]
+        problems += [
+            f"{where}: {', '.join(regions)} not read (--scan-regions left them out): what runs there is unknown"
+            for where, regions in self.left_out
+        ]
         return problems
+
+    @property
+    def left_out(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(place, enabled regions --scan-regions did not read): never counted as clean."""
+        return [(where, skipped) for where, _, skipped in self.regions if skipped]
 
 
 def read_class_status(
@@ -182,9 +191,12 @@ def read_class_status(
     strangers = [
         s for (_, owners, _), s in zip(pairs, states, strict=True) if s and s.listing.owner not in owners
     ]
-    scans = run_bounded(
-        groups, lambda group: scan_account(group[0].session, prices, regions=scan_regions), workers=workers
-    )
+    def scan(group: tuple[Place, tuple[str, ...]]) -> AccountScan:
+        session = group[0].session  # the place's own region, where its lab stacks run, is always read
+        chosen = None if scan_regions is None else tuple(dict.fromkeys([*scan_regions, session.region_name]))
+        return scan_account(session, prices, regions=chosen)
+
+    scans = run_bounded(groups, scan, workers=workers)
     spends, nobodys = _spend(reach, groups, scans, mine, now=now, exempt=exempt)
     return ClassStatus(
         roster=reach.roster,

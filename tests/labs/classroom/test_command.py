@@ -12,6 +12,7 @@ import pytest
 
 from labs.checks.report import CheckReport
 from labs.cli import main
+from labs.cost import running
 from labs.shared_facts import expires_tag
 from tests.check_helpers import AMI, deploy, lab_tags, mocked_session
 from tests.synth import Template
@@ -233,20 +234,23 @@ INSTANCE = {
 
 
 def test_the_guard_flags_a_learner_over_the_cap_and_enforce_removes_their_stack_verified(
-    session: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    session: boto3.Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     deploy(session, "alice-LabEc2", INSTANCE, tags=lab_tags("LabEc2", "alice"))
     deploy(session, "bob-LabDdbStream", QUEUE, tags=lab_tags("LabDdbStream", "bob"))
     path = tmp_path / "roster.txt"
     path.write_text("alice cap=0.001\nbob\n", encoding="utf-8")
 
-    # one region: the scan of every enabled region has tests of its own (test_guard.py)
-    here = ["--scan-regions", "us-east-1"]
-    uncapped = main(["class", "guard", "--roster", str(tmp_path / "roster.txt"), "--cap", "5", *here])
+    # an account with one region enabled: the scan of every enabled region has tests of its own
+    monkeypatch.setattr(running, "enabled_regions", lambda session: (["us-east-1"], None))
+    uncapped = main(["class", "guard", "--roster", str(tmp_path / "roster.txt"), "--cap", "5"])
     relaxed = capsys.readouterr().out
-    flagged = main(["class", "guard", "--roster", str(path), *here])
+    flagged = main(["class", "guard", "--roster", str(path)])
     flagged_out = capsys.readouterr().out
-    enforced = main(["class", "guard", "--roster", str(path), "--enforce", "--timeout", "30", *here])
+    enforced = main(["class", "guard", "--roster", str(path), "--enforce", "--timeout", "30"])
     enforced_out = capsys.readouterr().out
 
     assert uncapped == 1  # the roster's own cap=0.001 for alice wins over --cap

@@ -14,6 +14,7 @@ import pytest
 from labs.classroom.rehearsal import TEACHER_ROLE, create_admin_role, learner_env
 from labs.classroom.spend import LearnerSpend, PricedResource
 from labs.cli import main
+from labs.cost import running as running_scan
 from labs.cost.items import RunningResource
 from labs.deployed.session import new_session
 from labs.shared_facts import expires_tag
@@ -21,13 +22,14 @@ from tests.check_helpers import ACCOUNT, AMI, deploy, fail_deletion, lab_tags, m
 
 QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
-# one region: tests/labs/cost/test_running.py proves the scan of every enabled region
-HERE = ("--scan-regions", "us-east-1")
+# accounts with two regions enabled: tests/labs/cost/test_running.py proves the scan of every enabled region
+ENABLED = ["ap-southeast-2", "us-east-1"]
 
 
 @pytest.fixture
 def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
     monkeypatch.setenv("COLUMNS", "250")  # no table wraps a name in captured output
+    monkeypatch.setattr(running_scan, "enabled_regions", lambda _session: (ENABLED, None))
     with mocked_session(monkeypatch) as mocked:
         yield mocked
 
@@ -50,7 +52,7 @@ def learner_account(session: boto3.Session, roster: Path, *, cap: float) -> boto
 
 
 def guard(roster: Path, *args: str) -> list[str]:
-    return ["class", "guard", "--roster", str(roster), *HERE, *args]
+    return ["class", "guard", "--roster", str(roster), *args]
 
 
 def last_line(text: str) -> str:
@@ -186,10 +188,37 @@ def test_an_instance_in_another_region_counts_against_the_cap(
     far = learner.client("ec2", region_name="ap-southeast-2")
     far.run_instances(ImageId=AMI, InstanceType="g5.xlarge", MinCount=1, MaxCount=1)
 
-    flagged = main(["class", "guard", "--roster", str(roster), "--scan-regions", "us-east-1,ap-southeast-2"])
+    flagged = main(["class", "guard", "--roster", str(roster)])
     out = capsys.readouterr().out
 
     assert flagged == 1, out
     assert "g5.xlarge instance" in out
     assert "ap-southeast-2" in out
     assert last_line(out).startswith("1 learner(s) over their cap")
+
+
+def test_regions_scan_regions_leaves_out_are_never_all_clear_and_the_learners_own_is_always_read(
+    session: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "roster.txt"
+    learner = learner_account(session, roster, cap=0.05)
+    learner.client("ec2").run_instances(ImageId=AMI, InstanceType="m5.large", MinCount=1, MaxCount=1)
+
+    home_left_out = main(guard(roster, "--scan-regions", "ap-southeast-2"))
+    home_out = capsys.readouterr().out
+    learner.client("ec2").terminate_instances(
+        InstanceIds=[
+            i["InstanceId"]
+            for r in learner.client("ec2").describe_instances()["Reservations"]
+            for i in r["Instances"]
+        ]
+    )
+    far_left_out = main(guard(roster, "--scan-regions", "us-east-1"))
+    far_out = capsys.readouterr().out
+
+    assert home_left_out == 1, home_out  # us-east-1, where the learner works, is read all the same
+    assert "m5.large instance" in home_out
+    assert far_left_out == 1, far_out
+    assert "ap-southeast-2" in far_out
+    assert last_line(far_out).startswith("no learner found over their cap, but 1 place(s) not reached or not")
+    assert "every place verified" not in far_out
