@@ -4,6 +4,7 @@ how many AWS calls at once) and each subcommand's own."""
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from labs.classroom.destroy import DEFAULT_TIMEOUT_S
@@ -36,6 +37,18 @@ def external_id(text: str) -> str:
             f"{text!r} is not an sts:ExternalId: 2-1224 letters, digits and _+=,.@:/-"
         )
     return text
+
+
+def report_folder(text: str) -> Path:
+    """`--report DIR`: a folder the reports can be written to, known before any check runs (a check may
+    terminate instances and interrupt Spot capacity: its grades must not be lost to a path that is a file)."""
+    folder = Path(text)
+    existing = next(path for path in (folder, *folder.parents) if path.exists() or path == Path(path.anchor))
+    if not existing.is_dir():
+        raise argparse.ArgumentTypeError(f"{existing} is a file, not a folder: name a folder for the reports")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"{existing} is not writable: name a folder you can write to")
+    return folder
 
 
 def region_names(text: str) -> list[str]:
@@ -156,7 +169,9 @@ def add_subcommands(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "labs", nargs="*", type=lab_id, metavar="LAB", help="labs to grade (default: those anyone deployed)"
     )
-    check.add_argument("--report", type=Path, required=True, metavar="DIR", help="where the reports go")
+    check.add_argument(
+        "--report", type=report_folder, required=True, metavar="DIR", help="where the reports go (a folder)"
+    )
     for declaring, option in check_options():
         check.add_argument(
             option.flag, action="store_true", help=f"{declaring.lab_id} only, opt-in: {option.help}"

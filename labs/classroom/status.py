@@ -138,7 +138,8 @@ class ClassStatus:
         problems += [u.line for u in self.unreachable]
         problems += [f"{where}: {problem.line}" for where, problem in self.unverified]
         problems += [
-            f"{where}: {', '.join(regions)} not read (--scan-regions left them out): what runs there is unknown"
+            f"{where}: {', '.join(regions)} not read (--scan-regions left them out): what runs there is "
+            "unknown"
             for where, regions in self.left_out
         ]
         return problems
@@ -191,6 +192,7 @@ def read_class_status(
     strangers = [
         s for (_, owners, _), s in zip(pairs, states, strict=True) if s and s.listing.owner not in owners
     ]
+
     def scan(group: tuple[Place, tuple[str, ...]]) -> AccountScan:
         session = group[0].session  # the place's own region, where its lab stacks run, is always read
         chosen = None if scan_regions is None else tuple(dict.fromkeys([*scan_regions, session.region_name]))

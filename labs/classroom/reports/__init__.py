@@ -43,4 +43,14 @@ def write_reports(grid: ClassGrid, directory: Path) -> list[Path]:
         path = folder / (gradescope.FILE if graded is not None else gradescope.NOT_GRADED_FILE)
         path.write_text(graded if graded is not None else gradescope.not_graded_text(grid, owner), "utf-8")
         written.append(path)
+    _drop_grades_of_others(directory / gradescope.FOLDER, keep=set(grid.roster.owners))
     return written
+
+
+def _drop_grades_of_others(folder: Path, *, keep: set[str]) -> None:
+    """An earlier run's grades of owners not on this roster go: an upload of the folder is this run's."""
+    for owner_folder in (path for path in folder.iterdir() if path.is_dir() and path.name not in keep):
+        for name in (gradescope.FILE, gradescope.NOT_GRADED_FILE):
+            (owner_folder / name).unlink(missing_ok=True)
+        if not any(owner_folder.iterdir()):  # anything else in it is not the kit's: left alone
+            owner_folder.rmdir()

@@ -84,6 +84,21 @@ def test_a_region_aws_does_not_have_is_named_in_one_line_before_any_call(
     ]
 
 
+def test_a_report_path_that_is_a_file_is_refused_before_any_check_runs(
+    roster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["class", "check", "--roster", str(roster), "--report", str(roster)])
+    below_a_file = tmp_path / "roster.txt" / "reports"
+    with pytest.raises(SystemExit) as refused_below:
+        main(["class", "check", "--roster", str(roster), "--report", str(below_a_file)])
+    err = capsys.readouterr().err
+
+    assert refused.value.code == refused_below.value.code == 2
+    assert f"{roster} is a file, not a folder: name a folder for the reports" in err
+    assert "Traceback" not in err
+
+
 def test_status_of_a_tidy_class_exits_0_with_the_class_total_last(
     session: boto3.Session, roster: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -259,6 +259,25 @@ def test_a_rerun_replaces_a_learners_earlier_grade_and_note(every_grade: ClassGr
     assert sorted(path.name for path in folder.iterdir()) == ["NOT_GRADED.txt"]
 
 
+def test_a_rerun_for_another_roster_leaves_no_grade_of_a_learner_not_on_it(
+    every_grade: ClassGrid, tmp_path: Path
+) -> None:
+    gone = tmp_path / gradescope.FOLDER / "zed"
+    gone.mkdir(parents=True)
+    (gone / gradescope.FILE).write_text('{"score": 1.0}', encoding="utf-8")
+    kept = tmp_path / gradescope.FOLDER / "yan"
+    kept.mkdir()
+    (kept / gradescope.FILE).write_text('{"score": 1.0}', encoding="utf-8")
+    (kept / "teacher-notes.txt").write_text("mine", encoding="utf-8")
+
+    write_reports(every_grade, tmp_path)
+
+    assert not gone.exists()
+    assert sorted(path.name for path in kept.iterdir()) == ["teacher-notes.txt"]  # not the kit's: kept
+    on_roster = {path.name for path in (tmp_path / gradescope.FOLDER).iterdir()} - {"yan"}
+    assert on_roster == set(every_grade.roster.owners)
+
+
 def test_the_csv_says_which_rows_are_grades_and_leaves_the_score_of_the_others_empty(
     every_grade: ClassGrid,
 ) -> None:
