@@ -170,10 +170,8 @@ def watch_until_stopped(watch: WatchSession, console: Console) -> int:
             if announce:
                 waiting(console, watch)
                 announce = False
-            if changes:
-                detected = time.monotonic()
-                watch.changed([Path(path) for _, path in changes], detected=detected)
-                announce = True
+            if changes:  # a file the lab is not built from (a log beside cdk.json) is no round
+                announce = watch.changed([Path(path) for _, path in changes], detected=time.monotonic())
     except KeyboardInterrupt:
         console.print(f"labkit watch: stopped watching {lab_id}.", soft_wrap=True)
         try:

@@ -102,25 +102,24 @@ class WatchSession:
             return
         self.push(code, why=f"{self._names()} run other code than {self.sources.code.folder}")
 
-    def changed(self, paths: Sequence[Path], *, detected: float | None = None) -> None:
-        """Files changed: a stack file redeploys, a code file is pushed; anything else is ignored."""
+    def changed(self, paths: Sequence[Path], *, detected: float | None = None) -> bool:
+        """Files changed: a stack file redeploys, a code file is pushed; anything else is ignored (False)."""
+        stack, code_paths = self.sources.stack_changes(paths), self.sources.code_changes(paths)
         try:
-            stack = self.sources.stack_changes(paths)
             if stack:
                 self.redeploy(
                     f"{_shown_paths(stack)} changed: the stack's template changes, so it takes a deploy"
                 )
-            elif self.sources.code_changes(paths):
+            elif code_paths:
                 code = self._package()
                 if code is not None and not self._handler_mismatch():
-                    self.push(
-                        code, why=f"{_shown_paths(self.sources.code_changes(paths))} changed", since=detected
-                    )
+                    self.push(code, why=f"{_shown_paths(code_paths)} changed", since=detected)
         except Exception as error:  # an AWS error is one line and the loop goes on waiting
             reason = aws_failure(error)
             if reason is None:
                 raise
             self.show(events.Problem(reason))
+        return bool(stack or code_paths)
 
     def push(self, code: CodePackage, *, why: str, since: float | None = None) -> None:
         """UpdateFunctionCode on each function whose code is not this package, wait, then exercise."""
@@ -314,10 +313,13 @@ class WatchSession:
 
 
 def _shown_paths(paths: Sequence[Path]) -> str:
+    """Each changed file once, existing ones only (an editor's temporary file came and went), else all."""
+    existing = [path for path in paths if path.exists()] or list(paths)
     shown = [
-        str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path) for path in paths
+        str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+        for path in existing
     ]
-    return ", ".join(shown)
+    return ", ".join(dict.fromkeys(shown))
 
 
 def _stop(process: subprocess.Popen[str], grace_s: float = 10.0) -> None:

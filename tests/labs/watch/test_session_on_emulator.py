@@ -150,9 +150,14 @@ def test_edits_go_live_an_undo_is_undone_and_a_broken_handler_keeps_the_loop(
     assert "already" in of(events.Note, seen)[0].text  # the template's zip holds these very files
     assert not of(events.Live, seen)
 
+    shown = len(seen)
+    assert not watch.changed([tmp_path / "watch.log"])  # a file the lab is not built from: no round
+    assert len(seen) == shown
+
     handler.write_text(HANDLER.replace("{'v': 1}", "{'v': 2}").replace("print(json", "print('v2', json"))
-    watch.changed([handler])
+    assert watch.changed([handler, handler, folder / "sed4W4LAq"])  # an editor's temporary file, gone
     live = of(events.Live, seen)[-1]
+    assert live.why == f"{handler} changed"
     assert live.confirmed
     assert len(live.functions) == 2  # the writer and the function that deploys the same asset
     assert code_of(session, stack) == {live.code_sha256}
