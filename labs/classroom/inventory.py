@@ -40,6 +40,12 @@ class LabStackListing:
     def failed(self) -> bool:
         return self.status.endswith("_FAILED") or self.status in {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED"}
 
+    @property
+    def shown_lab(self) -> str:
+        """The lab as its stack names it: `MyLabEc2` for a learner's own stack, else the lab id."""
+        own = self.name.removeprefix(f"{self.owner}-") if self.owner else self.name
+        return own if own != self.lab_id and own == f"My{self.lab_id}" else self.lab_id
+
     def says_kit_lab(self, tags: Mapping[str, str]) -> bool:
         """These tags name the lab and owner the stack's name carries."""
         return tags.get(TAG_LAB) == self.lab_id and tags.get(TAG_OWNER) == (self.owner or OWNER_UNSET)

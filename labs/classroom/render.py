@@ -81,7 +81,7 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
         table.add_row(
             listing.owner or "(none)",
             *((state.where,) if across else ()),
-            listing.lab_id,
+            listing.shown_lab,
             status,
             short_moment(listing.created),
             expiry_text(state, now),
@@ -127,7 +127,7 @@ def fits_whole(table: Table, console: Console, options: ConsoleOptions) -> bool:
 def status_block(state: LabStackState, now: datetime) -> list[Text]:
     """One stack in three lines: who and what, its state and life, its cost."""
     listing = state.listing
-    head = Text(f"{listing.owner or '(none)'} · {listing.lab_id}", style="bold")
+    head = Text(f"{listing.owner or '(none)'} · {listing.shown_lab}", style="bold")
     if state.where:
         head.append(f" · {state.where}", style="")
     life = Text("  ")

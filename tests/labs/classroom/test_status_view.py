@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,3 +85,13 @@ def test_a_wide_log_keeps_the_table_and_a_narrow_terminal_gets_one_block_per_sta
         "  CREATE_COMPLETE · deployed 12-07 15:00 · expires 12-07 23:00 (in 7 h 0 min)",
         "  $0.00512/h · $0.0123 so far · $0.0456 projected",
     ]
+
+
+def test_a_learners_own_stack_is_named_as_its_stack_names_it() -> None:
+    kits = stack("bob", "LabEc2")
+    own = replace(kits, listing=replace(kits.listing, name="bob-MyLabEc2"))
+
+    text = printed(StatusView("Lab stacks", [kits, own], NOW), 90)
+
+    assert "bob · LabEc2\n" in text
+    assert "bob · MyLabEc2\n" in text
