@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from labs.checks.render import counts
 from labs.checks.report import CheckItem, CheckReport, Outcome
 from labs.classroom.accounts import ClassReach, Unreachable
-from labs.classroom.inventory import list_lab_stacks
+from labs.classroom.inventory import is_kit_lab, list_lab_stacks
 from labs.classroom.roster import Roster
 from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.deployed.session import aws_failure
@@ -186,12 +186,15 @@ def check_class(
     roster = reach.roster
     groups = list(reach.groups())
     listed = run_bounded(groups, lambda group: list_lab_stacks(group[0].session), workers=workers)
-    deployed = {
-        (s.owner, s.lab_id)
-        for (_, owners), found in zip(groups, listed, strict=True)
-        for s in found
-        if s.owner in owners
-    }
+    # (owner, lab) -> the stack graded: the kit's `<owner>-<Lab>`, else the learner's own `<owner>-My<Lab>`;
+    # a stack named like a lab without the kit's tags is nobody's lab (destroy leaves it alone too)
+    deployed: dict[tuple[str, str], str] = {}
+    for (place, owners), found in zip(groups, listed, strict=True):
+        for s in found:
+            key = (s.owner or "", s.lab_id)
+            first_or_kits = key not in deployed or s.name == stack_name(s.lab_id, s.owner)
+            if s.owner in owners and first_or_kits and is_kit_lab(place.session, s):
+                deployed[key] = s.name
     chosen = tuple(labs) or tuple(lab_id for lab_id in lab_ids() if any(d[1] == lab_id for d in deployed))
     chosen = chosen or lab_ids()
     cells: dict[tuple[str, str], GradedCell] = {
@@ -214,6 +217,7 @@ def check_class(
             reach.places[owner].session,
             owner,
             lab_id,
+            stack=deployed[pair],
             on_emulator=on_emulator,
             timeout_s=timeout_s,
             options=options or {},
@@ -234,6 +238,7 @@ def _check_one(
     owner: str,
     lab_id: str,
     *,
+    stack: str,
     on_emulator: bool,
     timeout_s: float | None,
     options: Mapping[str, bool],
@@ -245,7 +250,7 @@ def _check_one(
         report = run_check(
             lab_id,
             session=session,
-            stack_name=stack_name(lab_id, owner),
+            stack_name=stack,
             on_emulator=on_emulator,
             timeout_s=timeout_s,
             options={name: on for name, on in options.items() if name in own},
@@ -255,7 +260,7 @@ def _check_one(
         return GradedCell(
             owner=owner,
             lab_id=lab_id,
-            stack_name=stack_name(lab_id, owner),
+            stack_name=stack,
             grade=Grade.ERROR,
             headline=aws_failure(error) or f"{type(error).__name__}: {error}",
             hint="rerun the class check; `labkit check` for this learner shows the whole report",

@@ -101,3 +101,25 @@ def test_a_lab_named_on_the_command_line_is_graded_even_when_nobody_deployed_it(
     assert grid.labs == ("LabStepFunction",)
     assert grid.cell("alice", "LabStepFunction").grade is Grade.NOT_DEPLOYED
     assert calls == []
+
+
+def test_a_learners_own_stack_is_graded_and_a_look_alike_without_the_kits_tags_is_not(
+    session: boto3.Session, calls: list[dict[str, Any]]
+) -> None:
+    deploy(session, "carol-MyLabEc2", QUEUE, tags=lab_tags("LabEc2", "carol"))  # written from the starter
+    deploy(session, "erin-MyLabEc2", QUEUE, tags=lab_tags("LabEc2", "erin"))
+    deploy(session, "erin-LabEc2", QUEUE, tags=lab_tags("LabEc2", "erin"))  # both: the kit's is graded
+    deploy(session, "fred-LabEc2", QUEUE)  # named like a lab, made by hand: no kit tags
+
+    grid = check_class(
+        one_account(session, roster("carol", "erin", "fred")),
+        labs=("LabEc2",),
+        on_emulator=True,
+        checked_at=NOW,
+    )
+
+    assert grid.cell("carol", "LabEc2").grade is Grade.PASS
+    assert grid.cell("carol", "LabEc2").stack_name == "carol-MyLabEc2"
+    assert grid.cell("erin", "LabEc2").stack_name == "erin-LabEc2"
+    assert grid.cell("fred", "LabEc2").grade is Grade.NOT_DEPLOYED
+    assert sorted(call["stack_name"] for call in calls) == ["carol-MyLabEc2", "erin-LabEc2"]
