@@ -19,10 +19,6 @@ from labs.shared_facts import LAB_TAG_KEYS
 if TYPE_CHECKING:
     import boto3
 
-# the tags labs.constructs.lab_stack puts on every lab resource (importing it would load the CDK)
-TAG_LAB = "labkit:lab"
-TAG_OWNER = "labkit:owner"
-TAG_EXPIRES = "labkit:expires-at"
 # stable states in which the stack's resources exist (a rolled-back update keeps the previous ones)
 HEALTHY_STATUSES = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE"})
 
