@@ -10,13 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
 from labs.checks.render import print_report
 from labs.checks.waiting import DEFAULT_TIMEOUT_S
 from labs.deployed.session import on_emulator, session_from_environment
 from labs.outcomes import ExitStatus
 from labs.registry import check_options, lab_ids, run_check
 from labs.settings import owner_from_cdk_json, parse_owner
-from labs.shared_facts import learner_stack_id, stack_name
+from labs.shared_facts import TAG_LAB, learner_stack_id, stack_name
 from labs.terminal import make_console
 
 HELP = "check a deployed lab: every promise it makes, passed or failed with the reason and a hint"
@@ -62,6 +65,14 @@ def run(args: argparse.Namespace) -> int:
     owner = parse_owner(args.owner) if args.owner else owner_from_cdk_json(Path.cwd())
     options = {option.keyword: bool(getattr(args, option.keyword)) for _, option in check_options()}
     session = session_from_environment()
+    other = other_labs_stack(session, args.stack, args.lab) if args.stack else None
+    if other:  # its items would all fail against another lab's resources, with hints that cannot help
+        print(
+            f"labkit: {args.stack} is a {other} stack (its {TAG_LAB} tag), not {args.lab}'s: "
+            f"labkit check {other} --stack {args.stack}",
+            file=sys.stderr,
+        )
+        return ExitStatus.CANNOT_RUN
     try:
         report = run_check(
             args.lab,
@@ -76,3 +87,15 @@ def run(args: argparse.Namespace) -> int:
         return ExitStatus.CANNOT_RUN
     print_report(report, make_console())
     return ExitStatus.of(report.passed)
+
+
+def other_labs_stack(session: boto3.Session, stack: str, lab_id: str) -> str | None:
+    """The lab a stack's tag names when it is another lab than `lab_id`; None if it is this lab's, has no
+    tag or cannot be read (the check itself then says what it finds)."""
+    try:
+        found = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
+    except (ClientError, BotoCoreError):
+        return None
+    tags = {tag["Key"]: tag["Value"] for tag in (found[0].get("Tags", []) if found else [])}
+    named = tags.get(TAG_LAB)
+    return named if named and named != lab_id else None

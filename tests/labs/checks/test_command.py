@@ -95,6 +95,22 @@ def test_labkit_check_stack_checks_a_learners_own_stack_by_name(
     assert "cdk deploy MyLabEc2 -c owner=alice" in out
 
 
+def test_labkit_check_of_another_labs_stack_names_the_lab_it_is(
+    session: boto3.Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy(session, "LabBatch", {"Queue": {"Type": "AWS::SQS::Queue"}}, tags=lab_tags("LabBatch", "unset"))
+
+    code = main(["check", "LabEfs", "--stack", "LabBatch"])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.strip() == (
+        "labkit: LabBatch is a LabBatch stack (its labkit:lab tag), not LabEfs's: "
+        "labkit check LabBatch --stack LabBatch"
+    )
+    assert captured.out == ""  # no item graded against another lab's resources
+
+
 def test_labkit_check_refuses_a_stack_and_an_owner_together(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "LabEc2", "--stack", "MyLabEc2", "--owner", "alice"]) == 2
     assert "--stack (the whole stack name) or --owner, not both" in capsys.readouterr().err
