@@ -29,6 +29,19 @@ def handler_labs() -> list[str]:
     return [lab_id for lab_id, lab in all_labs().items() if lab.starter and lab.starter.kind == "handler"]
 
 
+def ignored_handler_code(lab_id: str) -> str:
+    """The warning for -c handlerCode on a lab that runs no handler of the learner's."""
+    from labs.registry import all_labs
+
+    starter = all_labs()[lab_id].starter
+    way = (
+        f": its exercise is a whole stack: labkit exercise {lab_id}, then cdk deploy My{lab_id}"
+        if starter and starter.kind == "stack"
+        else f"; the labs that run one: {', '.join(handler_labs())}"
+    )
+    return f"{lab_id} runs no handler of yours, so -c handlerCode changes nothing in it{way}"
+
+
 def accepts_handler_code(lab_id: str) -> bool:
     """Whether the lab runs the learner's handler when deployed with -c handlerCode."""
     return lab_id in handler_labs()

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from labs.constructs.expiry import StackExpiry
-from labs.handler_code import accepts_handler_code
+from labs.handler_code import accepts_handler_code, ignored_handler_code
 from labs.settings import LabSettings
 from labs.shared_facts import EXPIRY_ID, TAG_EXPIRES, TAG_LAB, TAG_OWNER, expires_tag
 
@@ -46,6 +46,8 @@ class LabStack(Stack):
         # here, not in each lab: a lab that runs the learner's handler never deploys the kit's code instead
         if settings.handler_code_error and accepts_handler_code(lab_id):
             Annotations.of(self).add_error(f"{settings.handler_code_error}. Fix it and deploy again.")
+        elif (settings.handler_code or settings.handler_code_error) and not accepts_handler_code(lab_id):
+            Annotations.of(self).add_warning_v2("labkit:handler-code-ignored", ignored_handler_code(lab_id))
         for key, value in tags.items():
             # also in the template, on every taggable resource (readable where stack tags are not, e.g. moto);
             # the expiry time only on the stack and its schedule: on resources each redeploy re-tagged all

@@ -118,3 +118,34 @@ def test_a_folder_that_cannot_be_used_stops_every_handler_lab_and_no_other(
         assert named in message, message
         assert message.endswith("Fix it and deploy again.")
     assert errors_on(stacks[other]) == []
+
+
+def test_a_handler_folder_given_to_a_lab_that_runs_none_is_said_to_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "my-labs" / "LabBatch"
+    folder.mkdir(parents=True)
+    (folder / "handler.py").write_text(GOOD, encoding="utf-8")
+    from aws_cdk import App
+
+    app = App(context=feature_flags())
+    batch = lab("LabBatch").stack()(app, settings=settings_for("my-labs/LabBatch"))
+    ec2 = lab("LabEc2").stack()(app, settings=settings_for("my-labs/LabBatch"))
+
+    warnings = {
+        lab_id: [
+            str(e.data) for c in stack.node.find_all() for e in c.node.metadata if e.type == "aws:cdk:warning"
+        ]
+        for lab_id, stack in {"LabBatch": batch, "LabEc2": ec2}.items()
+    }
+
+    assert errors_on(batch) == []  # deployed as the kit's lab, as before
+    assert any(
+        w.startswith(
+            "LabBatch runs no handler of yours, so -c handlerCode changes nothing in it: its exercise "
+            "is a whole stack: labkit exercise LabBatch, then cdk deploy MyLabBatch"
+        )
+        for w in warnings["LabBatch"]
+    ), warnings
+    assert any(w.startswith("LabEc2 runs no handler of yours") for w in warnings["LabEc2"]), warnings
