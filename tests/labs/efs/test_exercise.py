@@ -58,4 +58,7 @@ def test_the_starter_fails_by_step_and_passes_once_completed(local_aws: LocalAws
     assert item(as_written, "Functions mount it").hint.startswith("Step 3 of the hands-on (")
     assert not as_written.passed
     assert completed.passed, [(i.name, i.detail) for i in completed.items]
+    outputs = session.client("cloudformation").describe_stacks(StackName="MyLabEfs")["Stacks"][0]["Outputs"]
+    for name in ("WriteCommand", "ReadCommand", "ForceColdStartCommand", "AccessPointCommand"):  # step 4's
+        assert name in {output["OutputKey"] for output in outputs}, name
     assert "read back by the reader" in item(completed, "Shared through EFS").detail
