@@ -167,11 +167,11 @@ def run_status(args: argparse.Namespace, reach: ClassReach, console: Console) ->
             exempt=exemptions(args.exempt),
             scan_regions=args.scan_regions,
         )
-    console.print(
-        render.StatusView(f"Lab stacks of {roster.path.name} at {now:%Y-%m-%d %H:%M}", status.stacks, now)
-    )
+    title = f"Lab stacks of {roster.path.name} at {now:%Y-%m-%d %H:%M}"
+    console.print(render.status_view(title, status.stacks, now))
     if status.strangers:
-        console.print(render.StatusView("Lab stacks whose owner is not on the roster", status.strangers, now))
+        strangers = "Lab stacks whose owner is not on the roster"
+        console.print(render.status_view(strangers, status.strangers, now))
     console.print(render.spend_table(status))
     for note in render.status_notes(status):
         console.print(escape(note))

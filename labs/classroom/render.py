@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from labs.classroom.accounts import Unreachable
 from labs.classroom.billing import StillBilling
 from labs.classroom.destroy import Deletion
+from labs.classroom.fitted import Fitted
 from labs.classroom.grading import ClassGrid, Grade
 from labs.classroom.inventory import LabStackListing
 from labs.classroom.rehearsal import LearnerAccount
@@ -92,36 +91,11 @@ def status_table(title: str, states: Sequence[LabStackState], now: datetime) -> 
     return table
 
 
-class StatusView:
+def status_view(title: str, states: Sequence[LabStackState], now: datetime) -> Fitted:
     """The status table where it fits the console whole; where rich would squeeze it (the owner to nothing at
     80 columns, a cost cut to "$0.04"), one short block per stack with the same facts."""
-
-    def __init__(self, title: str, states: Sequence[LabStackState], now: datetime) -> None:
-        self.title, self.states, self.now = title, states, now
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        table = status_table(self.title, self.states, self.now)
-        if fits_whole(table, console, options):
-            yield table
-            return
-        yield Text(f"{self.title} (times in UTC)", style="italic")
-        for state in self.states:
-            yield from status_block(state, self.now)
-
-
-def fits_whole(table: Table, console: Console, options: ConsoleOptions) -> bool:
-    """Does the table fit this width with every word of every cell whole (none cut to "…" or squeezed out)?"""
-    lines = list(Segment.split_lines(console.render(table, options)))  # as drawn, before the console crops
-    if any(Segment.get_line_length(line) > options.max_width for line in lines):
-        return False
-    shown = "\n".join("".join(segment.text for segment in line) for line in lines)
-    words = {
-        word
-        for column in table.columns
-        for cell in column.cells
-        for word in (cell.plain if isinstance(cell, Text) else str(cell)).split()
-    }
-    return "…" not in shown and all(word in shown for word in words)
+    blocks = [line for state in states for line in status_block(state, now)]
+    return Fitted(status_table(title, states, now), f"{title} (times in UTC)", blocks)
 
 
 def status_block(state: LabStackState, now: datetime) -> list[Text]:
@@ -323,18 +297,21 @@ def learner_accounts_table(accounts: Sequence[LearnerAccount], principals: Seque
     return table
 
 
-def billing_table(billing: Sequence[StillBilling]) -> Table:
+def billing_table(billing: Sequence[StillBilling]) -> Fitted:
     """What still bills after the destroy, that no lab stack made, and the command that stops each."""
-    table = Table(title="Still billing: made by no lab stack, so not deleted", title_justify="left")
+    title = "Still billing: made by no lab stack, so not deleted"
+    table = Table(title=title, title_justify="left")
     for column in ("Learner", "Account, region", "Resource", "$/h", "To stop it"):
         # the command stays on one line, to copy as it is
         table.add_column(column, justify="right" if column == "$/h" else "left", no_wrap="stop" in column)
+    blocks = []
     for item in billing:
-        table.add_row(
-            item.owner or "(nobody on the roster)",
-            item.where,
-            f"{item.resource.identifier} ({item.resource.what}, {item.origin})",
-            usd(item.resource.usd_per_hour, places=5),
-            item.stop,
-        )
-    return table
+        owner, what = item.owner or "(nobody on the roster)", f"{item.resource.what}, {item.origin}"
+        rate = usd(item.resource.usd_per_hour, places=5)
+        table.add_row(owner, item.where, f"{item.resource.identifier} ({what})", rate, item.stop)
+        blocks += [
+            Text(f"{owner} · {item.where} · {rate}/h", style="bold"),
+            Text(f"  {item.resource.identifier} ({what})"),
+            Text(f"  to stop it: {item.stop}"),
+        ]
+    return Fitted(table, title, blocks)
