@@ -266,8 +266,9 @@ def summary(lab_id: str, lines: Sequence[Line]) -> str:
     blockers = [line for line in lines if line.blocks]
     unknown = [line for line in lines if line.status is CANNOT_TELL]
     if blockers:
+        named = "; ".join(dict.fromkeys(line.check for line in blockers))
         return (
-            f"{lab_id}: {len(blockers)} blocker(s), the lines marked fail: fix them before `cdk deploy` "
+            f"{lab_id}: {len(blockers)} blocker(s): {named}: fix them before `cdk deploy` "
             "(each line's fix says how)."
         )
     if unknown:

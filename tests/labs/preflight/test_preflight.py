@@ -252,7 +252,9 @@ def test_a_class_of_30_names_each_quota_it_exceeds_and_the_increase_to_request(
         assert f"--quota-code {quota_code} --desired-value {desired}" in out
     assert out.count("│ fail ") == 4
     assert "expiry can delete the stack" in out
-    assert out.strip().splitlines()[-1].startswith("LabEc2: 4 blocker(s), the lines marked fail")
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("LabEc2: 4 blocker(s): quota "), last  # each named on the last line
+    assert last.endswith("fix them before `cdk deploy` (each line's fix says how).")
 
 
 def test_one_learner_in_a_bootstrapped_account_is_ready(
