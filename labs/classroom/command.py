@@ -354,7 +354,7 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     """`labkit class learner-account`: emulator accounts, each with the teacher-access stack."""
     import os
 
-    from labs.classroom import rehearsal
+    from labs.classroom import rehearsal, roster_append
 
     base = session_from_environment(args.region)
     if not on_emulator(base):
@@ -370,6 +370,8 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     with progress_bar(console, "making learner accounts with the teacher-access stack") as bar:
         bar.total(len(owners))
         try:
+            if args.roster is not None:  # an owner on it already, columns that cannot carry the line: first
+                roster_append.check_roster(args.roster, owners, settings)
             made = rehearsal.make_learner_accounts(
                 base,
                 owners,
@@ -384,7 +386,7 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     console.print(render.learner_accounts_table([account for account, _ in made], settings.principals))
     text = rehearsal.roster_text([account for account, _ in made], external_id=settings.external_id)
     if args.roster is not None:
-        rehearsal.append_roster(args.roster, text)
+        text = roster_append.append_roster(args.roster, [account for account, _ in made], settings)
         console.print(f"Appended to {escape(str(args.roster))}.")
     for account, env_file in made:
         owner = account.owner

@@ -213,13 +213,6 @@ def teacher_settings(
     )
 
 
-def append_roster(path: Path, text: str) -> None:
-    """The roster lines at the end of `path`; a new file gets the settings line, an old one keeps its own."""
-    lines = text if not path.exists() else text.split("\n", 1)[1]
-    with path.open("a", encoding="utf-8") as roster:
-        roster.write(lines)
-
-
 def make_learner_accounts(
     session: boto3.Session,
     owners: list[str],
