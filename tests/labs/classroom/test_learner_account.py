@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from unittest.mock import patch
 
 import pytest
 
-from labs.classroom.rehearsal import LearnerAccount
+from labs.classroom.rehearsal import LearnerAccount, write_private
 from labs.classroom.roster import read_roster
 from labs.classroom.roster_append import append_roster
 from labs.cli import main
@@ -222,3 +223,30 @@ def test_a_roster_without_a_last_newline_gets_the_learner_on_a_line_of_its_own(
     assert run.returncode == 0, run.stdout + run.stderr
     assert path.read_text(encoding="utf-8").splitlines()[1:] == ["alice 111111111111", "bob 444444444444"]
     assert read_roster(path).owners == ("alice", "bob")
+
+
+def test_a_learner_s_exports_are_readable_by_the_teacher_alone(tmp_path: Path) -> None:
+    path = tmp_path / "alice.env"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o644)  # an earlier kit's file
+    old_mask = os.umask(0o022)
+    try:
+        write_private(path, "export AWS_SECRET_ACCESS_KEY=secret\n")
+        write_private(tmp_path / "bob.env", "export AWS_SESSION_TOKEN=token\n")
+    finally:
+        os.umask(old_mask)
+
+    assert stat.filemode(path.stat().st_mode) == "-rw-------"
+    assert stat.filemode((tmp_path / "bob.env").stat().st_mode) == "-rw-------"
+    assert path.read_text(encoding="utf-8") == "export AWS_SECRET_ACCESS_KEY=secret\n"
+
+
+def test_it_refuses_a_real_aws_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ENDPOINT_URL", "LABKIT_EMULATOR"):
+        monkeypatch.delenv(name, raising=False)
+
+    refused = labkit(None, tmp_path, "learner-account", "alice")
+
+    assert refused.returncode == 2
+    assert "only on the emulator" in refused.stderr
+    assert "deploy LabkitTeacherAccess into each learner account" in refused.stderr
