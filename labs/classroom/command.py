@@ -266,7 +266,7 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
     with console.status("reading what still bills, as class status does"):
         billing = still_billing(read_class_status(reach, now=now, prices=load_prices(), workers=args.workers))
     if deletions:
-        console.print(render.deletions_table(deletions))
+        render.print_deletions(console, deletions)
     console.print(render.leftovers_by_learner_table(leftovers))
     if billing:
         console.print(render.billing_table(billing))
@@ -282,14 +282,7 @@ def run_destroy(args: argparse.Namespace, reach: ClassReach, console: Console) -
         )
         return ExitStatus.FAILED
     if failed or dirty or learners_bill:
-        bills = sum(item.resource.usd_per_hour or 0.0 for item in learners_bill)
-        console.print(
-            f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind, "
-            f"{len(learners_bill)} learner resource(s) no lab stack made still bill "
-            f"{render.usd(bills, places=5)}/h[/]: "
-            "fix each reason above, stop what bills with the command shown (as the account's owner: the "
-            "teacher's role deletes only the kit's stacks), then run this destroy again"
-        )
+        console.print(render.destroy_failed_verdict(failed, dirty, learners_bill))
         return ExitStatus.FAILED
     console.print(
         f"[green]{len(deletions)} lab stack(s) deleted; nothing left behind by {len(roster)} learners[/]"
@@ -361,7 +354,7 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     """`labkit class learner-account`: emulator accounts, each with the teacher-access stack."""
     import os
 
-    from labs.classroom import rehearsal
+    from labs.classroom import rehearsal, roster_append
 
     base = session_from_environment(args.region)
     if not on_emulator(base):
@@ -377,6 +370,8 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     with progress_bar(console, "making learner accounts with the teacher-access stack") as bar:
         bar.total(len(owners))
         try:
+            if args.roster is not None:  # an owner on it already, columns that cannot carry the line: first
+                roster_append.check_roster(args.roster, owners, settings)
             made = rehearsal.make_learner_accounts(
                 base,
                 owners,
@@ -391,7 +386,7 @@ def run_learner_account(args: argparse.Namespace, console: Console) -> int:
     console.print(render.learner_accounts_table([account for account, _ in made], settings.principals))
     text = rehearsal.roster_text([account for account, _ in made], external_id=settings.external_id)
     if args.roster is not None:
-        rehearsal.append_roster(args.roster, text)
+        text = roster_append.append_roster(args.roster, [account for account, _ in made], settings)
         console.print(f"Appended to {escape(str(args.roster))}.")
     for account, env_file in made:
         owner = account.owner

@@ -20,6 +20,7 @@ from labs.classroom.sessions import DEFAULT_WORKERS, run_bounded
 from labs.deployed.expiry import read_expiry
 from labs.deployed.session import error_text
 from labs.deployed.stack import failure_reason
+from labs.deployed.stuck import WayOut, way_out
 from labs.leftovers.model import Leftover
 from labs.leftovers.scan import scan_leftovers
 from labs.registry import lab_ids
@@ -58,6 +59,8 @@ class Deletion:
     outcome: str  # "deleted", "DELETE_FAILED", "timed out" or "refused" (DeleteStack itself failed)
     reason: str = ""
     seconds: float = 0.0
+    # DELETE_FAILED on resources that block every delete again: the delete that retains them, and what stays
+    way_out: WayOut | None = None
 
     @property
     def deleted(self) -> bool:
@@ -151,12 +154,12 @@ def delete_stacks(
             pending, lambda listing: _deletion_state(session_of(listing), listing), workers=workers
         )
         elapsed = clock() - started
-        for listing, (status, reason) in zip(pending, states, strict=True):
+        for listing, (status, reason, out) in zip(pending, states, strict=True):
             if status == "DELETE_COMPLETE":
                 finish(Deletion(listing=listing, outcome="deleted", seconds=elapsed))
             elif status == "DELETE_FAILED":
                 why = reason if listing.role_arn else f"{reason} ({NO_SERVICE_ROLE})"
-                finish(Deletion(listing=listing, outcome=status, reason=why, seconds=elapsed))
+                finish(Deletion(listing=listing, outcome=status, reason=why, seconds=elapsed, way_out=out))
         pending = [listing for listing in pending if listing.stack_id not in finished]
         if pending and elapsed >= timeout_s:
             for listing in pending:
@@ -171,19 +174,30 @@ def delete_stacks(
     return [finished[listing.stack_id] for listing in targets]
 
 
-def _deletion_state(session: boto3.Session, listing: LabStackListing) -> tuple[str, str]:
-    """The stack's status by id (a deleted stack's id still answers), and why its deletion failed."""
+def _deletion_state(session: boto3.Session, listing: LabStackListing) -> tuple[str, str, WayOut | None]:
+    """The stack's status by id (a deleted stack's id still answers), why its deletion failed, and the way
+    out when resources block it (a destroy again would fail the same)."""
     try:
         stacks = session.client("cloudformation").describe_stacks(StackName=listing.stack_id)["Stacks"]
     except ClientError as error:
         if "does not exist" in str(error):
-            return "DELETE_COMPLETE", ""
+            return "DELETE_COMPLETE", "", None
         raise
     status = stacks[0]["StackStatus"] if stacks else "DELETE_COMPLETE"
     if status == "DELETE_FAILED":
         reason = failure_reason(session, listing.stack_id) or stacks[0].get("StackStatusReason", "")
-        return status, reason
-    return status, ""
+        return status, reason, _way_out(session, listing)
+    return status, "", None
+
+
+def _way_out(session: boto3.Session, listing: LabStackListing) -> WayOut | None:
+    """labkit leftovers' way out of a DELETE_FAILED stack that retains what blocks; None when there is none
+    or the caller may not read what it needs (a bucket the teacher's role cannot list)."""
+    try:
+        found = way_out(session, listing.stack_id, lab_id=listing.lab_id)
+    except ClientError:
+        return None
+    return found if found is not None and found.retains else None
 
 
 def scan_learners(

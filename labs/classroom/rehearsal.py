@@ -11,6 +11,7 @@ account: credentials from AssumeRole act in the role's account.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import tempfile
 import time
@@ -213,11 +214,14 @@ def teacher_settings(
     )
 
 
-def append_roster(path: Path, text: str) -> None:
-    """The roster lines at the end of `path`; a new file gets the settings line, an old one keeps its own."""
-    lines = text if not path.exists() else text.split("\n", 1)[1]
-    with path.open("a", encoding="utf-8") as roster:
-        roster.write(lines)
+def write_private(path: Path, text: str) -> None:
+    """`text` in a file only its owner reads (0600, as .labkit/emulator.env): it holds a learner's secret
+    key and session token. Created with that mode, never readable by others in between; a file there
+    already is replaced."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def make_learner_accounts(
@@ -251,7 +255,7 @@ def make_learner_accounts(
             )
             path = env_dir / f"{owner}.env"
             credentials = learner_env(session, made.access_role_arn, {})
-            path.write_text(env_file_text(environ, credentials), encoding="utf-8")
+            write_private(path, env_file_text(environ, credentials))
             return made, path
 
         # two CDK CLIs at a time: each is a Node process of its own

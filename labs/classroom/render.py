@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -221,8 +223,10 @@ def plan_table(title: str, listings: Sequence[LabStackListing]) -> Table:
 def deletions_table(deletions: Sequence[Deletion]) -> Table:
     """The table of stack deletions and how each went."""
     table = Table(title="Deletions", title_justify="left")
-    for column in ("Owner", "Lab", "Stack", "Result"):
+    for column in ("Owner", "Lab", "Stack"):
         table.add_column(column)
+    # a reason is one long word at times (a function's ARN): folded, never cut with an ellipsis
+    table.add_column("Result", overflow="fold")
     table.add_column("After", justify="right")
     for deletion in deletions:
         listing = deletion.listing
@@ -233,6 +237,49 @@ def deletions_table(deletions: Sequence[Deletion]) -> Table:
             listing.owner or "(none)", listing.lab_id, listing.name, result, f"{deletion.seconds:.0f} s"
         )
     return table
+
+
+def way_out_lines(deletions: Sequence[Deletion]) -> list[str]:
+    """`<stack> (account A, region R): Way out: <command> (the stack goes; left behind: ...)` for each
+    deletion that failed on resources a destroy again would fail on too (print with soft_wrap: the command
+    is pasted whole)."""
+    lines = []
+    for deletion in deletions:
+        if deletion.way_out is None:
+            continue
+        # a stack id: arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>
+        parts = deletion.listing.stack_id.split(":")
+        where = f" (account {parts[4]}, {parts[3]})" if len(parts) > 5 else ""
+        lines.append(f"{deletion.listing.name}{where}: {deletion.way_out.hint()}")
+    return lines
+
+
+def print_deletions(console: Console, deletions: Sequence[Deletion]) -> None:
+    """The deletions' table, then the way out of each stack a destroy again would fail on, one line each
+    the terminal wraps itself (no newline inside a command to paste)."""
+    console.print(deletions_table(deletions))
+    for line in way_out_lines(deletions):
+        console.print(escape(line), soft_wrap=True)
+
+
+def destroy_failed_verdict(
+    failed: Sequence[Deletion], dirty: Sequence[str], learners_bill: Sequence[StillBilling]
+) -> str:
+    """The last line of a destroy that left something: counts, then what the teacher does next (markup)."""
+    bills = sum(item.resource.usd_per_hour or 0.0 for item in learners_bill)
+    stuck = sum(1 for deletion in failed if deletion.way_out is not None)
+    retain = (
+        f"run the way out shown for the {stuck} stack(s) DELETE_FAILED on what blocks them (a destroy again "
+        "fails the same way), "
+        if stuck
+        else ""
+    )
+    return (
+        f"[bold red]{len(failed)} deletion(s) failed, {len(dirty)} learner(s) left something behind, "
+        f"{len(learners_bill)} learner resource(s) no lab stack made still bill {usd(bills, places=5)}/h[/]: "
+        f"{retain}fix each reason above, stop what bills with the command shown (as the account's owner: the "
+        "teacher's role deletes only the kit's stacks), then run this destroy again"
+    )
 
 
 def leftovers_by_learner_table(found: Mapping[str, Sequence[Leftover]]) -> Table:

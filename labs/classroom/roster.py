@@ -115,10 +115,28 @@ def read_roster(
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise RosterError(f"cannot read the roster {path}: {error}") from None
-    first = next((line for line in text.splitlines() if _meaningful(line)), "")
-    is_csv = path.suffix.lower() == ".csv" or ("," in first and "=" not in first)
+    return roster_from_text(path, text, owner_column=owner_column, defaults=defaults)
+
+
+def roster_from_text(
+    path: Path,
+    text: str,
+    *,
+    owner_column: str = DEFAULT_OWNER_COLUMN,
+    defaults: Placement = Placement(),
+    allow_empty: bool = False,
+) -> Roster:
+    """The roster `text` would be at `path` (read_roster without the read); `allow_empty`: a roster of
+    settings alone, or a CSV header alone, names no learner yet."""
+    is_csv = is_csv_roster(path, text)
     entries = _csv_entries(path, text, owner_column) if is_csv else _line_entries(text)
-    return Roster(path, _validated(path, entries, defaults))
+    return Roster(path, _validated(path, entries, defaults, allow_empty=allow_empty))
+
+
+def is_csv_roster(path: Path, text: str) -> bool:
+    """Is the roster a CSV (a .csv name, or a first line with a comma), not one owner id a line?"""
+    first = next((line for line in text.splitlines() if _meaningful(line)), "")
+    return path.suffix.lower() == ".csv" or ("," in first and "=" not in first)
 
 
 def _meaningful(line: str) -> bool:
@@ -228,7 +246,9 @@ def _in_the_role_s_account(placement: Placement) -> Placement:
     return placement
 
 
-def _validated(path: Path, entries: list[Entry], defaults: Placement) -> tuple[Learner, ...]:
+def _validated(
+    path: Path, entries: list[Entry], defaults: Placement, *, allow_empty: bool = False
+) -> tuple[Learner, ...]:
     problems: list[str] = []
     learners: list[Learner] = []
     first_seen: dict[str, int] = {}
@@ -275,6 +295,6 @@ def _validated(path: Path, entries: list[Entry], defaults: Placement) -> tuple[L
     if problems:
         lines = "\n".join(f"  {problem}" for problem in problems)
         raise RosterError(f"the roster {path} has {len(problems)} bad line(s):\n{lines}")
-    if not learners:
+    if not learners and not allow_empty:
         raise RosterError(f"the roster {path} names no learner: write one owner id a line")
     return tuple(learners)

@@ -319,3 +319,58 @@ def test_destroy_names_what_still_bills_that_no_lab_stack_made_with_the_way_to_s
     assert "nothing left behind" not in out
     running = alice.client("ec2").describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"]
     assert running[0]["State"]["Name"] == "running"  # the teacher's destroy never deletes it
+
+
+def test_destroy_names_the_way_out_of_a_stack_whose_delete_fails_on_what_blocks_it(
+    session: boto3.Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+
+    from tests.check_helpers import fail_deletion, physical_id
+
+    resources = {
+        "CsvWriterOutputEmptyOnDeleteD9D1BE2C": {"Type": "AWS::SQS::Queue"},
+        "CsvWriterOutput": {"Type": "AWS::S3::Bucket"},
+    }
+    deploy(session, "carol-LabDdbStream", resources, tags=lab_tags("LabDdbStream", "carol"))
+    bucket = physical_id(session, "carol-LabDdbStream", "CsvWriterOutput")
+    session.client("s3").put_object(Bucket=bucket, Key="a.csv", Body=b"x")
+    function = "arn:aws:lambda:us-east-1:123456789012:function:carol-LabDdbStream-CustomEmptyBucketOnDeleteFn"
+    reason = f"UnknownFunctionException: Function not found: {function}"
+
+    def refuse(backend: CloudFormationBackend, _name_or_id: str) -> None:
+        # the bucket cleaner's function is gone: its custom resource fails every delete again
+        fail_deletion(
+            "carol-LabDdbStream",
+            "CsvWriterOutputEmptyOnDeleteD9D1BE2C",
+            reason,
+            resource_type="Custom::EmptyBucketOnDelete",
+        )
+
+    monkeypatch.setattr(CloudFormationBackend, "delete_stack", refuse)
+    monkeypatch.setenv("COLUMNS", "80")  # a teacher's terminal: the reason is folded, never cut
+    path = tmp_path / "c.txt"
+    path.write_text("carol\n", encoding="utf-8")
+
+    code = main(["class", "destroy", "--roster", str(path), "--yes"])
+
+    out = capsys.readouterr().out
+    assert code == 1, out
+    table = out[out.index("Deletions") : out.index("carol-LabDdbStream (account")]
+    assert "…" not in table
+    result = "".join(line.split("│")[4] for line in table.splitlines() if line.count("│") == 6)
+    assert f"DELETE_FAILED:CsvWriterOutputEmptyOnDeleteD9D1BE2C:{reason}".replace(" ", "") in "".join(
+        result.split()
+    )
+    command = (
+        "aws cloudformation delete-stack --stack-name carol-LabDdbStream "
+        "--retain-resources CsvWriterOutputEmptyOnDeleteD9D1BE2C CsvWriterOutput"
+    )
+    way_out = next(line for line in out.splitlines() if line.startswith("carol-LabDdbStream (account"))
+    assert f"Way out: {command} (the stack goes; left behind: " in way_out  # one line: pasted whole
+    assert f"bucket {bucket} with 1 object(s), billed until `aws s3 rb s3://{bucket} --force`" in way_out
+    verdict = " ".join(out[out.index("1 deletion(s) failed") :].split())
+    assert "run the way out shown for the 1 stack(s) DELETE_FAILED on what blocks them" in verdict

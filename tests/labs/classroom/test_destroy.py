@@ -158,7 +158,9 @@ class _FailedCloudFormation:
             "LogicalResourceId": "Instance",
             "ResourceStatusReason": "not authorized to perform: ec2:TerminateInstances",
         }
-        return type("Pages", (), {"paginate": lambda _self, **_: [{"StackEvents": [event]}]})()
+        # the events, and no resource listed (the way out's question): nothing to retain
+        page = {"StackEvents": [event], "StackResourceSummaries": []}
+        return type("Pages", (), {"paginate": lambda _self, **_: [page]})()
 
 
 class _FailedSession:

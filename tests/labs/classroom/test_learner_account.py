@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
 
-from labs.classroom.rehearsal import LearnerAccount, append_roster, roster_text
+from labs.classroom.rehearsal import LearnerAccount, write_private
+from labs.classroom.roster import read_roster
+from labs.classroom.roster_append import append_roster
 from labs.cli import main
+from labs.teacher_access.facts import TeacherAccessSettings
 from local_aws.client import LocalAws
 
 ROSTER = "r.txt"
@@ -98,13 +103,142 @@ def test_a_second_call_appends_its_learners_to_the_roster(tmp_path: Path) -> Non
     first = [LearnerAccount(owner="alice", account="111111111111", access_role_arn="", teacher_role_arn="")]
     second = [LearnerAccount(owner="bob", account="222222222222", access_role_arn="", teacher_role_arn="")]
     path = tmp_path / ROSTER
+    settings = TeacherAccessSettings(principals=(), external_id="class-1r")
 
-    append_roster(path, roster_text(first, external_id="class-1r"))
-    append_roster(path, roster_text(second, external_id="class-1r"))
+    append_roster(path, first, settings)
+    append_roster(path, second, settings)
 
     assert path.read_text(encoding="utf-8") == (
         "role=LabkitTeacher external-id=class-1r\nalice 111111111111\nbob 222222222222\n"
     )
+
+
+ACCOUNTS = {"vic": "222222222222", "wes": "246496988659", "alice": "333333333333", "bob": "444444444444"}
+
+
+@pytest.fixture
+def made_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """learner-account on a stand-in emulator: the owners whose accounts were made (none when refused)."""
+    from labs.classroom import command, rehearsal
+
+    made: list[str] = []
+
+    def make(_session: object, owners: list[str], *, env_dir: Path, **_: object) -> list[Any]:
+        made.extend(owners)
+        return [
+            (LearnerAccount(owner=o, account=ACCOUNTS[o], access_role_arn="", teacher_role_arn=""), env_dir)
+            for o in owners
+        ]
+
+    def settings(_session: object, principals: list[str], external_id: str | None) -> TeacherAccessSettings:
+        return TeacherAccessSettings(
+            principals=tuple(principals), external_id=external_id or "labkit-rehearsal"
+        )
+
+    monkeypatch.setattr(command, "on_emulator", lambda *_: True)
+    monkeypatch.setattr(rehearsal, "teacher_settings", settings)
+    monkeypatch.setattr(rehearsal, "make_learner_accounts", make)
+    return made
+
+
+def test_a_roster_with_other_settings_gets_the_learner_s_own_on_the_line(
+    tmp_path: Path, made_here: list[str]
+) -> None:
+    path = tmp_path / "m.txt"
+    path.write_text("role=OtherRole external-id=other-class\nann 111111111111\n", encoding="utf-8")
+
+    run = labkit(
+        None, tmp_path, "learner-account", "vic", "--external-id", "class-1b-2026", "--roster", "m.txt"
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    line = "vic 222222222222 role=LabkitTeacher external-id=class-1b-2026"
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "role=OtherRole external-id=other-class",
+        "ann 111111111111",
+        line,
+    ]
+    assert f"Roster lines:\n{line}" in run.stdout  # what was appended, not a settings line the file lacks
+    vic = read_roster(path).learner("vic").placement
+    assert (vic.role_arn, vic.external_id) == (
+        "arn:aws:iam::222222222222:role/LabkitTeacher",
+        "class-1b-2026",
+    )
+
+
+def test_a_csv_roster_gets_a_row_in_its_own_columns_or_a_refusal(
+    tmp_path: Path, made_here: list[str]
+) -> None:
+    narrow = tmp_path / "c.csv"
+    narrow.write_text("owner,account\ncarol,\n", encoding="utf-8")
+    wide = tmp_path / "w.csv"
+    wide.write_text("external-id,owner,account,role\n,carol,,\n", encoding="utf-8")
+
+    refused = labkit(
+        None, tmp_path, "learner-account", "wes", "--external-id", "class-1b", "--roster", "c.csv"
+    )
+    added = labkit(None, tmp_path, "learner-account", "wes", "--external-id", "class-1b", "--roster", "w.csv")
+
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith(
+        "labkit class learner-account: c.csv has no role or external-id column (owner,account), which a row "
+        "needs to be reached with role LabkitTeacher and external id class-1b"
+    )
+    assert narrow.read_text(encoding="utf-8") == "owner,account\ncarol,\n"
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert wide.read_text(encoding="utf-8").splitlines()[-1] == "class-1b,wes,246496988659,LabkitTeacher"
+    assert read_roster(wide).learner("wes").placement.external_id == "class-1b"
+    assert made_here == ["wes"]  # the refusal came before any account was made
+
+
+def test_an_owner_on_the_roster_already_is_refused_before_anything_is_made(
+    tmp_path: Path, made_here: list[str]
+) -> None:
+    path = tmp_path / ROSTER
+    text = "role=LabkitTeacher external-id=class-1r\nalice 111111111111\n"
+    path.write_text(text, encoding="utf-8")
+
+    again = labkit(
+        None, tmp_path, "learner-account", "bob", "alice", "--external-id", "class-1r", "--roster", ROSTER
+    )
+
+    assert again.returncode == 2
+    assert again.stderr == (
+        f"labkit class learner-account: alice is already on line 2 of {ROSTER}: nothing was made; delete "
+        "that line to give alice a new account, or name another owner\n"
+    )
+    assert made_here == []
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_roster_without_a_last_newline_gets_the_learner_on_a_line_of_its_own(
+    tmp_path: Path, made_here: list[str]
+) -> None:
+    path = tmp_path / ROSTER
+    path.write_text("role=LabkitTeacher external-id=class-1r\nalice 111111111111", encoding="utf-8")
+
+    run = labkit(None, tmp_path, "learner-account", "bob", "--external-id", "class-1r", "--roster", ROSTER)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert path.read_text(encoding="utf-8").splitlines()[1:] == ["alice 111111111111", "bob 444444444444"]
+    assert read_roster(path).owners == ("alice", "bob")
+
+
+def test_a_learner_s_exports_are_readable_by_the_teacher_alone(tmp_path: Path) -> None:
+    path = tmp_path / "alice.env"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o644)  # an earlier kit's file
+    old_mask = os.umask(0o022)
+    try:
+        write_private(path, "export AWS_SECRET_ACCESS_KEY=secret\n")
+        write_private(tmp_path / "bob.env", "export AWS_SESSION_TOKEN=token\n")
+    finally:
+        os.umask(old_mask)
+
+    assert stat.filemode(path.stat().st_mode) == "-rw-------"
+    assert stat.filemode((tmp_path / "bob.env").stat().st_mode) == "-rw-------"
+    assert path.read_text(encoding="utf-8") == "export AWS_SECRET_ACCESS_KEY=secret\n"
 
 
 def test_it_refuses_a_real_aws_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
