@@ -48,7 +48,22 @@ def check(
     environment = check_compute_environment(report, session, stack)
     queue = check_queue(report, batch, stack, environment)
     definition = check_job_definition(report, batch, stack)
-    if queue is None or definition is None:
+    missing = [
+        what
+        for what, there in (
+            ("usable job queue", queue is not None),
+            ("active job definition", definition is not None),
+        )
+        if not there
+    ]
+    if queue is None or definition is None or missing:
+        if submit:
+            report.add(
+                "Array job submitted",
+                False,
+                f"nothing submitted: the lab has no {' and no '.join(missing)} to submit to",
+                hint="fix what the items above say, then check again with --submit",
+            )
         return report
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     if submit:
