@@ -73,3 +73,26 @@ def test_a_job_definition_deregistered_by_hand_is_named_not_the_step_that_writes
     assert_deleted_by_hand(report, "Job definition", definition, stack)
     assert "Step 1" not in item(report, "Job definition").hint
     assert "active job definition" in item(report, "Array job submitted").detail
+
+
+def test_a_bucket_deleted_by_hand_is_named_before_any_job_is_submitted(
+    session: boto3.Session, deploy_lab: Callable[[], str]
+) -> None:
+    stack = deploy_lab()
+    bucket = physical(session, stack, "AWS::S3::Bucket")
+    s3 = session.client("s3")
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for listed in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=listed["Key"])
+    s3.delete_bucket(Bucket=bucket)
+
+    report = check(session, stack_name=stack, on_emulator=True, submit=True, waiter=waiter())
+
+    assert_deleted_by_hand(report, "Bucket", bucket, stack)
+    assert "aws s3 cp" not in " ".join(i.hint for i in report.items)
+    assert "bucket" in item(report, "Array job submitted").detail
+    queue = physical(session, stack, "AWS::Batch::JobQueue")
+    listed = session.client("batch").list_jobs(jobQueue=queue, jobStatus="SUCCEEDED")["jobSummaryList"]
+    assert (
+        not listed + session.client("batch").list_jobs(jobQueue=queue, jobStatus="FAILED")["jobSummaryList"]
+    )
