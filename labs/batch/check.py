@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 from labs.batch import jobs, spec
 from labs.batch.definition import check_compute_environment, check_job_definition, check_queue
 from labs.batch.jobs import Child
+from labs.catalogue.s3 import BUCKET
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
+from labs.deployed.session import unless_gone
 from labs.deployed.stack import DeployedStack
 
 if TYPE_CHECKING:
@@ -48,7 +51,24 @@ def check(
     environment = check_compute_environment(report, session, stack)
     queue = check_queue(report, batch, stack, environment)
     definition = check_job_definition(report, batch, stack)
-    if queue is None or definition is None:
+    bucket_gone = check_bucket_gone(report, session.client("s3"), stack)
+    missing = [
+        what
+        for what, there in (
+            ("usable job queue", queue is not None),
+            ("active job definition", definition is not None),
+            ("bucket (its inputs)", not bucket_gone),
+        )
+        if not there
+    ]
+    if queue is None or definition is None or missing:
+        if submit:
+            report.add(
+                "Array job submitted",
+                False,
+                f"nothing submitted: the lab has no {' and no '.join(missing)} to submit to",
+                hint="fix what the items above say, then check again with --submit",
+            )
         return report
     waiter = waiter or Waiter.for_run(on_emulator=on_emulator)
     if submit:
@@ -71,6 +91,16 @@ def check(
             "on Fargate a task takes a minute or so to start, and bills from its image download."
         )
     return report
+
+
+def check_bucket_gone(report: CheckReport, s3: Any, stack: DeployedStack) -> bool:
+    """True, with a failed item, when the stack lists a bucket that was deleted by hand: every child would
+    fail reading its input, and putting an input back fails too (NoSuchBucket)."""
+    bucket = stack.physical_id(BUCKET.cfn_type)
+    if not bucket or unless_gone(s3.head_bucket, gone_codes=BUCKET.leftovers.gone_codes, Bucket=bucket):
+        return False
+    report_gone(report, "Bucket", bucket)
+    return True
 
 
 def check_array_job(

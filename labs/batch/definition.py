@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from labs.batch import spec
+from labs.catalogue.batch import COMPUTE_ENVIRONMENT, JOB_DEFINITION, JOB_QUEUE
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.steps import step_hint
 from labs.deployed.stack import DeployedStack
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
     import boto3
 
 SOLUTION = "labs/batch/constructs.py (ArrayChild)"
+# a compute environment or job queue being deleted, or deleted, as DescribeComputeEnvironments and
+# DescribeJobQueues show it until it is gone from their answers
+GONE_STATUSES = frozenset({"DELETING", "DELETED"})
 
 
 def check_compute_environment(
@@ -22,7 +27,7 @@ def check_compute_environment(
 ) -> str | None:
     """VALID and ENABLED, managed Fargate (not Spot), capped, in subnets routed to an internet gateway; its
     ARN, or None."""
-    arn = stack.physical_id("AWS::Batch::ComputeEnvironment")
+    arn = stack.physical_id(COMPUTE_ENVIRONMENT.cfn_type)
     found = (
         session.client("batch").describe_compute_environments(computeEnvironments=[arn])[
             "computeEnvironments"
@@ -30,6 +35,10 @@ def check_compute_environment(
         if arn
         else []
     )
+    found = [environment for environment in found if environment.get("status") not in GONE_STATUSES]
+    if arn and not found:
+        report_gone(report, "Compute environment", arn)
+        return None
     if not found:
         report.add(
             "Compute environment", False, "the stack has no compute environment", hint="redeploy the lab"
@@ -78,8 +87,12 @@ def private_subnets(ec2: Any, subnets: list[str]) -> list[str]:
 
 def check_queue(report: CheckReport, batch: Any, stack: DeployedStack, environment: str | None) -> str | None:
     """VALID and ENABLED, in front of the compute environment; its ARN, or None."""
-    arn = stack.physical_id("AWS::Batch::JobQueue")
+    arn = stack.physical_id(JOB_QUEUE.cfn_type)
     found = batch.describe_job_queues(jobQueues=[arn])["jobQueues"] if arn else []
+    found = [queue for queue in found if queue.get("status") not in GONE_STATUSES]
+    if arn and not found:
+        report_gone(report, "Job queue", arn)
+        return None
     if not found:
         report.add("Job queue", False, "the stack has no job queue", hint="redeploy the lab")
         return None
@@ -139,8 +152,9 @@ def definition_problems(definition: dict[str, Any], log_groups: list[str]) -> li
 
 
 def check_job_definition(report: CheckReport, batch: Any, stack: DeployedStack) -> dict[str, Any] | None:
-    """Step 1: the job definition's facts; the definition, or None when the stack has none active."""
-    arn = stack.physical_id("AWS::Batch::JobDefinition")
+    """Step 1: the job definition's facts; the definition, or None when the stack has none active (the
+    starter's step 1 not written yet, or the definition deregistered by hand: INACTIVE)."""
+    arn = stack.physical_id(JOB_DEFINITION.cfn_type)
     found = batch.describe_job_definitions(jobDefinitions=[arn])["jobDefinitions"] if arn else []
     active = [d for d in found if d.get("status") == "ACTIVE"]
     write = step_hint(
@@ -152,6 +166,9 @@ def check_job_definition(report: CheckReport, batch: Any, stack: DeployedStack) 
         f"job_role=..., logging=ecs.LogDriver.aws_logs(..., log_group=...)), timeout=..., retry_attempts=2); "
         f"see {SOLUTION}",
     )
+    if arn and not active:
+        report_gone(report, "Job definition", arn)
+        return None
     if not active:
         report.add("Job definition", False, "the stack has no active job definition", hint=write)
         return None

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.waiting import Waiter
@@ -120,7 +121,7 @@ def check_trigger(
         return False
     mapping = unless_gone(lambda_client.get_event_source_mapping, UUID=mapping_id)
     if mapping is None:
-        function_steps.report_gone(report, "Stream trigger", f"event source mapping {mapping_id}")
+        report_gone(report, "Stream trigger", f"event source mapping {mapping_id}")
         return False
     state = mapping.get("State", "?")
     function = mapping.get("FunctionArn", "?").rsplit(":", 1)[-1]

@@ -12,6 +12,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from labs.catalogue.efs import ACCESS_POINT
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.steps import step_hint
@@ -81,14 +83,22 @@ def check(
     if stack is None:
         return report
     shared = check_file_system(report, session, stack)
-    functions, missing = lab_functions(session.client("lambda"), stack)
+    functions, missing, gone = lab_functions(session.client("lambda"), stack)
+    if gone:
+        report_gone(report, "Functions", gone[0])
+        return report
     if missing:
         report.add("Functions", False, f"no {' and no '.join(missing)} function", hint="redeploy the lab")
         return report
     if shared is None:
         return report
     check_mount_targets(report, session.client("ec2"), shared, functions)
-    access_point = check_access_point(report, shared)
+    listed = stack.physical_id(ACCESS_POINT.cfn_type)
+    if listed and listed not in {point.get("AccessPointId") for point in shared.access_points}:
+        # the functions still name it: a mount line would contradict this one, and a rebuild fixes both
+        report_gone(report, "Access point", listed)
+        return report
+    access_point = check_access_point(report, shared, listed)
     mounted = check_mounts(report, functions, access_point)
     check_sharing(report, session.client("lambda"), functions, mounted=mounted, token=token)
     if on_emulator:
@@ -114,12 +124,7 @@ def check_file_system(
         return None
     shared = shared_file_system(session.client("efs"), file_system_id)
     if shared is None:
-        report.add(
-            "File system",
-            False,
-            f"{file_system_id} no longer exists (deleted by hand?)",
-            hint="rebuild the lab: cdk destroy, then cdk deploy",
-        )
+        report_gone(report, "File system", file_system_id)
         return None
     described = shared.description
     state, encrypted = described.get("LifeCycleState"), bool(described.get("Encrypted"))
@@ -191,8 +196,11 @@ def check_mount_targets(
     )
 
 
-def check_access_point(report: CheckReport, shared: DeployedFileSystem) -> dict[str, Any] | None:
-    """The file system's access point, with a POSIX user and a root directory created for it."""
+def check_access_point(
+    report: CheckReport, shared: DeployedFileSystem, listed: str | None = None
+) -> dict[str, Any] | None:
+    """The file system's access point (the one the stack lists, if any), with a POSIX user and a root
+    directory created for it."""
     if not shared.access_points:
         report.add(
             "Access point",
@@ -201,7 +209,9 @@ def check_access_point(report: CheckReport, shared: DeployedFileSystem) -> dict[
             hint=hint(2, ACCESS_POINT_CODE),
         )
         return None
-    point = shared.access_points[0]
+    point = next(
+        (p for p in shared.access_points if p.get("AccessPointId") == listed), shared.access_points[0]
+    )
     user, root = point.get("PosixUser") or {}, point.get("RootDirectory") or {}
     creation = root.get("CreationInfo") or {}
     problems = []

@@ -55,20 +55,25 @@ class DeployedFileSystem:
         return str(self.description["FileSystemId"])
 
 
-def lab_functions(lambda_client: Any, stack: DeployedStack) -> tuple[list[MountingFunction], list[str]]:
-    """(the functions found, the labels of those missing), each by its logical id's prefix."""
+def lab_functions(
+    lambda_client: Any, stack: DeployedStack
+) -> tuple[list[MountingFunction], list[str], list[str]]:
+    """(the functions found, the labels of those the stack does not list, `the <label> function <name>` of
+    those it lists that were deleted by hand), each by its logical id's prefix."""
     found: list[MountingFunction] = []
     missing: list[str] = []
+    gone: list[str] = []
     for role in FUNCTIONS:
         name = stack.physical_id(FUNCTION.cfn_type, logical_prefix=f"{role.construct_id}{FUNCTION_ID}")
-        configuration = (
-            unless_gone(lambda_client.get_function_configuration, FunctionName=name) if name else None
-        )
-        if configuration is None:
+        if not name:
             missing.append(role.label)
             continue
+        configuration = unless_gone(lambda_client.get_function_configuration, FunctionName=name)
+        if configuration is None:
+            gone.append(f"the {role.label} function {name}")
+            continue
         found.append(MountingFunction(role=role, name=str(name), configuration=configuration))
-    return found, missing
+    return found, missing, gone
 
 
 def shared_file_system(efs: Any, file_system_id: str) -> DeployedFileSystem | None:

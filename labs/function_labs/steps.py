@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from labs.catalogue.awslambda import FUNCTION
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.rows import FoundRow, find_row
 from labs.checks.steps import step_hint
 from labs.checks.waiting import Waiter
 from labs.deployed.session import error_code, unless_gone
 from labs.function_labs.facts import EVENT_ITEM, ROW_ITEM, WRITER_LOGICAL_PREFIX
-from labs.shared_facts import KIT_WRITER_HANDLER, cdk_command
+from labs.shared_facts import KIT_WRITER_HANDLER
 
 if TYPE_CHECKING:
     import boto3
@@ -91,20 +92,6 @@ def deployed_writer(report: CheckReport, lambda_client: Any, stack: DeployedStac
     if function is None:
         report_gone(report, "Function", name)
     return function
-
-
-def report_gone(report: CheckReport, what: str, name: str) -> None:
-    """A failed item for a resource the stack lists but its service no longer has (deleted by hand)."""
-    destroy = cdk_command("destroy", report.lab_id, report.stack_name)
-    deploy = cdk_command("deploy", report.lab_id, report.stack_name)
-    # CloudFormation does not recreate what was deleted outside it (its drift status is DELETED): an
-    # unchanged redeploy changes nothing, so the lab is rebuilt whole
-    report.add(
-        what,
-        False,
-        f"the stack lists {name}, but it no longer exists (deleted by hand?)",
-        hint=f"rebuild the lab: `{destroy}`, then `{deploy}`",
-    )
 
 
 def runs_kit_writer(configuration: Mapping[str, Any]) -> bool:

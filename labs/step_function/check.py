@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from labs.checks.gone import report_gone
 from labs.checks.report import CheckReport
 from labs.checks.stack_items import begin_report
 from labs.checks.waiting import Waiter
@@ -81,7 +82,7 @@ def check(
     lambda_client = session.client("lambda")
     function = function_steps.writer_function(lambda_client, function_name) if function_name else None
     if function_name and function is None:
-        function_steps.report_gone(report, "Function", function_name)
+        report_gone(report, "Function", function_name)
         return report
     before = function_steps.object_etags(session.client("s3"), bucket)
     since_ms = int(time.time() * 1000)

@@ -109,4 +109,42 @@ def list_jobs_default_status() -> None:
     replace(backend_class, "list_jobs", list_jobs)
 
 
-FIXES: tuple[ParityFix, ...] = (batch_jobs_run, list_jobs_default_status)
+@parity_fix(
+    "SubmitJob refuses an INACTIVE job definition",
+    moto_does="runs a job on a job definition deregistered (INACTIVE) by ARN or name:revision, and on a "
+    "name's latest revision even when it is INACTIVE",
+    aws_does="submits only to an ACTIVE revision: a bare name means its latest ACTIVE revision, and one "
+    "with none, or an INACTIVE ARN or name:revision, is refused with a ClientException ('JobDefinition "
+    "name ... does not exist or is not in ACTIVE status': aws-samples/aws-genomics-workflows#84; "
+    "launching on a revision CloudFormation deregistered fails: "
+    "aws-cloudformation/cloudformation-coverage-roadmap#1761; API reference, SubmitJob jobDefinition: "
+    "'the latest active revision is used')",
+    after=("batch.batch_jobs_run",),
+)
+def submit_job_active_definition() -> None:
+    """Patches moto: SubmitJob refuses an INACTIVE job definition."""
+    backend_class = moto_name("batch.BatchBackend")
+    original_submit = original(backend_class, "submit_job")
+
+    @functools.wraps(original_submit)
+    def submit_job(self: Any, job_name: str, job_def_id: str, *args: Any, **kwargs: Any) -> Any:
+        return original_submit(self, job_name, active_definition(self, job_def_id), *args, **kwargs)
+
+    replace(backend_class, "submit_job", submit_job)
+
+
+def active_definition(backend: Any, identifier: str) -> str:
+    """The ARN of the ACTIVE revision SubmitJob's jobDefinition names (a bare name: its latest ACTIVE one);
+    an identifier of no definition is passed on as given, for moto's own refusal."""
+    named = backend.get_job_definition(identifier)
+    if named is None:
+        return identifier
+    if ":" not in identifier:  # a bare name: its latest ACTIVE revision
+        revisions = backend.describe_job_definitions(job_def_name=identifier, status="ACTIVE")
+        named = max(revisions, key=lambda definition: int(definition.revision), default=None)
+    if named is None or named.status != "ACTIVE":
+        raise _client_error(f"JobDefinition {identifier} does not exist or is not in ACTIVE status")
+    return str(named.arn)
+
+
+FIXES: tuple[ParityFix, ...] = (batch_jobs_run, list_jobs_default_status, submit_job_active_definition)

@@ -199,3 +199,29 @@ def test_submit_job_refuses_what_aws_refuses(
 ) -> None:
     with pytest.raises(ClientError, match=refused):
         submit(session, echo_lab, **arguments)
+
+
+def test_submit_job_refuses_a_deregistered_job_definition_and_a_name_means_its_latest_active_revision(
+    session: boto3.Session,
+) -> None:
+    lab = deployed(session, batch_lab(python_command(ECHO)))
+    batch = session.client("batch")
+    first = batch.describe_job_definitions(jobDefinitions=[lab["Definition"]])["jobDefinitions"][0]
+    name = first["jobDefinitionName"]
+    second = batch.register_job_definition(
+        jobDefinitionName=name,
+        type="container",
+        platformCapabilities=["FARGATE"],
+        containerProperties=first["containerProperties"],
+    )["jobDefinitionArn"]
+    batch.deregister_job_definition(jobDefinition=second)
+
+    for inactive in (second, f"{name}:{second.rsplit(':', 1)[-1]}"):
+        with pytest.raises(ClientError, match="does not exist or is not in ACTIVE status") as refused:
+            batch.submit_job(jobName="lab-array", jobQueue=lab["Queue"], jobDefinition=inactive)
+        assert refused.value.response["Error"]["Code"] == "ClientException"
+    by_name = batch.submit_job(jobName="lab-array", jobQueue=lab["Queue"], jobDefinition=name)["jobId"]
+    assert batch.describe_jobs(jobs=[by_name])["jobs"][0]["jobDefinition"] == lab["Definition"]
+    batch.deregister_job_definition(jobDefinition=lab["Definition"])
+    with pytest.raises(ClientError, match=f"JobDefinition {name} does not exist or is not in ACTIVE status"):
+        batch.submit_job(jobName="lab-array", jobQueue=lab["Queue"], jobDefinition=name)
