@@ -42,7 +42,7 @@ class LabStackListing:
 
     @property
     def shown_lab(self) -> str:
-        """The lab as its stack names it: `MyLabEc2` for a learner's own stack, else the lab id."""
+        """The lab as its stack names it: `My<Lab>` for a learner's own stack, else the lab id."""
         own = self.name.removeprefix(f"{self.owner}-") if self.owner else self.name
         return own if own != self.lab_id and own == f"My{self.lab_id}" else self.lab_id
 
