@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from labs import cdk_kernel as own_session
 from labs.emulator.env_file import shell_problem
 from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
 from labs.launcher.output import (
@@ -47,6 +48,8 @@ def cli_environment(
     (app.py builds only those)."""
     env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}", COMMAND_ENV: command or ""}
     env.pop(SELECTION_ENV, None)
+    if env.get("JSII_NODE") == str(own_session.ENTRY):  # a labkit command's own: app.py's jsii stays in the
+        env.pop("JSII_NODE")  # group the launcher stops, as the CLI's Node does
     if stacks:
         env[SELECTION_ENV] = json.dumps(stacks)
     region = env.get("AWS_REGION", "").strip()
