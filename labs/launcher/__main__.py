@@ -25,6 +25,7 @@ from labs.launcher.output import (
 from labs.launcher.process import run_in_group
 from labs.launcher.selection import SELECTION_ENV, selected_stacks
 from labs.launcher.stuck_stacks import stuck_lines
+from labs.launcher.typos import unknown_stack_lines
 from labs.outcomes import ExitStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return ExitStatus.INTERRUPTED
-    if ended.exit_code:  # a stack no deploy or destroy can go on with: the way out, in one line each
-        for line in stuck_lines(args, cwd=cwd):
+    if ended.exit_code:  # a typo in a stack name, a stack no deploy or destroy can go on with: a line each
+        for line in [*unknown_stack_lines(args), *stuck_lines(args, cwd=cwd)]:
             print(line, file=sys.stderr)
     return ended.exit_code
 
