@@ -4,6 +4,7 @@ how many AWS calls at once) and each subcommand's own."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def usd_per_hour(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value >= 0:
+    if not 0 <= value < math.inf:  # nan and inf too: a cap of inf would never trip
         raise argparse.ArgumentTypeError(f"{text!r} is not a spend in USD per hour (for example 0.50)")
     return value
 

@@ -161,9 +161,12 @@ def verdict(status: ClassStatus, *, overdue: int, now: datetime) -> tuple[int, s
             "verified[/]: their spend is unknown (the lines above say where and why)"
         )
     capped = sum(1 for spend in status.spend if spend.cap_usd_per_hour is not None)
+    uncapped = [spend.owner for spend in status.spend if spend.cap_usd_per_hour is None]
+    # a learner without a cap is never over it: named, so the all clear does not speak for them
+    free = f"; no cap, not guarded: {', '.join(uncapped)}" if uncapped else ""
     return ExitStatus.PASSED, (
         f"[green]nobody over their cap[/] ({capped} learner(s) capped, everything found priced, every place "
-        f"verified; class running {usd(status.usd_per_hour, places=5)}/h at {now:%H:%M} UTC)"
+        f"verified; class running {usd(status.usd_per_hour, places=5)}/h at {now:%H:%M} UTC){free}"
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -227,7 +228,7 @@ def _placement(settings: dict[str, str]) -> Placement:
             cap = float(settings["cap"])
         except ValueError:
             cap = -1.0
-        if not cap >= 0:
+        if not 0 <= cap < math.inf:  # nan and inf too: a cap of inf would never trip
             raise ValueError(f"cap={settings['cap']!r} is not a spend in USD per hour (for example cap=0.50)")
     return Placement(account=account, role=role, region=region, cap_usd_per_hour=cap, external_id=external_id)
 

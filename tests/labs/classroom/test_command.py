@@ -374,3 +374,13 @@ def test_destroy_names_the_way_out_of_a_stack_whose_delete_fails_on_what_blocks_
     assert f"bucket {bucket} with 1 object(s), billed until `aws s3 rb s3://{bucket} --force`" in way_out
     verdict = " ".join(out[out.index("1 deletion(s) failed") :].split())
     assert "run the way out shown for the 1 stack(s) DELETE_FAILED on what blocks them" in verdict
+
+
+def test_a_cap_of_inf_on_the_command_line_is_refused(
+    roster: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["class", "guard", "--roster", str(roster), "--cap", "inf"])
+
+    assert refused.value.code == 2
+    assert "'inf' is not a spend in USD per hour" in capsys.readouterr().err

@@ -222,3 +222,17 @@ def test_regions_scan_regions_leaves_out_are_never_all_clear_and_the_learners_ow
     assert "ap-southeast-2" in far_out
     assert last_line(far_out).startswith("no learner found over their cap, but 1 place(s) not reached or not")
     assert "every place verified" not in far_out
+
+
+def test_the_all_clear_names_the_learners_it_does_not_guard(
+    session: boto3.Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "roster.txt"
+    roster.write_text("alice cap=5\nbob\n", encoding="utf-8")
+
+    code = main(guard(roster))
+    out = capsys.readouterr().out
+
+    assert code == 0, out
+    assert last_line(out).startswith("nobody over their cap (1 learner(s) capped")
+    assert last_line(out).endswith("; no cap, not guarded: bob")

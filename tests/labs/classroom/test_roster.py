@@ -198,3 +198,11 @@ def test_a_class_external_id_is_read_from_a_settings_line_a_line_or_a_csv_column
 
     with pytest.raises(RosterError, match=r"line 1: external-id='x' is not an sts:ExternalId"):
         read_roster(write(tmp_path, "bad.txt", "alice 111111111111 role=R external-id=x\n"))
+
+
+@pytest.mark.parametrize("cap", ["inf", "nan", "-0.1", "1e999"])
+def test_a_cap_that_could_never_trip_is_a_bad_line(tmp_path: Path, cap: str) -> None:
+    with pytest.raises(RosterError) as error:
+        read_roster(write(tmp_path, "class.txt", f"alice cap={cap}\n"))
+
+    assert f"line 1: cap={cap!r} is not a spend in USD per hour" in str(error.value)
