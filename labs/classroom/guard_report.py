@@ -15,6 +15,7 @@ from labs.classroom.render import usd
 from labs.classroom.spend import LearnerSpend, PricedResource
 from labs.classroom.status import ClassStatus, LabStackState
 from labs.cost.running import seen_by_the_scan
+from labs.leftovers.model import tail
 from labs.outcomes import ExitStatus
 
 CANNOT_PRICE = "cannot price: treated as over"
@@ -50,11 +51,24 @@ def guard_table(over: Sequence[LearnerSpend]) -> Table:
 
 def exempt_lines(status: ClassStatus) -> list[str]:
     """The resources the teacher exempted, each with its price: never counted against a cap."""
-    return [
+    lines = [
         f"exempt (--exempt): {spend.owner}: {_resource_text(priced)}"
         for spend in status.spend
         for priced in spend.exempted
     ]
+    given = frozenset().union(*(spend.exempt for spend in status.spend))
+    matched = {
+        key
+        for spend in status.spend
+        for priced in spend.exempted
+        for key in (priced.resource.identifier, tail(priced.resource.identifier), priced.resource.name)
+    }
+    # a typo exempts nothing (what it meant still counts): said, so the teacher does not believe otherwise
+    lines += [
+        f"exempt (--exempt): {token} matches nothing running (an id, ARN or Name tag)"
+        for token in sorted(given - matched)
+    ]
+    return lines
 
 
 def unverified_lines(status: ClassStatus) -> list[str]:

@@ -110,7 +110,7 @@ def test_a_volume_the_kit_cannot_price_is_over_the_cap_and_named_and_an_exemptio
 
     flagged = main(guard(roster))
     flagged_out = capsys.readouterr().out
-    exempted = main(guard(roster, "--exempt", volume))
+    exempted = main(guard(roster, "--exempt", volume, "--exempt", "vol-0typo"))
     exempted_out = capsys.readouterr().out
 
     assert flagged == 1, flagged_out
@@ -121,6 +121,7 @@ def test_a_volume_the_kit_cannot_price_is_over_the_cap_and_named_and_an_exemptio
     assert "nobody over their cap" not in flagged_out
     assert exempted == 0, exempted_out
     assert f"exempt (--exempt): alice: {volume}" in exempted_out
+    assert "exempt (--exempt): vol-0typo matches nothing running (an id, ARN or Name tag)" in exempted_out
     assert last_line(exempted_out).startswith(
         "nobody over their cap (1 learner(s) capped, everything found priced"
     )
