@@ -8,6 +8,7 @@ dispatches, and turns the errors every command can meet into one message and one
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -71,13 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module in commands().items():
         sub = subcommands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
-        sub.set_defaults(run=module.run, aws_failure=getattr(module, "AWS_FAILURE", ""))
+        sub.set_defaults(run=module.run, aws_failure=getattr(module, "AWS_FAILURE", ""), parser=sub)
     return parser
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line; an option the command does not take is named by that command's usage, with the
+    nearest option it does take (argparse alone prints labkit's top-level usage)."""
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:
+        sub: argparse.ArgumentParser = args.parser
+        options = [o for action in sub._actions for o in action.option_strings]  # argparse has no public list
+        near = difflib.get_close_matches(unknown[0].partition("=")[0], options, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        sub.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `labkit` command; its exit code: 0 passed, 1 the lab or scan failed, 2 it could not run."""
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     use_own_session(os.environ)  # Ctrl-C during an in-process synth: one line, no Node traceback
     offline = args.command in OFFLINE or (args.command == "emulator" and not args.action)
     problem = None if offline else shell_problem(os.environ)

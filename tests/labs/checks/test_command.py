@@ -134,3 +134,17 @@ def test_labkit_check_looks_in_the_region_aws_region_names_as_cdk_deploy_does(
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     main(["check", "LabStepFunction", "--owner", "west"])
     assert "west-LabStepFunction is CREATE_COMPLETE" in capsys.readouterr().out
+
+
+def test_a_misspelt_option_is_named_by_the_command_with_the_nearest_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["check", "LabBatch", "--submt"])
+
+    err = capsys.readouterr().err
+    assert refused.value.code == 2
+    assert err.startswith("usage: labkit check ")
+    assert err.strip().splitlines()[-1] == (
+        "labkit check: error: unrecognized arguments: --submt (did you mean --submit?)"
+    )
