@@ -112,10 +112,16 @@ def read_roster(
     settings line wins over them for the lines after it.
     """
     try:
-        # utf-8-sig: spreadsheets save CSV files with a byte order mark
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise RosterError(f"cannot read the roster {path}: {error}") from None
+    try:
+        # utf-8-sig: spreadsheets save CSV files with a byte order mark; "Unicode text" is UTF-16
+        text = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError(
+            f"the roster {path} is not UTF-8 text: save it as \"CSV UTF-8\" (or plain text) and try again"
+        ) from None
     return roster_from_text(path, text, owner_column=owner_column, defaults=defaults)
 
 
@@ -137,7 +143,12 @@ def roster_from_text(
 def is_csv_roster(path: Path, text: str) -> bool:
     """Is the roster a CSV (a .csv name, or a first line with a comma), not one owner id a line?"""
     first = next((line for line in text.splitlines() if _meaningful(line)), "")
-    return path.suffix.lower() == ".csv" or ("," in first and "=" not in first)
+    return path.suffix.lower() == ".csv" or ((_delimiter(first) in first) and "=" not in first)
+
+
+def _delimiter(first: str) -> str:
+    """`;` for a spreadsheet that saves CSV with semicolons (a decimal comma's locale), else `,`."""
+    return ";" if ";" in first and "," not in first else ","
 
 
 def _meaningful(line: str) -> bool:
@@ -176,7 +187,8 @@ def _line_entries(text: str) -> list[Entry]:
 
 
 def _csv_entries(path: Path, text: str, owner_column: str) -> list[Entry]:
-    reader = csv.reader(io.StringIO(text))
+    first = next((line for line in text.splitlines() if _meaningful(line)), "")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
     header: list[str] | None = None
     entries: list[Entry] = []
     column = -1

@@ -206,3 +206,25 @@ def test_a_cap_that_could_never_trip_is_a_bad_line(tmp_path: Path, cap: str) -> 
         read_roster(write(tmp_path, "class.txt", f"alice cap={cap}\n"))
 
     assert f"line 1: cap={cap!r} is not a spend in USD per hour" in str(error.value)
+
+
+def test_a_spreadsheet_s_semicolon_csv_and_unicode_text_are_read(tmp_path: Path) -> None:
+    semicolons = read_roster(write(tmp_path, "class.csv", "owner;cap\nalice;0.50\nbob;\n"))
+    utf16 = tmp_path / "class.txt"
+    utf16.write_bytes("alice\nbob\n".encode("utf-16"))  # Excel's "Unicode text": UTF-16 with a BOM
+
+    assert semicolons.owners == ("alice", "bob")
+    assert [learner.placement.cap_usd_per_hour for learner in semicolons.learners] == [0.5, None]
+    assert read_roster(utf16).owners == ("alice", "bob")
+
+
+def test_a_roster_in_another_encoding_is_named_with_the_way_out(tmp_path: Path) -> None:
+    latin1 = tmp_path / "class.txt"
+    latin1.write_bytes("zoë\n".encode("latin-1"))
+
+    with pytest.raises(RosterError) as error:
+        read_roster(latin1)
+
+    assert str(error.value) == (
+        f'the roster {latin1} is not UTF-8 text: save it as "CSV UTF-8" (or plain text) and try again'
+    )
