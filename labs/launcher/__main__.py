@@ -40,8 +40,9 @@ def cli_environment(
     (app.py builds only those)."""
     env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}", COMMAND_ENV: command or ""}
     env.pop(SELECTION_ENV, None)
-    if env.get("JSII_NODE") == str(own_session.ENTRY):  # a labkit command's own: app.py's jsii stays in the
-        env.pop("JSII_NODE")  # group the launcher stops, as the CLI's Node does
+    if own_session.is_own_session(env):  # a labkit command's own: app.py's jsii stays in the group the
+        env.pop("JSII_NODE")  # launcher stops, as the CLI's Node does
+        env.pop(own_session.REAL_NODE_ENV, None)
     if stacks:
         env[SELECTION_ENV] = json.dumps(stacks)
     region = env.get("AWS_REGION", "").strip()

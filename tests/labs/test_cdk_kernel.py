@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labs.cdk_kernel import ENTRY, REAL_NODE_ENV, use_own_session
+from labs.cdk_kernel import ENTRY, REAL_NODE_ENV, own_session, use_own_session
 from labs.launcher.__main__ import cli_environment
 
 pytestmark = pytest.mark.synth  # runs labkit in a process of its own, with the CDK
@@ -68,3 +68,22 @@ def test_the_cdk_cli_s_app_keeps_jsii_in_the_group_the_launcher_stops() -> None:
 
     assert "JSII_NODE" not in env  # app.py's Node, like the CLI's, goes with the launcher's group
     assert cli_environment({"JSII_NODE": "/opt/node"}, Path("/n"))["JSII_NODE"] == "/opt/node"
+
+
+def test_a_command_run_in_process_leaves_the_environment_as_it_was() -> None:
+    environ = {"PATH": "/bin"}
+
+    with own_session(environ):
+        inside = dict(environ)
+
+    assert inside["JSII_NODE"] == str(ENTRY)
+    assert environ == {"PATH": "/bin"}  # a test's next subprocess gets no JSII_NODE of this command's
+
+
+def test_another_checkouts_script_is_dropped_too() -> None:
+    elsewhere = {"JSII_NODE": "/tmp/kit/labs/cdk_kernel/node_in_own_session.py", REAL_NODE_ENV: "/n/node"}
+
+    env = cli_environment(elsewhere, Path("/n"))
+
+    assert "JSII_NODE" not in env
+    assert REAL_NODE_ENV not in env

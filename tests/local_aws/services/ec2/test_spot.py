@@ -35,7 +35,8 @@ from tests.local_aws.services.stacks import deploy, unique
 
 pytestmark = pytest.mark.emulator
 
-WARNING_S = 1.0
+# long enough that a loaded machine still reads the instance inside its warning (a CI run read it after)
+WARNING_S = 3.0
 
 
 def spot_group(*, capacity_rebalance: bool) -> dict[str, Any]:
