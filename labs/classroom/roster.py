@@ -120,7 +120,7 @@ def read_roster(
         text = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
     except UnicodeDecodeError:
         raise RosterError(
-            f"the roster {path} is not UTF-8 text: save it as \"CSV UTF-8\" (or plain text) and try again"
+            f'the roster {path} is not UTF-8 text: save it as "CSV UTF-8" (or plain text) and try again'
         ) from None
     return roster_from_text(path, text, owner_column=owner_column, defaults=defaults)
 
