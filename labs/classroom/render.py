@@ -101,14 +101,14 @@ def status_view(title: str, states: Sequence[LabStackState], now: datetime) -> F
 
 
 def status_block(state: LabStackState, now: datetime) -> list[Text]:
-    """One stack in three lines: who and what, its state and life, its cost."""
+    """One stack in three lines: who, what, where and its status; its life; its cost."""
     listing = state.listing
     head = Text(f"{listing.owner or '(none)'} · {listing.shown_lab}", style="bold")
     if state.where:
         head.append(f" · {state.where}", style="")
-    life = Text("  ")
-    life.append(listing.status, style="red" if listing.failed else "")
-    life.append(f" · deployed {short_moment(listing.created)} · expires ")
+    head.append(" · ")  # who, what, where and its status on one line, as a table row has them
+    head.append(listing.status, style="red" if listing.failed else "")
+    life = Text(f"  deployed {short_moment(listing.created)} · expires ")
     life.append_text(expiry_text(state, now))
     projected = "—" if state.projected is None and state.usd_per_hour is not None else usd(state.projected)
     cost = Text(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +39,8 @@ HELP = "make a handler edit live in seconds (no synth), run the lab as its hands
 AWS_FAILURE = "the watch could not start"
 # how often the file watcher wakes with nothing changed (the loop then says it waits, once)
 WAKE_MS = 200
+# after Ctrl-C the watch is gone within this many seconds (a deploy it stops has 10 s to end)
+STOP_DEADLINE_S = 30.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     guard(settings, account, args.lab, console)
     source = code_source(context, settings, loop.kit_code)
     watch = build_session(args, session, settings, source, console, emulator=on_emulator(session))
+    signal.signal(signal.SIGINT, interrupt_with_deadline)
     code = watch_until_stopped(watch, console)
     if code == ExitStatus.INTERRUPTED:
         # Ctrl-C ends the watch now: nothing left of a round (a check's worker, a watcher) may hold the exit
@@ -111,6 +116,21 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def interrupt_with_deadline(_signum: int, _frame: object) -> None:
+    """Ctrl-C: KeyboardInterrupt as usual, and a deadline: whatever a round was doing (a deploy it stops, a
+    call that swallowed the interrupt), the watch is gone STOP_DEADLINE_S later, with its line said."""
+
+    def end() -> None:
+        print(f"labkit watch: stopped ({STOP_DEADLINE_S:.0f} s after Ctrl-C).", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(ExitStatus.INTERRUPTED)
+
+    deadline = threading.Timer(STOP_DEADLINE_S, end)
+    deadline.daemon = True
+    deadline.start()
+    raise KeyboardInterrupt
 
 
 def guard(settings: LabSettings, account: str, lab_id: str, console: Console) -> None:

@@ -84,8 +84,8 @@ def test_a_wide_log_keeps_the_table_and_a_narrow_terminal_gets_one_block_per_sta
     assert "$ projected" in wide
     assert "Account, region" in across
     assert narrow.splitlines()[1:] == [
-        "alice · LabEc2",
-        "  CREATE_COMPLETE · deployed 12-07 15:00 · expires 12-07 23:00 (in 7 h 0 min)",
+        "alice · LabEc2 · CREATE_COMPLETE",
+        "  deployed 12-07 15:00 · expires 12-07 23:00 (in 7 h 0 min)",
         "  $0.00512/h · $0.0123 so far · $0.0456 projected",
     ]
 
@@ -96,8 +96,8 @@ def test_a_learners_own_stack_is_named_as_its_stack_names_it() -> None:
 
     text = printed(status_view("Lab stacks", [kits, own], NOW), 90)
 
-    assert "bob · LabEc2\n" in text
-    assert "bob · MyLabEc2\n" in text
+    assert "bob · LabEc2 · CREATE_COMPLETE\n" in text
+    assert "bob · MyLabEc2 · CREATE_COMPLETE\n" in text
 
 
 def test_what_still_bills_keeps_its_id_price_and_command_whole_in_a_log() -> None:

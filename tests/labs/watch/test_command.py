@@ -57,3 +57,35 @@ def test_an_account_outside_the_sandbox_list_is_refused_and_no_list_is_a_warning
     assert console.export_text() == ""
     guard(settings_of({}), "222222222222", "LabDdbStream", console)
     assert "no sandboxAccounts set" in console.export_text()
+
+
+def test_ctrl_c_ends_the_watch_by_its_deadline_even_when_a_round_swallows_the_interrupt() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    swallowing = (
+        "import signal, time\n"
+        "from labs.watch import command\n"
+        "command.STOP_DEADLINE_S = 1.0\n"
+        "signal.signal(signal.SIGINT, command.interrupt_with_deadline)\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    try:\n"
+        "        time.sleep(0.05)\n"
+        "    except KeyboardInterrupt:\n"
+        "        pass  # a call that swallowed it: the watch would wait on\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", swallowing], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "ready"
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 130
+    assert err.strip() == "labkit watch: stopped (1 s after Ctrl-C)."
+    assert time.monotonic() - started < 10
