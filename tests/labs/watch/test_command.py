@@ -70,15 +70,22 @@ def test_ctrl_c_ends_the_watch_by_its_deadline_even_when_a_round_swallows_the_in
         "from labs.watch import command\n"
         "command.STOP_DEADLINE_S = 1.0\n"
         "signal.signal(signal.SIGINT, command.interrupt_with_deadline)\n"
-        "print('ready', flush=True)\n"
+        "ready = False\n"
         "while True:\n"
         "    try:\n"
-        "        time.sleep(0.05)\n"
+        "        if not ready:  # said inside the try: the interrupt can only come where it is caught\n"
+        "            ready = print('ready', flush=True) or True\n"
+        "        while True:\n"
+        "            time.sleep(0.05)\n"
         "    except KeyboardInterrupt:\n"
         "        pass  # a call that swallowed it: the watch would wait on\n"
     )
     process = subprocess.Popen(
-        [sys.executable, "-c", swallowing], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", swallowing],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
