@@ -114,6 +114,16 @@ def physical_id(session: boto3.Session, stack_name: str, logical_id: str) -> str
     )
 
 
+def physical_id_of(session: boto3.Session, stack_name: str, prefix: str, resource_type: str) -> str:
+    """The physical id of the stack's resource of this type whose logical id starts with `prefix`."""
+    summaries = session.client("cloudformation").list_stack_resources(StackName=stack_name)
+    return next(
+        str(s["PhysicalResourceId"])
+        for s in summaries["StackResourceSummaries"]
+        if s["ResourceType"] == resource_type and s["LogicalResourceId"].startswith(prefix)
+    )
+
+
 @contextmanager
 def _no_progress(_description: str, _timeout_s: float) -> Iterator[ProgressUpdate]:
     yield lambda _status, _elapsed: None

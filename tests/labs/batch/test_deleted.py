@@ -14,20 +14,13 @@ from labs.batch.check import check
 from labs.checks.report import CheckReport, Outcome
 from labs.checks.waiting import Waiter
 from tests.check_helpers import _no_progress as quiet
-from tests.check_helpers import item
+from tests.check_helpers import item, physical_id_of
 
 pytestmark = pytest.mark.emulator
 
 
 def waiter() -> Waiter:
     return Waiter(timeout_s=60.0, poll_s=0.3, sleep=time.sleep, clock=time.monotonic, progress=quiet)
-
-
-def physical(session: boto3.Session, stack: str, resource_type: str) -> str:
-    resources = session.client("cloudformation").list_stack_resources(StackName=stack)[
-        "StackResourceSummaries"
-    ]
-    return next(str(r["PhysicalResourceId"]) for r in resources if r["ResourceType"] == resource_type)
 
 
 def rebuild(stack: str) -> str:
@@ -49,7 +42,7 @@ def test_a_job_queue_deleted_by_hand_is_named_and_submit_says_why_nothing_was_su
 ) -> None:
     stack = deploy_lab()
     batch = session.client("batch")
-    queue = physical(session, stack, "AWS::Batch::JobQueue")
+    queue = physical_id_of(session, stack, "", "AWS::Batch::JobQueue")
     batch.update_job_queue(jobQueue=queue, state="DISABLED")
     batch.delete_job_queue(jobQueue=queue)
 
@@ -65,7 +58,7 @@ def test_a_job_definition_deregistered_by_hand_is_named_not_the_step_that_writes
     session: boto3.Session, deploy_lab: Callable[[], str]
 ) -> None:
     stack = deploy_lab()
-    definition = physical(session, stack, "AWS::Batch::JobDefinition")
+    definition = physical_id_of(session, stack, "", "AWS::Batch::JobDefinition")
     session.client("batch").deregister_job_definition(jobDefinition=definition)
 
     report = check(session, stack_name=stack, on_emulator=True, submit=True, waiter=waiter())
@@ -79,7 +72,7 @@ def test_a_bucket_deleted_by_hand_is_named_before_any_job_is_submitted(
     session: boto3.Session, deploy_lab: Callable[[], str]
 ) -> None:
     stack = deploy_lab()
-    bucket = physical(session, stack, "AWS::S3::Bucket")
+    bucket = physical_id_of(session, stack, "", "AWS::S3::Bucket")
     s3 = session.client("s3")
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for listed in page.get("Contents", []):
@@ -91,7 +84,7 @@ def test_a_bucket_deleted_by_hand_is_named_before_any_job_is_submitted(
     assert_deleted_by_hand(report, "Bucket", bucket, stack)
     assert "aws s3 cp" not in " ".join(i.hint for i in report.items)
     assert "bucket" in item(report, "Array job submitted").detail
-    queue = physical(session, stack, "AWS::Batch::JobQueue")
+    queue = physical_id_of(session, stack, "", "AWS::Batch::JobQueue")
     listed = session.client("batch").list_jobs(jobQueue=queue, jobStatus="SUCCEEDED")["jobSummaryList"]
     assert (
         not listed + session.client("batch").list_jobs(jobQueue=queue, jobStatus="FAILED")["jobSummaryList"]

@@ -3,9 +3,7 @@ passes, and when the mount is wrong it fails with the hint that names the hands-
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -14,27 +12,17 @@ import boto3
 import pytest
 
 from labs.checks.report import CheckReport
-from labs.constructs.function_facts import LAMBDA_SRC
 from labs.efs.check import check
 from labs.efs.spec import MOUNT_PATH, NFS_PORT
 from labs.settings import LabSettings
 from local_aws.client import LocalAws
-from tests.check_helpers import item
+from tests.check_helpers import item, physical_id_of
+from tests.labs.efs.packages import functions_zip
 from tests.synth import resources, synth_lab
 
 pytestmark = pytest.mark.emulator
 STACK = "LabEfs"
 ASSETS = "labefs-test-assets"
-
-
-def functions_zip() -> bytes:
-    """The functions' asset as CDK packs it: lambda_src/ at the zip's root."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as bundle:
-        for path in sorted(LAMBDA_SRC.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                bundle.write(path, path.relative_to(LAMBDA_SRC).as_posix())
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +55,6 @@ def deployed(session: boto3.Session) -> str:
     return STACK
 
 
-def _physical(session: boto3.Session, prefix: str, resource_type: str) -> str:
-    summaries = session.client("cloudformation").list_stack_resources(StackName=STACK)[
-        "StackResourceSummaries"
-    ]
-    return next(
-        str(s["PhysicalResourceId"])
-        for s in summaries
-        if s["ResourceType"] == resource_type and s["LogicalResourceId"].startswith(prefix)
-    )
-
-
 def _report(session: boto3.Session) -> CheckReport:
     return check(session, stack_name=STACK, on_emulator=True, token="t-check")
 
@@ -100,7 +77,7 @@ def test_the_check_passes_and_shares_a_token_between_the_functions(
 def _report_with_nfs_rule(session: boto3.Session, source: dict[str, Any], *, removed: bool) -> CheckReport:
     """The check's report while the mount targets' group has an NFS rule for `source` removed (or added)."""
     ec2 = session.client("ec2")
-    targets = _physical(session, "SharedMountTargets", "AWS::EC2::SecurityGroup")
+    targets = physical_id_of(session, STACK, "SharedMountTargets", "AWS::EC2::SecurityGroup")
     rule = {"IpProtocol": "tcp", "FromPort": NFS_PORT, "ToPort": NFS_PORT, **source}
     change, undo = (
         (ec2.revoke_security_group_ingress, ec2.authorize_security_group_ingress)
@@ -115,7 +92,7 @@ def _report_with_nfs_rule(session: boto3.Session, source: dict[str, Any], *, rem
 
 
 def test_without_the_nfs_rule_the_check_fails_and_names_step_1(session: boto3.Session, deployed: str) -> None:
-    functions = _physical(session, "Functions", "AWS::EC2::SecurityGroup")
+    functions = physical_id_of(session, STACK, "Functions", "AWS::EC2::SecurityGroup")
 
     report = _report_with_nfs_rule(session, {"UserIdGroupPairs": [{"GroupId": functions}]}, removed=True)
 
@@ -140,7 +117,7 @@ def test_a_function_that_does_not_mount_the_access_point_fails_and_names_step_3(
     session: boto3.Session, deployed: str
 ) -> None:
     awslambda = session.client("lambda")
-    reader = _physical(session, "ReaderFunction", "AWS::Lambda::Function")
+    reader = physical_id_of(session, STACK, "ReaderFunction", "AWS::Lambda::Function")
     mounts = awslambda.get_function_configuration(FunctionName=reader)["FileSystemConfigs"]
     awslambda.update_function_configuration(FunctionName=reader, FileSystemConfigs=[])
     try:
@@ -158,7 +135,7 @@ def test_a_function_that_does_not_mount_the_access_point_fails_and_names_step_3(
 
 def test_the_writer_s_files_survive_a_cold_start_of_the_reader(session: boto3.Session, deployed: str) -> None:
     awslambda = session.client("lambda")
-    reader = _physical(session, "ReaderFunction", "AWS::Lambda::Function")
+    reader = physical_id_of(session, STACK, "ReaderFunction", "AWS::Lambda::Function")
     _report(session)
     awslambda.update_function_configuration(FunctionName=reader, Description="a new environment")
 

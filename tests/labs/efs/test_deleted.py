@@ -16,8 +16,8 @@ from labs.checks.report import CheckReport, Outcome
 from labs.efs.check import check
 from labs.settings import LabSettings
 from local_aws.client import LocalAws
-from tests.check_helpers import item
-from tests.labs.efs.test_check import functions_zip
+from tests.check_helpers import item, physical_id_of
+from tests.labs.efs.packages import functions_zip
 from tests.synth import Template, resources, synth_lab
 
 pytestmark = pytest.mark.emulator
@@ -56,17 +56,6 @@ def stack(session: boto3.Session, template: Template) -> str:
     return name
 
 
-def physical(session: boto3.Session, stack: str, prefix: str, resource_type: str) -> str:
-    summaries = session.client("cloudformation").list_stack_resources(StackName=stack)[
-        "StackResourceSummaries"
-    ]
-    return next(
-        str(s["PhysicalResourceId"])
-        for s in summaries
-        if s["ResourceType"] == resource_type and s["LogicalResourceId"].startswith(prefix)
-    )
-
-
 def assert_deleted_by_hand(report: CheckReport, name: str, listed: str, stack: str) -> None:
     found = item(report, name)
     lab = f"LabEfs -c owner={stack.removesuffix('-LabEfs')}"
@@ -78,7 +67,7 @@ def assert_deleted_by_hand(report: CheckReport, name: str, listed: str, stack: s
 def test_a_function_deleted_by_hand_is_named_with_the_commands_that_rebuild_the_lab(
     session: boto3.Session, stack: str
 ) -> None:
-    writer = physical(session, stack, "WriterFunction", "AWS::Lambda::Function")
+    writer = physical_id_of(session, stack, "WriterFunction", "AWS::Lambda::Function")
     session.client("lambda").delete_function(FunctionName=writer)
 
     report = check(session, stack_name=stack, on_emulator=True, token="t-check")
@@ -89,7 +78,7 @@ def test_a_function_deleted_by_hand_is_named_with_the_commands_that_rebuild_the_
 def test_an_access_point_deleted_by_hand_is_named_and_no_mount_line_contradicts_it(
     session: boto3.Session, stack: str
 ) -> None:
-    access_point = physical(session, stack, "SharedFileSystemAccessPoint", "AWS::EFS::AccessPoint")
+    access_point = physical_id_of(session, stack, "SharedFileSystemAccessPoint", "AWS::EFS::AccessPoint")
     session.client("efs").delete_access_point(AccessPointId=access_point)
 
     report = check(session, stack_name=stack, on_emulator=True, token="t-check")
