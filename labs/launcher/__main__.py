@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from labs import cdk_kernel as own_session
+from labs import cdk_kernel
 from labs.cdk_kernel import node_folder
 from labs.emulator.env_file import shell_problem
 from labs.launcher import COMMAND_ENV, TALKS_TO_AWS
@@ -40,9 +40,9 @@ def cli_environment(
     (app.py builds only those)."""
     env = {**environ, "PATH": f"{node_bin}{os.pathsep}{environ.get('PATH', '')}", COMMAND_ENV: command or ""}
     env.pop(SELECTION_ENV, None)
-    if own_session.is_own_session(env):  # a labkit command's own: app.py's jsii stays in the group the
+    if cdk_kernel.is_own_session(env):  # a labkit command's own: app.py's jsii stays in the group the
         env.pop("JSII_NODE")  # launcher stops, as the CLI's Node does
-        env.pop(own_session.REAL_NODE_ENV, None)
+        env.pop(cdk_kernel.REAL_NODE_ENV, None)
     if stacks:
         env[SELECTION_ENV] = json.dumps(stacks)
     region = env.get("AWS_REGION", "").strip()
